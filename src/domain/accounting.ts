@@ -1,0 +1,283 @@
+import { Dec, ZERO, sum } from './decimal.js';
+import { TOTAL, type CompiledSet, type ComponentModel } from './model.js';
+import type { Category, EcosystemType } from '../methods/schema.js';
+import { CATEGORIES } from '../methods/schema.js';
+
+/** One township's validated inputs for one year, in the units the set declares. */
+export interface InputRecord {
+  readonly township: string;
+  readonly year: number;
+  /** input id → value, or land class → value for per-class inputs. */
+  readonly values: ReadonlyMap<string, Dec | ReadonlyMap<string, Dec>>;
+  /** Externally modelled physical quantities (e.g. InVEST, GIS), in the component's declared unit. */
+  readonly overrides?: ReadonlyMap<string, QuantityOverride>;
+}
+
+export interface QuantityOverride {
+  readonly quantity: Dec;
+  readonly source: string;
+}
+
+export type ComponentStatus = 'ok' | 'not_applicable' | 'not_valued';
+
+export interface ComponentResult {
+  readonly component: ComponentModel;
+  readonly status: ComponentStatus;
+  /** Why a component is not applicable or not valued. */
+  readonly reason?: string;
+  readonly quantity?: Dec;
+  readonly quantityByClass?: ReadonlyMap<string, Dec>;
+  readonly value?: Dec;
+  readonly valueByClass?: ReadonlyMap<string, Dec>;
+  /** The uncapped sum, when the cap applied. */
+  readonly uncapped?: Dec;
+  readonly override?: QuantityOverride;
+}
+
+export interface TownshipAccount {
+  readonly township: string;
+  readonly year: number;
+  readonly set: { id: string; version: string; hash: string };
+  readonly profile: string;
+  readonly components: readonly ComponentResult[];
+  readonly productValues: ReadonlyMap<string, Dec>;
+  readonly categoryValues: Readonly<Record<Category, Dec>>;
+  readonly ecosystemValues: ReadonlyMap<EcosystemType | 'unallocated', Dec>;
+  /** Gross GEP: Σ of all product values (元). */
+  readonly gep: Dec;
+  /** Value originating outside the region (元), deducted as its own line. */
+  readonly outOfRegionDeduction: Dec;
+  /** GEP net of the out-of-region value, the GB/T 46869—2025 definition (元). */
+  readonly gepNet: Dec;
+  /** The evaluation array the figures were computed from: traces read it. */
+  readonly env: ReadonlyArray<Dec | undefined>;
+}
+
+export class AccountingError extends Error {}
+
+/** Products of a profile, in catalogue order. */
+export function productsInProfile(set: CompiledSet, profile: string) {
+  if (!set.profiles.some((p) => p.id === profile))
+    throw new AccountingError(`unknown profile "${profile}" in ${set.id}@${set.version}; profiles: ${set.profiles.map((p) => p.id).join(', ')}`);
+  return set.products.filter((p) => p.profiles.includes(profile));
+}
+
+/** Fills the evaluation array from a record. */
+export function buildEnv(set: CompiledSet, record: InputRecord): (Dec | undefined)[] {
+  const env: (Dec | undefined)[] = new Array(set.layout.size);
+  for (const input of set.inputs) {
+    const v = record.values.get(input.id);
+    if (v === undefined) continue;
+    if (input.perLandClass) {
+      for (const [cls, x] of v as ReadonlyMap<string, Dec>) env[set.layout.perClass(input.id, cls)!] = x;
+    } else env[set.layout.scalar(input.id)!] = v as Dec;
+  }
+  return env;
+}
+
+/** Accounts one township-year: quantities, values, totals. Pure: inputs and set in, figures out. */
+export function accountTownship(set: CompiledSet, record: InputRecord, profile: string): TownshipAccount {
+  const included = new Set(productsInProfile(set, profile).map((p) => p.id));
+  const env = buildEnv(set, record);
+  const { layout } = set;
+  const skipped = new Map<string, string>();
+  const results: ComponentResult[] = [];
+
+  for (const c of set.components) {
+    if (!included.has(c.product.id)) continue;
+    const override = record.overrides?.get(c.id);
+    const missing = override ? [] : c.inputsUsed.filter((id) => !record.values.has(id));
+    const missingDeps = override ? [] : c.componentsUsed.filter((id) => skipped.has(id) || !included.has(componentProduct(set, id)));
+    if (missing.length || missingDeps.length) {
+      const reason = missing.length ? `no data for ${missing.join(', ')}` : `depends on ${missingDeps.join(', ')}`;
+      skipped.set(c.id, reason);
+      results.push({ component: c, status: 'not_applicable', reason });
+      continue;
+    }
+    let quantity: Dec;
+    let byClass: Map<string, Dec> | undefined;
+    let uncapped: Dec | undefined;
+    if (override) {
+      quantity = override.quantity;
+    } else if (c.landClasses) {
+      byClass = new Map();
+      for (const cls of c.landClasses) byClass.set(cls, c.plan.quantity.get(cls)!(env as Dec[]));
+      quantity = sum(byClass.values());
+      if (c.plan.cap) {
+        const cap = c.plan.cap(env as Dec[]);
+        if (quantity.gt(cap)) {
+          uncapped = quantity;
+          byClass = allocate(byClass, quantity, cap);
+          quantity = cap;
+        }
+      }
+      for (const [cls, q] of byClass) env[layout.perClass(c.id, cls)!] = q;
+    } else {
+      quantity = c.plan.quantity.get(TOTAL)!(env as Dec[]);
+      if (c.plan.cap) {
+        const cap = c.plan.cap(env as Dec[]);
+        if (quantity.gt(cap)) [uncapped, quantity] = [quantity, cap];
+      }
+    }
+    env[layout.scalar(c.id)!] = quantity;
+
+    if (!c.plan.value) {
+      results.push({
+        component: c,
+        status: 'not_valued',
+        reason: `parameter not set: ${c.unsetParameters.join(', ')}`,
+        quantity,
+        quantityByClass: byClass,
+        uncapped,
+        override,
+      });
+      continue;
+    }
+    let value: Dec;
+    let valueByClass: Map<string, Dec> | undefined;
+    if (byClass) {
+      valueByClass = new Map();
+      for (const [cls, q] of byClass) {
+        env[layout.qSlot] = q;
+        valueByClass.set(cls, c.plan.value.get(cls)!(env as Dec[]));
+      }
+      value = sum(valueByClass.values());
+    } else {
+      env[layout.qSlot] = quantity;
+      value = c.plan.value.get(c.landClasses ? c.landClasses[0]! : TOTAL)!(env as Dec[]);
+    }
+    results.push({ component: c, status: 'ok', quantity, quantityByClass: byClass, value, valueByClass, uncapped, override });
+  }
+  env[layout.qSlot] = undefined;
+  return summarise(set, record, profile, results, env);
+}
+
+const componentProduct = (set: CompiledSet, id: string) => set.components.find((c) => c.id === id)!.product.id;
+
+/** Scales per-class quantities down to a cap; the last class takes the remainder so the parts add up exactly. */
+function allocate(byClass: Map<string, Dec>, total: Dec, cap: Dec): Map<string, Dec> {
+  const out = new Map<string, Dec>();
+  const entries = [...byClass];
+  let allocated = ZERO;
+  entries.forEach(([cls, q], i) => {
+    const share = i === entries.length - 1 ? cap.minus(allocated) : q.times(cap).div(total);
+    allocated = allocated.plus(share);
+    out.set(cls, share);
+  });
+  return out;
+}
+
+function summarise(
+  set: CompiledSet,
+  record: InputRecord,
+  profile: string,
+  results: ComponentResult[],
+  env: (Dec | undefined)[],
+): TownshipAccount {
+  const productValues = new Map<string, Dec>();
+  const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
+  const ecosystemValues = new Map<EcosystemType | 'unallocated', Dec>();
+  const ecosystemOf = new Map(set.landClasses.map((l) => [l.id, l.ecosystem]));
+  const addEco = (k: EcosystemType | 'unallocated', v: Dec) => ecosystemValues.set(k, (ecosystemValues.get(k) ?? ZERO).plus(v));
+  for (const r of results) {
+    if (r.value === undefined) continue;
+    const p = r.component.product;
+    productValues.set(p.id, (productValues.get(p.id) ?? ZERO).plus(r.value));
+    categoryValues[p.category] = categoryValues[p.category].plus(r.value);
+    if (r.valueByClass) for (const [cls, v] of r.valueByClass) addEco(ecosystemOf.get(cls)!, v);
+    else addEco(r.component.ecosystem ?? 'unallocated', r.value);
+  }
+  const gep = sum(CATEGORIES.map((c) => categoryValues[c]));
+  const deductionWan = record.values.get('out_of_region_value') as Dec | undefined;
+  const outOfRegionDeduction = deductionWan ? deductionWan.times(10000) : ZERO;
+  return {
+    township: record.township,
+    year: record.year,
+    set: { id: set.id, version: set.version, hash: set.hash },
+    profile,
+    components: results,
+    productValues,
+    categoryValues,
+    ecosystemValues,
+    gep,
+    outOfRegionDeduction,
+    gepNet: gep.minus(outOfRegionDeduction),
+    env,
+  };
+}
+
+/** A whole county (or any set of townships) for one year: every figure is the sum of the townships'. */
+export interface RegionAccount {
+  readonly year: number;
+  readonly townships: readonly TownshipAccount[];
+  readonly componentQuantities: ReadonlyMap<string, Dec>;
+  readonly componentValues: ReadonlyMap<string, Dec>;
+  readonly productValues: ReadonlyMap<string, Dec>;
+  readonly categoryValues: Readonly<Record<Category, Dec>>;
+  readonly ecosystemValues: ReadonlyMap<EcosystemType | 'unallocated', Dec>;
+  readonly gep: Dec;
+  readonly outOfRegionDeduction: Dec;
+  readonly gepNet: Dec;
+}
+
+const addInto = <K>(m: Map<K, Dec>, k: K, v: Dec) => m.set(k, (m.get(k) ?? ZERO).plus(v));
+
+export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAccount {
+  if (!accounts.length) throw new AccountingError('no township accounts to aggregate');
+  const first = accounts[0]!;
+  for (const a of accounts)
+    if (a.year !== first.year || a.set.hash !== first.set.hash || a.profile !== first.profile)
+      throw new AccountingError('townships accounted with different years, sets or profiles cannot be added up');
+  const componentQuantities = new Map<string, Dec>();
+  const componentValues = new Map<string, Dec>();
+  const productValues = new Map<string, Dec>();
+  const ecosystemValues = new Map<EcosystemType | 'unallocated', Dec>();
+  const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
+  for (const a of accounts) {
+    for (const r of a.components) {
+      if (r.quantity) addInto(componentQuantities, r.component.id, r.quantity);
+      if (r.value) addInto(componentValues, r.component.id, r.value);
+    }
+    for (const [k, v] of a.productValues) addInto(productValues, k, v);
+    for (const [k, v] of a.ecosystemValues) addInto(ecosystemValues, k, v);
+    for (const c of CATEGORIES) categoryValues[c] = categoryValues[c].plus(a.categoryValues[c]);
+  }
+  const gep = sum(accounts.map((a) => a.gep));
+  const outOfRegionDeduction = sum(accounts.map((a) => a.outOfRegionDeduction));
+  const region: RegionAccount = {
+    year: first.year,
+    townships: accounts,
+    componentQuantities,
+    componentValues,
+    productValues,
+    categoryValues,
+    ecosystemValues,
+    gep,
+    outOfRegionDeduction,
+    gepNet: gep.minus(outOfRegionDeduction),
+  };
+  const broken = checkIdentities(region);
+  if (broken.length) throw new AccountingError(`accounting identities do not hold: ${broken.join('; ')}`);
+  return region;
+}
+
+/**
+ * The ledger's identities: GEP = Σ categories = Σ products = Σ ecosystem types = Σ townships.
+ * Sums are exact to 34 significant digits; a difference beyond 10⁻⁹ 元 means a figure went astray.
+ */
+export function checkIdentities(region: RegionAccount): string[] {
+  const tolerance = new Dec('1e-9');
+  const broken: string[] = [];
+  const expect = (what: string, v: Dec) => {
+    if (v.minus(region.gep).abs().gt(tolerance)) broken.push(`${what} = ${v.toString()} ≠ GEP ${region.gep.toString()}`);
+  };
+  expect('Σ categories', sum(Object.values(region.categoryValues)));
+  expect('Σ products', sum(region.productValues.values()));
+  expect('Σ ecosystem types', sum(region.ecosystemValues.values()));
+  expect('Σ components', sum(region.componentValues.values()));
+  for (const t of region.townships) {
+    const cats = sum(Object.values(t.categoryValues));
+    if (cats.minus(t.gep).abs().gt(tolerance)) broken.push(`${t.township}: Σ categories ≠ GEP`);
+  }
+  return broken;
+}

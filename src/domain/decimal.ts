@@ -1,0 +1,42 @@
+import { create, all, type MathJsInstance } from 'mathjs';
+
+/**
+ * The one mathjs instance of the project: BigNumber (decimal.js) with 34 significant digits
+ * (IEEE 754 decimal128). Formulas from coefficient sets are parsed by it; numbers are its BigNumber.
+ */
+export const math: MathJsInstance = create(all!, { number: 'BigNumber', precision: 34 });
+
+export const Dec = (math as unknown as { BigNumber: DecimalCtor }).BigNumber;
+export type Dec = InstanceType<DecimalCtor>;
+
+type DecimalCtor = typeof import('decimal.js').Decimal;
+
+export const ZERO: Dec = new Dec(0);
+export const ONE: Dec = new Dec(1);
+
+const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses a decimal from text or a JS number; returns undefined for anything else (no NaN, no Infinity). */
+export function parseDecimal(raw: unknown): Dec | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? new Dec(String(raw)) : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim().replace(/[,_\s]/g, '');
+  return DECIMAL_TEXT.test(text) ? new Dec(text) : undefined;
+}
+
+export function sum(values: Iterable<Dec>): Dec {
+  let total = ZERO;
+  for (const v of values) total = total.plus(v);
+  return total;
+}
+
+/** Display rounding, the only place a figure is rounded: fixed decimals, half-up, thousands separators. */
+export function formatFixed(value: Dec, decimals = 2, grouping = true): string {
+  const fixed = value.toFixed(decimals, Dec.ROUND_HALF_UP);
+  if (!grouping) return fixed;
+  const [int = '', frac] = fixed.split('.');
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return sign + grouped + (frac !== undefined ? '.' + frac : '');
+}

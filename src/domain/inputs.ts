@@ -1,0 +1,203 @@
+import { ZERO, parseDecimal, sum, type Dec } from './decimal.js';
+import type { InputRecord, QuantityOverride } from './accounting.js';
+import type { CompiledSet, InputModel } from './model.js';
+import { convertValue, parseUnit, sameDimension, type Unit } from './units.js';
+
+/** Survey data as it arrives (from JSON, CSV, XLSX, a form or the API), before validation. */
+export interface RawRecord {
+  township: string;
+  year: number | string;
+  values: Record<string, unknown>;
+  /** input id → the unit the value is given in, when not the set's own unit. */
+  units?: Record<string, string>;
+  overrides?: Record<string, { quantity: unknown; unit?: string; source?: string }>;
+  /** Where the record came from, for messages: e.g. { sheet: '数据', row: 5 }. */
+  origin?: { sheet?: string; row?: number };
+}
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface InputIssue {
+  township?: string;
+  year?: number | string;
+  /** input id, "input.landClass", or "overrides.component". */
+  field?: string;
+  sheet?: string;
+  row?: number;
+  column?: string;
+  message: Bilingual;
+}
+
+export interface TownshipInfo {
+  id: string;
+  /** Total area (km²); when given, the land-use areas must add up to it. */
+  areaKm2?: Dec;
+}
+
+const issueText = (i: InputIssue) =>
+  [i.sheet && `sheet ${i.sheet}`, i.row && `row ${i.row}`, i.column && `column ${i.column}`, i.township, i.year, i.field]
+    .filter(Boolean)
+    .join(', ');
+
+export function formatIssue(i: InputIssue, lang: 'zh' | 'en' = 'zh'): string {
+  const where = issueText(i);
+  return where ? `${where}: ${i.message[lang]}` : i.message[lang];
+}
+
+/** Parses a value that may be written with % for a rate input. */
+function parseInputValue(raw: unknown, percent: boolean): Dec | undefined {
+  if (typeof raw === 'string' && raw.trim().endsWith('%')) return percent ? parseDecimal(raw.trim().slice(0, -1))?.div(100) : undefined;
+  return parseDecimal(raw);
+}
+
+/** Validates records against a set: every problem at once, converted values in the set's units. */
+export function validateRecords(
+  set: CompiledSet,
+  raw: readonly RawRecord[],
+  townships?: readonly TownshipInfo[],
+): { records: InputRecord[]; issues: InputIssue[] } {
+  const issues: InputIssue[] = [];
+  const records: InputRecord[] = [];
+  const inputById = new Map(set.inputs.map((i) => [i.id, i]));
+  const classIds = set.landClasses.map((c) => c.id);
+  const classByCode = new Map(set.landClasses.flatMap((c) => c.sourceCodes.map((code) => [code, c.id] as const)));
+  const componentById = new Map(set.components.map((c) => [c.id, c]));
+  const townshipById = townships ? new Map(townships.map((t) => [t.id, t])) : undefined;
+  const seen = new Set<string>();
+
+  for (const r of raw) {
+    const at = { township: r.township, year: r.year, sheet: r.origin?.sheet, row: r.origin?.row };
+    const add = (field: string | undefined, zh: string, en: string) => issues.push({ ...at, field, message: { zh, en } });
+    const year = Number(r.year);
+    if (!Number.isInteger(year) || year < 1949 || year > 2100) add('year', `年份"${r.year}"无效`, `year "${r.year}" is not valid`);
+    if (townshipById && !townshipById.has(r.township))
+      add('township', `未知乡镇"${r.township}"`, `unknown township "${r.township}"`);
+    const key = `${r.township}|${year}`;
+    if (seen.has(key)) add(undefined, '同一乡镇同一年份的数据重复', 'duplicate record for this township and year');
+    seen.add(key);
+
+    const values = new Map<string, Dec | Map<string, Dec>>();
+    for (const field of Object.keys(r.values))
+      if (!inputById.has(field)) add(field, `未知指标"${field}"`, `unknown input "${field}"`);
+    for (const input of set.inputs) {
+      const given = r.values[input.id];
+      if (given === undefined || given === null || given === '') {
+        if (input.required) add(input.id, `缺少必填项：${input.labels.zh}`, `missing required value: ${input.labels.en}`);
+        continue;
+      }
+      const unitText = r.units?.[input.id];
+      let from: Unit = input.unitValue;
+      if (unitText !== undefined && unitText !== input.unit) {
+        const accepted = input.acceptUnits.find((u) => u.text === unitText);
+        if (!accepted) {
+          const list = input.acceptUnits.map((u) => u.text).join('、');
+          add(input.id, `单位"${unitText}"不可用，可用单位：${list}`, `unit "${unitText}" not accepted; use one of: ${list}`);
+          continue;
+        }
+        from = accepted.unit;
+      }
+      const read = (x: unknown, field: string): Dec | undefined => {
+        const v = parseInputValue(x, input.percent);
+        if (!v) {
+          add(field, `"${String(x)}"不是数值`, `"${String(x)}" is not a number`);
+          return undefined;
+        }
+        const converted = convertValue(v, from, input.unitValue);
+        if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
+          add(
+            field,
+            `数值 ${converted.toString()} ${input.unit} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+            `value ${converted.toString()} ${input.unit} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+          );
+        return converted;
+      };
+      if (input.perLandClass) {
+        const perClass = readPerClass(input, given, classIds, classByCode, read, add);
+        if (perClass) values.set(input.id, perClass);
+      } else {
+        const v = read(given, input.id);
+        if (v) values.set(input.id, v);
+      }
+    }
+
+    const area = values.get('land_area');
+    const info = townshipById?.get(r.township);
+    if (area instanceof Map && info?.areaKm2) {
+      const totalHm2 = sum(area.values());
+      const expected = info.areaKm2.times(100);
+      if (totalHm2.minus(expected).abs().gt('0.01'))
+        add(
+          'land_area',
+          `各地类面积之和 ${totalHm2.toString()} hm² 与乡镇面积 ${expected.toString()} hm² 不符`,
+          `land-use areas add up to ${totalHm2.toString()} hm², but the township's area is ${expected.toString()} hm²`,
+        );
+    }
+
+    const overrides = new Map<string, QuantityOverride>();
+    for (const [cid, o] of Object.entries(r.overrides ?? {})) {
+      const field = `overrides.${cid}`;
+      const component = componentById.get(cid);
+      if (!component) {
+        add(field, `未知核算项"${cid}"`, `unknown component "${cid}"`);
+        continue;
+      }
+      const declared = parseUnit(component.quantity.unitText);
+      let unit: Unit = declared;
+      try {
+        if (o.unit) unit = parseUnit(o.unit);
+      } catch {
+        add(field, `单位"${o.unit}"无法识别`, `unit "${o.unit}" is not recognised`);
+        continue;
+      }
+      if (!sameDimension(unit, declared)) {
+        add(field, `单位"${o.unit}"不能换算为${component.quantity.unitText}`, `unit "${o.unit}" cannot convert to ${component.quantity.unitText}`);
+        continue;
+      }
+      const q = parseDecimal(o.quantity);
+      if (!q) add(field, `"${String(o.quantity)}"不是数值`, `"${String(o.quantity)}" is not a number`);
+      if (!o.source?.trim()) add(field, '外部模型结果须注明来源', 'an external figure needs its source');
+      if (q && o.source?.trim()) overrides.set(cid, { quantity: convertValue(q, unit, declared), source: o.source.trim() });
+    }
+    records.push({ township: r.township, year, values, overrides: overrides.size ? overrides : undefined });
+  }
+  return { records: issues.length ? [] : records, issues };
+}
+
+function readPerClass(
+  input: InputModel,
+  given: unknown,
+  classIds: readonly string[],
+  classByCode: ReadonlyMap<string, string>,
+  read: (x: unknown, field: string) => Dec | undefined,
+  add: (field: string | undefined, zh: string, en: string) => void,
+): Map<string, Dec> | undefined {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    add(input.id, '应按地类分别填写', 'expected one value per land class');
+    return undefined;
+  }
+  const out = new Map<string, Dec>();
+  for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
+    // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
+    const cls = classIds.includes(key) ? key : classByCode.get(key);
+    if (!cls) {
+      add(`${input.id}.${key}`, `未知地类或地类编码"${key}"`, `unknown land class or code "${key}"`);
+      continue;
+    }
+    const v = read(x, `${input.id}.${key}`);
+    if (v) out.set(cls, (out.get(cls) ?? ZERO).plus(v));
+  }
+  const missing = classIds.filter((c) => !out.has(c) && !(given as Record<string, unknown>)[c]);
+  for (const c of missing)
+    if (!out.has(c)) add(`${input.id}.${c}`, `缺少地类"${c}"的数值（无则填 0）`, `missing value for land class "${c}" (enter 0 if none)`);
+  return out;
+}
+
+/** Sum of the land-use areas (hm²) of a record. */
+export function totalArea(record: InputRecord): Dec {
+  const area = record.values.get('land_area');
+  return area instanceof Map ? sum(area.values()) : ZERO;
+}
+
