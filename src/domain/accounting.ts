@@ -58,7 +58,9 @@ export class AccountingError extends Error {}
 /** Products of a profile, in catalogue order. */
 export function productsInProfile(set: CompiledSet, profile: string) {
   if (!set.profiles.some((p) => p.id === profile))
-    throw new AccountingError(`unknown profile "${profile}" in ${set.id}@${set.version}; profiles: ${set.profiles.map((p) => p.id).join(', ')}`);
+    throw new AccountingError(
+      `unknown profile "${profile}" in ${set.id}@${set.version}; profiles: ${set.profiles.map((p) => p.id).join(', ')}`,
+    );
   return set.products.filter((p) => p.profiles.includes(profile));
 }
 
@@ -86,10 +88,17 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
   for (const c of set.components) {
     if (!included.has(c.product.id)) continue;
     const override = record.overrides?.get(c.id);
-    const missing = override ? [] : c.inputsUsed.filter((id) => !record.values.has(id));
-    const missingDeps = override ? [] : c.componentsUsed.filter((id) => skipped.has(id) || !included.has(componentProduct(set, id)));
+    // an override replaces the formula's total; a per-class component still needs its inputs to
+    // spread the external figure over land classes (in proportion to the formula's own split)
+    const needsInputs = !override || c.landClasses !== null;
+    const missing = needsInputs ? c.inputsUsed.filter((id) => !record.values.has(id)) : [];
+    const missingDeps = needsInputs
+      ? c.componentsUsed.filter((id) => skipped.has(id) || !included.has(componentProduct(set, id)))
+      : [];
     if (missing.length || missingDeps.length) {
-      const reason = missing.length ? `no data for ${missing.join(', ')}` : `depends on ${missingDeps.join(', ')}`;
+      const reason = missing.length
+        ? `no data for ${missing.join(', ')}`
+        : `depends on ${missingDeps.join(', ')}`;
       skipped.set(c.id, reason);
       results.push({ component: c, status: 'not_applicable', reason });
       continue;
@@ -97,13 +106,18 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
     let quantity: Dec;
     let byClass: Map<string, Dec> | undefined;
     let uncapped: Dec | undefined;
-    if (override) {
-      quantity = override.quantity;
-    } else if (c.landClasses) {
+    if (c.landClasses) {
       byClass = new Map();
       for (const cls of c.landClasses) byClass.set(cls, c.plan.quantity.get(cls)!(env as Dec[]));
       quantity = sum(byClass.values());
-      if (c.plan.cap) {
+      if (override) {
+        if (quantity.isZero() && !override.quantity.isZero())
+          throw new AccountingError(
+            `${record.township} ${record.year}: ${c.id}: the external figure cannot be split over land classes, the formula gives 0 for all of them`,
+          );
+        byClass = quantity.isZero() ? byClass : allocate(byClass, quantity, override.quantity);
+        quantity = override.quantity;
+      } else if (c.plan.cap) {
         const cap = c.plan.cap(env as Dec[]);
         if (quantity.gt(cap)) {
           uncapped = quantity;
@@ -112,6 +126,8 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
         }
       }
       for (const [cls, q] of byClass) env[layout.perClass(c.id, cls)!] = q;
+    } else if (override) {
+      quantity = override.quantity;
     } else {
       quantity = c.plan.quantity.get(TOTAL)!(env as Dec[]);
       if (c.plan.cap) {
@@ -144,27 +160,44 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
       value = sum(valueByClass.values());
     } else {
       env[layout.qSlot] = quantity;
-      value = c.plan.value.get(c.landClasses ? c.landClasses[0]! : TOTAL)!(env as Dec[]);
+      value = c.plan.value.get(TOTAL)!(env as Dec[]);
     }
-    results.push({ component: c, status: 'ok', quantity, quantityByClass: byClass, value, valueByClass, uncapped, override });
+    results.push({
+      component: c,
+      status: 'ok',
+      quantity,
+      quantityByClass: byClass,
+      value,
+      valueByClass,
+      uncapped,
+      override,
+    });
   }
   env[layout.qSlot] = undefined;
   return summarise(set, record, profile, results, env);
 }
 
-const componentProduct = (set: CompiledSet, id: string) => set.components.find((c) => c.id === id)!.product.id;
+const componentProduct = (set: CompiledSet, id: string) =>
+  set.components.find((c) => c.id === id)!.product.id;
 
-/** Scales per-class quantities down to a cap; the last class takes the remainder so the parts add up exactly. */
-function allocate(byClass: Map<string, Dec>, total: Dec, cap: Dec): Map<string, Dec> {
+/**
+ * Scales per-class quantities to a new total (a cap, or an external figure) in proportion; the largest
+ * class takes the rounding remainder, so the parts add up to the total exactly and empty classes stay 0.
+ */
+function allocate(byClass: Map<string, Dec>, total: Dec, target: Dec): Map<string, Dec> {
+  let largest = '';
+  let largestQ = ZERO;
+  for (const [cls, q] of byClass) if (!largest || q.gt(largestQ)) [largest, largestQ] = [cls, q];
   const out = new Map<string, Dec>();
-  const entries = [...byClass];
   let allocated = ZERO;
-  entries.forEach(([cls, q], i) => {
-    const share = i === entries.length - 1 ? cap.minus(allocated) : q.times(cap).div(total);
+  for (const [cls, q] of byClass) {
+    if (cls === largest) continue;
+    const share = q.times(target).div(total);
     allocated = allocated.plus(share);
     out.set(cls, share);
-  });
-  return out;
+  }
+  out.set(largest, target.minus(allocated));
+  return new Map([...byClass.keys()].map((cls) => [cls, out.get(cls)!]));
 }
 
 function summarise(
@@ -178,7 +211,8 @@ function summarise(
   const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
   const ecosystemValues = new Map<EcosystemType | 'unallocated', Dec>();
   const ecosystemOf = new Map(set.landClasses.map((l) => [l.id, l.ecosystem]));
-  const addEco = (k: EcosystemType | 'unallocated', v: Dec) => ecosystemValues.set(k, (ecosystemValues.get(k) ?? ZERO).plus(v));
+  const addEco = (k: EcosystemType | 'unallocated', v: Dec) =>
+    ecosystemValues.set(k, (ecosystemValues.get(k) ?? ZERO).plus(v));
   for (const r of results) {
     if (r.value === undefined) continue;
     const p = r.component.product;
@@ -227,7 +261,9 @@ export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAcc
   const first = accounts[0]!;
   for (const a of accounts)
     if (a.year !== first.year || a.set.hash !== first.set.hash || a.profile !== first.profile)
-      throw new AccountingError('townships accounted with different years, sets or profiles cannot be added up');
+      throw new AccountingError(
+        'townships accounted with different years, sets or profiles cannot be added up',
+      );
   const componentQuantities = new Map<string, Dec>();
   const componentValues = new Map<string, Dec>();
   const productValues = new Map<string, Dec>();
@@ -269,7 +305,8 @@ export function checkIdentities(region: RegionAccount): string[] {
   const tolerance = new Dec('1e-9');
   const broken: string[] = [];
   const expect = (what: string, v: Dec) => {
-    if (v.minus(region.gep).abs().gt(tolerance)) broken.push(`${what} = ${v.toString()} ≠ GEP ${region.gep.toString()}`);
+    if (v.minus(region.gep).abs().gt(tolerance))
+      broken.push(`${what} = ${v.toString()} ≠ GEP ${region.gep.toString()}`);
   };
   expect('Σ categories', sum(Object.values(region.categoryValues)));
   expect('Σ products', sum(region.productValues.values()));

@@ -25,7 +25,17 @@ import {
  * evaluate or reach an object: mathjs never evaluates the tree, our compiler walks a whitelist, and
  * every symbol must be a declared input, parameter or quantity.
  */
-export const ALLOWED_FUNCTIONS = ['min', 'max', 'abs', 'exp', 'log', 'sqrt', 'to', 'valueIn', 'asUnit'] as const;
+export const ALLOWED_FUNCTIONS = [
+  'min',
+  'max',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'to',
+  'valueIn',
+  'asUnit',
+] as const;
 
 export class FormulaError extends Error {}
 
@@ -66,6 +76,12 @@ const ARITHMETIC: Record<string, string> = {
 };
 const COMPARISON = new Set(['smaller', 'larger', 'smallerEq', 'largerEq', 'equal', 'unequal']);
 
+const unwrap = (raw: MathNode): AnyNode => {
+  let n = raw as AnyNode;
+  while (n.type === 'ParenthesisNode') n = n.content as AnyNode;
+  return n;
+};
+
 export function parseFormula(text: string): MathNode {
   if (typeof text !== 'string' || !text.trim()) throw new FormulaError('empty formula');
   try {
@@ -89,7 +105,10 @@ const unitArg = (node: AnyNode, fn: string): Unit => {
 const show = (u: Unit) => formatUnit(u) || '1';
 
 /** Type-checks a formula: every symbol known, every function allowed, units consistent. */
-export function checkFormula(text: string, resolve: (name: string) => SymbolType | undefined): CheckedFormula {
+export function checkFormula(
+  text: string,
+  resolve: (name: string) => SymbolType | undefined,
+): CheckedFormula {
   const node = parseFormula(text);
   const symbols = new Set<string>();
   const units = new Map<MathNode, Unit>();
@@ -103,7 +122,10 @@ export function checkFormula(text: string, resolve: (name: string) => SymbolType
     const n = raw as AnyNode;
     switch (n.type) {
       case 'ConstantNode':
-        if (typeof n.value === 'string') throw new FormulaError(`text "${n.value}" is only allowed as a unit argument`);
+        if (typeof n.value === 'string')
+          throw new FormulaError(`text "${n.value}" is only allowed as a unit argument`);
+        if (!(n.value instanceof Dec && n.value.isFinite()))
+          throw new FormulaError(`"${String(n.value)}" is not a number; a formula takes finite numbers only`);
         return DIMENSIONLESS;
       case 'ParenthesisNode':
         return visit(n.content!, inCondition);
@@ -114,22 +136,28 @@ export function checkFormula(text: string, resolve: (name: string) => SymbolType
         return found.unit;
       }
       case 'ConditionalNode': {
+        const cond = unwrap(n.condition!);
+        if (cond.type !== 'OperatorNode' || !COMPARISON.has(cond.fn as string))
+          throw new FormulaError('the condition of "a ? b : c" must be a comparison such as x > y');
         visit(n.condition!, true);
         const a = visit(n.trueExpr!);
         const b = visit(n.falseExpr!);
-        if (!sameUnit(a, b)) throw new FormulaError(`the two branches of a condition differ in unit: ${show(a)} and ${show(b)}`);
+        if (!sameUnit(a, b))
+          throw new FormulaError(`the two branches of a condition differ in unit: ${show(a)} and ${show(b)}`);
         return a;
       }
       case 'OperatorNode': {
         const fn = typeof n.fn === 'string' ? n.fn : '';
         if (n.implicit) throw new FormulaError('write multiplication with "*"');
         if (COMPARISON.has(fn)) {
-          if (!inCondition) throw new FormulaError('comparisons are only allowed in the condition of "a ? b : c"');
+          if (!inCondition)
+            throw new FormulaError('comparisons are only allowed in the condition of "a ? b : c"');
           const [a, b] = n.args!.map((x) => visit(x));
           if (!sameUnit(a!, b!)) throw new FormulaError(`cannot compare ${show(a!)} with ${show(b!)}`);
           return DIMENSIONLESS;
         }
-        if (!(fn in ARITHMETIC)) throw new FormulaError(`operator "${(n as { op?: string }).op ?? fn}" is not allowed`);
+        if (!(fn in ARITHMETIC))
+          throw new FormulaError(`operator "${(n as { op?: string }).op ?? fn}" is not allowed`);
         if (fn === 'unaryMinus' || fn === 'unaryPlus') return visit(n.args![0]!);
         const [left, right] = n.args! as [MathNode, MathNode];
         const a = visit(left);
@@ -152,13 +180,19 @@ export function checkFormula(text: string, resolve: (name: string) => SymbolType
         const exp = right as AnyNode;
         const k = exp.type === 'ConstantNode' ? Number(String(exp.value)) : NaN;
         if (!Number.isInteger(k))
-          throw new FormulaError(`${show(a)} can only be raised to an integer power; use valueIn(x, "unit") first`);
+          throw new FormulaError(
+            `${show(a)} can only be raised to an integer power; use valueIn(x, "unit") first`,
+          );
         return powerUnit(a, k);
       }
       case 'FunctionNode': {
+        if ((n.fn as AnyNode | undefined)?.type !== 'SymbolNode')
+          throw new FormulaError('only the allowed functions may be called, by their plain name');
         const name = (n.fn as { name?: string } | undefined)?.name ?? '';
         if (!(ALLOWED_FUNCTIONS as readonly string[]).includes(name))
-          throw new FormulaError(`function "${name}" is not allowed; allowed: ${ALLOWED_FUNCTIONS.join(', ')}`);
+          throw new FormulaError(
+            `function "${name}" is not allowed; allowed: ${ALLOWED_FUNCTIONS.join(', ')}`,
+          );
         const args = n.args ?? [];
         if (name === 'to' || name === 'valueIn' || name === 'asUnit') {
           if (args.length !== 2) throw new FormulaError(`${name}() takes two arguments`);
@@ -177,7 +211,8 @@ export function checkFormula(text: string, resolve: (name: string) => SymbolType
           if (args.length < 2) throw new FormulaError(`${name}() takes at least two arguments`);
           const units = args.map((x) => visit(x));
           for (const u of units.slice(1))
-            if (!sameUnit(u, units[0]!)) throw new FormulaError(`${name}() of ${show(units[0]!)} and ${show(u)}`);
+            if (!sameUnit(u, units[0]!))
+              throw new FormulaError(`${name}() of ${show(units[0]!)} and ${show(u)}`);
           return units[0]!;
         }
         if (args.length !== 1) throw new FormulaError(`${name}() takes one argument`);
@@ -273,7 +308,8 @@ export function compileFormula<T>(
 
   const lift = (c: Compiled<T>) => ('constant' in c ? () => c.constant : c.run);
   const fold = (parts: Compiled<T>[], f: (...v: T[]) => T): Compiled<T> => {
-    if (parts.every((p) => 'constant' in p)) return { constant: f(...parts.map((p) => (p as { constant: T }).constant)) };
+    if (parts.every((p) => 'constant' in p))
+      return { constant: f(...parts.map((p) => (p as { constant: T }).constant)) };
     const runs = parts.map(lift);
     if (runs.length === 1) {
       const [r0] = runs as [(e: ReadonlyArray<T>) => T];
@@ -313,8 +349,7 @@ export function compileFormula<T>(
         };
       }
       case 'ConditionalNode': {
-        const cond = n.condition as AnyNode;
-        const inner = (cond.type === 'ParenthesisNode' ? cond.content : cond) as AnyNode;
+        const inner = unwrap(n.condition!);
         const [l, r] = inner.args!.map(build) as [Compiled<T>, Compiled<T>];
         const t = build(n.trueExpr!);
         const f = build(n.falseExpr!);
@@ -351,7 +386,12 @@ export function compileFormula<T>(
         const parts = args.map(build);
         if (name === 'min') return fold(parts, (...v) => v.reduce((a, b) => (arith.cmp(b, a) < 0 ? b : a)));
         if (name === 'max') return fold(parts, (...v) => v.reduce((a, b) => (arith.cmp(b, a) > 0 ? b : a)));
-        const unary: Record<string, (a: T) => T> = { abs: arith.abs, exp: arith.exp, log: arith.ln, sqrt: arith.sqrt };
+        const unary: Record<string, (a: T) => T> = {
+          abs: arith.abs,
+          exp: arith.exp,
+          log: arith.ln,
+          sqrt: arith.sqrt,
+        };
         return fold(parts, unary[name]!);
       }
       default:

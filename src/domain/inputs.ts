@@ -38,7 +38,14 @@ export interface TownshipInfo {
 }
 
 const issueText = (i: InputIssue) =>
-  [i.sheet && `sheet ${i.sheet}`, i.row && `row ${i.row}`, i.column && `column ${i.column}`, i.township, i.year, i.field]
+  [
+    i.sheet && `sheet ${i.sheet}`,
+    i.row && `row ${i.row}`,
+    i.column && `column ${i.column}`,
+    i.township,
+    i.year,
+    i.field,
+  ]
     .filter(Boolean)
     .join(', ');
 
@@ -49,7 +56,8 @@ export function formatIssue(i: InputIssue, lang: 'zh' | 'en' = 'zh'): string {
 
 /** Parses a value that may be written with % for a rate input. */
 function parseInputValue(raw: unknown, percent: boolean): Dec | undefined {
-  if (typeof raw === 'string' && raw.trim().endsWith('%')) return percent ? parseDecimal(raw.trim().slice(0, -1))?.div(100) : undefined;
+  if (typeof raw === 'string' && raw.trim().endsWith('%'))
+    return percent ? parseDecimal(raw.trim().slice(0, -1))?.div(100) : undefined;
   return parseDecimal(raw);
 }
 
@@ -63,20 +71,25 @@ export function validateRecords(
   const records: InputRecord[] = [];
   const inputById = new Map(set.inputs.map((i) => [i.id, i]));
   const classIds = set.landClasses.map((c) => c.id);
-  const classByCode = new Map(set.landClasses.flatMap((c) => c.sourceCodes.map((code) => [code, c.id] as const)));
+  const classByCode = new Map(
+    set.landClasses.flatMap((c) => c.sourceCodes.map((code) => [code, c.id] as const)),
+  );
   const componentById = new Map(set.components.map((c) => [c.id, c]));
   const townshipById = townships ? new Map(townships.map((t) => [t.id, t])) : undefined;
   const seen = new Set<string>();
 
   for (const r of raw) {
     const at = { township: r.township, year: r.year, sheet: r.origin?.sheet, row: r.origin?.row };
-    const add = (field: string | undefined, zh: string, en: string) => issues.push({ ...at, field, message: { zh, en } });
+    const add = (field: string | undefined, zh: string, en: string) =>
+      issues.push({ ...at, field, message: { zh, en } });
     const year = Number(r.year);
-    if (!Number.isInteger(year) || year < 1949 || year > 2100) add('year', `年份"${r.year}"无效`, `year "${r.year}" is not valid`);
+    if (!Number.isInteger(year) || year < 1949 || year > 2100)
+      add('year', `年份"${r.year}"无效`, `year "${r.year}" is not valid`);
     if (townshipById && !townshipById.has(r.township))
       add('township', `未知乡镇"${r.township}"`, `unknown township "${r.township}"`);
     const key = `${r.township}|${year}`;
-    if (seen.has(key)) add(undefined, '同一乡镇同一年份的数据重复', 'duplicate record for this township and year');
+    if (seen.has(key))
+      add(undefined, '同一乡镇同一年份的数据重复', 'duplicate record for this township and year');
     seen.add(key);
 
     const values = new Map<string, Dec | Map<string, Dec>>();
@@ -85,7 +98,8 @@ export function validateRecords(
     for (const input of set.inputs) {
       const given = r.values[input.id];
       if (given === undefined || given === null || given === '') {
-        if (input.required) add(input.id, `缺少必填项：${input.labels.zh}`, `missing required value: ${input.labels.en}`);
+        if (input.required)
+          add(input.id, `缺少必填项：${input.labels.zh}`, `missing required value: ${input.labels.en}`);
         continue;
       }
       const unitText = r.units?.[input.id];
@@ -94,7 +108,11 @@ export function validateRecords(
         const accepted = input.acceptUnits.find((u) => u.text === unitText);
         if (!accepted) {
           const list = input.acceptUnits.map((u) => u.text).join('、');
-          add(input.id, `单位"${unitText}"不可用，可用单位：${list}`, `unit "${unitText}" not accepted; use one of: ${list}`);
+          add(
+            input.id,
+            `单位"${unitText}"不可用，可用单位：${list}`,
+            `unit "${unitText}" not accepted; use one of: ${list}`,
+          );
           continue;
         }
         from = accepted.unit;
@@ -153,13 +171,18 @@ export function validateRecords(
         continue;
       }
       if (!sameDimension(unit, declared)) {
-        add(field, `单位"${o.unit}"不能换算为${component.quantity.unitText}`, `unit "${o.unit}" cannot convert to ${component.quantity.unitText}`);
+        add(
+          field,
+          `单位"${o.unit}"不能换算为${component.quantity.unitText}`,
+          `unit "${o.unit}" cannot convert to ${component.quantity.unitText}`,
+        );
         continue;
       }
       const q = parseDecimal(o.quantity);
       if (!q) add(field, `"${String(o.quantity)}"不是数值`, `"${String(o.quantity)}" is not a number`);
       if (!o.source?.trim()) add(field, '外部模型结果须注明来源', 'an external figure needs its source');
-      if (q && o.source?.trim()) overrides.set(cid, { quantity: convertValue(q, unit, declared), source: o.source.trim() });
+      if (q && o.source?.trim())
+        overrides.set(cid, { quantity: convertValue(q, unit, declared), source: o.source.trim() });
     }
     records.push({ township: r.township, year, values, overrides: overrides.size ? overrides : undefined });
   }
@@ -191,7 +214,12 @@ function readPerClass(
   }
   const missing = classIds.filter((c) => !out.has(c) && !(given as Record<string, unknown>)[c]);
   for (const c of missing)
-    if (!out.has(c)) add(`${input.id}.${c}`, `缺少地类"${c}"的数值（无则填 0）`, `missing value for land class "${c}" (enter 0 if none)`);
+    if (!out.has(c))
+      add(
+        `${input.id}.${c}`,
+        `缺少地类"${c}"的数值（无则填 0）`,
+        `missing value for land class "${c}" (enter 0 if none)`,
+      );
   return out;
 }
 
@@ -200,4 +228,3 @@ export function totalArea(record: InputRecord): Dec {
   const area = record.values.get('land_area');
   return area instanceof Map ? sum(area.values()) : ZERO;
 }
-

@@ -55,7 +55,8 @@ export function checkTransition(
         continue;
       }
       const v = parseDecimal(raw);
-      if (!v || v.isNeg()) add(`matrix.${from}.${to}`, `"${raw}"不是非负数值`, `"${raw}" is not a non-negative number`);
+      if (!v || v.isNeg())
+        add(`matrix.${from}.${to}`, `"${raw}"不是非负数值`, `"${raw}" is not a non-negative number`);
       else cells.get(from)!.set(to, convertValue(v, unit, hm2));
     }
   }
@@ -66,9 +67,19 @@ export function checkTransition(
     const open = opening.get(cls) ?? ZERO;
     const close = closing.get(cls) ?? ZERO;
     if (rowSum.minus(open).abs().gt(tol))
-      add(`matrix.${cls}`, `行合计 ${rowSum} hm² ≠ 期初面积 ${open} hm²`, `row sum ${rowSum} hm² ≠ opening area ${open} hm²`);
+      add(
+        `matrix.${cls}`,
+        `行合计 ${rowSum} hm² ≠ 期初面积 ${open} hm²`,
+        `row sum ${rowSum} hm² ≠ opening area ${open} hm²`,
+      );
     if (colSum.minus(close).abs().gt(tol))
-      add(`matrix.*.${cls}`, `列合计 ${colSum} hm² ≠ 期末面积 ${close} hm²`, `column sum ${colSum} hm² ≠ closing area ${close} hm²`);
+      add(
+        `matrix.*.${cls}`,
+        `列合计 ${colSum} hm² ≠ 期末面积 ${close} hm²`,
+        `column sum ${colSum} hm² ≠ closing area ${close} hm²`,
+      );
   }
-  return issues.length ? { issues } : { matrix: { township: t.township, fromYear: t.fromYear, toYear: t.toYear, cells }, issues };
+  return issues.length
+    ? { issues }
+    : { matrix: { township: t.township, fromYear: t.fromYear, toYear: t.toYear, cells }, issues };
 }

@@ -236,13 +236,18 @@ export function parseUnit(text: string): Unit {
 }
 
 const SUP: Record<string, string> = { '2': '²', '3': '³' };
-const prettyAtom = (s: string) => s.replace(/^(.*[a-z])([23])$/i, (_, b: string, n: string) => b + SUP[n]);
+/** m2 → m², km3 → km³; a unit defined under its own name (tCO2) keeps its digits, shown as a subscript. */
+const prettyAtom = (s: string) =>
+  ATOMS[s.replace(/^[万亿]+/, '')]
+    ? s.replace(/CO2$/, 'CO₂')
+    : s.replace(/^(.*[a-z])([23])$/i, (_, b: string, n: string) => b + SUP[n]);
 
 /** A readable form of a computed unit, e.g. "mm·km²" or "元/t". */
 export function formatUnit(u: Unit): string {
   const pos = u.terms.filter(([, n]) => n > 0);
   const neg = u.terms.filter(([, n]) => n < 0);
-  const show = ([s, n]: readonly [string, number]) => prettyAtom(s) + (Math.abs(n) === 1 ? '' : `^${Math.abs(n)}`);
+  const show = ([s, n]: readonly [string, number]) =>
+    prettyAtom(s) + (Math.abs(n) === 1 ? '' : `^${Math.abs(n)}`);
   const top = pos.map(show).join('·') || '1';
   if (!neg.length) return top;
   const bottom = neg.map(show).join('·');

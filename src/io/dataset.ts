@@ -14,9 +14,21 @@ const decimalLike = z.union([z.string(), z.number()]);
 export const datasetSchema = z
   .object({
     format: z.literal('gep-ledger/dataset@1'),
-    region: z.object({ id: z.string(), labels, sample: z.boolean().default(false), areaKm2: decimalLike.optional() }),
+    region: z.object({
+      id: z.string(),
+      labels,
+      sample: z.boolean().default(false),
+      areaKm2: decimalLike.optional(),
+    }),
     townships: z
-      .array(z.object({ id: z.string().regex(/^[a-z][a-z0-9_]*$/), labels, kind: z.enum(['subdistrict', 'town', 'township']), areaKm2: decimalLike.optional() }))
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+          labels,
+          kind: z.enum(['subdistrict', 'town', 'township']),
+          areaKm2: decimalLike.optional(),
+        }),
+      )
       .min(1),
     records: z.array(
       z.object({
@@ -25,7 +37,10 @@ export const datasetSchema = z
         values: z.record(z.string(), z.unknown()),
         units: z.record(z.string(), z.string()).optional(),
         overrides: z
-          .record(z.string(), z.object({ quantity: decimalLike, unit: z.string().optional(), source: z.string().optional() }))
+          .record(
+            z.string(),
+            z.object({ quantity: decimalLike, unit: z.string().optional(), source: z.string().optional() }),
+          )
           .optional(),
       }),
     ),
@@ -63,7 +78,8 @@ export function parseDataset(raw: unknown, source = 'data'): Dataset {
   const file = parsed.data;
   const townships = file.townships.map((t) => {
     const areaKm2 = t.areaKm2 === undefined ? undefined : parseDecimal(t.areaKm2);
-    if (t.areaKm2 !== undefined && !areaKm2) throw new DatasetError(`${source}: townships.${t.id}.areaKm2 is not a number`);
+    if (t.areaKm2 !== undefined && !areaKm2)
+      throw new DatasetError(`${source}: townships.${t.id}.areaKm2 is not a number`);
     return { id: t.id, labels: t.labels, areaKm2 };
   });
   const transitions = file.transitions.map((t) => ({
@@ -85,4 +101,3 @@ export function readDatasetJson(path: string): Dataset {
   }
   return parseDataset(raw, path);
 }
-

@@ -59,7 +59,8 @@ export function parseRate(raw: string, percentAllowed: boolean): Dec | undefined
 export function compileSet(resolved: ResolvedSet): CompiledSet {
   const issues: SetIssue[] = [];
   const fileOf = (key: string) => resolved.origins.get(key) ?? resolved.file;
-  const issue = (key: string, path: string, message: string) => issues.push({ file: fileOf(key), path, message });
+  const issue = (key: string, path: string, message: string) =>
+    issues.push({ file: fileOf(key), path, message });
   const unitOrIssue = (key: string, path: string, text: string): Unit | undefined => {
     try {
       return parseUnit(text);
@@ -76,7 +77,12 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     classIds.add(c.id);
     for (const code of c.sourceCodes) {
       const owner = codeOwner.get(code);
-      if (owner) issue(`landClass:${c.id}`, `landClasses.${c.id}.sourceCodes`, `code ${code} is mapped to ${owner} already`);
+      if (owner)
+        issue(
+          `landClass:${c.id}`,
+          `landClasses.${c.id}.sourceCodes`,
+          `code ${code} is mapped to ${owner} already`,
+        );
       codeOwner.set(code, c.id);
     }
   }
@@ -101,7 +107,8 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     const acceptUnits: { text: string; unit: Unit }[] = [{ text: spec.unit, unit }];
     for (const text of spec.acceptUnits) {
       const u = unitOrIssue(key, `${path}.acceptUnits`, text);
-      if (u && !sameDimension(u, unit)) issue(key, `${path}.acceptUnits`, `"${text}" cannot convert to "${spec.unit}"`);
+      if (u && !sameDimension(u, unit))
+        issue(key, `${path}.acceptUnits`, `"${text}" cannot convert to "${spec.unit}"`);
       else if (u && text !== spec.unit) acceptUnits.push({ text, unit: u });
     }
     let range: [Dec, Dec] | undefined;
@@ -164,11 +171,16 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
 
   // ---- products and components
   const componentSpecs = data.products.flatMap((p) => p.components.map((c) => ({ product: p, spec: c })));
-  for (const { spec } of componentSpecs) claim(spec.id, 'a component', `component:${spec.id}`, `components.${spec.id}`);
+  for (const { spec } of componentSpecs)
+    claim(spec.id, 'a component', `component:${spec.id}`, `components.${spec.id}`);
   const componentSpecById = new Map(componentSpecs.map((c) => [c.spec.id, c]));
   const declaredUnit = new Map<string, Unit>();
   for (const { product, spec } of componentSpecs) {
-    const u = unitOrIssue(`product:${product.id}`, `products.${product.id}.components.${spec.id}.quantity.unit`, spec.quantity.unit);
+    const u = unitOrIssue(
+      `product:${product.id}`,
+      `products.${product.id}.components.${spec.id}.quantity.unit`,
+      spec.quantity.unit,
+    );
     if (u) declaredUnit.set(spec.id, u);
   }
   const productIds = new Set<string>();
@@ -203,7 +215,8 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     const classes = spec.landClasses ?? null;
     for (const cls of classes ?? [])
       if (!classIds.has(cls)) issue(key, `${base}.landClasses`, `unknown land class "${cls}"`);
-    if (classes && spec.ecosystem) issue(key, `${base}.ecosystem`, 'a per-land-class component takes its ecosystem from the land classes');
+    if (classes && spec.ecosystem)
+      issue(key, `${base}.ecosystem`, 'a per-land-class component takes its ecosystem from the land classes');
     const draft: Draft = {
       id: spec.id,
       productId: product.id,
@@ -227,11 +240,16 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
         const param = parameters.get(name);
         if (param) {
           if (param.values) {
-            if (!classes) throw new FormulaError(`parameter "${name}" is given per land class; this component has no landClasses`);
+            if (!classes)
+              throw new FormulaError(
+                `parameter "${name}" is given per land class; this component has no landClasses`,
+              );
             const missing = classes.filter((c) => !param.values!.has(c));
-            if (missing.length) throw new FormulaError(`parameter "${name}" has no value for land class ${missing.join(', ')}`);
+            if (missing.length)
+              throw new FormulaError(`parameter "${name}" has no value for land class ${missing.join(', ')}`);
           } else if (param.value === null) {
-            if (where !== 'value') throw new FormulaError(`parameter "${name}" has no value (not set in this set)`);
+            if (where !== 'value')
+              throw new FormulaError(`parameter "${name}" has no value (not set in this set)`);
             draft.unset.add(name);
           }
           draft.params.add(name);
@@ -244,7 +262,11 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
         }
         return undefined;
       };
-    const formula = (which: 'quantity' | 'cap' | 'value', f: { formula: string; unit: string }, withQ?: Unit) => {
+    const formula = (
+      which: 'quantity' | 'cap' | 'value',
+      f: { formula: string; unit: string },
+      withQ?: Unit,
+    ) => {
       const path = `${base}.${which}.formula`;
       const declared = unitOrIssue(key, `${base}.${which}.unit`, f.unit);
       try {
@@ -255,7 +277,8 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
         }
         return { text: f.formula, unitText: f.unit, checked };
       } catch (e) {
-        if (e instanceof FormulaError || e instanceof UnitError) issue(key, path, `${(e as Error).message} — in "${f.formula}"`);
+        if (e instanceof FormulaError || e instanceof UnitError)
+          issue(key, path, `${(e as Error).message} — in "${f.formula}"`);
         else throw e;
         return undefined;
       }
@@ -263,12 +286,14 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     draft.quantity = formula('quantity', spec.quantity);
     const qUnit = declaredUnit.get(spec.id);
     if (spec.cap) {
-      if (spec.cap.unit !== spec.quantity.unit) issue(key, `${base}.cap.unit`, `the cap must be in the quantity's unit ${spec.quantity.unit}`);
+      if (spec.cap.unit !== spec.quantity.unit)
+        issue(key, `${base}.cap.unit`, `the cap must be in the quantity's unit ${spec.quantity.unit}`);
       draft.cap = formula('cap', spec.cap);
     }
     if (qUnit) {
       const moneyUnit = unitOrIssue(key, `${base}.value.unit`, spec.value.unit);
-      if (moneyUnit && spec.value.unit !== '元') issue(key, `${base}.value.unit`, 'values are accounted in 元');
+      if (moneyUnit && spec.value.unit !== '元')
+        issue(key, `${base}.value.unit`, 'values are accounted in 元');
       if (moneyUnit) draft.value = formula('value', spec.value, qUnit);
     }
     drafts.push(draft);
@@ -282,7 +307,11 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     if (state.get(d.id) === 'done') return;
     if (state.get(d.id) === 'visiting') {
       const cycle = [...stack.slice(stack.indexOf(d.id)), d.id].join(' → ');
-      issue(`product:${d.productId}`, `products.${d.productId}.components.${d.id}`, `dependency cycle: ${cycle}`);
+      issue(
+        `product:${d.productId}`,
+        `products.${d.productId}.components.${d.id}`,
+        `dependency cycle: ${cycle}`,
+      );
       return;
     }
     state.set(d.id, 'visiting');
@@ -303,27 +332,41 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     const groupSet = new Set(ef.groups.map((g) => g.id));
     const serviceIds = ef.services.map((s) => s.id);
     for (const s of ef.services)
-      if (!groupSet.has(s.group)) issue(key, `equivalentFactor.services.${s.id}.group`, `unknown group "${s.group}"`);
+      if (!groupSet.has(s.group))
+        issue(key, `equivalentFactor.services.${s.id}.group`, `unknown group "${s.group}"`);
     const types = ef.types.map((t) => {
       const factors = new Map<string, Dec>();
       for (const sid of serviceIds) {
         const raw = t.factors[sid];
         const v = raw === undefined ? undefined : parseDecimal(raw);
-        if (!v) issue(key, `equivalentFactor.types.${t.id}.factors.${sid}`, raw === undefined ? 'missing factor' : `"${raw}" is not a number`);
+        if (!v)
+          issue(
+            key,
+            `equivalentFactor.types.${t.id}.factors.${sid}`,
+            raw === undefined ? 'missing factor' : `"${raw}" is not a number`,
+          );
         else factors.set(sid, v);
       }
       for (const sid of Object.keys(t.factors))
-        if (!serviceIds.includes(sid)) issue(key, `equivalentFactor.types.${t.id}.factors.${sid}`, `unknown service "${sid}"`);
-      return { id: t.id, labels: t.labels, factors, printedSum: t.printedSum ? parseDecimal(t.printedSum) : undefined };
+        if (!serviceIds.includes(sid))
+          issue(key, `equivalentFactor.types.${t.id}.factors.${sid}`, `unknown service "${sid}"`);
+      return {
+        id: t.id,
+        labels: t.labels,
+        factors,
+        printedSum: t.printedSum ? parseDecimal(t.printedSum) : undefined,
+      };
     });
     const typeIds = new Set(types.map((t) => t.id));
     const mapping = new Map<string, string | null>();
     for (const cls of classIds) {
-      if (!(cls in ef.mapping)) issue(key, `equivalentFactor.mapping.${cls}`, 'every land class must be mapped (null for none)');
+      if (!(cls in ef.mapping))
+        issue(key, `equivalentFactor.mapping.${cls}`, 'every land class must be mapped (null for none)');
     }
     for (const [cls, type] of Object.entries(ef.mapping)) {
       if (!classIds.has(cls)) issue(key, `equivalentFactor.mapping.${cls}`, `unknown land class "${cls}"`);
-      if (type !== null && !typeIds.has(type)) issue(key, `equivalentFactor.mapping.${cls}`, `unknown ecosystem type "${type}"`);
+      if (type !== null && !typeIds.has(type))
+        issue(key, `equivalentFactor.mapping.${cls}`, `unknown ecosystem type "${type}"`);
       mapping.set(cls, type);
     }
     const perHm2 = parseUnit('元/hm2');
@@ -336,7 +379,9 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       });
       const mismatch = unitMismatch(checked.unit, perHm2, '元/hm2');
       if (mismatch) throw new FormulaError(`unit mismatch: "${ef.standardValue.formula}" ${mismatch}`);
-      const evalFn = compileFormula(checked, decimalArithmetic, (name) => ({ constant: parameters.get(name)!.value! }));
+      const evalFn = compileFormula(checked, decimalArithmetic, (name) => ({
+        constant: parameters.get(name)!.value!,
+      }));
       equivalentFactor = {
         standardValue: { text: ef.standardValue.formula, unitText: ef.standardValue.unit, checked },
         standardValueEval: evalFn,
@@ -354,7 +399,11 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
   if (issues.length) throw new SetLoadError(issues);
 
   // ---- slots and compiled plans
-  const layout = buildLayout(inputs, ordered.map((d) => d.id), [...classIds]);
+  const layout = buildLayout(
+    inputs,
+    ordered.map((d) => d.id),
+    [...classIds],
+  );
   const components: ComponentModel[] = [];
   const perClassKeys = perClassKeysOf(
     inputs,
@@ -400,7 +449,11 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
   };
 }
 
-function buildLayout(inputs: readonly InputModel[], componentIds: readonly string[], classes: readonly string[]): SlotLayout {
+function buildLayout(
+  inputs: readonly InputModel[],
+  componentIds: readonly string[],
+  classes: readonly string[],
+): SlotLayout {
   const scalar = new Map<string, number>();
   const perClass = new Map<string, number>();
   let next = 0;
@@ -453,12 +506,14 @@ export function compilePlan<T>(
     };
   const keys = component.landClasses ?? [TOTAL];
   const quantity = new Map<string, Evaluator<T>>();
-  for (const k of keys) quantity.set(k, compileFormula(component.quantity.checked, arith, bindFor(k === TOTAL ? null : k)));
+  for (const k of keys)
+    quantity.set(k, compileFormula(component.quantity.checked, arith, bindFor(k === TOTAL ? null : k)));
   const cap = component.cap ? compileFormula(component.cap.checked, arith, bindFor(null)) : undefined;
   let value: Map<string, Evaluator<T>> | undefined;
   if (!component.unsetParameters.length) {
     value = new Map();
-    for (const k of keys) value.set(k, compileFormula(component.value.checked, arith, bindFor(k === TOTAL ? null : k)));
+    for (const k of keys)
+      value.set(k, compileFormula(component.value.checked, arith, bindFor(k === TOTAL ? null : k)));
   }
   return { quantity, cap, value };
 }

@@ -53,12 +53,18 @@ export function readSetFile(file: string, displayName = file): CoefficientSetFil
     raw = parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     const where = e instanceof YAMLParseError ? `line ${e.linePos?.[0]?.line ?? '?'}` : '(file)';
-    throw new SetLoadError([{ file: displayName, path: where, message: (e as Error).message.split('\n')[0]! }]);
+    throw new SetLoadError([
+      { file: displayName, path: where, message: (e as Error).message.split('\n')[0]! },
+    ]);
   }
   const parsed = coefficientSetFile.safeParse(raw);
   if (!parsed.success)
     throw new SetLoadError(
-      parsed.error.issues.map((i) => ({ file: displayName, path: readablePath(raw, i.path), message: i.message })),
+      parsed.error.issues.map((i) => ({
+        file: displayName,
+        path: readablePath(raw, i.path),
+        message: i.message,
+      })),
     );
   return parsed.data;
 }
@@ -102,26 +108,46 @@ export function resolveSet(dir: string, id: string, version?: string): ResolvedS
   const chain: { data: CoefficientSetFile; file: string }[] = [];
   const seen = new Set<string>();
   let next: { id: string; version?: string } | undefined = { id, version };
+  let referrer: string | undefined;
   while (next) {
     const versions = listSets(dir).get(next.id);
     const v = next.version ?? versions?.at(-1);
     const file = v ? setFilePath(dir, next.id, v) : '';
     const display = relative(process.cwd(), file) || file;
-    if (!v || !existsSync(file))
+    if (!v || !existsSync(file)) {
+      const message = `coefficient set ${next.id}${next.version ? '@' + next.version : ''} not found`;
       throw new SetLoadError([
-        { file: join(dir, next.id), path: '(set)', message: `coefficient set ${next.id}${next.version ? '@' + next.version : ''} not found` },
+        referrer
+          ? { file: referrer, path: 'extends', message }
+          : { file: join(dir, next.id), path: '(set)', message },
       ]);
+    }
     const key = `${next.id}@${v}`;
     if (seen.has(key))
-      throw new SetLoadError([{ file: display, path: 'extends', message: `sets extend each other in a cycle: ${[...seen, key].join(' → ')}` }]);
+      throw new SetLoadError([
+        {
+          file: display,
+          path: 'extends',
+          message: `sets extend each other in a cycle: ${[...seen, key].join(' → ')}`,
+        },
+      ]);
     seen.add(key);
     const data = readSetFile(file, display);
     const problems: SetIssue[] = [];
     if (data.id !== next.id || data.version !== v)
-      problems.push({ file: display, path: 'id', message: `the file declares ${data.id}@${data.version} but lives at ${key}` });
+      problems.push({
+        file: display,
+        path: 'id',
+        message: `the file declares ${data.id}@${data.version} but lives at ${key}`,
+      });
     if (data.status === 'published') {
       const locked = lock[key];
-      if (!locked) problems.push({ file: display, path: 'status', message: `published set ${key} is not in ${LOCK_FILE}; run "gep lock"` });
+      if (!locked)
+        problems.push({
+          file: display,
+          path: 'status',
+          message: `published set ${key} is not in ${LOCK_FILE}; run "gep lock"`,
+        });
       else if (locked !== fileHash(data))
         problems.push({
           file: display,
@@ -132,6 +158,7 @@ export function resolveSet(dir: string, id: string, version?: string): ResolvedS
     if (problems.length) throw new SetLoadError(problems);
     chain.unshift({ data, file: display });
     next = data.extends;
+    referrer = display;
   }
   return mergeChain(chain);
 }
@@ -158,7 +185,11 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
       for (const item of data[s] as { id: string }[]) {
         const existing = merged.get(s)!.get(item.id);
         if (existing && s === 'parameters')
-          issues.push({ file, path: `parameters.${item.id}`, message: 'inherited parameter: change it under parameterOverrides' });
+          issues.push({
+            file,
+            path: `parameters.${item.id}`,
+            message: 'inherited parameter: change it under parameterOverrides',
+          });
         merged.get(s)!.set(item.id, item);
         origins.set(`${kindOf[s]}:${item.id}`, file);
         if (s === 'parameters') definedIn.set(item.id, setKey);
@@ -168,7 +199,11 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
       const params = merged.get('parameters')!;
       const base = params.get(o.id) as Record<string, unknown> | undefined;
       if (!base) {
-        issues.push({ file, path: `parameterOverrides.${o.id}`, message: `no inherited parameter "${o.id}" to override` });
+        issues.push({
+          file,
+          path: `parameterOverrides.${o.id}`,
+          message: `no inherited parameter "${o.id}" to override`,
+        });
         continue;
       }
       const next = { ...base, ...o };
@@ -182,7 +217,11 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
     }
     for (const pid of data.removeProducts) {
       if (!merged.get('products')!.delete(pid))
-        issues.push({ file, path: `removeProducts.${pid}`, message: `no inherited product "${pid}" to remove` });
+        issues.push({
+          file,
+          path: `removeProducts.${pid}`,
+          message: `no inherited product "${pid}" to remove`,
+        });
     }
     if (data.equivalentFactor) {
       equivalentFactor = data.equivalentFactor;

@@ -13,7 +13,16 @@ const decimalText = z.union([z.string(), z.number()]).transform((v) => String(v)
 
 export const labels = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 
-export const ECOSYSTEM_TYPES = ['forest', 'shrub', 'grassland', 'wetland', 'farmland', 'urban', 'water', 'bare'] as const;
+export const ECOSYSTEM_TYPES = [
+  'forest',
+  'shrub',
+  'grassland',
+  'wetland',
+  'farmland',
+  'urban',
+  'water',
+  'bare',
+] as const;
 export const CATEGORIES = ['provisioning', 'regulating', 'cultural'] as const;
 export const VALUATION_METHODS = [
   'market_value',
@@ -127,7 +136,12 @@ const equivalentFactor = z
     types: z
       .array(
         z
-          .object({ id, labels, factors: z.record(z.string(), decimalText), printedSum: decimalText.optional() })
+          .object({
+            id,
+            labels,
+            factors: z.record(z.string(), decimalText),
+            printedSum: decimalText.optional(),
+          })
           .strict(),
       )
       .min(1),
