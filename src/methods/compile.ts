@@ -370,6 +370,14 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       mapping.set(cls, type);
     }
     const perHm2 = parseUnit('元/hm2');
+    if (ef.standardValue.unit !== '元/hm2')
+      issue(key, 'equivalentFactor.standardValue.unit', 'the value of one equivalent is stated in 元/hm2');
+    for (const [what, ids] of [
+      ['group', ef.groups.map((g) => g.id)],
+      ['service', serviceIds],
+      ['type', ef.types.map((t) => t.id)],
+    ] as const)
+      for (const dup of ids.filter((x, i) => ids.indexOf(x) !== i)) issue(key, 'equivalentFactor', `duplicate ${what} id "${dup}"`);
     try {
       const checked = checkFormula(ef.standardValue.formula, (name) => {
         const p = parameters.get(name);

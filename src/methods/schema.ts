@@ -95,7 +95,10 @@ const parameterOverride = z
     verified: z.boolean(),
     note: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.unit === undefined || o.value !== undefined || o.values !== undefined, {
+    message: 'an override that changes the unit must give the value in the new unit',
+  });
 
 const component = z
   .object({
