@@ -64,7 +64,8 @@ export function gepIndicators(args: {
  * (Bo Wenjing, Ouyang Zhiyun et al. 2017: n = 100 a, r = 2.77 %).
  */
 export function assetValueAnnuityDue(flow: Dec, rate: Dec, years: number): Dec {
-  if (!Number.isInteger(years) || years < 1) throw new RangeError('the horizon is a whole number of years ≥ 1');
+  if (!Number.isInteger(years) || years < 1)
+    throw new RangeError('the horizon is a whole number of years ≥ 1');
   if (rate.lte(-1)) throw new RangeError('the discount rate must be above −100 %');
   if (rate.isZero()) return flow.times(years);
   const v = new Dec(1).div(new Dec(1).plus(rate));

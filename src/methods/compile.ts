@@ -377,7 +377,8 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       ['service', serviceIds],
       ['type', ef.types.map((t) => t.id)],
     ] as const)
-      for (const dup of ids.filter((x, i) => ids.indexOf(x) !== i)) issue(key, 'equivalentFactor', `duplicate ${what} id "${dup}"`);
+      for (const dup of ids.filter((x, i) => ids.indexOf(x) !== i))
+        issue(key, 'equivalentFactor', `duplicate ${what} id "${dup}"`);
     try {
       const checked = checkFormula(ef.standardValue.formula, (name) => {
         const p = parameters.get(name);

@@ -45,7 +45,13 @@ describe('GEEP = GDP − PDC − EDC + ERS', () => {
 describe('indicators', () => {
   it('GEP per km², per capita, GEP/GDP, growth', () => {
     // GEP 12.6 亿元 over 84 km², 42,000 people, GDP 35 亿元, previous GEP 12 亿元
-    const i = gepIndicators({ gep: d('1.26e9'), areaKm2: d(84), population: d(42000), gdp: d('3.5e9'), previousGep: d('1.2e9') });
+    const i = gepIndicators({
+      gep: d('1.26e9'),
+      areaKm2: d(84),
+      population: d(42000),
+      gdp: d('3.5e9'),
+      previousGep: d('1.2e9'),
+    });
     expect(i.gepPerKm2!.toString()).toBe('15000000'); // 1.26e9 / 84 = 1.5e7 元/km²
     expect(i.gepPerCapita!.toString()).toBe('30000'); // 1.26e9 / 42,000 = 30,000 元/人
     expect(i.gepToGdp!.toString()).toBe('0.36'); // 1.26 / 3.5
@@ -53,7 +59,9 @@ describe('indicators', () => {
   });
   it('no ratio when the base is zero', () => {
     expect(yearOverYear(d(5), d(0))).toBeUndefined();
-    expect(gepIndicators({ gep: d(1), areaKm2: d(0), population: d(0), gdp: d(0) }).gepPerKm2).toBeUndefined();
+    expect(
+      gepIndicators({ gep: d(1), areaKm2: d(0), population: d(0), gdp: d(0) }).gepPerKm2,
+    ).toBeUndefined();
   });
 });
 
@@ -67,7 +75,12 @@ describe('ecosystem asset value: NPV of the service flow, annuity-due', () => {
     const r = d('0.0277');
     const due = assetValueAnnuityDue(flow, r, 100);
     const ordinary = presentValueOrdinary(flow, r, 100);
-    expect(due.minus(ordinary.times(d(1).plus(r))).abs().lt('1e-15')).toBe(true);
+    expect(
+      due
+        .minus(ordinary.times(d(1).plus(r)))
+        .abs()
+        .lt('1e-15'),
+    ).toBe(true);
     // n = 100, r = 2.77 %, v = 1/1.0277: (1 − v¹⁰⁰)/(1 − v) = 34.687 → 19.10 × 34.687 = 662.5 万亿元,
     // the published 662 万亿元 (Bo Wenjing, Ouyang Zhiyun et al. 2017)
     expect(due.div(flow).toDecimalPlaces(3).toString()).toBe('34.687');
