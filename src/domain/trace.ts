@@ -1,6 +1,6 @@
 import type { Dec } from './decimal.js';
 import type { ComponentResult, TownshipAccount } from './accounting.js';
-import { TOTAL, type CompiledSet, type ComponentModel, type FormulaModel } from './model.js';
+import type { CompiledSet, ComponentModel, FormulaModel } from './model.js';
 import type { Labels } from '../methods/schema.js';
 
 /** One symbol of a formula as it was used: where its value came from and what it was. */
@@ -166,7 +166,7 @@ export function traceComponent(
       : undefined,
     value:
       result.status === 'ok' && !perClassTotal
-        ? describe(set, account, c, c.value, landClass ?? (c.landClasses ? undefined : undefined), v, q)
+        ? describe(set, account, c, c.value, landClass, v, q)
         : undefined,
   };
 }
@@ -181,5 +181,3 @@ export function traceAccount(set: CompiledSet, account: TownshipAccount): Compon
   }
   return out;
 }
-
-export { TOTAL };
