@@ -1,0 +1,567 @@
+/**
+ * gep: the command line of GEP Ledger.
+ *   account | validate | template | lock | bundle | rerun
+ * Exit codes: 0 ok, 1 coefficient set invalid, 2 data invalid, 3 rerun mismatch, 64 usage error.
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import {
+  accountTownship,
+  aggregateRegion,
+  AccountingError,
+  type RegionAccount,
+} from '../domain/accounting.js';
+import { formatFixed, parseDecimal } from '../domain/decimal.js';
+import {
+  formatIssue,
+  validateRecords,
+  type InputIssue,
+  type RawRecord,
+  type TownshipInfo,
+} from '../domain/inputs.js';
+import type { CompiledSet } from '../domain/model.js';
+import { traceAccount } from '../domain/trace.js';
+import { compileSet, SetLoadError } from '../methods/compile.js';
+import {
+  fileHash,
+  listSets,
+  LOCK_FILE,
+  readSetFile,
+  resolveSet,
+  setFilePath,
+  type ResolvedSet,
+} from '../methods/resolve.js';
+import { readDatasetJson, DatasetError } from '../io/dataset.js';
+import { readTableFile, validateTable, type TableInput } from '../io/table-input.js';
+import { writeTemplate } from '../io/template.js';
+import { toCsv } from '../io/csv.js';
+import { resultsWorkbook } from '../io/xlsx-output.js';
+import {
+  BUNDLE_FORMAT,
+  bundleResults,
+  compareResults,
+  resolvedFromBundle,
+  type Bundle,
+} from '../io/bundle.js';
+import { gepRows, productRows, townshipProductRows, YUAN_PER_YI } from '../report/gep-table.js';
+import { renderTable } from '../report/text-table.js';
+import { join } from 'node:path';
+
+export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+};
+
+export const USAGE = `用法 usage: gep <command> [options]
+
+  account  --set <id>[@version] --data <file.json|.csv|.xlsx> --year <year>
+           [--profile academic] [--township <id> | --by township] [--format table|json|csv|xlsx]
+           [--out <file>] [--region <dataset.json>] [--lang zh|en] [--coefficients <dir>]
+  validate --set <id>[@version] [--data <file>] [--region <dataset.json>]
+  template --set <id>[@version] --out <template.xlsx|template.csv> [--region <dataset.json>] [--years 2021,2022]
+  lock     [--coefficients <dir>]
+  bundle   --set <id>[@version] --data <file> --year <year> --out <run.json> [--profile academic]
+  rerun    <bundle.json>
+
+退出码 exit codes: 0 正常 ok, 1 参数集无效 set invalid, 2 数据无效 data invalid, 3 复算不一致 rerun mismatch, 64 用法错误 usage`;
+
+class UsageError extends Error {}
+class DataError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+const OPTIONS = {
+  set: { type: 'string' },
+  data: { type: 'string' },
+  year: { type: 'string' },
+  years: { type: 'string' },
+  profile: { type: 'string' },
+  township: { type: 'string' },
+  by: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  lang: { type: 'string' },
+  coefficients: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Options = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+export function appVersion(): string {
+  const pkg = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+function parseSetRef(ref: string | undefined): { id: string; version?: string } {
+  if (!ref) throw new UsageError('缺少 --set / missing --set');
+  const [id, version] = ref.split('@');
+  return { id: id!, version: version || undefined };
+}
+
+function requireYear(text: string | undefined): number {
+  const y = Number(text);
+  if (!text || !Number.isInteger(y)) throw new UsageError('缺少或无效的 --year / missing or invalid --year');
+  return y;
+}
+
+interface Region {
+  id: string;
+  name: { zh: string; en: string };
+  sample: boolean;
+  townships: (TownshipInfo & { labels: { zh: string; en: string } })[];
+}
+
+interface LoadedData {
+  region: Region;
+  raw: RawRecord[];
+  table?: TableInput;
+}
+
+const isTable = (path: string) => /\.(csv|xlsx)$/i.test(path);
+
+async function loadData(set: CompiledSet, path: string, regionPath?: string): Promise<LoadedData> {
+  if (!existsSync(path)) throw new DataError([`${path}: 文件不存在 / file not found`]);
+  const toRegion = (p: string): Region => {
+    const ds = readDatasetJson(p);
+    return {
+      id: ds.file.region.id,
+      name: ds.file.region.labels,
+      sample: ds.file.region.sample,
+      townships: [...ds.townships],
+    };
+  };
+  if (!isTable(path)) {
+    const region = toRegion(path);
+    return { region, raw: [...readDatasetJson(path).records] };
+  }
+  const table = await readTableFile(set, path);
+  const region: Region = regionPath
+    ? toRegion(regionPath)
+    : {
+        id: 'region',
+        name: { zh: '区域', en: 'Region' },
+        sample: false,
+        townships: [...new Set(table.records.map((r) => r.township))].map((id) => ({
+          id,
+          labels: { zh: id, en: id },
+        })),
+      };
+  return { region, raw: table.records, table };
+}
+
+function validate(set: CompiledSet, data: LoadedData, raw: RawRecord[]) {
+  const townships = data.region.townships;
+  if (data.table) return validateTable(set, { ...data.table, records: raw }, townships);
+  return validateRecords(set, raw, townships);
+}
+
+function issueLines(issues: readonly InputIssue[], lang: 'zh' | 'en') {
+  return issues.map((i) => formatIssue(i, lang));
+}
+
+function loadResolved(opts: Options): { resolved: ResolvedSet; set: CompiledSet } {
+  const { id, version } = parseSetRef(opts.set);
+  const resolved = resolveSet(opts.coefficients ?? 'coefficients', id, version);
+  return { resolved, set: compileSet(resolved) };
+}
+
+interface Run {
+  set: CompiledSet;
+  resolved: ResolvedSet;
+  data: LoadedData;
+  raw: RawRecord[];
+  region: RegionAccount;
+  profile: string;
+  year: number;
+}
+
+async function runAccount(opts: Options, lang: 'zh' | 'en'): Promise<Run> {
+  const { resolved, set } = loadResolved(opts);
+  if (!opts.data) throw new UsageError('缺少 --data / missing --data');
+  const year = requireYear(opts.year);
+  const profile = opts.profile ?? set.profiles[0]?.id ?? 'academic';
+  if (!set.profiles.some((p) => p.id === profile))
+    throw new UsageError(
+      `未知口径 unknown profile "${profile}"; ${set.profiles.map((p) => p.id).join(', ')}`,
+    );
+  if (opts.by && opts.by !== 'township')
+    throw new UsageError('--by 只支持 township / --by supports township only');
+  const data = await loadData(set, opts.data, opts.region);
+  if (data.table?.issues.length) throw new DataError(issueLines(data.table.issues, lang));
+  let raw = data.raw.filter((r) => Number(r.year) === year);
+  if (opts.township) {
+    raw = raw.filter((r) => r.township === opts.township);
+    if (!raw.length)
+      throw new DataError([
+        lang === 'zh'
+          ? `没有乡镇 ${opts.township} ${year} 年的数据`
+          : `no data for ${opts.township} in ${year}`,
+      ]);
+  }
+  if (!raw.length) throw new DataError([lang === 'zh' ? `没有 ${year} 年的数据` : `no data for ${year}`]);
+  const { records, issues } = validate(set, data, raw);
+  if (issues.length) throw new DataError(issueLines(issues, lang));
+  const order = new Map(data.region.townships.map((t, i) => [t.id, i]));
+  records.sort((a, b) => (order.get(a.township) ?? 1e9) - (order.get(b.township) ?? 1e9));
+  const accounts = records.map((r) => accountTownship(set, r, profile));
+  return { set, resolved, data, raw, region: aggregateRegion(accounts), profile, year };
+}
+
+function nameOf(run: Run, lang: 'zh' | 'en') {
+  const names = new Map(run.data.region.townships.map((t) => [t.id, t.labels[lang]]));
+  return (id: string) => names.get(id) ?? id;
+}
+
+function headerLines(run: Run, lang: 'zh' | 'en'): string[] {
+  const { set, data } = run;
+  const profile = set.profiles.find((p) => p.id === run.profile);
+  return [
+    `${data.region.name[lang]} ${run.year} GEP  |  ${set.id}@${set.version} (${set.hash.slice(0, 12)})  |  ${
+      lang === 'zh' ? '口径' : 'profile'
+    }: ${run.profile}${profile ? ` ${profile.labels[lang]}` : ''}${data.region.sample ? '  |  示例数据 (sample data)' : ''}`,
+    lang === 'zh'
+      ? '单位：亿元；显示保留2位小数，合计按未舍入值计算'
+      : 'Unit: 亿元 (10^8 yuan); shown to 2 decimals, totals computed from unrounded values',
+  ];
+}
+
+function formatTable(run: Run, lang: 'zh' | 'en'): string {
+  const yi = (v: Parameters<typeof formatFixed>[0]) => formatFixed(v.div(YUAN_PER_YI), 2);
+  const rows = gepRows(run.region, nameOf(run, lang), lang);
+  const head =
+    lang === 'zh'
+      ? ['乡镇', '物质产品', '调节服务', '文化服务', 'GEP', '区域外扣除', 'GEP(净)']
+      : ['Township', 'Provisioning', 'Regulating', 'Cultural', 'GEP', 'Out-of-region', 'GEP (net)'];
+  const body = rows.map((r) => [
+    r.name,
+    yi(r.provisioning),
+    yi(r.regulating),
+    yi(r.cultural),
+    yi(r.gep),
+    yi(r.outOfRegionDeduction),
+    yi(r.gepNet),
+  ]);
+  const main = renderTable(head, body, undefined, new Set([rows.length - 1]));
+  const products = productRows(run.set, run.region, lang);
+  const pHead =
+    lang === 'zh'
+      ? ['产品', '类别', '价值(亿元)', '占比(%)']
+      : ['Product', 'Category', 'Value (亿元)', 'Share (%)'];
+  const pBody = products.map((p) => [
+    p.name,
+    p.categoryName,
+    yi(p.value),
+    formatFixed(p.share.times(100), 2),
+  ]);
+  const pTable = renderTable(pHead, pBody, ['left', 'left', 'right', 'right']);
+  const pTitle =
+    lang === 'zh'
+      ? `${run.data.region.name.zh} 分产品价值（全县）`
+      : `${run.data.region.name.en}: value by product`;
+  return [...headerLines(run, lang), '', main, '', pTitle, pTable, ''].join('\n');
+}
+
+function resultsJson(run: Run, lang: 'zh' | 'en') {
+  const names = nameOf(run, lang);
+  const figs = (a: RegionAccount | RegionAccount['townships'][number]) => ({
+    gep: a.gep.toString(),
+    outOfRegionDeduction: a.outOfRegionDeduction.toString(),
+    gepNet: a.gepNet.toString(),
+    categories: Object.fromEntries(Object.entries(a.categoryValues).map(([k, v]) => [k, v.toString()])),
+    products: Object.fromEntries([...a.productValues].map(([k, v]) => [k, v.toString()])),
+    ecosystems: Object.fromEntries([...a.ecosystemValues].map(([k, v]) => [k, v.toString()])),
+  });
+  return {
+    format: 'gep-ledger/results@1',
+    appVersion: appVersion(),
+    region: { id: run.data.region.id, labels: run.data.region.name, sample: run.data.region.sample },
+    year: run.year,
+    set: { id: run.set.id, version: run.set.version, hash: run.set.hash },
+    profile: run.profile,
+    unit: '元',
+    county: figs(run.region),
+    townships: run.region.townships.map((t) => ({
+      township: t.township,
+      name: names(t.township),
+      ...figs(t),
+      traces: traceAccount(run.set, t),
+    })),
+    inputs: run.raw,
+  };
+}
+
+async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<number> {
+  const run = await runAccount(opts, lang);
+  const format = opts.format ?? 'table';
+  let text: string | undefined;
+  if (format === 'table') text = formatTable(run, lang);
+  else if (format === 'json') text = JSON.stringify(resultsJson(run, lang), null, 2) + '\n';
+  else if (format === 'csv') {
+    const names = nameOf(run, 'zh');
+    const rows: unknown[][] = [
+      [
+        'region',
+        'year',
+        'set',
+        'set_hash',
+        'profile',
+        'township',
+        'township_zh',
+        'product',
+        'product_zh',
+        'category',
+        'value_yuan',
+      ],
+    ];
+    for (const r of townshipProductRows(run.set, run.region))
+      rows.push([
+        run.data.region.id,
+        run.year,
+        `${run.set.id}@${run.set.version}`,
+        run.set.hash,
+        run.profile,
+        r.township,
+        names(r.township),
+        r.product,
+        r.productZh,
+        r.category,
+        r.value.toString(),
+      ]);
+    text = toCsv(rows);
+  } else if (format === 'xlsx') {
+    if (!opts.out) throw new UsageError('xlsx 输出需要 --out / xlsx output needs --out');
+    const wb = resultsWorkbook(
+      `${run.data.region.name.zh} ${run.year} GEP`,
+      gepRows(run.region, nameOf(run, 'zh'), 'zh'),
+      productRows(run.set, run.region, 'zh'),
+      [
+        `${run.set.id}@${run.set.version} hash ${run.set.hash}; profile ${run.profile}; gep-ledger ${appVersion()}`,
+        ...(run.data.region.sample ? ['示例数据 (sample data)'] : []),
+      ],
+    );
+    await wb.xlsx.writeFile(opts.out);
+    io.err(`${opts.out}`);
+    return EXIT.ok;
+  } else throw new UsageError(`未知格式 unknown format "${format}"`);
+  if (opts.out) {
+    writeFileSync(opts.out, text, 'utf8');
+    io.err(opts.out);
+  } else io.out(text);
+  return EXIT.ok;
+}
+
+async function cmdValidate(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<number> {
+  const { set } = loadResolved(opts);
+  if (!opts.data) {
+    io.out(
+      `OK ${set.id}@${set.version} (${set.hash.slice(0, 12)}): ${set.inputs.length} inputs, ${set.parameters.size} parameters, ${set.products.length} products, ${set.components.length} components`,
+    );
+    return EXIT.ok;
+  }
+  const data = await loadData(set, opts.data, opts.region);
+  if (data.table?.issues.length) throw new DataError(issueLines(data.table.issues, lang));
+  const { records, issues } = validate(set, data, data.raw);
+  if (issues.length) throw new DataError(issueLines(issues, lang));
+  const years = [...new Set(records.map((r) => r.year))].sort();
+  io.out(
+    `OK ${opts.data}: ${records.length} records, ${new Set(records.map((r) => r.township)).size} townships, years ${years.join(', ')} (${set.id}@${set.version})`,
+  );
+  return EXIT.ok;
+}
+
+async function cmdTemplate(opts: Options, io: Io): Promise<number> {
+  const { set } = loadResolved(opts);
+  if (!opts.out) throw new UsageError('缺少 --out / missing --out');
+  const townships = opts.region ? readDatasetJson(opts.region).townships.map((t) => t.id) : [];
+  const years = (opts.years ?? opts.year ?? String(new Date().getFullYear() - 1))
+    .split(',')
+    .map((y) => requireYear(y.trim()));
+  await writeTemplate(set, opts.out, { townships, years });
+  io.err(opts.out);
+  return EXIT.ok;
+}
+
+function cmdLock(opts: Options, io: Io): number {
+  const dir = opts.coefficients ?? 'coefficients';
+  const lockPath = join(dir, LOCK_FILE);
+  const lock: Record<string, string> = existsSync(lockPath)
+    ? (JSON.parse(readFileSync(lockPath, 'utf8')) as Record<string, string>)
+    : {};
+  const problems: string[] = [];
+  let added = 0;
+  for (const [id, versions] of listSets(dir))
+    for (const v of versions) {
+      const file = setFilePath(dir, id, v);
+      const data = readSetFile(file);
+      if (data.status !== 'published') continue;
+      const key = `${id}@${v}`;
+      const hash = fileHash(data);
+      if (!lock[key]) {
+        lock[key] = hash;
+        added++;
+        io.out(`locked ${key} ${hash.slice(0, 12)}`);
+      } else if (lock[key] !== hash)
+        problems.push(
+          `${file}: status: 已发布的参数集 ${key} 在发布后被修改 / published set ${key} changed after publication; make a new version`,
+        );
+    }
+  if (problems.length) {
+    problems.forEach((p) => io.err(p));
+    return EXIT.setInvalid;
+  }
+  const sorted = Object.fromEntries(Object.entries(lock).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (added) writeFileSync(lockPath, JSON.stringify(sorted, null, 2) + '\n', 'utf8');
+  io.out(`OK ${LOCK_FILE}: ${Object.keys(sorted).length} published sets, ${added} added`);
+  return EXIT.ok;
+}
+
+async function cmdBundle(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<number> {
+  if (!opts.out) throw new UsageError('缺少 --out / missing --out');
+  const run = await runAccount(opts, lang);
+  const bundle: Bundle = {
+    format: BUNDLE_FORMAT,
+    appVersion: appVersion(),
+    createdAt: new Date().toISOString(),
+    set: { id: run.set.id, version: run.set.version, hash: run.set.hash },
+    lineage: [...run.resolved.lineage],
+    setData: run.resolved.data,
+    profile: run.profile,
+    year: run.year,
+    townships: run.data.region.townships
+      .filter((t) => run.region.townships.some((a) => a.township === t.id))
+      .map((t) => ({ id: t.id, areaKm2: t.areaKm2?.toString() })),
+    records: run.raw,
+    results: bundleResults(run.region),
+  };
+  writeFileSync(opts.out, JSON.stringify(bundle, null, 2) + '\n', 'utf8');
+  io.out(`${opts.out}: ${run.set.id}@${run.set.version} ${run.year}, GEP ${run.region.gep.toString()} 元`);
+  return EXIT.ok;
+}
+
+function cmdRerun(file: string | undefined, io: Io, lang: 'zh' | 'en'): number {
+  if (!file) throw new UsageError('缺少 bundle 文件 / missing bundle file');
+  const b = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
+  if (b.format !== BUNDLE_FORMAT)
+    throw new UsageError(`${file}: 不是 ${BUNDLE_FORMAT} / not a ${BUNDLE_FORMAT}`);
+  const resolved = resolvedFromBundle(b);
+  if (resolved.hash !== b.set.hash) {
+    io.err(
+      lang === 'zh'
+        ? `参数集哈希不符：记录 ${b.set.hash}，复算 ${resolved.hash}（嵌入的参数集被修改）`
+        : `set hash mismatch: recorded ${b.set.hash}, recomputed ${resolved.hash} (the embedded set was changed)`,
+    );
+    return EXIT.mismatch;
+  }
+  const set = compileSet(resolved);
+  const townships = b.townships.map((t) => ({
+    id: t.id,
+    areaKm2: t.areaKm2 === undefined ? undefined : parseDecimal(t.areaKm2),
+  }));
+  const { records, issues } = validateRecords(set, b.records, townships);
+  if (issues.length) throw new DataError(issueLines(issues, lang));
+  const order = new Map(b.townships.map((t, i) => [t.id, i]));
+  records.sort((x, y) => (order.get(x.township) ?? 1e9) - (order.get(y.township) ?? 1e9));
+  const region = aggregateRegion(records.map((r) => accountTownship(set, r, b.profile)));
+  const diffs = compareResults(b.results, bundleResults(region));
+  if (diffs.length) {
+    io.err(lang === 'zh' ? `复算结果不一致（${diffs.length} 处）：` : `rerun differs (${diffs.length}):`);
+    diffs.forEach((d) => io.err(`  ${d}`));
+    return EXIT.mismatch;
+  }
+  io.out(
+    `identical: ${b.set.id}@${b.set.version} ${b.year}, ${records.length} townships, GEP ${region.gep.toString()} 元`,
+  );
+  return EXIT.ok;
+}
+
+/** Runs the CLI in-process; returns the exit code. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let lang: 'zh' | 'en' = 'zh';
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
+    const opts = values as Options;
+    if (opts.lang) {
+      if (opts.lang !== 'zh' && opts.lang !== 'en') throw new UsageError('--lang zh|en');
+      lang = opts.lang;
+    }
+    const [command, ...rest] = positionals;
+    if (opts.help || !command) {
+      io.out(USAGE);
+      return opts.help ? EXIT.ok : EXIT.usage;
+    }
+    if (command !== 'rerun' && rest.length)
+      throw new UsageError(`多余的参数 unexpected arguments: ${rest.join(' ')}`);
+    switch (command) {
+      case 'account':
+        return await cmdAccount(opts, io, lang);
+      case 'validate':
+        return await cmdValidate(opts, io, lang);
+      case 'template':
+        return await cmdTemplate(opts, io);
+      case 'lock':
+        return cmdLock(opts, io);
+      case 'bundle':
+        return await cmdBundle(opts, io, lang);
+      case 'rerun':
+        return cmdRerun(rest[0], io, lang);
+      default:
+        throw new UsageError(`未知命令 unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof SetLoadError) {
+      e.issues.forEach((i) => io.err(`${i.file}: ${i.path}: ${i.message}`));
+      return EXIT.setInvalid;
+    }
+    if (e instanceof DataError) {
+      e.lines.forEach((l) => io.err(l));
+      return EXIT.dataInvalid;
+    }
+    if (e instanceof DatasetError) {
+      io.err(e.message);
+      return EXIT.dataInvalid;
+    }
+    if (e instanceof AccountingError) {
+      io.err(e.message);
+      return EXIT.dataInvalid;
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err((e as Error).message);
+      io.err(USAGE);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+const invokedDirectly = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly) {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

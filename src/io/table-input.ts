@@ -1,0 +1,212 @@
+/**
+ * Reads a filled-in template (CSV or XLSX) back into raw records: one row per township × year,
+ * headers `key (unit)` where the unit may be any accepted unit of that input (e.g. `land_area.paddy (亩)`).
+ * Every problem is reported with its sheet, row and column; no records are returned when there is one.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { InputRecord } from '../domain/accounting.js';
+import type { CompiledSet } from '../domain/model.js';
+import { validateRecords, type InputIssue, type RawRecord, type TownshipInfo } from '../domain/inputs.js';
+import { LABEL_ROW_MARK } from './template.js';
+
+export interface TableInput {
+  readonly records: RawRecord[];
+  /** Problems found in the table itself (headers, units, layout). */
+  readonly issues: InputIssue[];
+  /** field ("input" or "input.class") → column name (A, B, … for both CSV and XLSX). */
+  readonly columnOf: ReadonlyMap<string, string>;
+}
+
+export function columnLetter(index0: number): string {
+  let n = index0 + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+const HEADER = /^\s*([^\s(（]+)\s*(?:[(（]\s*(.*?)\s*[)）])?\s*$/;
+
+interface Column {
+  index: number;
+  kind: 'township' | 'year' | 'value';
+  input?: string;
+  key?: string;
+  landClass?: string;
+}
+
+/** Reads rows of cells (first row = headers) into raw records. */
+export function readTableRows(
+  set: CompiledSet,
+  rows: readonly (readonly unknown[])[],
+  sheet: string,
+  rowNumbers?: readonly number[],
+): TableInput {
+  const issues: InputIssue[] = [];
+  const columnOf = new Map<string, string>();
+  const issue = (
+    row: number | undefined,
+    column: string | undefined,
+    zh: string,
+    en: string,
+    field?: string,
+  ) => issues.push({ sheet, row, column, field, message: { zh, en } });
+  const header = rows[0] ?? [];
+  const headerRow = rowNumbers?.[0] ?? 1;
+  const inputById = new Map(set.inputs.map((i) => [i.id, i]));
+  const classIds = new Set(set.landClasses.map((c) => c.id));
+  const codes = new Set(set.landClasses.flatMap((c) => c.sourceCodes));
+  const columns: Column[] = [];
+  const units: Record<string, string> = {};
+  header.forEach((h, index) => {
+    const text = cellText(h).trim();
+    const col = columnLetter(index);
+    if (!text) return;
+    const m = HEADER.exec(text);
+    const key = m?.[1] ?? text;
+    const unit = m?.[2] || undefined;
+    if (key === 'township' || key === '乡镇') return void columns.push({ index, kind: 'township' });
+    if (key === 'year' || key === '年份') return void columns.push({ index, kind: 'year' });
+    const [inputId = '', cls] = key.split(/\.(.*)/s);
+    const input = inputById.get(inputId);
+    const known =
+      input &&
+      (input.perLandClass ? cls !== undefined && (classIds.has(cls) || codes.has(cls)) : cls === undefined);
+    if (!input || !known) {
+      issue(headerRow, col, `未知列"${text}"`, `unknown column "${text}"`, key);
+      return;
+    }
+    if (unit !== undefined && unit !== input.unit && !input.acceptUnits.some((u) => u.text === unit)) {
+      const list = [input.unit, ...input.acceptUnits.map((u) => u.text)].join('、');
+      issue(
+        headerRow,
+        col,
+        `单位"${unit}"不可用于${input.labels.zh}，可用单位：${list}`,
+        `unit "${unit}" cannot be used for ${input.labels.en}; use one of: ${list}`,
+        key,
+      );
+      return;
+    }
+    const effective = unit ?? input.unit;
+    const before = units[input.id];
+    if (before !== undefined && before !== effective) {
+      issue(
+        headerRow,
+        col,
+        `同一指标的各列须使用同一单位（"${before}"与"${effective}"）`,
+        `all columns of one input must use the same unit ("${before}" and "${effective}")`,
+        key,
+      );
+      return;
+    }
+    units[input.id] = effective;
+    columnOf.set(key, col);
+    columns.push({ index, kind: 'value', input: input.id, key, landClass: cls });
+  });
+  const townshipCol = columns.find((c) => c.kind === 'township');
+  const yearCol = columns.find((c) => c.kind === 'year');
+  if (!townshipCol) issue(headerRow, undefined, '缺少"township"列', 'missing "township" column');
+  if (!yearCol) issue(headerRow, undefined, '缺少"year"列', 'missing "year" column');
+  if (townshipCol) columnOf.set('township', columnLetter(townshipCol.index));
+  if (yearCol) columnOf.set('year', columnLetter(yearCol.index));
+
+  const records: RawRecord[] = [];
+  if (townshipCol && yearCol)
+    rows.slice(1).forEach((cells, i) => {
+      const row = rowNumbers?.[i + 1] ?? i + 2;
+      if (cells.every((c) => cellText(c).trim() === '')) return;
+      const township = cellText(cells[townshipCol.index]).trim();
+      if (township === LABEL_ROW_MARK || township.startsWith('#')) return;
+      const yearText = cellText(cells[yearCol.index]).trim();
+      const values: Record<string, unknown> = {};
+      for (const c of columns) {
+        if (c.kind !== 'value') continue;
+        const v = cellValue(cells[c.index]);
+        if (v === undefined) continue;
+        if (c.landClass !== undefined)
+          ((values[c.input!] ??= {}) as Record<string, unknown>)[c.landClass] = v;
+        else values[c.input!] = v;
+      }
+      records.push({
+        township,
+        year: /^\d+$/.test(yearText) ? Number(yearText) : yearText,
+        values,
+        units: { ...units },
+        origin: { sheet, row },
+      });
+    });
+  return { records: issues.length ? [] : records, issues, columnOf };
+}
+
+function cellValue(cell: unknown): unknown {
+  if (cell === null || cell === undefined) return undefined;
+  if (typeof cell === 'number') return cell;
+  const text = cellText(cell).trim();
+  return text === '' ? undefined : text;
+}
+
+function cellText(cell: unknown): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'string') return cell;
+  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
+  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  if (typeof cell === 'object') {
+    const o = cell as { result?: unknown; richText?: { text: string }[]; text?: string };
+    if (o.richText) return o.richText.map((r) => r.text).join('');
+    if ('result' in o) return cellText(o.result);
+    if (typeof o.text === 'string') return o.text;
+  }
+  return String(cell as string);
+}
+
+export function readCsvTable(set: CompiledSet, text: string, sheet = 'csv'): TableInput {
+  const rows = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  return readTableRows(set, rows, sheet);
+}
+
+export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer): Promise<TableInput> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(data as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  if (!ws)
+    return {
+      records: [],
+      issues: [{ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } }],
+      columnOf: new Map(),
+    };
+  const rows: unknown[][] = [];
+  const numbers: number[] = [];
+  ws.eachRow({ includeEmpty: false }, (row, n) => {
+    const cells: unknown[] = [];
+    for (let c = 1; c <= ws.columnCount; c++) cells.push(row.getCell(c).value);
+    rows.push(cells);
+    numbers.push(n);
+  });
+  return readTableRows(set, rows, ws.name, numbers);
+}
+
+export async function readTableFile(set: CompiledSet, path: string): Promise<TableInput> {
+  const buf = readFileSync(path);
+  if (path.toLowerCase().endsWith('.csv')) return readCsvTable(set, buf.toString('utf8'));
+  return readXlsxTable(set, buf);
+}
+
+/** Validates a read table against the set; issues carry the column of their field. */
+export function validateTable(
+  set: CompiledSet,
+  table: TableInput,
+  townships?: readonly TownshipInfo[],
+): { records: InputRecord[]; issues: InputIssue[] } {
+  const { records, issues } = validateRecords(set, table.records, townships);
+  const withColumns = issues.map((i) => ({
+    ...i,
+    column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined),
+  }));
+  const all = [...table.issues, ...withColumns];
+  return { records: all.length ? [] : records, issues: all };
+}
