@@ -83,6 +83,7 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
   const env = buildEnv(set, record);
   const { layout } = set;
   const skipped = new Map<string, string>();
+  const computed = new Set<string>();
   const results: ComponentResult[] = [];
 
   for (const c of set.components) {
@@ -93,7 +94,7 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
     const needsInputs = !override || c.landClasses !== null;
     const missing = needsInputs ? c.inputsUsed.filter((id) => !record.values.has(id)) : [];
     const missingDeps = needsInputs
-      ? c.componentsUsed.filter((id) => skipped.has(id) || !included.has(componentProduct(set, id)))
+      ? c.componentsUsed.filter((id) => skipped.has(id) || !computed.has(id))
       : [];
     if (missing.length || missingDeps.length) {
       const reason = missing.length
@@ -136,6 +137,7 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
       }
     }
     env[layout.scalar(c.id)!] = quantity;
+    computed.add(c.id);
 
     if (!c.plan.value) {
       results.push({

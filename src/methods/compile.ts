@@ -464,22 +464,23 @@ function buildLayout(
   classes: readonly string[],
 ): SlotLayout {
   const scalar = new Map<string, number>();
-  const perClass = new Map<string, number>();
+  const perClass = new Map<string, Map<string, number>>();
   let next = 0;
   const qSlot = next++;
+  const addPerClass = (id: string) => perClass.set(id, new Map(classes.map((c) => [c, next++])));
   for (const input of inputs) {
-    if (input.perLandClass) for (const c of classes) perClass.set(`${input.id}|${c}`, next++);
+    if (input.perLandClass) addPerClass(input.id);
     else scalar.set(input.id, next++);
   }
   for (const id of componentIds) {
     scalar.set(id, next++);
-    for (const c of classes) perClass.set(`${id}|${c}`, next++);
+    addPerClass(id);
   }
   return {
     size: next,
     qSlot,
     scalar: (id) => scalar.get(id),
-    perClass: (id, cls) => perClass.get(`${id}|${cls}`),
+    perClass: (id, cls) => perClass.get(id)?.get(cls),
   };
 }
 
