@@ -200,7 +200,6 @@ async function runAccount(opts: Options, lang: 'zh' | 'en'): Promise<Run> {
   if (opts.by && opts.by !== 'township')
     throw new UsageError('--by 只支持 township / --by supports township only');
   const data = await loadData(set, opts.data, opts.region);
-  if (data.table?.issues.length) throw new DataError(issueLines(data.table.issues, lang));
   let raw = data.raw.filter((r) => Number(r.year) === year);
   if (opts.township) {
     raw = raw.filter((r) => r.township === opts.township);
@@ -372,7 +371,6 @@ async function cmdValidate(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<nu
     return EXIT.ok;
   }
   const data = await loadData(set, opts.data, opts.region);
-  if (data.table?.issues.length) throw new DataError(issueLines(data.table.issues, lang));
   const { records, issues } = validate(set, data, data.raw);
   if (issues.length) throw new DataError(issueLines(issues, lang));
   const years = [...new Set(records.map((r) => r.year))].sort();

@@ -1,12 +1,14 @@
 /**
  * Reads a filled-in template (CSV or XLSX) back into raw records: one row per township × year,
  * headers `key (unit)` where the unit may be any accepted unit of that input (e.g. `land_area.paddy (亩)`).
- * Every problem is reported with its sheet, row and column; no records are returned when there is one.
+ * Every problem is reported with its sheet, row and column; validateTable yields no records when there is one.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { InputRecord } from '../domain/accounting.js';
+import { parseDecimal, type Dec } from '../domain/decimal.js';
+import { convertValue } from '../domain/units.js';
 import type { CompiledSet } from '../domain/model.js';
 import { validateRecords, type InputIssue, type RawRecord, type TownshipInfo } from '../domain/inputs.js';
 import { LABEL_ROW_MARK } from './template.js';
@@ -38,6 +40,9 @@ interface Column {
   input?: string;
   key?: string;
   landClass?: string;
+  /** From the column's unit to the input's own unit, when they differ. */
+  convert?: (v: Dec) => Dec;
+  unit?: string;
 }
 
 /** Reads rows of cells (first row = headers) into raw records. */
@@ -62,7 +67,6 @@ export function readTableRows(
   const classIds = new Set(set.landClasses.map((c) => c.id));
   const codes = new Set(set.landClasses.flatMap((c) => c.sourceCodes));
   const columns: Column[] = [];
-  const units: Record<string, string> = {};
   header.forEach((h, index) => {
     const text = cellText(h).trim();
     const col = columnLetter(index);
@@ -92,22 +96,33 @@ export function readTableRows(
       );
       return;
     }
-    const effective = unit ?? input.unit;
-    const before = units[input.id];
-    if (before !== undefined && before !== effective) {
-      issue(
-        headerRow,
-        col,
-        `同一指标的各列须使用同一单位（"${before}"与"${effective}"）`,
-        `all columns of one input must use the same unit ("${before}" and "${effective}")`,
-        key,
-      );
-      return;
-    }
-    units[input.id] = effective;
+    const accepted =
+      unit !== undefined && unit !== input.unit ? input.acceptUnits.find((u) => u.text === unit) : undefined;
     columnOf.set(key, col);
-    columns.push({ index, kind: 'value', input: input.id, key, landClass: cls });
+    columns.push({
+      index,
+      kind: 'value',
+      input: input.id,
+      key,
+      landClass: cls,
+      unit: unit ?? input.unit,
+      convert: accepted ? (v: Dec) => convertValue(v, accepted.unit, input.unitValue) : undefined,
+    });
   });
+  // one accepted unit for all columns of an input: passed on as RawRecord.units; mixed units: converted here
+  const units: Record<string, string> = {};
+  const unitsOf = new Map<string, Set<string>>();
+  for (const c of columns)
+    if (c.kind === 'value') {
+      const u = unitsOf.get(c.input!) ?? new Set<string>();
+      u.add(c.unit!);
+      unitsOf.set(c.input!, u);
+    }
+  for (const [input, u] of unitsOf)
+    if (u.size === 1 && !u.has(inputById.get(input)!.unit)) {
+      units[input] = [...u][0]!;
+      for (const c of columns) if (c.input === input) c.convert = undefined;
+    }
   const townshipCol = columns.find((c) => c.kind === 'township');
   const yearCol = columns.find((c) => c.kind === 'year');
   if (!townshipCol) issue(headerRow, undefined, '缺少"township"列', 'missing "township" column');
@@ -126,8 +141,12 @@ export function readTableRows(
       const values: Record<string, unknown> = {};
       for (const c of columns) {
         if (c.kind !== 'value') continue;
-        const v = cellValue(cells[c.index]);
-        if (v === undefined) continue;
+        const raw = cellValue(cells[c.index]);
+        if (raw === undefined) continue;
+        // a column in another accepted unit (e.g. 亩) is converted here, so columns of one input may differ;
+        // text that is not a number is passed on as is, for validation to report
+        const parsed = c.convert ? parseDecimal(raw) : undefined;
+        const v = parsed && c.convert ? c.convert(parsed).toString() : raw;
         if (c.landClass !== undefined)
           ((values[c.input!] ??= {}) as Record<string, unknown>)[c.landClass] = v;
         else values[c.input!] = v;
@@ -136,11 +155,12 @@ export function readTableRows(
         township,
         year: /^\d+$/.test(yearText) ? Number(yearText) : yearText,
         values,
-        units: { ...units },
+        units: Object.keys(units).length ? { ...units } : undefined,
         origin: { sheet, row },
       });
     });
-  return { records: issues.length ? [] : records, issues, columnOf };
+  // records are returned even when the headers have problems, so validation can list every problem at once
+  return { records, issues, columnOf };
 }
 
 function cellValue(cell: unknown): unknown {

@@ -50,7 +50,7 @@ function keyRows(set: CompiledSet, rows: TemplateRows) {
   const cols = templateColumns(set);
   const header = ['township', 'year', ...cols.map(headerText)];
   const body: (string | number)[][] = [];
-  for (const t of rows.townships) for (const y of rows.years) body.push([t, y]);
+  for (const t of rows.townships) for (const y of rows.years) body.push([t, y, ...cols.map(() => '')]);
   return { cols, header, body };
 }
 
