@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { Dec, sum } from '../../src/domain/decimal.js';
 import { main, EXIT } from '../../src/cli/main.js';
@@ -63,6 +64,77 @@ describe('gep account', () => {
     expect((await run('account', '--set', 'minhou-2021')).code).toBe(EXIT.usage);
     expect((await run('nonsense')).code).toBe(EXIT.usage);
     expect((await run('account', '--bogus')).code).toBe(EXIT.usage);
+  });
+});
+
+describe('gep template → account from XLSX', () => {
+  it('a filled XLSX template is accounted with township names from --region, and written as XLSX', async () => {
+    const tpl = join(tmp, 'tpl.xlsx');
+    const t = await run(
+      'template',
+      '--set',
+      'minhou-2021',
+      '--coefficients',
+      COEFFS,
+      '--region',
+      DATA,
+      '--years',
+      '2021',
+      '--out',
+      tpl,
+    );
+    expect(t.code).toBe(EXIT.ok);
+    const ds = JSON.parse(readFileSync(DATA, 'utf8')) as {
+      records: { township: string; year: number; values: Record<string, unknown> }[];
+    };
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(tpl);
+    const ws = wb.worksheets[0]!;
+    const header = ws.getRow(1).values as unknown[];
+    ws.eachRow((row, n) => {
+      if (n < 3) return;
+      const rec = ds.records.find((r) => r.township === row.getCell(1).value && r.year === 2021)!;
+      header.forEach((h, col) => {
+        if (typeof h !== 'string' || col < 3) return;
+        const [input, cls] = h.replace(/\s*\(.*\)$/, '').split('.');
+        const v = rec.values[input!];
+        const x = cls === undefined ? v : (v as Record<string, unknown> | undefined)?.[cls];
+        if (x !== undefined) row.getCell(col).value = String(x);
+      });
+    });
+    await wb.xlsx.writeFile(tpl);
+    const fromXlsx = await run(
+      'account',
+      '--set',
+      'minhou-2021',
+      '--coefficients',
+      COEFFS,
+      '--data',
+      tpl,
+      '--region',
+      DATA,
+      '--year',
+      '2021',
+      '--format',
+      'json',
+    );
+    expect(fromXlsx.err).toBe('');
+    expect(fromXlsx.code).toBe(EXIT.ok);
+    const fromJson = await run('account', ...base, '--format', 'json');
+    const gep = (text: string) => (JSON.parse(text) as { county: { gep: string } }).county.gep;
+    expect(gep(fromXlsx.out)).toBe(gep(fromJson.out));
+
+    const out = join(tmp, 'result.xlsx');
+    expect((await run('account', ...base, '--format', 'xlsx', '--out', out)).code).toBe(EXIT.ok);
+    const res = new ExcelJS.Workbook();
+    await res.xlsx.readFile(out);
+    const sheet = res.getWorksheet('GEP')!;
+    let total: ExcelJS.Row | undefined;
+    sheet.eachRow((row) => {
+      if (row.getCell(1).value === '合计') total = row;
+    });
+    expect((total!.getCell(5).value as { formula: string }).formula).toMatch(/^SUM\(E\d+:E\d+\)$/);
+    expect(typeof sheet.getRow(total!.number - 1).getCell(5).value).toBe('number');
   });
 });
 

@@ -89,6 +89,25 @@ describe('template round trip', () => {
     expect(flat(records[0]!)).toEqual(expected());
   });
 
+  it('CSV: all land_area columns in 亩 are passed as RawRecord.units and converted by validation', () => {
+    const rows = parseCsv(templateCsv(set, { townships: ['baisha'], years: [2021] }), {
+      bom: true,
+    }) as string[][];
+    const header = rows[0]!.map((h) => h.replace(/^(land_area\.\w+) \(hm2\)$/, '$1 (亩)'));
+    const filled = header.map((h, i) => {
+      if (i < 2) return rows[1]![i]!;
+      const key = h.replace(/\s*\(.*\)$/, '');
+      const v = seedValue(key);
+      if (v === undefined) return '';
+      return key.startsWith('land_area.') ? new Dec(String(v)).times(15).toString() : String(v);
+    });
+    const table = readCsvTable(set, toCsv([header, filled]));
+    expect(table.records[0]!.units).toEqual({ land_area: '亩' });
+    const { records, issues } = validateTable(set, table, dataset.townships);
+    expect(issues).toEqual([]);
+    expect(flat(records[0]!)).toEqual(expected());
+  });
+
   it('has one column per scalar input and per (per-class input, land class)', () => {
     const cols = templateColumns(set);
     const perClass = set.inputs.filter((i) => i.perLandClass).length;
