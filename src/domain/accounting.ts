@@ -179,9 +179,6 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
   return summarise(set, record, profile, results, env);
 }
 
-const componentProduct = (set: CompiledSet, id: string) =>
-  set.components.find((c) => c.id === id)!.product.id;
-
 /**
  * Scales per-class quantities to a new total (a cap, or an external figure) in proportion; the largest
  * class takes the rounding remainder, so the parts add up to the total exactly and empty classes stay 0.
