@@ -10,9 +10,10 @@ import {
   accountTownship,
   aggregateRegion,
   AccountingError,
+  type InputRecord,
   type RegionAccount,
 } from '../domain/accounting.js';
-import { formatFixed, parseDecimal } from '../domain/decimal.js';
+import { formatFixed, parseDecimal, type Dec } from '../domain/decimal.js';
 import {
   formatIssue,
   validateRecords,
@@ -46,6 +47,7 @@ import {
 } from '../io/bundle.js';
 import { gepRows, productRows, townshipProductRows, YUAN_PER_YI } from '../report/gep-table.js';
 import { renderTable } from '../report/text-table.js';
+import { geepRows } from '../report/geep-table.js';
 import { join } from 'node:path';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
@@ -183,6 +185,7 @@ interface Run {
   resolved: ResolvedSet;
   data: LoadedData;
   raw: RawRecord[];
+  records: InputRecord[];
   region: RegionAccount;
   profile: string;
   year: number;
@@ -216,7 +219,7 @@ async function runAccount(opts: Options, lang: 'zh' | 'en'): Promise<Run> {
   const order = new Map(data.region.townships.map((t, i) => [t.id, i]));
   records.sort((a, b) => (order.get(a.township) ?? 1e9) - (order.get(b.township) ?? 1e9));
   const accounts = records.map((r) => accountTownship(set, r, profile));
-  return { set, resolved, data, raw, region: aggregateRegion(accounts), profile, year };
+  return { set, resolved, data, raw, records, region: aggregateRegion(accounts), profile, year };
 }
 
 function nameOf(run: Run, lang: 'zh' | 'en') {
@@ -270,7 +273,35 @@ function formatTable(run: Run, lang: 'zh' | 'en'): string {
     lang === 'zh'
       ? `${run.data.region.name.zh} 分产品价值（全县）`
       : `${run.data.region.name.en}: value by product`;
-  return [...headerLines(run, lang), '', main, '', pTitle, pTable, ''].join('\n');
+  const geep = geepRows(run.region, run.records, nameOf(run, lang), lang === 'zh' ? '合计' : 'Total');
+  const gHead =
+    lang === 'zh'
+      ? ['乡镇', 'GDP(亿元)', '绿色GDP(亿元)', 'GEEP(亿元)', 'GEP/GDP', 'GEP/面积(万元/km²)', 'GEP/人(元/人)']
+      : [
+          'Township',
+          'GDP (亿元)',
+          'Green GDP (亿元)',
+          'GEEP (亿元)',
+          'GEP/GDP',
+          'GEP/area (万元/km²)',
+          'GEP/capita (元)',
+        ];
+  const opt = (v: Dec | undefined, f: (d: Dec) => string) => (v === undefined ? '—' : f(v));
+  const gBody = geep.map((r) => [
+    r.name,
+    yi(r.gdp),
+    yi(r.greenGdp),
+    yi(r.geep),
+    opt(r.gepToGdp, (v) => formatFixed(v, 2)),
+    opt(r.gepPerKm2, (v) => formatFixed(v.div(10000), 1)),
+    opt(r.gepPerCapita, (v) => formatFixed(v, 0)),
+  ]);
+  const gTable = renderTable(gHead, gBody, undefined, new Set([geep.length - 1]));
+  const gTitle =
+    lang === 'zh'
+      ? 'GEEP = GDP − 环境退化成本 − 生态破坏成本 + 调节服务价值；绿色GDP = GDP − 两项成本'
+      : 'GEEP = GDP − pollution cost − ecological damage cost + regulating services; green GDP = GDP − both costs';
+  return [...headerLines(run, lang), '', main, '', pTitle, pTable, '', gTitle, gTable, ''].join('\n');
 }
 
 function resultsJson(run: Run, lang: 'zh' | 'en') {

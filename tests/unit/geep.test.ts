@@ -91,3 +91,52 @@ describe('ecosystem asset value: NPV of the service flow, annuity-due', () => {
     expect(() => assetValueAnnuityDue(d(5), d('0.03'), 0)).toThrow(RangeError);
   });
 });
+
+describe('GEEP report rows for the sample county', async () => {
+  const { loadSet } = await import('../../src/methods/resolve.js');
+  const { readDatasetJson } = await import('../../src/io/dataset.js');
+  const { validateRecords } = await import('../../src/domain/inputs.js');
+  const { accountTownship, aggregateRegion } = await import('../../src/domain/accounting.js');
+  const { geepRows } = await import('../../src/report/geep-table.js');
+  const set = loadSet('coefficients', 'minhou-2021');
+  const ds = readDatasetJson('seeds/minhou/dataset.json');
+  const year = (y: number) =>
+    validateRecords(
+      set,
+      ds.records.filter((r) => r.year === y),
+      ds.townships,
+    ).records;
+  const region = (y: number) => aggregateRegion(year(y).map((r) => accountTownship(set, r, 'national_2022')));
+  const rows = geepRows(region(2021), year(2021), (id) => id, 'total', region(2020));
+
+  it('each row: GEEP = GDP − PDC − EDC + regulating, inputs in 万元', () => {
+    const rec = year(2021).find((r) => r.township === 'tingping')!;
+    const wan = (id: string) => (rec.values.get(id) as InstanceType<typeof Dec>).times(1e4);
+    const row = rows.find((r) => r.id === 'tingping')!;
+    const acc = region(2021).townships.find((t) => t.township === 'tingping')!;
+    expect(
+      row.geep.eq(
+        wan('gdp')
+          .minus(wan('pollution_cost'))
+          .minus(wan('ecological_damage_cost'))
+          .plus(acc.categoryValues.regulating),
+      ),
+    ).toBe(true);
+  });
+
+  it('the county row is the sum of the townships (GDP, green GDP, GEEP) and its growth is against 2020', () => {
+    const towns = rows.filter((r) => !r.isTotal);
+    const total = rows.at(-1)!;
+    // figures carry 34 significant digits (≈10⁻²³ 元 here); summing in another order may move the last one
+    for (const k of ['gdp', 'greenGdp', 'geep', 'gep'] as const)
+      expect(
+        towns
+          .reduce((a, r) => a.plus(r[k]), d(0))
+          .minus(total[k])
+          .abs()
+          .lt('1e-12'),
+      ).toBe(true);
+    expect(total.areaKm2.toString()).toBe('2136');
+    expect(total.growth!.eq(region(2021).gep.minus(region(2020).gep).div(region(2020).gep))).toBe(true);
+  });
+});
