@@ -13,6 +13,7 @@ import { TOTAL, type ComponentPlan, type CompiledSet } from '../src/domain/model
 import { validateRecords, type RawRecord, type TownshipInfo } from '../src/domain/inputs.js';
 import { readDatasetJson } from '../src/io/dataset.js';
 import { Dec, ZERO } from '../src/domain/decimal.js';
+import { mulberry32 } from '../seeds/generate.js';
 
 const TOWNSHIPS = 1000;
 const YEARS = 10;
@@ -23,18 +24,6 @@ const PROFILE = 'academic';
 const SEED = 20240601;
 
 /* ---------- synthetic province ---------- */
-
-/** mulberry32: small, deterministic PRNG (same as seeds/generate.ts uses). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildProvince(set: CompiledSet): { raw: RawRecord[]; townships: TownshipInfo[] } {
   const seed = readDatasetJson('seeds/minhou/dataset.json');

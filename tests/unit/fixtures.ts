@@ -16,23 +16,9 @@ const COEFFICIENTS = fileURLToPath(new URL('../../coefficients', import.meta.url
 /** Set (a), gep-functional 1.0.0, compiled once for all tests. */
 export const set = loadSet(COEFFICIENTS, 'gep-functional', '1.0.0');
 
-/** The 13 land classes of set (a), in catalogue order. */
-export const LAND_CLASSES = [
-  'forest_broadleaf',
-  'forest_coniferous',
-  'forest_mixed',
-  'bamboo',
-  'shrub',
-  'orchard_tea',
-  'grassland',
-  'paddy',
-  'dry_farmland',
-  'wetland',
-  'water',
-  'built_up',
-  'bare',
-] as const;
-export type LandClass = (typeof LAND_CLASSES)[number];
+/** The 13 land classes of set (a), in catalogue order: read from the set, not copied. */
+export const LAND_CLASSES = set.landClasses.map((c) => c.id);
+export type LandClass = string;
 
 /** A per-class input: every one of the 13 classes, `fill` for those not named. */
 export function perClass(values: Partial<Record<LandClass, string>>, fill = '0'): Record<LandClass, string> {

@@ -36,7 +36,7 @@ const AREA_PROPORTIONAL = [
 ];
 
 const scaledAreas = (k: string) =>
-  Object.fromEntries(LAND_CLASSES.map((c) => [c, new Dec(BASE_AREAS[c]).times(k).toString()])) as Record<
+  Object.fromEntries(LAND_CLASSES.map((c) => [c, new Dec(BASE_AREAS[c]!).times(k).toString()])) as Record<
     LandClass,
     string
   >;
