@@ -8,7 +8,10 @@ import type { CompiledSet } from '../domain/model.js';
 
 /** A set with its parents merged in: what gets compiled and hashed. */
 export interface ResolvedSet {
-  readonly data: Omit<CoefficientSetFile, 'extends' | 'parameterOverrides' | 'removeProducts'>;
+  readonly data: Omit<
+    CoefficientSetFile,
+    'extends' | 'parameterOverrides' | 'removeProducts' | 'equivalentFactorOverrides'
+  >;
   /** The file of the set itself. */
   readonly file: string;
   /** "kind:id" → the file that defined the item last. */
@@ -226,6 +229,23 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
     if (data.equivalentFactor) {
       equivalentFactor = data.equivalentFactor;
       origins.set('equivalentFactor', file);
+    }
+    const efo = data.equivalentFactorOverrides;
+    if (efo) {
+      if (!equivalentFactor)
+        issues.push({
+          file,
+          path: 'equivalentFactorOverrides',
+          message: 'no inherited equivalentFactor section to override',
+        });
+      else {
+        equivalentFactor = {
+          ...equivalentFactor,
+          standardValue: efo.standardValue ?? equivalentFactor.standardValue,
+          mapping: { ...equivalentFactor.mapping, ...efo.mapping },
+        };
+        origins.set('equivalentFactor', file);
+      }
     }
   }
   if (issues.length) throw new SetLoadError(issues);

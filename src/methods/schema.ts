@@ -168,6 +168,14 @@ export const coefficientSetFile = z
     parameters: z.array(parameter).default([]),
     products: z.array(product).default([]),
     equivalentFactor: equivalentFactor.optional(),
+    /** A child set's changes to an inherited equivalent-factor section: the value of one equivalent, class mapping. */
+    equivalentFactorOverrides: z
+      .object({
+        standardValue: formulaSpec.optional(),
+        mapping: z.record(z.string(), id.nullable()).optional(),
+      })
+      .strict()
+      .optional(),
     /** A child set's changes to parameters it inherits: new value, unit, source, year, verified flag. */
     parameterOverrides: z.array(parameterOverride).default([]),
     /** Ids of products a child set removes from its parent. */

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Dec, ZERO, sum } from '../../src/domain/decimal.js';
 import { accountEsv, landAreaFromRecord, rebasedEquivalentValue } from '../../src/domain/esv.js';
 import { loadSet } from '../../src/methods/resolve.js';
@@ -329,5 +332,37 @@ describe('set minhou-2021', () => {
   it('inherits the equivalent-factor section (D = 3406.50)', () => {
     expectDec(minhou.equivalentFactor!.standardValueEval([]), '3406.50');
     expect(minhou.equivalentFactor!.types).toHaveLength(14);
+  });
+});
+
+describe('a child set changes the class mapping without copying the table', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gep-ef-'));
+  cpSync('coefficients', dir, { recursive: true });
+  const child = (body: string) => {
+    mkdirSync(join(dir, 'county-esv'), { recursive: true });
+    writeFileSync(
+      join(dir, 'county-esv', '1.0.0.yaml'),
+      `id: county-esv\nversion: 1.0.0\nstatus: draft\ntitle: { zh: 县级当量映射, en: County mapping }\n${body}`,
+    );
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('bamboo mapped to mixed forest instead of broadleaf: 100 hm² × 23.09 × 3406.50 元/hm²', () => {
+    child(
+      'extends: { id: esv-xie-2015, version: 1.0.0 }\nequivalentFactorOverrides:\n  mapping: { bamboo: mixed }\n',
+    );
+    const s = loadSet(dir, 'county-esv');
+    expect(s.equivalentFactor!.mapping.get('bamboo')).toBe('mixed');
+    expect(s.equivalentFactor!.mapping.get('forest_broadleaf')).toBe('broadleaf');
+    const esv = accountEsv(s, new Map([['bamboo', new Dec(100)]]));
+    // 100 × 23.09 × 3406.50 = 7,865,608.5 元
+    expect(esv.total.toString()).toBe('7865608.5');
+  });
+
+  it('an override with nothing to override is refused', () => {
+    child(
+      'extends: { id: gep-functional, version: 1.0.0 }\nequivalentFactorOverrides:\n  mapping: { bamboo: mixed }\n',
+    );
+    expect(() => loadSet(dir, 'county-esv')).toThrow(/no inherited equivalentFactor/);
   });
 });
