@@ -1,6 +1,6 @@
 /**
  * gep: the command line of GEP Ledger.
- *   account | validate | template | lock | bundle | rerun
+ *   account | validate | template | lock | bundle | rerun | prices
  * Exit codes: 0 ok, 1 coefficient set invalid, 2 data invalid, 3 rerun mismatch, 64 usage error.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -48,6 +48,7 @@ import {
 import { gepRows, productRows, townshipProductRows, YUAN_PER_YI } from '../report/gep-table.js';
 import { renderTable } from '../report/text-table.js';
 import { geepRows } from '../report/geep-table.js';
+import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
@@ -72,6 +73,7 @@ export const USAGE = `用法 usage: gep <command> [options]
   lock     [--coefficients <dir>]
   bundle   --set <id>[@version] --data <file> --year <year> --out <run.json> [--profile academic]
   rerun    <bundle.json>
+  prices   --set <id>[@version] [--lang zh|en] [--format table|csv] [--out <file>]
 
 退出码 exit codes: 0 正常 ok, 1 参数集无效 set invalid, 2 数据无效 data invalid, 3 复算不一致 rerun mismatch, 64 用法错误 usage`;
 
@@ -516,6 +518,95 @@ function cmdRerun(file: string | undefined, io: Io, lang: 'zh' | 'en'): number {
   return EXIT.ok;
 }
 
+/** The published price list (公示价格) of a set: parameters, then products with method and formulas. */
+function cmdPrices(opts: Options, io: Io, lang: 'zh' | 'en'): number {
+  const { set } = loadResolved(opts);
+  const list = priceList(set, lang);
+  const format = opts.format ?? 'table';
+  let text: string;
+  if (format === 'table') {
+    const head =
+      lang === 'zh'
+        ? ['参数', '地类', '数值', '单位', '价格年份', '核实', '定义于', '来源']
+        : ['Parameter', 'Land class', 'Value', 'Unit', 'Price year', 'Verified', 'Defined in', 'Source'];
+    const body = list.rows.map((r) => [
+      r.parameterName,
+      r.landClassName,
+      r.value,
+      r.unit,
+      r.priceYear,
+      r.verifiedText,
+      r.definedIn,
+      r.source,
+    ]);
+    const table = renderTable(head, body, ['left', 'left', 'right', 'left', 'right', 'left', 'left', 'left']);
+    const products = list.products.flatMap((p) => [
+      `${p.productName} (${p.product})  |  ${p.categoryName}  |  ${p.methodName} (${p.method})`,
+      ...p.components.flatMap((c) => [
+        `  ${c.componentName} (${c.component})`,
+        `    ${lang === 'zh' ? '物质量' : 'quantity'}: ${c.quantity}  [${c.quantityUnit}]`,
+        `    ${lang === 'zh' ? '价值量' : 'value'}: ${c.value}  [${c.valueUnit}]`,
+      ]),
+    ]);
+    text = [
+      `${list.title}  |  ${list.ref} (${list.hash12})  |  ${lang === 'zh' ? '状态' : 'status'}: ${list.statusText}`,
+      lang === 'zh' ? '公示价格 (published price list)' : 'Published price list (公示价格)',
+      '',
+      table,
+      '',
+      lang === 'zh'
+        ? '产品目录：类别、估值方法与公式'
+        : 'Product catalogue: category, valuation method, formulas',
+      ...products,
+      '',
+    ].join('\n');
+  } else if (format === 'csv') {
+    const rows: unknown[][] = [
+      [
+        'set',
+        'set_hash',
+        'status',
+        'parameter',
+        'parameter_name',
+        'land_class',
+        'land_class_name',
+        'value',
+        'value_display',
+        'unit',
+        'price_year',
+        'verified',
+        'defined_in',
+        'source',
+        'note',
+      ],
+    ];
+    for (const r of list.rows)
+      rows.push([
+        list.ref,
+        set.hash,
+        set.status,
+        r.parameter,
+        r.parameterName,
+        r.landClass,
+        r.landClassName,
+        r.rawValue,
+        r.value,
+        r.unit,
+        r.priceYear,
+        r.verified ? 'true' : 'false',
+        r.definedIn,
+        r.source,
+        r.note,
+      ]);
+    text = toCsv(rows);
+  } else throw new UsageError(`未知格式 unknown format "${format}"`);
+  if (opts.out) {
+    writeFileSync(opts.out, text, 'utf8');
+    io.err(opts.out);
+  } else io.out(text);
+  return EXIT.ok;
+}
+
 /** Runs the CLI in-process; returns the exit code. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   let lang: 'zh' | 'en' = 'zh';
@@ -551,6 +642,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return await cmdBundle(opts, io, lang);
       case 'rerun':
         return cmdRerun(rest[0], io, lang);
+      case 'prices':
+        return cmdPrices(opts, io, lang);
       default:
         throw new UsageError(`未知命令 unknown command "${command}"`);
     }
