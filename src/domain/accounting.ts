@@ -199,6 +199,14 @@ function allocate(byClass: Map<string, Dec>, total: Dec, target: Dec): Map<strin
   return new Map([...byClass.keys()].map((cls) => [cls, out.get(cls)!]));
 }
 
+const ecosystemCache = new WeakMap<CompiledSet, ReadonlyMap<string, EcosystemType>>();
+/** Land class → ecosystem type, built once per compiled set (summarise runs for every record). */
+function ecosystemsOf(set: CompiledSet): ReadonlyMap<string, EcosystemType> {
+  let m = ecosystemCache.get(set);
+  if (!m) ecosystemCache.set(set, (m = new Map(set.landClasses.map((l) => [l.id, l.ecosystem]))));
+  return m;
+}
+
 function summarise(
   set: CompiledSet,
   record: InputRecord,
@@ -209,7 +217,7 @@ function summarise(
   const productValues = new Map<string, Dec>();
   const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
   const ecosystemValues = new Map<EcosystemType | 'unallocated', Dec>();
-  const ecosystemOf = new Map(set.landClasses.map((l) => [l.id, l.ecosystem]));
+  const ecosystemOf = ecosystemsOf(set);
   const addEco = (k: EcosystemType | 'unallocated', v: Dec) =>
     ecosystemValues.set(k, (ecosystemValues.get(k) ?? ZERO).plus(v));
   for (const r of results) {
