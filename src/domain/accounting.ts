@@ -34,21 +34,25 @@ export interface ComponentResult {
   readonly override?: QuantityOverride;
 }
 
-export interface TownshipAccount {
+/** The totals every account has, a township's or a region's (元). */
+export interface GepTotals {
+  readonly productValues: ReadonlyMap<string, Dec>;
+  readonly categoryValues: Readonly<Record<Category, Dec>>;
+  readonly ecosystemValues: ReadonlyMap<EcosystemType | 'unallocated', Dec>;
+  /** Gross GEP: Σ of all product values. */
+  readonly gep: Dec;
+  /** Value originating outside the region, deducted as its own line. */
+  readonly outOfRegionDeduction: Dec;
+  /** GEP net of the out-of-region value, the GB/T 46869—2025 definition. */
+  readonly gepNet: Dec;
+}
+
+export interface TownshipAccount extends GepTotals {
   readonly township: string;
   readonly year: number;
   readonly set: { id: string; version: string; hash: string };
   readonly profile: string;
   readonly components: readonly ComponentResult[];
-  readonly productValues: ReadonlyMap<string, Dec>;
-  readonly categoryValues: Readonly<Record<Category, Dec>>;
-  readonly ecosystemValues: ReadonlyMap<EcosystemType | 'unallocated', Dec>;
-  /** Gross GEP: Σ of all product values (元). */
-  readonly gep: Dec;
-  /** Value originating outside the region (元), deducted as its own line. */
-  readonly outOfRegionDeduction: Dec;
-  /** GEP net of the out-of-region value, the GB/T 46869—2025 definition (元). */
-  readonly gepNet: Dec;
   /** The evaluation array the figures were computed from: traces read it. */
   readonly env: ReadonlyArray<Dec | undefined>;
 }
@@ -248,17 +252,11 @@ function summarise(
 }
 
 /** A whole county (or any set of townships) for one year: every figure is the sum of the townships'. */
-export interface RegionAccount {
+export interface RegionAccount extends GepTotals {
   readonly year: number;
   readonly townships: readonly TownshipAccount[];
   readonly componentQuantities: ReadonlyMap<string, Dec>;
   readonly componentValues: ReadonlyMap<string, Dec>;
-  readonly productValues: ReadonlyMap<string, Dec>;
-  readonly categoryValues: Readonly<Record<Category, Dec>>;
-  readonly ecosystemValues: ReadonlyMap<EcosystemType | 'unallocated', Dec>;
-  readonly gep: Dec;
-  readonly outOfRegionDeduction: Dec;
-  readonly gepNet: Dec;
 }
 
 const addInto = <K>(m: Map<K, Dec>, k: K, v: Dec) => m.set(k, (m.get(k) ?? ZERO).plus(v));

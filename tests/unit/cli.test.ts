@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { runCli } from './cli-run.js';
 import { describe, expect, it } from 'vitest';
 import { Dec, sum } from '../../src/domain/decimal.js';
-import { main, EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/main.js';
 import type { Bundle } from '../../src/io/bundle.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,12 +15,7 @@ const DATA = join(ROOT, 'seeds/minhou/dataset.json');
 const COEFFS = join(ROOT, 'coefficients');
 const tmp = mkdtempSync(join(tmpdir(), 'gep-cli-'));
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 const base = ['--set', 'minhou-2021', '--data', DATA, '--year', '2021', '--coefficients', COEFFS];
 

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from './cli-run.js';
 import { describe, expect, it } from 'vitest';
-import { main, EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/main.js';
 import { loadSet } from '../../src/methods/resolve.js';
 import { priceList } from '../../src/report/price-list.js';
 
@@ -11,12 +12,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COEFFS = join(ROOT, 'coefficients');
 const tmp = mkdtempSync(join(tmpdir(), 'gep-prices-'));
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 const lineOf = (text: string, ...parts: string[]) =>
   text.split('\n').find((l) => parts.every((p) => l.includes(p)));
