@@ -1,0 +1,71 @@
+/**
+ * The one display helper of the reports: a Dec in 元 (or hm², or a fraction) shown in a display unit
+ * (亿元, 万元, 元/km², %, …), rounded half-up by formatFixed. Report models carry unrounded Dec values
+ * and the display unit of each column; only this module turns them into text.
+ */
+import { Dec, formatFixed } from '../domain/decimal.js';
+import type { Labels } from '../methods/schema.js';
+
+export type Lang = 'zh' | 'en';
+
+export interface DisplayUnit {
+  /** The stored value is divided by this to display it (亿元: 10⁸ 元; %: 0.01). */
+  readonly divisor: Dec;
+  readonly decimals: number;
+  readonly labels: Labels;
+}
+
+const unit = (divisor: string, decimals: number, zh: string, en: string): DisplayUnit => ({
+  divisor: new Dec(divisor),
+  decimals,
+  labels: { zh, en },
+});
+
+export const DISPLAY_UNITS = {
+  yuan: unit('1', 2, '元', 'yuan'),
+  wan_yuan: unit('1e4', 2, '万元', '10⁴ yuan'),
+  yi_yuan: unit('1e8', 2, '亿元', '10⁸ yuan'),
+  yuan_per_km2: unit('1', 2, '元/km²', 'yuan/km²'),
+  wan_yuan_per_km2: unit('1e4', 2, '万元/km²', '10⁴ yuan/km²'),
+  yuan_per_capita: unit('1', 2, '元/人', 'yuan/person'),
+  percent: unit('0.01', 2, '%', '%'),
+  ratio: unit('1', 4, '', ''),
+  hm2: unit('1', 2, 'hm²', 'hm²'),
+} as const satisfies Record<string, DisplayUnit>;
+
+export type DisplayUnitId = keyof typeof DISPLAY_UNITS;
+
+export const NO_FIGURE = '—';
+
+export function unitLabel(id: DisplayUnitId, lang: Lang = 'zh'): string {
+  return DISPLAY_UNITS[id].labels[lang];
+}
+
+/** The number only, in the display unit: "12,345.68"; "—" when there is no figure (e.g. a ratio over 0). */
+export function formatNumber(value: Dec | undefined, id: DisplayUnitId, decimals?: number): string {
+  if (value === undefined) return NO_FIGURE;
+  const u = DISPLAY_UNITS[id];
+  return formatFixed(value.div(u.divisor), decimals ?? u.decimals);
+}
+
+/** The number with its unit: "12.35 亿元", "4.20 %", "1,234.00 yuan/km²". */
+export function formatValue(
+  value: Dec | undefined,
+  id: DisplayUnitId,
+  lang: Lang = 'zh',
+  decimals?: number,
+): string {
+  const text = formatNumber(value, id, decimals);
+  const label = unitLabel(id, lang);
+  if (value === undefined || !label) return text;
+  return id === 'percent' ? `${text}%` : `${text} ${label}`;
+}
+
+/** A signed change: "+1.20 亿元", "−0.35 %" (a true minus sign), "0.00 亿元". */
+export function formatChange(value: Dec | undefined, id: DisplayUnitId, lang: Lang = 'zh'): string {
+  if (value === undefined) return NO_FIGURE;
+  const text = formatValue(value.abs(), id, lang);
+  const shownZero = /^[0.,]+$/.test(formatNumber(value.abs(), id));
+  if (shownZero) return text;
+  return (value.isNeg() ? '−' : '+') + text;
+}
