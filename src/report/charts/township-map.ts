@@ -1,0 +1,121 @@
+import { scaleLinear } from 'd3-scale';
+import type { Dec } from '../../domain/decimal.js';
+import type { Labels } from '../../methods/schema.js';
+import type { ComparisonReport } from '../comparison.js';
+import { DISPLAY_UNITS, formatNumber, unitLabel } from '../format.js';
+import { squarify } from './squarify.js';
+import {
+  FONT_SIZE,
+  SEQUENTIAL_RANGE,
+  attrs,
+  axisTitle,
+  escapeXml,
+  round,
+  svgDocument,
+  text,
+  textWidth,
+  toNumber,
+  type ChartOptions,
+} from './svg.js';
+
+export interface MapCell {
+  readonly township: string;
+  readonly labels: Labels;
+  readonly areaKm2: Dec;
+  /** GEP per km², 元/km²; undefined when the area is zero. */
+  readonly gepPerKm2?: Dec;
+}
+
+/**
+ * Schematic map of the townships (not geography): a squarified treemap, each township a cell sized by its
+ * area and coloured by GEP per km² (万元/km²).
+ */
+export function townshipMap(cells: readonly MapCell[], options: ChartOptions = {}): string {
+  const lang = options.lang ?? 'zh';
+  const width = options.width ?? 720;
+  const unit = DISPLAY_UNITS.wan_yuan_per_km2;
+  const unitText = unitLabel('wan_yuan_per_km2', lang);
+  const title =
+    options.title ??
+    (lang === 'zh'
+      ? '乡镇单位面积GEP示意图（面积按比例）'
+      : 'GEP per km² by township (schematic, cells sized by area)');
+  const top = 32;
+  const plotHeight = Math.round(width * 0.6);
+  const height = top + plotHeight + 48;
+  const values = cells.flatMap((c) => (c.gepPerKm2 ? [toNumber(c.gepPerKm2, unit.divisor)] : []));
+  const max = Math.max(0, ...values);
+  const color = scaleLinear<string>()
+    .domain([0, max || 1])
+    .range([...SEQUENTIAL_RANGE]);
+  const tiles = squarify(cells, (c) => c.areaKm2.toNumber(), {
+    x: 8,
+    y: top,
+    width: width - 16,
+    height: plotHeight,
+  });
+
+  const body: string[] = [text(8, 20, title, { 'font-weight': 'bold' })];
+  for (const t of tiles) {
+    const c = t.item;
+    const name = c.labels[lang];
+    const display = formatNumber(c.gepPerKm2, 'wan_yuan_per_km2');
+    const n = c.gepPerKm2 ? toNumber(c.gepPerKm2, unit.divisor) : undefined;
+    const dark = n !== undefined && n > max * 0.55;
+    body.push(
+      `<rect ${attrs({
+        class: 'mark',
+        x: round(t.x),
+        y: round(t.y),
+        width: round(t.width),
+        height: round(t.height),
+        fill: n === undefined ? '#ccc' : color(n),
+        stroke: '#fff',
+        'stroke-width': 2,
+        'data-key': c.township,
+        'data-value': c.gepPerKm2?.toString() ?? '',
+        'data-label': name,
+        'data-area-km2': c.areaKm2.toString(),
+      })}><title>${escapeXml(`${name}: ${display} ${unitText}; ${formatNumber(c.areaKm2, 'ratio', 2)} km²`)}</title></rect>`,
+    );
+    const fits = t.width > Math.max(textWidth(name), textWidth(display)) + 8 && t.height > 2 * FONT_SIZE + 10;
+    if (fits) {
+      const fill = dark ? '#fff' : '#111';
+      body.push(
+        text(t.x + t.width / 2, t.y + t.height / 2 - 2, name, { 'text-anchor': 'middle', fill }),
+        text(t.x + t.width / 2, t.y + t.height / 2 + FONT_SIZE + 2, display, {
+          'text-anchor': 'middle',
+          fill,
+        }),
+      );
+    }
+  }
+  const legendY = top + plotHeight + 12;
+  body.push(
+    `<defs><linearGradient id="map-legend"><stop offset="0" stop-color="${SEQUENTIAL_RANGE[0]}"/><stop offset="1" stop-color="${SEQUENTIAL_RANGE[1]}"/></linearGradient></defs>`,
+    `<rect ${attrs({ x: 8, y: legendY, width: 200, height: 10, fill: 'url(#map-legend)' })}/>`,
+    text(8, legendY + 24, '0'),
+    text(208, legendY + 24, formatNumber(maxOf(cells), 'wan_yuan_per_km2'), { 'text-anchor': 'end' }),
+    text(220, legendY + 10, axisTitle(lang === 'zh' ? '单位面积GEP' : 'GEP per km²', unitText, lang)),
+  );
+  return svgDocument({ width, height, title, body: body.join('\n'), id: 'township-map' });
+}
+
+function maxOf(cells: readonly MapCell[]): Dec | undefined {
+  let max: Dec | undefined;
+  for (const c of cells) if (c.gepPerKm2 && (!max || c.gepPerKm2.gt(max))) max = c.gepPerKm2;
+  return max;
+}
+
+/** The map's cells from a comparison report: area and GEP per km² of every township. */
+export function mapCellsOf(report: ComparisonReport): MapCell[] {
+  const labels = new Map(report.composition.map((c) => [c.township, c.labels]));
+  return report.indicators
+    .filter((r) => !r.isTotal)
+    .map((r) => ({
+      township: r.id,
+      labels: labels.get(r.id) ?? { zh: r.id, en: r.id },
+      areaKm2: r.areaKm2,
+      gepPerKm2: r.gepPerKm2,
+    }));
+}
