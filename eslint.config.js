@@ -10,4 +10,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['src/web/static/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', d3: 'readonly' } },
+  },
 );

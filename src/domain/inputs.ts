@@ -66,7 +66,10 @@ export function validateRecords(
   set: CompiledSet,
   raw: readonly RawRecord[],
   townships?: readonly TownshipInfo[],
+  options: { allowMissing?: boolean } = {},
 ): { records: InputRecord[]; issues: InputIssue[] } {
+  // a draft may be incomplete: missing values are checked when it is submitted
+  const allowMissing = options.allowMissing ?? false;
   const issues: InputIssue[] = [];
   const records: InputRecord[] = [];
   const inputById = new Map(set.inputs.map((i) => [i.id, i]));
@@ -98,7 +101,7 @@ export function validateRecords(
     for (const input of set.inputs) {
       const given = r.values[input.id];
       if (given === undefined || given === null || given === '') {
-        if (input.required)
+        if (input.required && !allowMissing)
           add(input.id, `缺少必填项：${input.labels.zh}`, `missing required value: ${input.labels.en}`);
         continue;
       }
@@ -133,7 +136,7 @@ export function validateRecords(
         return converted;
       };
       if (input.perLandClass) {
-        const perClass = readPerClass(input, given, classIds, classByCode, read, add);
+        const perClass = readPerClass(input, given, classIds, classByCode, read, add, allowMissing);
         if (perClass) values.set(input.id, perClass);
       } else {
         const v = read(given, input.id);
@@ -143,7 +146,7 @@ export function validateRecords(
 
     const area = values.get('land_area');
     const info = townshipById?.get(r.township);
-    if (area instanceof Map && info?.areaKm2) {
+    if (area instanceof Map && info?.areaKm2 && area.size === classIds.length) {
       const totalHm2 = sum(area.values());
       const expected = info.areaKm2.times(100);
       if (totalHm2.minus(expected).abs().gt('0.01'))
@@ -196,6 +199,7 @@ function readPerClass(
   classByCode: ReadonlyMap<string, string>,
   read: (x: unknown, field: string) => Dec | undefined,
   add: (field: string | undefined, zh: string, en: string) => void,
+  allowMissing: boolean,
 ): Map<string, Dec> | undefined {
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     add(input.id, '应按地类分别填写', 'expected one value per land class');
@@ -212,14 +216,13 @@ function readPerClass(
     const v = read(x, `${input.id}.${key}`);
     if (v) out.set(cls, (out.get(cls) ?? ZERO).plus(v));
   }
-  const missing = classIds.filter((c) => !out.has(c) && !(given as Record<string, unknown>)[c]);
+  const missing = allowMissing ? [] : classIds.filter((c) => !out.has(c));
   for (const c of missing)
-    if (!out.has(c))
-      add(
-        `${input.id}.${c}`,
-        `缺少地类"${c}"的数值（无则填 0）`,
-        `missing value for land class "${c}" (enter 0 if none)`,
-      );
+    add(
+      `${input.id}.${c}`,
+      `缺少地类"${c}"的数值（无则填 0）`,
+      `missing value for land class "${c}" (enter 0 if none)`,
+    );
   return out;
 }
 

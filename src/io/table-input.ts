@@ -221,8 +221,9 @@ export function validateTable(
   set: CompiledSet,
   table: TableInput,
   townships?: readonly TownshipInfo[],
+  options: { allowMissing?: boolean } = {},
 ): { records: InputRecord[]; issues: InputIssue[] } {
-  const { records, issues } = validateRecords(set, table.records, townships);
+  const { records, issues } = validateRecords(set, table.records, townships, options);
   const withColumns = issues.map((i) => ({
     ...i,
     column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined),

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { CompiledSet } from '../domain/model.js';
 import { toCsv } from './csv.js';
+import { Dec } from '../domain/decimal.js';
 
 export interface TemplateColumn {
   /** input id, or "input.landClass". */
@@ -46,21 +47,51 @@ export interface TemplateRows {
   years: readonly number[];
 }
 
-function keyRows(set: CompiledSet, rows: TemplateRows) {
+/** Entered values of one township-year: input id → decimal text, or land class → decimal text. */
+export interface FilledRow {
+  township: string;
+  year: number;
+  values: Readonly<Record<string, string | Readonly<Record<string, string>>>>;
+}
+
+/** A decimal as a spreadsheet number when the number keeps every digit, else as text. */
+function cellValue(text: string | undefined): string | number {
+  if (text === undefined) return '';
+  const n = Number(text);
+  return Number.isFinite(n) && new Dec(text).eq(new Dec(n)) ? n : text;
+}
+
+function keyRows(set: CompiledSet, rows: TemplateRows, filled: readonly FilledRow[] = []) {
   const cols = templateColumns(set);
   const header = ['township', 'year', ...cols.map(headerText)];
   const body: (string | number)[][] = [];
-  for (const t of rows.townships) for (const y of rows.years) body.push([t, y, ...cols.map(() => '')]);
+  const byKey = new Map(filled.map((f) => [`${f.township}|${f.year}`, f.values]));
+  for (const t of rows.townships)
+    for (const y of rows.years) {
+      const v = byKey.get(`${t}|${y}`) ?? {};
+      body.push([
+        t,
+        y,
+        ...cols.map((c) => {
+          const x = v[c.input];
+          return cellValue(typeof x === 'string' ? x : c.landClass ? x?.[c.landClass] : undefined);
+        }),
+      ]);
+    }
   return { cols, header, body };
 }
 
-export function templateCsv(set: CompiledSet, rows: TemplateRows): string {
-  const { header, body } = keyRows(set, rows);
+export function templateCsv(set: CompiledSet, rows: TemplateRows, filled?: readonly FilledRow[]): string {
+  const { header, body } = keyRows(set, rows, filled);
   return toCsv([header, ...body]);
 }
 
-export function templateWorkbook(set: CompiledSet, rows: TemplateRows): ExcelJS.Workbook {
-  const { cols, header, body } = keyRows(set, rows);
+export function templateWorkbook(
+  set: CompiledSet,
+  rows: TemplateRows,
+  filled?: readonly FilledRow[],
+): ExcelJS.Workbook {
+  const { cols, header, body } = keyRows(set, rows, filled);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('数据');
   ws.addRow(header);

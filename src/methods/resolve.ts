@@ -106,26 +106,73 @@ function readLock(dir: string): Record<string, string> {
 /** The hash a published set file is locked to: its own content, parents excluded. */
 export const fileHash = (data: CoefficientSetFile) => sha256(canonicalJson({ ...data, status: undefined }));
 
-export function resolveSet(dir: string, id: string, version?: string): ResolvedSet {
+/** Where sets are read from: the coefficients folder, or the app's database. */
+export interface SetSource {
+  /** The set id at version (the latest when omitted); undefined when there is none. Throws SetLoadError. */
+  read(id: string, version?: string): { data: CoefficientSetFile; display: string } | undefined;
+}
+
+/** The coefficients folder; a published file must match its hash in published.lock.json. */
+export function folderSource(dir: string): SetSource {
   const lock = readLock(dir);
+  return {
+    read(id, version) {
+      const v = version ?? listSets(dir).get(id)?.at(-1);
+      const file = v ? setFilePath(dir, id, v) : '';
+      if (!v || !existsSync(file)) return undefined;
+      const display = relative(process.cwd(), file) || file;
+      const data = readSetFile(file, display);
+      const key = `${id}@${v}`;
+      const problems: SetIssue[] = [];
+      if (data.id !== id || data.version !== v)
+        problems.push({
+          file: display,
+          path: 'id',
+          message: `the file declares ${data.id}@${data.version} but lives at ${key}`,
+        });
+      if (data.status === 'published') {
+        const locked = lock[key];
+        if (!locked)
+          problems.push({
+            file: display,
+            path: 'status',
+            message: `published set ${key} is not in ${LOCK_FILE}; run "gep lock"`,
+          });
+        else if (locked !== fileHash(data))
+          problems.push({
+            file: display,
+            path: 'status',
+            message: `published set ${key} was changed after publication (hash differs from ${LOCK_FILE}); published versions are immutable: make a new version`,
+          });
+      }
+      if (problems.length) throw new SetLoadError(problems);
+      return { data, display };
+    },
+  };
+}
+
+export function resolveSet(dir: string, id: string, version?: string): ResolvedSet {
+  return resolveFrom(folderSource(dir), id, version, dir);
+}
+
+/** Follows a set's `extends` chain and merges it. */
+export function resolveFrom(source: SetSource, id: string, version?: string, where = '(sets)'): ResolvedSet {
   const chain: { data: CoefficientSetFile; file: string }[] = [];
   const seen = new Set<string>();
   let next: { id: string; version?: string } | undefined = { id, version };
   let referrer: string | undefined;
   while (next) {
-    const versions = listSets(dir).get(next.id);
-    const v = next.version ?? versions?.at(-1);
-    const file = v ? setFilePath(dir, next.id, v) : '';
-    const display = relative(process.cwd(), file) || file;
-    if (!v || !existsSync(file)) {
+    const found = source.read(next.id, next.version);
+    if (!found) {
       const message = `coefficient set ${next.id}${next.version ? '@' + next.version : ''} not found`;
       throw new SetLoadError([
         referrer
           ? { file: referrer, path: 'extends', message }
-          : { file: join(dir, next.id), path: '(set)', message },
+          : { file: join(where, next.id), path: '(set)', message },
       ]);
     }
-    const key = `${next.id}@${v}`;
+    const { data, display } = found;
+    const key = `${data.id}@${data.version}`;
     if (seen.has(key))
       throw new SetLoadError([
         {
@@ -135,30 +182,6 @@ export function resolveSet(dir: string, id: string, version?: string): ResolvedS
         },
       ]);
     seen.add(key);
-    const data = readSetFile(file, display);
-    const problems: SetIssue[] = [];
-    if (data.id !== next.id || data.version !== v)
-      problems.push({
-        file: display,
-        path: 'id',
-        message: `the file declares ${data.id}@${data.version} but lives at ${key}`,
-      });
-    if (data.status === 'published') {
-      const locked = lock[key];
-      if (!locked)
-        problems.push({
-          file: display,
-          path: 'status',
-          message: `published set ${key} is not in ${LOCK_FILE}; run "gep lock"`,
-        });
-      else if (locked !== fileHash(data))
-        problems.push({
-          file: display,
-          path: 'status',
-          message: `published set ${key} was changed after publication (hash differs from ${LOCK_FILE}); published versions are immutable: make a new version`,
-        });
-    }
-    if (problems.length) throw new SetLoadError(problems);
     chain.unshift({ data, file: display });
     next = data.extends;
     referrer = display;

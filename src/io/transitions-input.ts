@@ -1,0 +1,130 @@
+/**
+ * Land-use transition matrices as a table, one row per cell (long format):
+ * township, from_year, to_year, from_class, to_class, area, unit. Every problem names its row and column.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { InputIssue } from '../domain/inputs.js';
+import type { TransitionMatrix } from '../domain/transitions.js';
+import { columnLetter } from './table-input.js';
+import { toCsv } from './csv.js';
+
+export const TRANSITION_COLUMNS = [
+  'township',
+  'from_year',
+  'to_year',
+  'from_class',
+  'to_class',
+  'area',
+  'unit',
+] as const;
+
+export function readTransitionRows(
+  rows: readonly (readonly unknown[])[],
+  sheet: string,
+): { matrices: TransitionMatrix[]; issues: InputIssue[] } {
+  const issues: InputIssue[] = [];
+  const header = (rows[0] ?? []).map((c) => String(c ?? '').trim());
+  const index = Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
+    (typeof TRANSITION_COLUMNS)[number],
+    number
+  >;
+  const missing = TRANSITION_COLUMNS.filter((c) => c !== 'unit' && index[c] < 0);
+  if (missing.length)
+    return {
+      matrices: [],
+      issues: [
+        {
+          sheet,
+          row: 1,
+          message: { zh: `缺少列：${missing.join('、')}`, en: `missing columns: ${missing.join(', ')}` },
+        },
+      ],
+    };
+  const byKey = new Map<
+    string,
+    {
+      township: string;
+      fromYear: number;
+      toYear: number;
+      unit: string;
+      matrix: Record<string, Record<string, string>>;
+    }
+  >();
+  rows.slice(1).forEach((cells, i) => {
+    const row = i + 2;
+    const cell = (c: (typeof TRANSITION_COLUMNS)[number]) =>
+      index[c] < 0 ? '' : String(cells[index[c]] ?? '').trim();
+    if (cells.every((c) => String(c ?? '').trim() === '')) return;
+    const at = (c: (typeof TRANSITION_COLUMNS)[number]) => ({ sheet, row, column: columnLetter(index[c]) });
+    const fromYear = Number(cell('from_year'));
+    const toYear = Number(cell('to_year'));
+    if (!Number.isInteger(fromYear))
+      issues.push({
+        ...at('from_year'),
+        message: {
+          zh: `期初年份"${cell('from_year')}"无效`,
+          en: `opening year "${cell('from_year')}" is not valid`,
+        },
+      });
+    if (!Number.isInteger(toYear))
+      issues.push({
+        ...at('to_year'),
+        message: {
+          zh: `期末年份"${cell('to_year')}"无效`,
+          en: `closing year "${cell('to_year')}" is not valid`,
+        },
+      });
+    const township = cell('township');
+    if (!township) issues.push({ ...at('township'), message: { zh: '缺少乡镇', en: 'township missing' } });
+    const from = cell('from_class');
+    const to = cell('to_class');
+    const unit = cell('unit') || 'hm2';
+    const key = `${township}|${fromYear}|${toYear}`;
+    const m = byKey.get(key) ?? { township, fromYear, toYear, unit, matrix: {} };
+    if (m.unit !== unit)
+      issues.push({ ...at('unit'), message: { zh: '同一矩阵的单位须一致', en: 'one matrix has one unit' } });
+    if (m.matrix[from]?.[to] !== undefined)
+      issues.push({
+        ...at('to_class'),
+        message: { zh: `重复的格子 ${from} → ${to}`, en: `duplicate cell ${from} → ${to}` },
+      });
+    (m.matrix[from] ??= {})[to] = cell('area');
+    byKey.set(key, m);
+  });
+  return { matrices: issues.length ? [] : [...byKey.values()], issues };
+}
+
+export function readTransitionCsv(text: string) {
+  return readTransitionRows(parseCsv(text, { bom: true, relax_column_count: true }) as string[][], 'csv');
+}
+
+export async function readTransitionXlsx(data: Buffer) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(data as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  if (!ws)
+    return {
+      matrices: [],
+      issues: [{ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } }],
+    };
+  const rows: unknown[][] = [];
+  ws.eachRow({ includeEmpty: true }, (row) => {
+    const cells: unknown[] = [];
+    for (let c = 1; c <= ws.columnCount; c++) {
+      const v = row.getCell(c).value;
+      cells.push(v && typeof v === 'object' && 'result' in v ? v.result : v);
+    }
+    rows.push(cells);
+  });
+  return readTransitionRows(rows, ws.name);
+}
+
+export function transitionsCsv(matrices: readonly TransitionMatrix[]): string {
+  const rows: unknown[][] = [[...TRANSITION_COLUMNS]];
+  for (const m of matrices)
+    for (const [from, row] of Object.entries(m.matrix))
+      for (const [to, area] of Object.entries(row))
+        rows.push([m.township, m.fromYear, m.toYear, from, to, area, m.unit]);
+  return toCsv(rows);
+}

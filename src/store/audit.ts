@@ -1,0 +1,84 @@
+import type { Db } from './db.js';
+
+export interface Actor {
+  readonly id: number | null;
+  readonly username: string;
+  readonly role: 'admin' | 'editor' | 'reviewer' | 'viewer' | 'system';
+}
+
+export const SYSTEM_ACTOR: Actor = { id: null, username: 'system', role: 'system' };
+
+export interface AuditEvent {
+  action: string;
+  entity: string;
+  entityKey: string;
+  township?: string | null;
+  year?: number | null;
+  oldValue?: unknown;
+  newValue?: unknown;
+  note?: string | null;
+}
+
+/** Appends one event; call it inside the transaction of the change it records. */
+export async function recordEvent(tx: Db, actor: Actor, e: AuditEvent): Promise<void> {
+  await tx.query(
+    `insert into audit_events (user_id, username, action, entity, entity_key, township_id, year, old_value, new_value, note)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      actor.id,
+      actor.username,
+      e.action,
+      e.entity,
+      e.entityKey,
+      e.township ?? null,
+      e.year ?? null,
+      e.oldValue === undefined ? null : JSON.stringify(e.oldValue),
+      e.newValue === undefined ? null : JSON.stringify(e.newValue),
+      e.note ?? null,
+    ],
+  );
+}
+
+export interface AuditFilter {
+  township?: string;
+  year?: number;
+  username?: string;
+  entity?: string;
+  limit?: number;
+  beforeId?: number;
+}
+
+export interface AuditRow {
+  id: number;
+  at: Date;
+  username: string | null;
+  action: string;
+  entity: string;
+  entity_key: string;
+  township_id: string | null;
+  year: number | null;
+  old_value: unknown;
+  new_value: unknown;
+  note: string | null;
+}
+
+export async function listEvents(db: Db, f: AuditFilter): Promise<AuditRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.township) add('township_id = ?', f.township);
+  if (f.year) add('year = ?', f.year);
+  if (f.username) add('username = ?', f.username);
+  if (f.entity) add('entity = ?', f.entity);
+  if (f.beforeId) add('id < ?', f.beforeId);
+  params.push(Math.min(f.limit ?? 100, 500));
+  const rows = await db.query<AuditRow>(
+    `select id::int as id, at, username, action, entity, entity_key, township_id, year, old_value, new_value, note
+     from audit_events ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit $${params.length}`,
+    params,
+  );
+  return rows;
+}

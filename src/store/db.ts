@@ -1,0 +1,78 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** One SQL interface over the embedded database (PGlite) and PostgreSQL. */
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs fn in one transaction: everything it writes lands, or nothing does. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Runs several statements (migrations); no parameters. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbConfig {
+  /** postgres://… for PostgreSQL; otherwise a folder for the embedded database, or memory://. */
+  url: string;
+}
+
+type Queryable = { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> };
+
+function wrap(kind: Db['kind'], q: Queryable, exec: (sql: string) => Promise<void>) {
+  return {
+    kind,
+    query: async <T>(sql: string, params: readonly unknown[] = []) =>
+      (await q.query(sql, params as unknown[])).rows as T[],
+    exec,
+  };
+}
+
+async function openPglite(path: string): Promise<Db> {
+  const client = await PGlite.create(path);
+  // PGlite has one connection: transactions are serialised through its own queue.
+  const tx = (t: Queryable & { exec(sql: string): Promise<unknown> }): Db => ({
+    ...wrap('pglite', t, async (sql) => void (await t.exec(sql))),
+    transaction: (fn) => fn(tx(t)),
+    close: async () => {},
+  });
+  return {
+    ...wrap('pglite', client, async (sql) => void (await client.exec(sql))),
+    transaction: (fn) => client.transaction((t) => fn(tx(t))),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await pool.query('select 1');
+  const onClient = (client: pg.PoolClient): Db => ({
+    ...wrap('postgres', client, async (sql) => void (await client.query(sql))),
+    transaction: (fn) => fn(onClient(client)),
+    close: async () => {},
+  });
+  return {
+    ...wrap('postgres', pool, async (sql) => void (await pool.query(sql))),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn(onClient(client));
+        await client.query('commit');
+        return result;
+      } catch (e) {
+        await client.query('rollback').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+export function openDb(config: DbConfig): Promise<Db> {
+  return isPostgresUrl(config.url) ? openPostgres(config.url) : openPglite(config.url);
+}

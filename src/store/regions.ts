@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { parseDecimal, type Dec } from '../domain/decimal.js';
+import type { TownshipInfo } from '../domain/inputs.js';
+import { recordEvent, type Actor } from './audit.js';
+import type { Db } from './db.js';
+import { NotFoundError, ValidationError } from './errors.js';
+
+export interface Region {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  sample: boolean;
+}
+
+export interface Township {
+  id: string;
+  region_id: string;
+  name_zh: string;
+  name_en: string;
+  kind: 'subdistrict' | 'town' | 'township';
+  area_km2: string;
+  sort: number;
+}
+
+export async function getRegion(db: Db): Promise<Region | undefined> {
+  const [r] = await db.query<Region>('select * from regions order by id limit 1');
+  return r;
+}
+
+export async function listTownships(db: Db): Promise<Township[]> {
+  return db.query<Township>(
+    'select id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort from townships order by sort, id',
+  );
+}
+
+export async function getTownship(db: Db, id: string): Promise<Township> {
+  const [t] = await db.query<Township>(
+    'select id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort from townships where id = $1',
+    [id],
+  );
+  if (!t) throw new NotFoundError({ zh: `乡镇"${id}"不存在`, en: `no township "${id}"` });
+  return t;
+}
+
+export const townshipInfo = (t: Township): TownshipInfo => ({ id: t.id, areaKm2: parseDecimal(t.area_km2) });
+
+/** township → year → resident population (人) */
+export async function populations(db: Db): Promise<Map<string, Map<number, Dec>>> {
+  const rows = await db.query<{ township_id: string; year: number; population: string }>(
+    'select township_id, year, population::text as population from township_population',
+  );
+  const out = new Map<string, Map<number, Dec>>();
+  for (const r of rows) {
+    if (!out.has(r.township_id)) out.set(r.township_id, new Map());
+    out.get(r.township_id)!.set(r.year, parseDecimal(r.population)!);
+  }
+  return out;
+}
+
+const decimalText = (field: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => parseDecimal(s)?.gte(min) === true, { message: `${field}: a number ≥ ${min}` });
+
+export const townshipEditSchema = z.object({
+  nameZh: z.string().trim().min(1).max(40),
+  nameEn: z.string().trim().min(1).max(80),
+  areaKm2: decimalText('areaKm2', 0.01),
+  population: z
+    .record(z.string().regex(/^\d{4}$/), z.union([z.literal(''), decimalText('population', 0)]))
+    .optional(),
+});
+
+/** Admin change of a township's names, area (km²) and resident population per year. */
+export async function updateTownship(db: Db, actor: Actor, id: string, input: unknown): Promise<void> {
+  const parsed = townshipEditSchema.safeParse(input);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const e = parsed.data;
+  await db.transaction(async (tx) => {
+    const old = await getTownship(tx, id);
+    await tx.query('update townships set name_zh = $2, name_en = $3, area_km2 = $4 where id = $1', [
+      id,
+      e.nameZh,
+      e.nameEn,
+      e.areaKm2,
+    ]);
+    const oldPop = (await populations(tx)).get(id) ?? new Map();
+    const popChanges: Record<string, [string | null, string | null]> = {};
+    for (const [year, value] of Object.entries(e.population ?? {})) {
+      const before = oldPop.get(Number(year))?.toString() ?? null;
+      const after = value === '' ? null : parseDecimal(value)!.toString();
+      if (before === after) continue;
+      popChanges[year] = [before, after];
+      if (after === null)
+        await tx.query('delete from township_population where township_id = $1 and year = $2', [
+          id,
+          Number(year),
+        ]);
+      else
+        await tx.query(
+          `insert into township_population (township_id, year, population) values ($1, $2, $3)
+           on conflict (township_id, year) do update set population = excluded.population`,
+          [id, Number(year), after],
+        );
+    }
+    await recordEvent(tx, actor, {
+      action: 'update',
+      entity: 'township',
+      entityKey: id,
+      township: id,
+      oldValue: { nameZh: old.name_zh, nameEn: old.name_en, areaKm2: old.area_km2 },
+      newValue: { nameZh: e.nameZh, nameEn: e.nameEn, areaKm2: e.areaKm2, population: popChanges },
+    });
+  });
+}

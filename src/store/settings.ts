@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { recordEvent, type Actor } from './audit.js';
+import type { Db } from './db.js';
+import { ValidationError } from './errors.js';
+
+/** App settings an admin changes; stored in the database so every app process sees the same. */
+export const settingsSchema = z.object({
+  /** The coefficient set data entry and reports use. */
+  activeSet: z.object({ id: z.string(), version: z.string() }),
+  profile: z.string().default('academic'),
+  /** The public price list (公示价格) page is readable without login. */
+  publicPriceList: z.boolean().default(false),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  activeSet: { id: 'minhou-2021', version: '1.0.0' },
+  profile: 'academic',
+  publicPriceList: false,
+};
+
+export async function getSettings(db: Db): Promise<Settings> {
+  const rows = await db.query<{ key: string; value: unknown }>('select key, value from settings');
+  return settingsSchema.parse({
+    ...DEFAULT_SETTINGS,
+    ...Object.fromEntries(rows.map((r) => [r.key, r.value])),
+  });
+}
+
+export async function updateSettings(db: Db, actor: Actor, change: Partial<Settings>): Promise<Settings> {
+  return db.transaction(async (tx) => {
+    const old = await getSettings(tx);
+    const parsed = settingsSchema.safeParse({ ...old, ...change });
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    for (const [key, value] of Object.entries(change)) {
+      await tx.query(
+        'insert into settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
+        [key, JSON.stringify(value)],
+      );
+      await recordEvent(tx, actor, {
+        action: 'update',
+        entity: 'setting',
+        entityKey: key,
+        oldValue: old[key as keyof Settings],
+        newValue: value,
+      });
+    }
+    return parsed.data;
+  });
+}

@@ -1,0 +1,307 @@
+import type { InputRecord } from '../domain/accounting.js';
+import type { Dec } from '../domain/decimal.js';
+import { validateRecords, type InputIssue, type RawRecord } from '../domain/inputs.js';
+import type { CompiledSet } from '../domain/model.js';
+import { recordEvent, type Actor } from './audit.js';
+import type { Db } from './db.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { listTownships, townshipInfo } from './regions.js';
+
+export type RecordStatus = 'draft' | 'submitted' | 'approved';
+
+/** Stored values: input id → decimal text in the set's unit, or land class → decimal text. */
+export type StoredValues = Record<string, string | Record<string, string>>;
+export type StoredOverrides = Record<string, { quantity: string; source: string }>;
+
+export interface SurveyRow {
+  township_id: string;
+  year: number;
+  set_id: string;
+  set_version: string;
+  values: StoredValues;
+  overrides: StoredOverrides;
+  status: RecordStatus;
+  version: number;
+  updated_at: Date;
+  updated_by: number | null;
+  submitted_by: number | null;
+  approved_by: number | null;
+  updated_by_name?: string | null;
+  submitted_by_name?: string | null;
+  approved_by_name?: string | null;
+}
+
+export function storedValues(r: InputRecord): StoredValues {
+  const out: StoredValues = {};
+  for (const [id, v] of r.values)
+    out[id] =
+      v instanceof Map
+        ? Object.fromEntries([...v].map(([c, x]) => [c, x.toString()]))
+        : (v as Dec).toString();
+  return out;
+}
+
+export function storedOverrides(r: InputRecord): StoredOverrides {
+  return Object.fromEntries(
+    [...(r.overrides ?? new Map())].map(([c, o]) => [
+      c,
+      { quantity: o.quantity.toString(), source: o.source },
+    ]),
+  );
+}
+
+export const rawFromRow = (
+  row: Pick<SurveyRow, 'township_id' | 'year' | 'values' | 'overrides'>,
+): RawRecord => ({
+  township: row.township_id,
+  year: row.year,
+  values: row.values,
+  overrides: row.overrides,
+});
+
+const SELECT = `select r.*, u.username as updated_by_name, s.username as submitted_by_name, a.username as approved_by_name
+  from survey_records r left join users u on u.id = r.updated_by left join users s on s.id = r.submitted_by
+  left join users a on a.id = r.approved_by`;
+
+export async function getRecord(
+  db: Db,
+  township: string,
+  year: number,
+  lock = false,
+): Promise<SurveyRow | undefined> {
+  const [row] = await db.query<SurveyRow>(
+    lock
+      ? 'select * from survey_records where township_id = $1 and year = $2 for update'
+      : `${SELECT} where r.township_id = $1 and r.year = $2`,
+    [township, year],
+  );
+  return row;
+}
+
+export async function listRecords(
+  db: Db,
+  filter: { year?: number; status?: RecordStatus } = {},
+): Promise<SurveyRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.year) where.push(`r.year = $${params.push(filter.year)}`);
+  if (filter.status) where.push(`r.status = $${params.push(filter.status)}`);
+  return db.query<SurveyRow>(
+    `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by r.year, r.township_id`,
+    params,
+  );
+}
+
+export async function recordYears(db: Db): Promise<number[]> {
+  const rows = await db.query<{ year: number }>('select distinct year from survey_records order by year');
+  return rows.map((r) => r.year);
+}
+
+/** Validates raw survey data against a set and the registered townships: every problem at once. */
+export async function validateSurvey(
+  db: Db,
+  set: CompiledSet,
+  raw: readonly RawRecord[],
+  options: { allowMissing?: boolean } = {},
+): Promise<{ records: InputRecord[]; issues: InputIssue[] }> {
+  const townships = (await listTownships(db)).map(townshipInfo);
+  return validateRecords(set, raw, townships, options);
+}
+
+export interface RecordChange {
+  record: InputRecord;
+  /** The version the user started from; null when they started from no record; undefined skips the check. */
+  expectedVersion?: number | null;
+}
+
+export interface FieldChange {
+  township: string;
+  year: number;
+  field: string;
+  old: string | null;
+  new: string | null;
+}
+
+/** Field-level differences between stored values and new ones ("input" or "input.class"). */
+export function diffValues(
+  township: string,
+  year: number,
+  before: StoredValues | undefined,
+  after: StoredValues,
+): FieldChange[] {
+  const flat = (v: StoredValues | undefined) => {
+    const m = new Map<string, string>();
+    for (const [id, x] of Object.entries(v ?? {}))
+      if (typeof x === 'string') m.set(id, x);
+      else for (const [c, y] of Object.entries(x)) m.set(`${id}.${c}`, y);
+    return m;
+  };
+  const a = flat(before);
+  const b = flat(after);
+  const changes: FieldChange[] = [];
+  for (const field of new Set([...a.keys(), ...b.keys()])) {
+    const o = a.get(field) ?? null;
+    const n = b.get(field) ?? null;
+    if (o !== n) changes.push({ township, year, field, old: o, new: n });
+  }
+  return changes;
+}
+
+function mergeValues(before: StoredValues | undefined, given: StoredValues): StoredValues {
+  const out: StoredValues = { ...(before ?? {}) };
+  for (const [id, v] of Object.entries(given))
+    out[id] =
+      typeof v === 'string' ? v : { ...((before?.[id] as Record<string, string> | undefined) ?? {}), ...v };
+  return out;
+}
+
+const at = (t: string, y: number) => ({ township: t, year: y });
+
+/**
+ * The one write path for survey values (form, import, API): validated records in, all written with their
+ * audit events in one transaction, or none. `replace` sets the record to exactly the given values (a form);
+ * `merge` changes only the given values (an import or API patch).
+ */
+export async function saveRecords(
+  db: Db,
+  actor: Actor,
+  set: CompiledSet,
+  changes: readonly RecordChange[],
+  mode: 'replace' | 'merge',
+): Promise<FieldChange[]> {
+  if (actor.role !== 'editor' && actor.role !== 'admin' && actor.role !== 'system')
+    throw new ForbiddenError({
+      zh: '只有填报员或管理员可以录入数据',
+      en: 'only editors and admins enter data',
+    });
+  return db.transaction(async (tx) => {
+    const all: FieldChange[] = [];
+    for (const { record, expectedVersion } of changes) {
+      const { township, year } = record;
+      const old = await getRecord(tx, township, year, true);
+      if (old && old.status !== 'draft')
+        throw new ConflictError({
+          zh: `${township} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
+          en: `${township} ${year} is ${old.status}: it cannot change until it is returned or reopened`,
+        });
+      if (expectedVersion !== undefined && (old?.version ?? null) !== expectedVersion)
+        throw new ConflictError({
+          zh: `${township} ${year} 年数据已被他人修改（版本 ${old?.version ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
+          en: `${township} ${year} was changed by someone else (version ${old?.version ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
+        });
+      const given = storedValues(record);
+      const values = mode === 'merge' ? mergeValues(old?.values, given) : given;
+      const overrides =
+        mode === 'merge'
+          ? { ...(old?.overrides ?? {}), ...storedOverrides(record) }
+          : storedOverrides(record);
+      const fieldChanges = diffValues(township, year, old?.values, values);
+      const overridesChanged = JSON.stringify(old?.overrides ?? {}) !== JSON.stringify(overrides);
+      if (old && !fieldChanges.length && !overridesChanged) continue;
+      await tx.query(
+        `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by, updated_at)
+         values ($1, $2, $3, $4, $5, $6, 'draft', 1, $7, now())
+         on conflict (township_id, year) do update set set_id = $3, set_version = $4, values = $5, overrides = $6,
+           version = survey_records.version + 1, updated_by = $7, updated_at = now()`,
+        [township, year, set.id, set.version, JSON.stringify(values), JSON.stringify(overrides), actor.id],
+      );
+      await recordEvent(tx, actor, {
+        action: old ? 'update' : 'create',
+        entity: 'survey_record',
+        entityKey: `${township}/${year}`,
+        ...at(township, year),
+        oldValue: Object.fromEntries(fieldChanges.map((c) => [c.field, c.old])),
+        newValue: {
+          ...Object.fromEntries(fieldChanges.map((c) => [c.field, c.new])),
+          ...(overridesChanged ? { overrides } : {}),
+        },
+      });
+      all.push(...fieldChanges);
+    }
+    return all;
+  });
+}
+
+export type WorkflowAction = 'submit' | 'approve' | 'return' | 'reopen';
+
+const TRANSITIONS: Record<WorkflowAction, { from: RecordStatus; to: RecordStatus; roles: Actor['role'][] }> =
+  {
+    submit: { from: 'draft', to: 'submitted', roles: ['editor', 'admin'] },
+    approve: { from: 'submitted', to: 'approved', roles: ['reviewer', 'admin'] },
+    return: { from: 'submitted', to: 'draft', roles: ['reviewer', 'admin'] },
+    reopen: { from: 'approved', to: 'draft', roles: ['reviewer', 'admin'] },
+  };
+
+const STATUS_ZH: Record<RecordStatus, string> = { draft: '草稿', submitted: '已提交', approved: '已审核' };
+
+/**
+ * Moves a record through draft → submitted → approved (locked); returned or reopened only with a reason.
+ * A reviewer never approves what they submitted. Submitting checks the record is complete.
+ */
+export async function changeStatus(
+  db: Db,
+  actor: Actor,
+  set: CompiledSet,
+  target: { township: string; year: number; expectedVersion?: number; reason?: string },
+  action: WorkflowAction,
+): Promise<SurveyRow> {
+  const rule = TRANSITIONS[action];
+  if (!rule.roles.includes(actor.role))
+    throw new ForbiddenError({
+      zh: `您的角色不能执行此操作（${action}）`,
+      en: `your role cannot ${action} survey data`,
+    });
+  const reason = target.reason?.trim();
+  if ((action === 'reopen' || action === 'return') && !reason)
+    throw new ValidationError([
+      {
+        field: 'reason',
+        message: { zh: '退回或重新打开须填写理由', en: 'returning or reopening needs a reason' },
+      },
+    ]);
+  return db.transaction(async (tx) => {
+    const { township, year } = target;
+    const row = await getRecord(tx, township, year, true);
+    if (!row)
+      throw new NotFoundError({
+        zh: `${township} ${year} 年没有数据`,
+        en: `no data for ${township} ${year}`,
+      });
+    if (target.expectedVersion !== undefined && row.version !== target.expectedVersion)
+      throw new ConflictError({
+        zh: `数据已被他人修改（版本 ${row.version}，您看到的是 ${target.expectedVersion}）；请重新载入`,
+        en: `the data changed (version ${row.version}, you saw ${target.expectedVersion}); reload`,
+      });
+    if (row.status !== rule.from)
+      throw new ConflictError({
+        zh: `当前状态为"${STATUS_ZH[row.status]}"，不能${action === 'submit' ? '提交' : action === 'approve' ? '审核通过' : action === 'return' ? '退回' : '重新打开'}`,
+        en: `the record is ${row.status}; it cannot be ${action === 'submit' ? 'submitted' : action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'reopened'}`,
+      });
+    if (action === 'approve' && row.submitted_by !== null && row.submitted_by === actor.id)
+      throw new ForbiddenError({
+        zh: '不能审核自己提交的数据，须由另一位审核员审核',
+        en: 'you submitted this record: another reviewer must approve it',
+      });
+    if (action === 'submit') {
+      const { issues } = await validateSurvey(tx, set, [rawFromRow(row)]);
+      if (issues.length) throw new ValidationError(issues);
+    }
+    const [updated] = await tx.query<SurveyRow>(
+      `update survey_records set status = $3, version = version + 1,
+         submitted_by = case when $4 = 'submit' then $5::int when $3 = 'draft' then null else submitted_by end,
+         approved_by = case when $4 = 'approve' then $5::int else null end
+       where township_id = $1 and year = $2 returning *`,
+      [township, year, rule.to, action, actor.id],
+    );
+    await recordEvent(tx, actor, {
+      action,
+      entity: 'survey_record',
+      entityKey: `${township}/${year}`,
+      ...at(township, year),
+      oldValue: { status: row.status, version: row.version },
+      newValue: { status: rule.to, version: updated!.version },
+      note: reason ?? null,
+    });
+    return updated!;
+  });
+}

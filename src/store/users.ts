@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Db } from './db.js';
+import { recordEvent, type Actor } from './audit.js';
+import { hashPassword, verifyPassword, dummyHash, PASSWORD_MIN_LENGTH } from './passwords.js';
+import { ValidationError } from './errors.js';
+
+export const ROLES = ['admin', 'editor', 'reviewer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  active: boolean;
+}
+
+export const newUserSchema = z.object({
+  username: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_.-]{2,31}$/, { message: 'username: 3–32 lower-case letters, digits, _ . -' }),
+  displayName: z.string().trim().min(1).max(60),
+  role: z.enum(ROLES),
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, { message: `password: at least ${PASSWORD_MIN_LENGTH} characters` }),
+});
+export type NewUser = z.infer<typeof newUserSchema>;
+
+const USER_COLUMNS = 'id, username, display_name, role, active';
+
+export async function createUser(db: Db, actor: Actor, input: unknown): Promise<User> {
+  const parsed = newUserSchema.safeParse(input);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const u = parsed.data;
+  const hash = await hashPassword(u.password);
+  return db.transaction(async (tx) => {
+    const exists = await tx.query('select 1 from users where username = $1', [u.username]);
+    if (exists.length)
+      throw new ValidationError([
+        {
+          field: 'username',
+          message: { zh: `用户名"${u.username}"已存在`, en: `username "${u.username}" is taken` },
+        },
+      ]);
+    const [user] = await tx.query<User>(
+      `insert into users (username, display_name, role, password_hash) values ($1, $2, $3, $4) returning ${USER_COLUMNS}`,
+      [u.username, u.displayName, u.role, hash],
+    );
+    await recordEvent(tx, actor, {
+      action: 'create',
+      entity: 'user',
+      entityKey: u.username,
+      newValue: { username: u.username, displayName: u.displayName, role: u.role },
+    });
+    return user!;
+  });
+}
+
+export async function updateUser(
+  db: Db,
+  actor: Actor,
+  id: number,
+  change: { role?: Role; active?: boolean },
+): Promise<User> {
+  return db.transaction(async (tx) => {
+    const [old] = await tx.query<User>(`select ${USER_COLUMNS} from users where id = $1 for update`, [id]);
+    if (!old) throw new ValidationError([{ message: { zh: '用户不存在', en: 'no such user' } }]);
+    const role = change.role ?? old.role;
+    const active = change.active ?? old.active;
+    if (!ROLES.includes(role))
+      throw new ValidationError([{ field: 'role', message: { zh: '角色无效', en: 'invalid role' } }]);
+    if (old.role === 'admin' && (role !== 'admin' || !active)) {
+      const [{ n }] = (await tx.query<{ n: number }>(
+        "select count(*)::int as n from users where role = 'admin' and active",
+      )) as [{ n: number }];
+      if (n <= 1)
+        throw new ValidationError([
+          { message: { zh: '不能停用或降级最后一位管理员', en: 'the last active admin cannot be removed' } },
+        ]);
+    }
+    const [user] = await tx.query<User>(
+      `update users set role = $2, active = $3 where id = $1 returning ${USER_COLUMNS}`,
+      [id, role, active],
+    );
+    await recordEvent(tx, actor, {
+      action: 'update',
+      entity: 'user',
+      entityKey: old.username,
+      oldValue: { role: old.role, active: old.active },
+      newValue: { role, active },
+    });
+    return user!;
+  });
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  return db.query<User>(`select ${USER_COLUMNS} from users order by id`);
+}
+
+export async function findUser(db: Db, id: number): Promise<User | undefined> {
+  const [u] = await db.query<User>(`select ${USER_COLUMNS} from users where id = $1 and active`, [id]);
+  return u;
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const [r] = await db.query<{ n: number }>('select count(*)::int as n from users');
+  return r!.n;
+}
+
+/** The user whose password this is, or undefined; takes as long for an unknown name as for a wrong password. */
+export async function authenticate(db: Db, username: string, password: string): Promise<User | undefined> {
+  const [row] = await db.query<User & { password_hash: string }>(
+    `select ${USER_COLUMNS}, password_hash from users where username = $1 and active`,
+    [username.trim()],
+  );
+  const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash));
+  if (!row || !ok) return undefined;
+  const { password_hash: _hash, ...user } = row;
+  return user;
+}

@@ -1,0 +1,228 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import helmet from 'helmet';
+import { csrfSync } from 'csrf-sync';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Db } from '../store/db.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../store/errors.js';
+import { SetLoadError } from '../methods/compile.js';
+import { findUser, type User } from '../store/users.js';
+import { LANGS, translator, type Lang, type MessageKey } from './i18n.js';
+import { authRoutes } from './routes/auth.js';
+import { dataRoutes } from './routes/data.js';
+import { importRoutes } from './routes/import.js';
+import { setRoutes } from './routes/sets.js';
+import { adminRoutes } from './routes/admin.js';
+import { apiRoutes } from './routes/api.js';
+import { transitionRoutes } from './routes/transitions.js';
+import { formatIssue, type InputIssue } from '../domain/inputs.js';
+import { getRegion } from '../store/regions.js';
+import { getSettings } from '../store/settings.js';
+import type { Actor } from '../store/audit.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface AppOptions {
+  db: Db;
+  sessionSecret: string;
+  /** Where log lines go; one JSON object per request and per error. */
+  log?: (line: Record<string, unknown>) => void;
+  secureCookies?: boolean;
+  loginRateLimit?: { windowMs: number; limit: number };
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+  }
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      user?: User;
+      lang: Lang;
+    }
+  }
+}
+
+export const actorOf = (u: User): Actor => ({ id: u.id, username: u.username, role: u.role });
+
+export function jsonLogger(stream: NodeJS.WritableStream = process.stdout) {
+  return (line: Record<string, unknown>) =>
+    stream.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', ...line }) + '\n');
+}
+
+export function createApp(o: AppOptions) {
+  const { db } = o;
+  const log = o.log ?? jsonLogger();
+  const app = express();
+  app.set('views', join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.locals.db = db;
+
+  app.use((req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () =>
+      log({
+        msg: 'request',
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - start) / 1000n) / 1000,
+        user: req.user?.username,
+      }),
+    );
+    next();
+  });
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: o.secureCookies ? [] : null,
+        },
+      },
+    }),
+  );
+  app.use('/static', express.static(join(ROOT, 'src/web/static'), { maxAge: '1h' }));
+  app.get('/static/d3.min.js', (_req, res) => res.sendFile(join(ROOT, 'node_modules/d3/dist/d3.min.js')));
+
+  app.get('/healthz', async (_req, res) => {
+    const [row] = await db.query<{ n: number }>('select count(*)::int as n from schema_migrations');
+    res.json({ status: 'ok', database: db.kind, migrations: row!.n });
+  });
+
+  app.use(express.urlencoded({ extended: true, limit: '4mb', parameterLimit: 20000 }));
+  app.use(express.json({ limit: '4mb' }));
+
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      store: new PgStore({
+        pool: {
+          query: async (sql: string, params?: unknown[]) => ({ rows: await db.query(sql, params) }),
+        } as never,
+        tableName: 'session',
+        pruneSessionInterval: false,
+      }),
+      name: 'gep.sid',
+      secret: o.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: o.secureCookies ?? false, maxAge: 8 * 3600 * 1000 },
+    }),
+  );
+
+  app.use(async (req, res, next) => {
+    const fromQuery = req.query.lang;
+    if (typeof fromQuery === 'string' && LANGS.includes(fromQuery as Lang)) {
+      res.cookie('lang', fromQuery, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 * 1000 });
+      req.lang = fromQuery as Lang;
+    } else req.lang = /(?:^|;\s*)lang=en(?:;|$)/.test(req.headers.cookie ?? '') ? 'en' : 'zh';
+    if (req.session.userId) req.user = await findUser(db, req.session.userId);
+    res.locals.lang = req.lang;
+    res.locals.t = translator(req.lang);
+    res.locals.user = req.user;
+    res.locals.path = req.path;
+    res.locals.query = req.query;
+    res.locals.csrfToken = () => generateToken(req);
+    next();
+  });
+
+  const { generateToken, csrfSynchronisedProtection } = csrfSync({
+    getTokenFromRequest: (req) =>
+      (req.headers['x-csrf-token'] as string | undefined) ??
+      (req.body as { _csrf?: string } | undefined)?._csrf,
+  });
+  app.locals.csrfProtection = csrfSynchronisedProtection;
+  // multipart forms are checked by their route, after the upload is parsed
+  app.use((req, res, next) =>
+    (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
+      ? next()
+      : csrfSynchronisedProtection(req, res, next),
+  );
+
+  app.use(async (_req, res, next) => {
+    res.locals.region = await getRegion(db);
+    res.locals.settings = await getSettings(db);
+    next();
+  });
+
+  app.use(authRoutes(o));
+  app.use('/api/v1', apiRoutes());
+  app.use(dataRoutes());
+  app.use(importRoutes());
+  app.use(transitionRoutes());
+  app.use(setRoutes());
+  app.use(adminRoutes());
+
+  app.use((req, _res, next) =>
+    next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),
+  );
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, messages, issues } = describeError(err, req.lang ?? 'zh');
+    if (status >= 500)
+      log({ level: 'error', msg: 'error', path: req.path, error: (err as Error).stack ?? String(err) });
+    else log({ level: 'warn', msg: 'refused', path: req.path, status, reason: messages.join('; ') });
+    if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json')
+      return res.status(status).json({ error: messages.join('; '), issues });
+    res
+      .status(status)
+      .render('error', { ...res.locals, status, messages }, (e, html) =>
+        e ? res.type('text').send(messages.join('\n')) : renderLayout(res, html, messages[0] ?? ''),
+      );
+  });
+  return app;
+}
+
+function describeError(
+  err: unknown,
+  lang: Lang,
+): { status: number; messages: string[]; issues?: InputIssue[] } {
+  const t = translator(lang);
+  const pickMsg = (m: { zh: string; en: string }) => m[lang];
+  if (err instanceof ValidationError)
+    return { status: 422, messages: err.issues.map((i) => formatIssue(i, lang)), issues: [...err.issues] };
+  if (err instanceof SetLoadError)
+    return { status: 422, messages: err.issues.map((i) => `${i.path}: ${i.message}`) };
+  if (err instanceof ConflictError) return { status: 409, messages: [pickMsg(err.messageText)] };
+  if (err instanceof ForbiddenError) return { status: 403, messages: [pickMsg(err.messageText)] };
+  if (err instanceof NotFoundError) return { status: 404, messages: [pickMsg(err.messageText)] };
+  const code = (err as { code?: string }).code;
+  if (code === 'EBADCSRFTOKEN' || (err as { status?: number }).status === 403)
+    return { status: 403, messages: [t('csrf_failed')] };
+  if ((err as { status?: number }).status === 413)
+    return { status: 413, messages: ['文件太大 (file too large)'] };
+  if ((err as { type?: string }).type === 'entity.parse.failed')
+    return { status: 400, messages: ['请求内容不是有效的 JSON (invalid JSON body)'] };
+  return { status: 500, messages: [t('error')] };
+}
+
+/** Renders a view inside the one layout. */
+export function page(res: Response, view: string, data: Record<string, unknown> = {}, status = 200) {
+  res.status(status);
+  res.render(view, { ...res.locals, ...data }, (err, html) => {
+    if (err) return res.req.next!(err);
+    renderLayout(res, html, (data.title as string | undefined) ?? '');
+  });
+}
+
+function renderLayout(res: Response, body: string, title: string) {
+  res.render('layout', { ...res.locals, body, title });
+}
+
+export const tr = (res: Response, key: MessageKey) => (res.locals.t as (k: MessageKey) => string)(key);

@@ -1,0 +1,24 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ForbiddenError } from '../store/errors.js';
+import type { Role } from '../store/users.js';
+
+/** Every route names the roles it serves; the check runs on the server for every request. */
+export function requireRole(...roles: Role[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.user) {
+      if (req.path.startsWith('/api/') || req.baseUrl.startsWith('/api'))
+        return res.status(401).json({ error: '请先登录 (log in first)' });
+      return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    }
+    if (!roles.includes(req.user.role))
+      return next(
+        new ForbiddenError({
+          zh: `您的角色（${req.user.role}）无权访问此功能`,
+          en: `your role (${req.user.role}) may not use this`,
+        }),
+      );
+    next();
+  };
+}
+
+export const ANY_ROLE: Role[] = ['admin', 'editor', 'reviewer', 'viewer'];

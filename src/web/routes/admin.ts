@@ -1,0 +1,167 @@
+import { Router } from 'express';
+import { actorOf, page } from '../app.js';
+import { requireRole } from '../auth.js';
+import { dbOf, yearParam } from '../context.js';
+import { listEvents } from '../../store/audit.js';
+import { ValidationError } from '../../store/errors.js';
+import { getTownship, listTownships, populations, updateTownship } from '../../store/regions.js';
+import { listSetRows, loadCompiledSet } from '../../store/sets.js';
+import { getSettings, updateSettings } from '../../store/settings.js';
+import { createUser, listUsers, updateUser, ROLES, type Role } from '../../store/users.js';
+import { recordYears } from '../../store/survey.js';
+
+export function adminRoutes() {
+  const r = Router();
+
+  r.get('/admin', requireRole('admin'), (_req, res) => res.redirect('/admin/users'));
+
+  r.get('/admin/users', requireRole('admin'), async (req, res) => {
+    page(res, 'admin/users', {
+      title: res.locals.t('nav_users'),
+      users: await listUsers(dbOf(req)),
+      roles: ROLES,
+      issues: [],
+      form: {},
+    });
+  });
+
+  r.post('/admin/users', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    try {
+      await createUser(db, actorOf(req.user!), req.body);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return page(
+        res,
+        'admin/users',
+        {
+          title: res.locals.t('nav_users'),
+          users: await listUsers(db),
+          roles: ROLES,
+          issues: e.issues,
+          form: req.body,
+        },
+        422,
+      );
+    }
+    res.redirect(303, '/admin/users');
+  });
+
+  r.post('/admin/users/:id', requireRole('admin'), async (req, res) => {
+    const role = req.body.role as Role | undefined;
+    await updateUser(dbOf(req), actorOf(req.user!), Number(req.params.id), {
+      role,
+      active: req.body.active === undefined ? undefined : req.body.active === 'true',
+    });
+    res.redirect(303, '/admin/users');
+  });
+
+  r.get('/admin/regions', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    page(res, 'admin/regions', {
+      title: res.locals.t('nav_regions'),
+      townships: await listTownships(db),
+      populations: await populations(db),
+      years: await recordYears(db),
+    });
+  });
+
+  r.get('/admin/regions/:township', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    const township = await getTownship(db, String(req.params.township));
+    page(res, 'admin/township', {
+      title: township.name_zh,
+      township,
+      population: (await populations(db)).get(township.id) ?? new Map(),
+      years: await recordYears(db),
+      issues: [],
+    });
+  });
+
+  r.post('/admin/regions/:township', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    try {
+      await updateTownship(db, actorOf(req.user!), String(req.params.township), req.body);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      const township = await getTownship(db, String(req.params.township));
+      return page(
+        res,
+        'admin/township',
+        {
+          title: township.name_zh,
+          township,
+          population: (await populations(db)).get(township.id) ?? new Map(),
+          years: await recordYears(db),
+          issues: e.issues,
+        },
+        422,
+      );
+    }
+    res.redirect(303, '/admin/regions');
+  });
+
+  r.get('/admin/settings', requireRole('admin'), async (req, res) => {
+    page(res, 'admin/settings', {
+      title: res.locals.t('nav_settings'),
+      sets: await listSetRows(dbOf(req)),
+      issues: [],
+    });
+  });
+
+  r.post('/admin/settings', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    const [id, version] = String(req.body.activeSet ?? '').split('@');
+    const profile = String(req.body.profile ?? '');
+    try {
+      if (!id || !version)
+        throw new ValidationError([
+          { field: 'activeSet', message: { zh: '请选择参数集', en: 'choose a set' } },
+        ]);
+      const set = await loadCompiledSet(db, id, version);
+      if (!set.profiles.some((p) => p.id === profile))
+        throw new ValidationError([
+          {
+            field: 'profile',
+            message: { zh: `参数集没有核算口径"${profile}"`, en: `the set has no profile "${profile}"` },
+          },
+        ]);
+      await updateSettings(db, actorOf(req.user!), {
+        activeSet: { id, version },
+        profile,
+        publicPriceList: req.body.publicPriceList === 'on',
+      });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return page(
+        res,
+        'admin/settings',
+        { title: res.locals.t('nav_settings'), sets: await listSetRows(db), issues: e.issues },
+        422,
+      );
+    }
+    res.redirect(303, '/admin/settings');
+  });
+
+  r.get('/audit', requireRole('admin', 'editor', 'reviewer'), async (req, res) => {
+    const db = dbOf(req);
+    const filter = {
+      township: typeof req.query.township === 'string' && req.query.township ? req.query.township : undefined,
+      year: yearParam(req.query.year),
+      username: typeof req.query.user === 'string' && req.query.user ? req.query.user : undefined,
+      beforeId: Number(req.query.before) || undefined,
+      limit: 100,
+    };
+    const events = await listEvents(db, filter);
+    page(res, 'admin/audit', {
+      title: res.locals.t('nav_audit'),
+      events,
+      filter,
+      townships: await listTownships(db),
+      users: await listUsers(db),
+      years: await recordYears(db),
+      settingsNow: await getSettings(db),
+    });
+  });
+  return r;
+}

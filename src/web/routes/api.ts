@@ -1,0 +1,161 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { actorOf } from '../app.js';
+import { requireRole, ANY_ROLE } from '../auth.js';
+import { activeSet, dbOf, yearParam } from '../context.js';
+import { listEvents } from '../../store/audit.js';
+import { NotFoundError, ValidationError } from '../../store/errors.js';
+import { getTownship, listTownships } from '../../store/regions.js';
+import { getSetRow, listSetRows, loadCompiledSet } from '../../store/sets.js';
+import {
+  changeStatus,
+  getRecord,
+  listRecords,
+  saveRecords,
+  validateSurvey,
+  type WorkflowAction,
+} from '../../store/survey.js';
+import { priceList } from '../../report/price-list.js';
+import { openApiDocument } from '../openapi.js';
+
+const recordBody = z
+  .object({
+    values: z.record(z.string(), z.unknown()),
+    units: z.record(z.string(), z.string()).optional(),
+    overrides: z
+      .record(
+        z.string(),
+        z.object({
+          quantity: z.union([z.string(), z.number()]),
+          unit: z.string().optional(),
+          source: z.string().optional(),
+        }),
+      )
+      .optional(),
+    /** The version the client read; null when it creates the record. */
+    version: z.number().int().nullable(),
+    mode: z.enum(['replace', 'merge']).default('replace'),
+  })
+  .strict();
+
+const statusBody = z.object({ version: z.number().int(), reason: z.string().optional() }).strict();
+
+const recordJson = (r: NonNullable<Awaited<ReturnType<typeof getRecord>>>) => ({
+  township: r.township_id,
+  year: r.year,
+  set: `${r.set_id}@${r.set_version}`,
+  status: r.status,
+  version: r.version,
+  values: r.values,
+  overrides: r.overrides,
+  updatedAt: r.updated_at,
+  updatedBy: r.updated_by_name ?? null,
+  submittedBy: r.submitted_by_name ?? null,
+  approvedBy: r.approved_by_name ?? null,
+});
+
+export function apiRoutes() {
+  const r = Router();
+  r.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
+
+  r.get('/session', requireRole(...ANY_ROLE), (req, res) =>
+    res.json({ user: req.user, csrfToken: res.locals.csrfToken() }),
+  );
+
+  r.get('/townships', requireRole(...ANY_ROLE), async (req, res) => res.json(await listTownships(dbOf(req))));
+
+  r.get('/records', requireRole(...ANY_ROLE), async (req, res) => {
+    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+    if (status && !['draft', 'submitted', 'approved'].includes(status))
+      throw new ValidationError([{ field: 'status', message: { zh: '状态无效', en: 'invalid status' } }]);
+    const rows = await listRecords(dbOf(req), { year: yearParam(req.query.year), status: status as never });
+    res.json(rows.map(recordJson));
+  });
+
+  r.get('/records/:township/:year', requireRole(...ANY_ROLE), async (req, res) => {
+    const year = yearParam(req.params.year);
+    const row = year && (await getRecord(dbOf(req), String(req.params.township), year));
+    if (!row)
+      throw new NotFoundError({ zh: '没有该乡镇该年的数据', en: 'no record for this township and year' });
+    res.json(recordJson(row));
+  });
+
+  r.put('/records/:township/:year', requireRole('editor', 'admin'), async (req, res) => {
+    const db = dbOf(req);
+    const set = await activeSet(req);
+    const year = yearParam(req.params.year);
+    if (!year)
+      throw new ValidationError([{ field: 'year', message: { zh: '年份无效', en: 'invalid year' } }]);
+    const township = await getTownship(db, String(req.params.township));
+    const body = recordBody.safeParse(req.body);
+    if (!body.success) throw ValidationError.fromZod(body.error);
+    const { records, issues } = await validateSurvey(
+      db,
+      set,
+      [
+        {
+          township: township.id,
+          year,
+          values: body.data.values,
+          units: body.data.units,
+          overrides: body.data.overrides,
+        },
+      ],
+      { allowMissing: true },
+    );
+    if (issues.length) throw new ValidationError(issues);
+    const changes = await saveRecords(
+      db,
+      actorOf(req.user!),
+      set,
+      [{ record: records[0]!, expectedVersion: body.data.version }],
+      body.data.mode,
+    );
+    const row = await getRecord(db, township.id, year);
+    res.json({ record: recordJson(row!), changes });
+  });
+
+  r.post('/records/:township/:year/:action', requireRole('editor', 'reviewer', 'admin'), async (req, res) => {
+    const action = String(req.params.action) as WorkflowAction;
+    const year = yearParam(req.params.year);
+    if (!year || !['submit', 'approve', 'return', 'reopen'].includes(action))
+      throw new NotFoundError({ zh: '操作不存在', en: 'no such action' });
+    const body = statusBody.safeParse(req.body);
+    if (!body.success) throw ValidationError.fromZod(body.error);
+    const row = await changeStatus(
+      dbOf(req),
+      actorOf(req.user!),
+      await activeSet(req),
+      {
+        township: String(req.params.township),
+        year,
+        expectedVersion: body.data.version,
+        reason: body.data.reason,
+      },
+      action,
+    );
+    res.json({ township: row.township_id, year: row.year, status: row.status, version: row.version });
+  });
+
+  r.get('/sets', requireRole(...ANY_ROLE), async (req, res) => res.json(await listSetRows(dbOf(req))));
+
+  r.get('/sets/:id/:version', requireRole(...ANY_ROLE), async (req, res) => {
+    const db = dbOf(req);
+    const row = await getSetRow(db, String(req.params.id), String(req.params.version));
+    const set = await loadCompiledSet(db, row.id, row.version);
+    res.json({ ...priceList(set, req.lang), content: row.content, resolvedHash: set.hash });
+  });
+
+  r.get('/audit', requireRole('admin', 'editor', 'reviewer'), async (req, res) => {
+    res.json(
+      await listEvents(dbOf(req), {
+        township: typeof req.query.township === 'string' ? req.query.township : undefined,
+        year: yearParam(req.query.year),
+        username: typeof req.query.user === 'string' ? req.query.user : undefined,
+        beforeId: Number(req.query.before) || undefined,
+        limit: Number(req.query.limit) || 100,
+      }),
+    );
+  });
+  return r;
+}

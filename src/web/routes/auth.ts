@@ -1,0 +1,114 @@
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { timingSafeEqual } from 'node:crypto';
+import { page, type AppOptions } from '../app.js';
+import { DbRateLimitStore } from '../rate-limit-store.js';
+import { authenticate, countUsers, createUser } from '../../store/users.js';
+import { ValidationError } from '../../store/errors.js';
+import { SYSTEM_ACTOR } from '../../store/audit.js';
+import { sha256Hex } from '../../store/boot.js';
+import { translator } from '../i18n.js';
+import { requireRole, ANY_ROLE } from '../auth.js';
+import { listRecords, recordYears } from '../../store/survey.js';
+import { listTownships } from '../../store/regions.js';
+
+const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)/.test(next) ? next : '/');
+
+export function authRoutes(o: AppOptions) {
+  const r = Router();
+  const db = o.db;
+  const limiter = rateLimit({
+    windowMs: o.loginRateLimit?.windowMs ?? 15 * 60 * 1000,
+    limit: o.loginRateLimit?.limit ?? 10,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    store: new DbRateLimitStore(db),
+    handler: (req, res) =>
+      page(
+        res,
+        'login',
+        { title: translator(req.lang)('login'), error: translator(req.lang)('too_many_attempts'), next: '/' },
+        429,
+      ),
+  });
+
+  r.get('/login', (req, res) =>
+    page(res, 'login', { title: translator(req.lang)('login'), next: safeNext(req.query.next) }),
+  );
+
+  r.post('/login', limiter, async (req, res, next) => {
+    const { username, password } = req.body as { username?: string; password?: string };
+    const user = await authenticate(db, String(username ?? ''), String(password ?? ''));
+    if (!user)
+      return page(
+        res,
+        'login',
+        {
+          title: translator(req.lang)('login'),
+          error: translator(req.lang)('login_failed'),
+          next: safeNext(req.body.next),
+          username,
+        },
+        401,
+      );
+    // a new session id at login: a session fixed before it is worthless
+    req.session.regenerate((err) => {
+      if (err) return next(err);
+      req.session.userId = user.id;
+      req.session.save((e) => (e ? next(e) : res.redirect(safeNext(req.body.next))));
+    });
+  });
+
+  r.post('/logout', (req, res, next) =>
+    req.session.destroy((err) => (err ? next(err) : res.redirect('/login'))),
+  );
+
+  const tokenMatches = async (token: unknown) => {
+    const [row] = await db.query<{ value: string }>(
+      "select value from settings where key = 'setup_token_hash'",
+    );
+    if (!row || typeof token !== 'string' || !token) return false;
+    const a = Buffer.from(sha256Hex(token));
+    const b = Buffer.from(row.value);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+
+  r.get('/setup', async (req, res) => {
+    if ((await countUsers(db)) > 0 || !(await tokenMatches(req.query.token))) return res.redirect('/login');
+    page(res, 'setup', {
+      title: translator(req.lang)('setup'),
+      token: req.query.token,
+      issues: [],
+      form: {},
+    });
+  });
+
+  r.post('/setup', limiter, async (req, res) => {
+    if ((await countUsers(db)) > 0 || !(await tokenMatches(req.body.token))) return res.redirect('/login');
+    try {
+      await createUser(db, SYSTEM_ACTOR, { ...req.body, role: 'admin' });
+      await db.query("delete from settings where key = 'setup_token_hash'");
+      res.redirect('/login');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      page(
+        res,
+        'setup',
+        { title: translator(req.lang)('setup'), token: req.body.token, issues: e.issues, form: req.body },
+        422,
+      );
+    }
+  });
+
+  r.get('/', requireRole(...ANY_ROLE), async (_req, res) => {
+    const [townships, records, years] = await Promise.all([
+      listTownships(db),
+      listRecords(db),
+      recordYears(db),
+    ]);
+    const status = new Map(records.map((x) => [`${x.township_id}|${x.year}`, x]));
+    page(res, 'home', { title: '', townships, years, status });
+  });
+  return r;
+}

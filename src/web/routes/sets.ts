@@ -1,0 +1,163 @@
+import { Router, type Request } from 'express';
+import { actorOf, page } from '../app.js';
+import { requireRole, ANY_ROLE } from '../auth.js';
+import { dbOf } from '../context.js';
+import { priceList } from '../../report/price-list.js';
+import { diffSets } from '../../report/set-diff.js';
+import {
+  deriveSet,
+  editParameters,
+  getSetRow,
+  listSetRows,
+  loadCompiledSet,
+  publishSet,
+  type ParameterEdit,
+} from '../../store/sets.js';
+import { getSettings } from '../../store/settings.js';
+import { NotFoundError, ValidationError } from '../../store/errors.js';
+
+const target = (req: Request) => ({ id: String(req.params.id), version: String(req.params.version) });
+
+/** Parameter edits from the edit form: only the parameters whose fields differ from the stored ones. */
+export function editsFromForm(
+  body: Record<string, unknown>,
+  current: ReturnType<typeof priceList>,
+): ParameterEdit[] {
+  const params = (body.p ?? {}) as Record<string, Record<string, unknown>>;
+  const edits: ParameterEdit[] = [];
+  const byParam = new Map<string, typeof current.rows>();
+  for (const r of current.rows) byParam.set(r.parameter, [...(byParam.get(r.parameter) ?? []), r]);
+  for (const [id, rows] of byParam) {
+    const f = params[id];
+    if (!f) continue;
+    const first = rows[0]!;
+    const source = String(f.source ?? '').trim();
+    const verified = f.verified === 'on' || f.verified === 'true';
+    const priceYearText = String(f.priceYear ?? '').trim();
+    const priceYear = priceYearText === '' ? null : Number(priceYearText);
+    const perClass = rows.some((r) => r.landClass);
+    const values = (f.values ?? {}) as Record<string, string>;
+    const value = String(f.value ?? '').trim();
+    const changedValue = perClass
+      ? rows.some((r) => String(values[r.landClass] ?? '').trim() !== r.rawValue)
+      : value !== first.rawValue;
+    const changed =
+      changedValue ||
+      source !== first.source ||
+      verified !== first.verified ||
+      priceYearText !== first.priceYear;
+    if (!changed) continue;
+    if (priceYear !== null && !Number.isInteger(priceYear))
+      throw new ValidationError([
+        {
+          field: `${id}.priceYear`,
+          message: { zh: '价格年份应为整数', en: 'the price year must be a whole number' },
+        },
+      ]);
+    edits.push({
+      id,
+      ...(perClass
+        ? {
+            values: Object.fromEntries(
+              rows.map((r) => [r.landClass, String(values[r.landClass] ?? '').trim()]),
+            ),
+          }
+        : { value: value === '' ? null : value }),
+      source,
+      verified,
+      priceYear,
+    });
+  }
+  return edits;
+}
+
+export function setRoutes() {
+  const r = Router();
+
+  r.get('/sets', requireRole(...ANY_ROLE), async (req, res) => {
+    page(res, 'sets/list', { title: res.locals.t('nav_sets'), rows: await listSetRows(dbOf(req)) });
+  });
+
+  r.get('/sets/:id/:version', requireRole(...ANY_ROLE), async (req, res) => {
+    const db = dbOf(req);
+    const row = await getSetRow(db, target(req).id, target(req).version);
+    const set = await loadCompiledSet(db, row.id, row.version);
+    const all = await listSetRows(db);
+    page(res, 'sets/show', { title: `${row.id}@${row.version}`, row, list: priceList(set, req.lang), all });
+  });
+
+  r.get('/sets/:id/:version/diff', requireRole(...ANY_ROLE), async (req, res) => {
+    const db = dbOf(req);
+    const [otherId, otherVersion] = String(req.query.with ?? '').split('@');
+    if (!otherId || !otherVersion)
+      throw new ValidationError([
+        { field: 'with', message: { zh: '请选择要比较的版本', en: 'choose a version to compare with' } },
+      ]);
+    const a = await loadCompiledSet(db, otherId, otherVersion);
+    const b = await loadCompiledSet(db, target(req).id, target(req).version);
+    page(res, 'sets/diff', { title: res.locals.t('diff'), a, b, differences: diffSets(a, b, req.lang) });
+  });
+
+  r.post('/sets/:id/:version/derive', requireRole('admin'), async (req, res) => {
+    const row = await deriveSet(dbOf(req), actorOf(req.user!), target(req), req.body.newVersion);
+    res.redirect(303, `/sets/${row.id}/${row.version}/edit`);
+  });
+
+  r.get('/sets/:id/:version/edit', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    const row = await getSetRow(db, target(req).id, target(req).version);
+    if (row.status === 'published' || row.origin !== 'app')
+      throw new NotFoundError({
+        zh: '只能编辑在本系统中派生的草稿版本；请先派生新版本',
+        en: 'only draft versions derived in the app can be edited; derive a new version first',
+      });
+    const set = await loadCompiledSet(db, row.id, row.version);
+    page(res, 'sets/edit', {
+      title: `${res.locals.t('edit')} ${row.id}@${row.version}`,
+      row,
+      list: priceList(set, req.lang),
+      issues: [],
+    });
+  });
+
+  r.post('/sets/:id/:version/edit', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    const row = await getSetRow(db, target(req).id, target(req).version);
+    const set = await loadCompiledSet(db, row.id, row.version);
+    const list = priceList(set, req.lang);
+    try {
+      const edits = editsFromForm(req.body, list);
+      if (edits.length) await editParameters(db, actorOf(req.user!), target(req), edits);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return page(
+        res,
+        'sets/edit',
+        { title: `${res.locals.t('edit')} ${row.id}@${row.version}`, row, list, issues: e.issues },
+        422,
+      );
+    }
+    res.redirect(303, `/sets/${row.id}/${row.version}`);
+  });
+
+  r.post('/sets/:id/:version/publish', requireRole('admin'), async (req, res) => {
+    await publishSet(dbOf(req), actorOf(req.user!), target(req));
+    res.redirect(303, `/sets/${req.params.id}/${req.params.version}`);
+  });
+
+  // the county's published price list (公示价格): public when the admin turns it on
+  r.get('/prices', async (req, res, next) => {
+    const db = dbOf(req);
+    const settings = await getSettings(db);
+    if (!settings.publicPriceList && !req.user) return requireRole(...ANY_ROLE)(req, res, next);
+    const rows = (await listSetRows(db)).filter((x) => x.status === 'published');
+    const chosen = rows.filter((x) => x.id === settings.activeSet.id).at(-1) ?? rows.at(-1);
+    const set = chosen && (await loadCompiledSet(db, chosen.id, chosen.version));
+    page(res, 'sets/prices', {
+      title: res.locals.t('nav_prices'),
+      list: set && priceList(set, req.lang),
+      row: chosen,
+    });
+  });
+  return r;
+}
