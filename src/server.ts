@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { boot, sessionSecret } from './store/boot.js';
 import { isPostgresUrl } from './store/db.js';
+import { claimEmbedded, databaseUrl } from './store/config.js';
 import { createApp, jsonLogger } from './web/app.js';
 
 /** The app: PORT (3000), DATA_DIR (./data, the embedded database) or DATABASE_URL (PostgreSQL). */
 const log = jsonLogger();
 const port = Number(process.env.PORT ?? 3000);
-const url = process.env.DATABASE_URL || resolve(process.env.DATA_DIR ?? './data', 'pgdata');
-
-if (!isPostgresUrl(url)) mkdirSync(url, { recursive: true });
+const url = databaseUrl();
+const release = claimEmbedded(url, 'server');
 
 const { db, setupToken } = await boot({
   url,
@@ -37,6 +36,12 @@ const server = app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
     );
 });
 
-const stop = () => server.close(() => db.close().then(() => process.exit(0)));
+const stop = () =>
+  server.close(() =>
+    db.close().then(() => {
+      release();
+      process.exit(0);
+    }),
+  );
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -50,6 +50,7 @@ import { renderTable } from '../report/text-table.js';
 import { geepRows } from '../report/geep-table.js';
 import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
+import { runDbCommand } from './db-commands.js';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
 
@@ -75,6 +76,12 @@ export const USAGE = `用法 usage: gep <command> [options]
   rerun    <bundle.json>
   prices   --set <id>[@version] [--lang zh|en] [--format table|csv] [--out <file>]
 
+  应用数据库 the app's database (DATA_DIR, default ./data; or DATABASE_URL):
+  create-user --role admin|editor|reviewer|viewer --username <name> [--name <display name>]
+           (password from GEP_PASSWORD or typed in the terminal)
+  backup   --out <file>        whole database to one file
+  restore  <file>              replaces the whole database with a backup, in one transaction
+
 退出码 exit codes: 0 正常 ok, 1 参数集无效 set invalid, 2 数据无效 data invalid, 3 复算不一致 rerun mismatch, 64 用法错误 usage`;
 
 class UsageError extends Error {}
@@ -97,6 +104,9 @@ const OPTIONS = {
   lang: { type: 'string' },
   coefficients: { type: 'string' },
   region: { type: 'string' },
+  role: { type: 'string' },
+  username: { type: 'string' },
+  name: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -627,7 +637,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.out(USAGE);
       return opts.help ? EXIT.ok : EXIT.usage;
     }
-    if (command !== 'rerun' && rest.length)
+    if (command !== 'rerun' && command !== 'restore' && rest.length)
       throw new UsageError(`多余的参数 unexpected arguments: ${rest.join(' ')}`);
     switch (command) {
       case 'account':
@@ -644,6 +654,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return cmdRerun(rest[0], io, lang);
       case 'prices':
         return cmdPrices(opts, io, lang);
+      case 'create-user':
+      case 'backup':
+      case 'restore':
+        return await runDbCommand(command, rest[0], { ...opts, lang }, io);
       default:
         throw new UsageError(`未知命令 unknown command "${command}"`);
     }

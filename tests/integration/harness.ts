@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import request from 'supertest';
+import type { Express } from 'express';
+import { boot } from '../../src/store/boot.js';
+import type { Db } from '../../src/store/db.js';
+import { SYSTEM_ACTOR } from '../../src/store/audit.js';
+import { createUser, type Role } from '../../src/store/users.js';
+import { createApp } from '../../src/web/app.js';
+
+export const PASSWORD = 'correct horse battery';
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const COEFFICIENTS = join(ROOT, 'coefficients');
+export const SAMPLE = join(ROOT, 'seeds/minhou/dataset.json');
+
+/**
+ * A database for one test file: embedded in memory, or a new PostgreSQL database when TEST_DATABASE_URL
+ * is set (CI runs the suite both ways).
+ */
+export async function testDatabaseUrl(): Promise<string> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) return 'memory://';
+  const name = `gep_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export const tempDir = () => mkdtempSync(join(tmpdir(), 'gep-test-'));
+
+export const USERS: Record<string, Role> = {
+  admin: 'admin',
+  editor: 'editor',
+  editor2: 'editor',
+  reviewer: 'reviewer',
+  reviewer2: 'reviewer',
+  viewer: 'viewer',
+};
+
+export interface TestApp {
+  app: Express;
+  db: Db;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApp(
+  o: { users?: boolean; loginLimit?: number; url?: string } = {},
+): Promise<TestApp> {
+  const url = o.url ?? (await testDatabaseUrl());
+  const { db } = await boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
+  if (o.users !== false)
+    for (const [username, role] of Object.entries(USERS))
+      await createUser(db, SYSTEM_ACTOR, { username, displayName: username, role, password: PASSWORD });
+  const app = createApp({
+    db,
+    sessionSecret: 'test-secret',
+    log: () => {},
+    loginRateLimit: { windowMs: 60_000, limit: o.loginLimit ?? 1000 },
+  });
+  return { app, db, url, close: () => db.close() };
+}
+
+export interface Session {
+  agent: ReturnType<typeof request.agent>;
+  csrf: string;
+}
+
+/** Logs in through the login form, as a browser does, and returns the agent with its CSRF token. */
+export async function login(app: Express, username: string, password = PASSWORD): Promise<Session> {
+  const agent = request.agent(app);
+  const page = await agent.get('/login');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const res = await agent.post('/login').type('form').send({ _csrf: token, username, password, next: '/' });
+  if (res.status !== 302) throw new Error(`login ${username} failed: ${res.status}`);
+  const session = await agent.get('/api/v1/session');
+  return { agent, csrf: session.body.csrfToken as string };
+}
+
+/** The hidden inputs of a page's form, as a browser would send them back. */
+export function formFields(html: string, formId = 'survey-form'): Record<string, string> {
+  const start = html.indexOf(`id="${formId}"`);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const fields: Record<string, string> = {};
+  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+    fields[m[1]!] = decode(m[2]!);
+  for (const m of form.matchAll(/<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const selected = /<option value="([^"]*)" selected/.exec(m[2]!) ?? /<option value="([^"]*)"/.exec(m[2]!);
+    if (selected) fields[m[1]!] = decode(selected[1]!);
+  }
+  return fields;
+}
+
+const decode = (s: string) =>
+  s
+    .replace(/&#34;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
