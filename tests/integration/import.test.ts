@@ -1,0 +1,175 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, startApp, type Session, type TestApp } from './harness.js';
+
+let t: TestApp;
+let editor: Session;
+let viewer: Session;
+
+beforeAll(async () => {
+  t = await startApp();
+  [editor, viewer] = await Promise.all([login(t.app, 'editor'), login(t.app, 'viewer')]);
+});
+afterAll(() => t.close());
+
+/** The 2021 export with its year column set to another year: a filled-in template. */
+async function workbookFor(year: number, edit?: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
+  const res = await editor.agent
+    .get('/export.xlsx?year=2021')
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+  expect(res.status).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.body as ArrayBuffer);
+  const ws = wb.worksheets[0]!;
+  ws.eachRow((row, n) => {
+    if (n > 2) row.getCell(2).value = year;
+  });
+  edit?.(ws);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const columnOf = (ws: ExcelJS.Worksheet, header: string) => {
+  let col = 0;
+  ws.getRow(1).eachCell((c, i) => {
+    if (String(c.value).startsWith(header + ' (')) col = i;
+  });
+  return col;
+};
+
+const count = async (year: number) =>
+  (
+    await t.db.query<{ n: number }>('select count(*)::int as n from survey_records where year = $1', [year])
+  )[0]!.n;
+
+describe('bulk import: upload → full validation → preview → one atomic commit', () => {
+  it('a file with errors lists each by sheet, row, column and reason, and changes nothing', async () => {
+    const file = await workbookFor(2023, (ws) => {
+      ws.getRow(3).getCell(1).value = 'atlantis';
+      ws.getRow(5).getCell(columnOf(ws, 'gdp')).value = 'n/a';
+      ws.getRow(6).getCell(columnOf(ws, 'resident_population')).value = -3;
+    });
+    const res = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', file, 'minhou-2023.xlsx');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('未知乡镇&#34;atlantis&#34;');
+    // row 5 of sheet 数据, the gdp column
+    const gdpCol = /<li>工作表 数据 · 行 5 · 列 ([A-Z]+) · [^<]*gdp：&#34;n\/a&#34;不是数值<\/li>/.exec(
+      res.text,
+    );
+    expect(gdpCol).not.toBeNull();
+    expect(res.text).toMatch(/行 6 · 列 [A-Z]+ · [^<]*resident_population：数值 -3 人 超出合理范围/);
+    expect(await count(2023)).toBe(0);
+    const batches = await t.db.query('select 1 from import_batches');
+    expect(batches).toHaveLength(0);
+  });
+
+  it('a good file shows every change (old → new) and commits all townships at once', async () => {
+    const file = await workbookFor(2023, (ws) => {
+      // ganzhe's GDP in the 2023 file: 98765.4 万元
+      ws.getRow(3).getCell(columnOf(ws, 'gdp')).value = 98765.4;
+    });
+    const upload = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', file, 'minhou-2023.xlsx');
+    expect(upload.status).toBe(303);
+    const preview = await editor.agent.get(upload.headers.location!);
+    expect(preview.text).toContain('15 个乡镇年度');
+    expect(preview.text).toMatch(
+      /<td>甘蔗街道<\/td><td>2023<\/td><td>地区生产总值 <code>gdp<\/code><\/td><td class="num">—<\/td><td class="num">98765.4<\/td><td>万元<\/td>/,
+    );
+    expect(await count(2023)).toBe(0); // nothing written before the commit
+    const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
+    const commit = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    expect(commit.status).toBe(303);
+    expect(await count(2023)).toBe(15);
+    const ganzhe = (await editor.agent.get('/api/v1/records/ganzhe/2023')).body;
+    expect(ganzhe.values.gdp).toBe('98765.4');
+    expect(ganzhe.status).toBe('draft');
+    // a second commit of the same batch is refused
+    const again = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    expect(again.status).toBe(409);
+    const audit = await t.db.query<{ action: string }>(
+      "select action from audit_events where entity = 'import_batch'",
+    );
+    expect(audit).toEqual([{ action: 'import' }]);
+  });
+
+  it('a re-import shows only what differs, and a stale preview is refused without writing', async () => {
+    const file = await workbookFor(2023, (ws) => {
+      ws.getRow(3).getCell(columnOf(ws, 'gdp')).value = 100000;
+    });
+    const upload = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', file, 'again.xlsx');
+    const preview = await editor.agent.get(upload.headers.location!);
+    expect(preview.text).toContain('1 个乡镇年度, 1 处变更');
+    expect(preview.text).toMatch(/<td class="num">98765.4<\/td><td class="num">100000<\/td>/);
+    // someone saves ganzhe 2023 between preview and commit
+    await editor.agent
+      .put('/api/v1/records/ganzhe/2023')
+      .set('x-csrf-token', editor.csrf)
+      .send({ values: { gdp: '1' }, version: 1, mode: 'merge' });
+    const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
+    const commit = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    expect(commit.status).toBe(409);
+    expect((await editor.agent.get('/api/v1/records/ganzhe/2023')).body.values.gdp).toBe('1');
+  });
+
+  it('approved data cannot be overwritten by an import', async () => {
+    const file = await workbookFor(2021, (ws) => {
+      ws.getRow(3).getCell(columnOf(ws, 'gdp')).value = 5;
+    });
+    const res = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', file, '2021.xlsx');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('已审核锁定');
+  });
+
+  it('a file that is not a spreadsheet, or no file, gets a clear error; viewers and forged posts are refused', async () => {
+    const junk = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', Buffer.from('this is not a zip'), 'data.xlsx');
+    expect(junk.status).toBe(422);
+    expect(junk.text).toContain('不是有效的 XLSX 文件');
+    const none = await editor.agent.post('/import').field('_csrf', editor.csrf);
+    expect(none.status).toBe(422);
+    const noCsrf = await editor.agent.post('/import').attach('file', Buffer.from('x'), 'a.csv');
+    expect(noCsrf.status).toBe(403);
+    const byViewer = await viewer.agent
+      .post('/import')
+      .field('_csrf', viewer.csrf)
+      .attach('file', Buffer.from('x'), 'a.csv');
+    expect(byViewer.status).toBe(403);
+  });
+
+  it('the export imports back: a CSV of the 2021 data round-trips into a new year unchanged', async () => {
+    const csv = (await editor.agent.get('/export.csv?year=2021')).text;
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.split('\r\n');
+    const as2024 = [lines[0], ...lines.slice(1).map((l) => l.replace(/^([a-z_]+),2021,/, '$1,2024,'))].join(
+      '\r\n',
+    );
+    const upload = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', Buffer.from(as2024), 'x.csv');
+    expect(upload.status).toBe(303);
+    const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
+    await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    const a = (await editor.agent.get('/api/v1/records/nanyu/2021')).body.values;
+    const b = (await editor.agent.get('/api/v1/records/nanyu/2024')).body.values;
+    expect(b).toEqual(a);
+  });
+});
