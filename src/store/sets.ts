@@ -118,16 +118,18 @@ export async function loadCompiledSet(db: Db, id: string, version: string): Prom
     id: string;
     version: string;
     content_hash: string;
+    status: string;
     ext: { id: string; version: string } | null;
   };
   const heads = await db.query<Head>(
-    "select id, version, content_hash, content->'extends' as ext from coefficient_sets",
+    "select id, version, content_hash, status, content->'extends' as ext from coefficient_sets",
   );
   const byKey = new Map(heads.map((h) => [key(h.id, h.version), h]));
   const chain: string[] = [];
   for (let k: string | undefined = key(id, version); k && byKey.has(k) && !chain.includes(k);) {
     const h: Head = byKey.get(k)!;
-    chain.push(`${k}#${h.content_hash}`);
+    // the hash leaves the status out; publishing changes the compiled set's status, so it is part of the key
+    chain.push(`${k}#${h.content_hash}#${h.status}`);
     k = h.ext ? key(h.ext.id, h.ext.version) : undefined;
   }
   if (!chain.length) await getSetRow(db, id, version);
@@ -208,10 +210,10 @@ export async function editParameters(
 ): Promise<SetRow> {
   return db.transaction(async (tx) => {
     const row = await getSetRow(tx, target.id, target.version);
-    if (row.status === 'published')
+    if (row.status === 'published' || row.origin !== 'app')
       throw new ConflictError({
-        zh: `${key(target.id, target.version)} 已发布，不能修改；请派生新版本`,
-        en: `${key(target.id, target.version)} is published and cannot change; derive a new version`,
+        zh: `${key(target.id, target.version)} 已发布或来自参数文件，不能在此修改；请派生新版本`,
+        en: `${key(target.id, target.version)} is published or comes from a set file and cannot change here; derive a new version`,
       });
     await refuseIfUsedByReport(tx, target);
     const content = structuredClone(row.content);

@@ -16,6 +16,16 @@ import {
 import { getSettings } from '../../store/settings.js';
 import { NotFoundError, ValidationError } from '../../store/errors.js';
 
+/** Only drafts derived in the app are edited here: a file's set follows its file, a published one never changes. */
+function editable<T extends { status: string; origin: string }>(row: T): T {
+  if (row.status === 'published' || row.origin !== 'app')
+    throw new NotFoundError({
+      zh: '只能编辑在本系统中派生的草稿版本；请先派生新版本',
+      en: 'only draft versions derived in the app can be edited; derive a new version first',
+    });
+  return row;
+}
+
 const target = (req: Request) => ({ id: String(req.params.id), version: String(req.params.version) });
 
 /** Parameter edits from the edit form: only the parameters whose fields differ from the stored ones. */
@@ -105,12 +115,7 @@ export function setRoutes() {
 
   r.get('/sets/:id/:version/edit', requireRole('admin'), async (req, res) => {
     const db = dbOf(req);
-    const row = await getSetRow(db, target(req).id, target(req).version);
-    if (row.status === 'published' || row.origin !== 'app')
-      throw new NotFoundError({
-        zh: '只能编辑在本系统中派生的草稿版本；请先派生新版本',
-        en: 'only draft versions derived in the app can be edited; derive a new version first',
-      });
+    const row = editable(await getSetRow(db, target(req).id, target(req).version));
     const set = await loadCompiledSet(db, row.id, row.version);
     page(res, 'sets/edit', {
       title: `${res.locals.t('edit')} ${row.id}@${row.version}`,
@@ -122,7 +127,7 @@ export function setRoutes() {
 
   r.post('/sets/:id/:version/edit', requireRole('admin'), async (req, res) => {
     const db = dbOf(req);
-    const row = await getSetRow(db, target(req).id, target(req).version);
+    const row = editable(await getSetRow(db, target(req).id, target(req).version));
     const set = await loadCompiledSet(db, row.id, row.version);
     const list = priceList(set, req.lang);
     try {
