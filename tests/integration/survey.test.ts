@@ -11,9 +11,9 @@ let viewer: Session;
 
 beforeAll(async () => {
   t = await startApp();
-  [editor, editor2, reviewer, reviewer2, admin, viewer] = await Promise.all(
+  [editor, editor2, reviewer, reviewer2, admin, viewer] = (await Promise.all(
     ['editor', 'editor2', 'reviewer', 'reviewer2', 'admin', 'viewer'].map((u) => login(t.app, u)),
-  );
+  )) as [Session, Session, Session, Session, Session, Session];
 });
 afterAll(() => t.close());
 
