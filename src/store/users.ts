@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from './db.js';
 import { recordEvent, type Actor } from './audit.js';
 import { hashPassword, verifyPassword, dummyHash, PASSWORD_MIN_LENGTH } from './passwords.js';
-import { ValidationError } from './errors.js';
+import { NotFoundError, ValidationError } from './errors.js';
 
 export const ROLES = ['admin', 'editor', 'reviewer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -64,18 +64,19 @@ export async function updateUser(
   id: number,
   change: { role?: Role; active?: boolean },
 ): Promise<User> {
+  const noUser = new NotFoundError({ zh: '用户不存在', en: 'no such user' });
+  if (!Number.isSafeInteger(id)) throw noUser;
   return db.transaction(async (tx) => {
     const [old] = await tx.query<User>(`select ${USER_COLUMNS} from users where id = $1 for update`, [id]);
-    if (!old) throw new ValidationError([{ message: { zh: '用户不存在', en: 'no such user' } }]);
+    if (!old) throw noUser;
     const role = change.role ?? old.role;
     const active = change.active ?? old.active;
     if (!ROLES.includes(role))
       throw new ValidationError([{ field: 'role', message: { zh: '角色无效', en: 'invalid role' } }]);
     if (old.role === 'admin' && (role !== 'admin' || !active)) {
-      const [{ n }] = (await tx.query<{ n: number }>(
-        "select count(*)::int as n from users where role = 'admin' and active",
-      )) as [{ n: number }];
-      if (n <= 1)
+      // the active admins are locked: two admins demoting each other at once cannot leave none
+      const admins = await tx.query("select id from users where role = 'admin' and active for update");
+      if (admins.length <= 1)
         throw new ValidationError([
           { message: { zh: '不能停用或降级最后一位管理员', en: 'the last active admin cannot be removed' } },
         ]);
