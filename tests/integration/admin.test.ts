@@ -343,7 +343,7 @@ describe('the audit trail page', () => {
         .matchAll(
           /<tr><td>(\d+)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<code>([^<]*)<\/code>/g,
         ),
-    ].map((m) => ({ who: m[2], action: m[3], entity: m[4]!.trim(), key: m[5] }));
+    ].map((m) => ({ who: m[2], action: m[3], entity: m[4]!.trim(), key: m[5]! }));
 
   it('filters by township, year and user; a viewer gets 403', async () => {
     // a change by the editor to ganzhe 2023, through the API
