@@ -17,6 +17,9 @@ import { setRoutes } from './routes/sets.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
+import { reportRoutes } from './routes/reports.js';
+import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
+import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion } from '../store/regions.js';
 import { getSettings } from '../store/settings.js';
@@ -65,6 +68,8 @@ export function createApp(o: AppOptions) {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.locals.db = db;
+  // the one display rounding of report figures (views never compute)
+  app.locals.fmt = { formatNumber, formatValue, formatChange, unitLabel, plain: (d: Dec) => formatFixed(d, 2) };
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();
@@ -167,6 +172,7 @@ export function createApp(o: AppOptions) {
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());
+  app.use(reportRoutes());
   app.use(setRoutes());
   app.use(adminRoutes());
 

@@ -1,0 +1,111 @@
+/**
+ * Report tables to XLSX and CSV. XLSX keeps numbers as numbers (in the column's display unit, named in the
+ * header) and writes a subtotal or total as a SUM formula over its parts wherever the figure is exactly that
+ * sum, so an official can audit the sheet in Excel or LibreOffice. CSV is UTF-8 with a BOM, every cell
+ * neutralised against formula injection.
+ */
+import ExcelJS from 'exceljs';
+import { Dec, sum } from '../domain/decimal.js';
+import { DISPLAY_UNITS, unitLabel, type Lang } from '../report/format.js';
+import type { ReportColumn, ReportRow, ReportTable } from '../report/table.js';
+import { columnLetter } from './table-input.js';
+import { toCsv } from './csv.js';
+
+const isDec = (x: unknown): x is Dec => x instanceof Dec;
+const SUM_TOLERANCE = new Dec('1e-9');
+
+const header = (c: ReportColumn, lang: Lang) => {
+  const name = c.labels[lang];
+  const unit = c.unit ? unitLabel(c.unit, lang) : '';
+  return unit ? `${name} (${unit})` : name;
+};
+
+const displayed = (v: Dec, c: ReportColumn) => (c.unit ? v.div(DISPLAY_UNITS[c.unit].divisor) : v);
+
+/** The rows a row adds up: the next rows one level deeper (a total: every top-level row that is not a total). */
+export function partsOf(rows: readonly ReportRow[], index: number): number[] {
+  const row = rows[index]!;
+  if (row.isTotal) return rows.flatMap((r, i) => (i !== index && !r.isTotal && r.level === 0 ? [i] : []));
+  const parts: number[] = [];
+  for (let i = index + 1; i < rows.length && rows[i]!.level > row.level; i++)
+    if (rows[i]!.level === row.level + 1) parts.push(i);
+  return parts;
+}
+
+/** Parts whose sum is exactly the row's figure in this column: the SUM formula then reproduces it. */
+function summedParts(rows: readonly ReportRow[], index: number, column: string): number[] | undefined {
+  const v = rows[index]!.cells[column];
+  if (!isDec(v)) return undefined;
+  const parts = partsOf(rows, index);
+  if (parts.length < 1) return undefined;
+  const values = parts.map((i) => rows[i]!.cells[column]);
+  if (!values.every(isDec)) return undefined;
+  return sum(values as Dec[]).minus(v).abs().lte(SUM_TOLERANCE) ? parts : undefined;
+}
+
+const rowLabel = (r: ReportRow, lang: Lang) => `${'  '.repeat(r.level)}${r.labels[lang]}`;
+
+export function addTableSheet(wb: ExcelJS.Workbook, table: ReportTable, lang: Lang, intro: readonly string[] = []) {
+  const name = table.title[lang].replace(/[\\/?*[\]:]/g, ' ').slice(0, 31);
+  let sheetName = name;
+  for (let n = 2; wb.getWorksheet(sheetName); n++) sheetName = `${name.slice(0, 28)} ${n}`;
+  const ws = wb.addWorksheet(sheetName);
+  for (const line of intro) ws.addRow([line]);
+  ws.addRow([table.title[lang]]).font = { bold: true };
+  const cols = table.columns;
+  const headerRow = ws.addRow(cols.map((c) => header(c, lang)));
+  headerRow.font = { bold: true };
+  const firstDataRow = headerRow.number + 1;
+  table.rows.forEach((r, i) => {
+    const excelRow = ws.getRow(firstDataRow + i);
+    cols.forEach((c, j) => {
+      const cell = excelRow.getCell(j + 1);
+      const v = r.cells[c.id];
+      if (j === 0 && v === undefined) {
+        cell.value = rowLabel(r, lang);
+        return;
+      }
+      if (!isDec(v)) {
+        cell.value = v ?? '';
+        return;
+      }
+      const result = Number(displayed(v, c).toString());
+      const parts = summedParts(table.rows, i, c.id);
+      const letter = columnLetter(j);
+      cell.value = parts
+        ? { formula: `SUM(${parts.map((p) => `${letter}${firstDataRow + p}`).join(',')})`, result }
+        : result;
+      const decimals = c.unit ? DISPLAY_UNITS[c.unit].decimals : 2;
+      cell.numFmt = decimals ? `#,##0.${'0'.repeat(decimals)}` : '#,##0';
+    });
+    if (r.isTotal || r.level === 0) excelRow.font = { bold: true };
+  });
+  if (table.note) ws.addRow([table.note[lang]]).font = { italic: true };
+  ws.columns.forEach((c, i) => (c.width = i === 0 ? 36 : 18));
+  return ws;
+}
+
+export async function reportXlsx(tables: readonly ReportTable[], lang: Lang, intro: readonly string[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'GEP Ledger';
+  tables.forEach((t, i) => addTableSheet(wb, t, lang, i === 0 ? intro : []));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Every table one after the other; numbers unrounded in the column's display unit. */
+export function reportCsv(tables: readonly ReportTable[], lang: Lang, intro: readonly string[]): string {
+  const rows: unknown[][] = intro.map((l) => [l]);
+  for (const t of tables) {
+    rows.push([], [t.title[lang]], t.columns.map((c) => header(c, lang)));
+    for (const r of t.rows)
+      rows.push(
+        t.columns.map((c, j) => {
+          const v = r.cells[c.id];
+          if (j === 0 && v === undefined) return r.labels[lang];
+          return isDec(v) ? displayed(v, c).toFixed() : (v ?? '');
+        }),
+      );
+    if (t.note) rows.push([t.note[lang]]);
+  }
+  return toCsv(rows);
+}

@@ -1,0 +1,364 @@
+import { Router, type Request, type Response } from 'express';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { InputRecord, RegionAccount, TownshipAccount } from '../../domain/accounting.js';
+import { parseBalanceSheetConfig } from '../../domain/balance-sheet-config.js';
+import { regionBalanceSheet } from '../../domain/balance-sheet.js';
+import { traceComponent } from '../../domain/trace.js';
+import type { CompiledSet } from '../../domain/model.js';
+import type { Labels } from '../../methods/schema.js';
+import { reportCsv, reportXlsx } from '../../io/report-export.js';
+import { balanceSheetReport } from '../../report/balance-sheet.js';
+import { changeChart, compositionChart, mapCellsOf, productHeatMap, rankingBarChart, townshipMap } from '../../report/charts.js';
+import { comparisonReport } from '../../report/comparison.js';
+import { esvReport } from '../../report/esv-report.js';
+import { geepReport } from '../../report/geep-report.js';
+import { gepReport, TOTAL_SCOPE } from '../../report/gep-report.js';
+import { summaryReport } from '../../report/summary.js';
+import type { ReportRow, ReportTable } from '../../report/table.js';
+import { METHOD_LABELS } from '../../report/price-list.js';
+import { accountYear, approvedYears, transitionsBetween, type YearAccounts } from '../../store/accounts.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
+import { checkPublished, getPublished, listPublished, publishReport, type ReportKind } from '../../store/published.js';
+import { getRegion, listTownships, type Township } from '../../store/regions.js';
+import { getSettings } from '../../store/settings.js';
+import { loadCompiledSet } from '../../store/sets.js';
+import { actorOf, page } from '../app.js';
+import { ANY_ROLE, requireRole } from '../auth.js';
+import { dbOf, yearParam } from '../context.js';
+import { pick, type Lang } from '../i18n.js';
+import { renderPdf } from '../pdf.js';
+import { appVersion } from '../../cli/main.js';
+
+const BALANCE_SHEET_CONFIG = join(import.meta.dirname, '../../../coefficients/balance-sheet/minhou.yaml');
+
+interface Ctx {
+  set: CompiledSet;
+  profile: string;
+  years: number[];
+  townships: Township[];
+  regionLabels: Labels;
+  labelsOf: (scope: string) => Labels;
+}
+
+async function context(req: Request): Promise<Ctx> {
+  const db = dbOf(req);
+  const settings = await getSettings(db);
+  const [set, years, townships, region] = await Promise.all([
+    loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
+    approvedYears(db),
+    listTownships(db),
+    getRegion(db),
+  ]);
+  const regionLabels = { zh: region?.name_zh ?? '全县', en: region?.name_en ?? 'County' };
+  const byId = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
+  return {
+    set,
+    profile: settings.profile,
+    years,
+    townships,
+    regionLabels,
+    labelsOf: (scope) => (scope === TOTAL_SCOPE ? regionLabels : (byId.get(scope) ?? { zh: scope, en: scope })),
+  };
+}
+
+function pickYear(ctx: Ctx, raw: unknown, fallback = ctx.years.at(-1)): number {
+  const y = raw === undefined || raw === '' ? fallback : yearParam(raw);
+  if (!y || !ctx.years.includes(y))
+    throw new NotFoundError({
+      zh: `${String(raw ?? '')} 年没有已审核的数据；可选年份：${ctx.years.join('、') || '无'}`,
+      en: `no approved data for ${String(raw ?? '')}; years with data: ${ctx.years.join(', ') || 'none'}`,
+    });
+  return y;
+}
+
+function pickScope(ctx: Ctx, raw: unknown): string {
+  const s = typeof raw === 'string' && raw ? raw : TOTAL_SCOPE;
+  if (s !== TOTAL_SCOPE && !ctx.townships.some((t) => t.id === s))
+    throw new NotFoundError({ zh: `乡镇"${s}"不存在`, en: `no township "${s}"` });
+  return s;
+}
+
+async function mustAccount(req: Request, ctx: Ctx, year: number): Promise<YearAccounts> {
+  const a = await accountYear(dbOf(req), ctx.set, ctx.profile, year);
+  if (!a) throw new NotFoundError({ zh: `${year} 年没有已审核的数据`, en: `no approved data for ${year}` });
+  return a;
+}
+
+/** The accounts, totals and records of one scope: a township or the whole county. */
+function scopeOf(a: YearAccounts, scope: string): { accounts: TownshipAccount[]; totals: RegionAccount | TownshipAccount; records: InputRecord[] } {
+  if (scope === TOTAL_SCOPE) return { accounts: [...a.region.townships], totals: a.region, records: [...a.records] };
+  const account = a.region.townships.find((t) => t.township === scope);
+  if (!account) throw new NotFoundError({ zh: `该乡镇 ${a.year} 年没有已审核的数据`, en: `no approved data for this township in ${a.year}` });
+  return { accounts: [account], totals: account, records: a.records.filter((r) => r.township === scope) };
+}
+
+const townshipLabels = (ctx: Ctx) => ctx.townships.map((t) => ({ id: t.id, labels: { zh: t.name_zh, en: t.name_en } }));
+
+/** Sends the report as HTML, XLSX, CSV or PDF, as the format parameter asks. */
+async function respond(
+  req: Request,
+  res: Response,
+  view: string,
+  data: Record<string, unknown> & { title: string; tables: readonly ReportTable[]; intro: string[]; fileName: string },
+) {
+  const format = String(req.query.format ?? 'html');
+  const lang = req.lang as Lang;
+  if (format === 'xlsx') {
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`${data.fileName}.xlsx`);
+    return res.send(await reportXlsx(data.tables, lang, data.intro));
+  }
+  if (format === 'csv') {
+    res.type('text/csv; charset=utf-8').attachment(`${data.fileName}.csv`);
+    return res.send(reportCsv(data.tables, lang, data.intro));
+  }
+  if (format === 'pdf') {
+    const html = await new Promise<string>((resolve, reject) =>
+      res.render(view, { ...res.locals, ...data, printing: true }, (err, body) =>
+        err ? reject(err) : res.render('layout', { ...res.locals, body, title: data.title, printing: true }, (e, h) => (e ? reject(e) : resolve(h))),
+      ),
+    );
+    const pdf = await renderPdf(html, `${req.protocol}://${req.get('host')}/`);
+    res.type('application/pdf').attachment(`${data.fileName}.pdf`);
+    return res.send(pdf);
+  }
+  if (format !== 'html') throw new ValidationError([{ field: 'format', message: { zh: '格式应为 xlsx、csv 或 pdf', en: 'format must be xlsx, csv or pdf' } }]);
+  page(res, view, data);
+}
+
+const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) => [
+  title,
+  `${lang === 'en' ? 'Coefficient set' : '核算参数集'}: ${ctx.set.id}@${ctx.set.version} (sha256 ${ctx.set.hash.slice(0, 12)}), ${ctx.profile}`,
+  ...extra,
+  `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${appVersion()}`,
+];
+
+function traceLink(year: number) {
+  return (r: ReportRow) => {
+    const [scope, component, landClass] = r.key.split('|');
+    if (!scope || !component || component === 'category' || component === 'product' || r.isTotal) return undefined;
+    const q = new URLSearchParams({ year: String(year), township: scope, component });
+    if (landClass) q.set('class', landClass);
+    return `/reports/trace?${q}`;
+  };
+}
+
+export function reportRoutes() {
+  const r = Router();
+  const viewers = requireRole(...ANY_ROLE);
+
+  r.get('/reports', viewers, async (req, res) => {
+    const ctx = await context(req);
+    page(res, 'reports/index', { title: res.locals.t('nav_reports'), ctx, published: await listPublished(dbOf(req)) });
+  });
+
+  r.get('/reports/gep', viewers, async (req, res) => {
+    const ctx = await context(req);
+    const year = pickYear(ctx, req.query.year);
+    const scope = pickScope(ctx, req.query.township);
+    const now = await mustAccount(req, ctx, year);
+    const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
+    const cur = scopeOf(now, scope);
+    const prev = before && scope !== TOTAL_SCOPE && !before.region.townships.some((t) => t.township === scope) ? undefined : before && scopeOf(before, scope);
+    const scopeLabels = ctx.labelsOf(scope);
+    const summary = summaryReport({
+      set: ctx.set,
+      scope,
+      scopeLabels,
+      current: { totals: cur.totals, records: cur.records, year },
+      previous: prev && { totals: prev.totals, records: prev.records, year: year - 1 },
+    });
+    const report = gepReport({ set: ctx.set, scope, scopeLabels, accounts: cur.accounts, totals: cur.totals, records: cur.records, previousGep: prev?.totals.gep });
+    const title = `${pick(req.lang, scopeLabels)} ${year} ${req.lang === 'en' ? 'GEP account' : '年生态系统生产总值（GEP）核算报告'}`;
+    await respond(req, res, 'reports/gep', {
+      title,
+      ctx,
+      year,
+      scope,
+      summary,
+      report,
+      missing: scope === TOTAL_SCOPE ? now.missing : [],
+      traceHref: traceLink(year),
+      tables: [report.value, report.physical],
+      intro: introLines(ctx, title, req.lang),
+      fileName: `gep-${scope}-${year}`,
+    });
+  });
+
+  r.get('/reports/trace', viewers, async (req, res) => {
+    const ctx = await context(req);
+    const year = pickYear(ctx, req.query.year);
+    const scope = pickScope(ctx, req.query.township);
+    const component = String(req.query.component ?? '');
+    const landClass = typeof req.query.class === 'string' && req.query.class ? req.query.class : undefined;
+    const model = ctx.set.components.find((c) => c.id === component);
+    if (!model) throw new NotFoundError({ zh: `核算项"${component}"不存在`, en: `no component "${component}"` });
+    const now = await mustAccount(req, ctx, year);
+    const accounts = scopeOf(now, scope).accounts;
+    let traces;
+    try {
+      traces = accounts.map((a) => ({ township: a.township, trace: traceComponent(ctx.set, a, component, landClass) }));
+    } catch (e) {
+      throw new NotFoundError({ zh: (e as Error).message, en: (e as Error).message });
+    }
+    page(res, 'reports/trace', {
+      title: `${pick(req.lang, model.labels)} · ${pick(req.lang, ctx.labelsOf(scope))} ${year}`,
+      ctx,
+      year,
+      scope,
+      model,
+      landClass,
+      traces,
+      methodLabel: METHOD_LABELS[model.product.method],
+    });
+  });
+
+  r.get('/reports/balance-sheet', viewers, async (req, res) => {
+    const ctx = await context(req);
+    const to = pickYear(ctx, req.query.to);
+    const from = pickYear(ctx, req.query.from, ctx.years.filter((y) => y < to).at(-1));
+    if (from >= to) throw new ValidationError([{ field: 'from', message: { zh: '期初年份须早于期末年份', en: 'the opening year must come before the closing year' } }]);
+    const scope = pickScope(ctx, req.query.township);
+    const db = dbOf(req);
+    const [opening, closing] = [await mustAccount(req, ctx, from), await mustAccount(req, ctx, to)];
+    const config = parseBalanceSheetConfig(parseYaml(readFileSync(BALANCE_SHEET_CONFIG, 'utf8')), ctx.set, 'coefficients/balance-sheet/minhou.yaml');
+    const sheets = regionBalanceSheet({
+      set: ctx.set,
+      config,
+      opening: { records: opening.records, region: opening.region },
+      closing: { records: closing.records, region: closing.region },
+      transitions: await transitionsBetween(db, from, to),
+    });
+    const sheet = scope === TOTAL_SCOPE ? sheets.total : sheets.townships.find((s) => s.scope === scope);
+    if (!sheet) throw new NotFoundError({ zh: '该乡镇没有两年的已审核数据', en: 'this township lacks approved data for both years' });
+    const report = balanceSheetReport(ctx.set, sheet, ctx.labelsOf(scope));
+    const title = `${pick(req.lang, ctx.labelsOf(scope))} ${from}–${to} ${req.lang === 'en' ? 'natural resource asset balance sheet' : '自然资源资产负债表'}`;
+    const tables = [report.extent, ...(report.transitionMatrix ? [report.transitionMatrix] : []), report.stocks, report.serviceValues, report.assetsAndLiabilities];
+    await respond(req, res, 'reports/balance-sheet', {
+      title,
+      ctx,
+      from,
+      to,
+      scope,
+      report,
+      config,
+      regionChecks: scope === TOTAL_SCOPE ? sheets.checks : [],
+      tables,
+      intro: introLines(ctx, title, req.lang),
+      fileName: `balance-sheet-${scope}-${from}-${to}`,
+    });
+  });
+
+  r.get('/reports/geep', viewers, async (req, res) => {
+    const ctx = await context(req);
+    const year = pickYear(ctx, req.query.year);
+    const now = await mustAccount(req, ctx, year);
+    const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
+    const report = geepReport({
+      region: now.region,
+      records: now.records,
+      townships: townshipLabels(ctx),
+      previous: before && { region: before.region, records: before.records },
+      totalLabels: ctx.regionLabels,
+    });
+    const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'GEEP report' : '年经济生态生产总值（GEEP）核算'}`;
+    await respond(req, res, 'reports/geep', { title, ctx, year, report, tables: [report.table], intro: introLines(ctx, title, req.lang), fileName: `geep-${year}` });
+  });
+
+  r.get('/reports/compare', viewers, async (req, res) => {
+    const ctx = await context(req);
+    const year = pickYear(ctx, req.query.year);
+    const previousYear = req.query.previous ? pickYear(ctx, req.query.previous) : ctx.years.filter((y) => y < year).at(-1);
+    const now = await mustAccount(req, ctx, year);
+    const before = previousYear ? await mustAccount(req, ctx, previousYear) : undefined;
+    const report = comparisonReport({
+      set: ctx.set,
+      region: now.region,
+      records: now.records,
+      townships: townshipLabels(ctx),
+      previous: before?.region,
+      totalLabels: ctx.regionLabels,
+    });
+    const lang = req.lang;
+    const charts = {
+      rankings: report.rankings.map((rk) => ({ ranking: rk, svg: rankingBarChart(rk, { lang }) })),
+      composition: compositionChart(report.composition, { lang }),
+      heatMap: productHeatMap(report.productMatrix, { lang }),
+      change: report.change ? changeChart(report.change, { previous: previousYear!, current: year }, { lang }) : undefined,
+      map: townshipMap(mapCellsOf(report), { lang }),
+    };
+    const title = `${pick(lang, ctx.regionLabels)} ${year} ${lang === 'en' ? 'township comparison' : '年乡镇GEP比较'}`;
+    await respond(req, res, 'reports/compare', {
+      title,
+      ctx,
+      year,
+      previousYear,
+      report,
+      charts,
+      tables: [],
+      intro: introLines(ctx, title, lang),
+      fileName: `comparison-${year}`,
+    });
+  });
+
+  r.get('/reports/esv', viewers, async (req, res) => {
+    const ctx = await context(req);
+    const year = pickYear(ctx, req.query.year);
+    if (!ctx.set.equivalentFactor)
+      throw new ConflictError({ zh: '当前参数集没有当量因子表', en: 'the set in use has no equivalent-factor table' });
+    const now = await mustAccount(req, ctx, year);
+    const report = esvReport({ set: ctx.set, region: now.region, records: now.records, townships: townshipLabels(ctx), totalLabels: ctx.regionLabels });
+    const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'ecosystem service value (equivalent factors)' : '年生态系统服务价值（当量因子法）'}`;
+    await respond(req, res, 'reports/esv', {
+      title,
+      ctx,
+      year,
+      report,
+      tables: [report.byGroup, report.gepVsEsv],
+      intro: introLines(ctx, title, req.lang),
+      fileName: `esv-${year}`,
+    });
+  });
+
+  r.post('/reports/publish', requireRole('admin', 'reviewer'), async (req, res) => {
+    const ctx = await context(req);
+    const year = pickYear(ctx, req.body.year);
+    const scope = pickScope(ctx, req.body.township);
+    const kind = String(req.body.kind ?? 'gep') as ReportKind;
+    if (!['gep', 'balance_sheet', 'geep', 'comparison', 'esv'].includes(kind))
+      throw new ValidationError([{ field: 'kind', message: { zh: '报告类型无效', en: 'invalid report kind' } }]);
+    const id = await publishReport(dbOf(req), actorOf(req.user!), ctx.set, ctx.profile, { kind, scope, year, appVersion: appVersion() });
+    res.redirect(303, `/reports/published/${id}`);
+  });
+
+  r.get('/reports/published/:id', viewers, async (req, res) => {
+    const db = dbOf(req);
+    const ctx = await context(req);
+    const published = await getPublished(db, Number(req.params.id) || 0);
+    const current = await loadCompiledSet(db, published.set_id, published.set_version).catch(() => undefined);
+    const check = await checkPublished(db, published, current);
+    const scope = published.scope;
+    const inScope = scope === TOTAL_SCOPE ? check.region.townships : check.region.townships.filter((t) => t.township === scope);
+    const report = gepReport({
+      set: check.set,
+      scope,
+      scopeLabels: ctx.labelsOf(scope),
+      accounts: inScope,
+      totals: scope === TOTAL_SCOPE ? check.region : inScope[0]!,
+      records: scope === TOTAL_SCOPE ? check.records : check.records.filter((x) => x.township === scope),
+    });
+    const title = `${req.lang === 'en' ? 'Published report' : '已发布报告'} No. ${published.id}`;
+    await respond(req, res, 'reports/published', {
+      title,
+      ctx,
+      published,
+      check,
+      report,
+      tables: [report.value, report.physical],
+      intro: [title, `sha256 ${published.content_hash}`, `${published.set_id}@${published.set_version}`],
+      fileName: `published-${published.id}`,
+    });
+  });
+  return r;
+}
