@@ -4,6 +4,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { parseDecimal } from '../domain/decimal.js';
 import type { InputIssue } from '../domain/inputs.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
 import { columnLetter } from './table-input.js';
@@ -19,9 +20,14 @@ export const TRANSITION_COLUMNS = [
   'unit',
 ] as const;
 
+/**
+ * Reads the rows of a transition table. With `classIds` (the set's land classes), an unknown class and an
+ * area that is not a non-negative number are reported at their row and column.
+ */
 export function readTransitionRows(
   rows: readonly (readonly unknown[])[],
   sheet: string,
+  classIds?: readonly string[],
 ): { matrices: TransitionMatrix[]; issues: InputIssue[] } {
   const issues: InputIssue[] = [];
   const header = (rows[0] ?? []).map((c) => String(c ?? '').trim());
@@ -79,6 +85,22 @@ export function readTransitionRows(
     if (!township) issues.push({ ...at('township'), message: { zh: '缺少乡镇', en: 'township missing' } });
     const from = cell('from_class');
     const to = cell('to_class');
+    for (const [c, id] of [
+      ['from_class', from],
+      ['to_class', to],
+    ] as const)
+      if (!id) issues.push({ ...at(c), message: { zh: '缺少地类', en: 'land class missing' } });
+      else if (classIds && !classIds.includes(id))
+        issues.push({ ...at(c), message: { zh: `未知地类"${id}"`, en: `unknown land class "${id}"` } });
+    const area = parseDecimal(cell('area'));
+    if (!area || area.isNeg())
+      issues.push({
+        ...at('area'),
+        message: {
+          zh: `面积"${cell('area')}"不是非负数值`,
+          en: `area "${cell('area')}" is not a non-negative number`,
+        },
+      });
     const unit = cell('unit') || 'hm2';
     const key = `${township}|${fromYear}|${toYear}`;
     const m = byKey.get(key) ?? { township, fromYear, toYear, unit, matrix: {} };
@@ -95,11 +117,15 @@ export function readTransitionRows(
   return { matrices: issues.length ? [] : [...byKey.values()], issues };
 }
 
-export function readTransitionCsv(text: string) {
-  return readTransitionRows(parseCsv(text, { bom: true, relax_column_count: true }) as string[][], 'csv');
+export function readTransitionCsv(text: string, classIds?: readonly string[]) {
+  return readTransitionRows(
+    parseCsv(text, { bom: true, relax_column_count: true }) as string[][],
+    'csv',
+    classIds,
+  );
 }
 
-export async function readTransitionXlsx(data: Buffer) {
+export async function readTransitionXlsx(data: Buffer, classIds?: readonly string[]) {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(data as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
@@ -117,7 +143,7 @@ export async function readTransitionXlsx(data: Buffer) {
     }
     rows.push(cells);
   });
-  return readTransitionRows(rows, ws.name);
+  return readTransitionRows(rows, ws.name, classIds);
 }
 
 export function transitionsCsv(matrices: readonly TransitionMatrix[]): string {

@@ -141,11 +141,12 @@ export function transitionRoutes() {
       if (!req.file)
         return list([{ field: 'file', message: { zh: '请选择文件', en: 'choose a file' } }], 422);
       const isCsv = req.file.originalname.toLowerCase().endsWith('.csv');
+      const classIds = set.landClasses.map((c) => c.id);
       let read;
       try {
         read = isCsv
-          ? readTransitionCsv(req.file.buffer.toString('utf8'))
-          : await readTransitionXlsx(req.file.buffer);
+          ? readTransitionCsv(req.file.buffer.toString('utf8'), classIds)
+          : await readTransitionXlsx(req.file.buffer, classIds);
       } catch (e) {
         return list(
           [
