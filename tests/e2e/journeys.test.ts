@@ -1,0 +1,140 @@
+/**
+ * Browser journeys in headless Chromium (Debian's package, driven by playwright-core): the four people of
+ * the issue, each through the real pages. Screenshots go to tests/e2e/screenshots/ (not in git).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import ExcelJS from 'exceljs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath } from '../../src/web/pdf.js';
+import { PASSWORD, ROOT, startApp, type TestApp } from '../integration/harness.js';
+
+const SHOTS = join(ROOT, 'tests/e2e/screenshots');
+const executablePath = chromiumPath();
+// CI installs Chromium and sets E2E_REQUIRED=1, so there a missing browser fails instead of skipping
+if (!executablePath && process.env.E2E_REQUIRED)
+  throw new Error('Chromium is required for the browser tests');
+
+describe.skipIf(!executablePath)('browser journeys', () => {
+  let t: TestApp;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startApp();
+    server = t.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    await t?.close();
+  });
+
+  async function loggedIn(username: string): Promise<Page> {
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${base}/`);
+    return page;
+  }
+
+  const shot = async (page: Page, name: string) => {
+    const path = join(SHOTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: false });
+    return path;
+  };
+
+  it('an editor enters a township’s 2022 data and submits it', async () => {
+    const page = await loggedIn('editor');
+    await page.getByRole('link', { name: '+ 2022' }).first().click();
+    await page.getByRole('link', { name: /以上一年数据预填/ }).click();
+    await expect.poll(() => page.getByLabel('地区生产总值', { exact: true }).inputValue()).not.toBe('');
+    await page.getByLabel('地区生产总值', { exact: true }).fill('456789.12');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已保存').waitFor();
+    await page.getByRole('button', { name: '提交审核' }).click();
+    await page.locator('h1 .status-submitted').waitFor();
+    await shot(page, '1-editor-submitted');
+    const r = await t.db.query<{ status: string; gdp: string }>(
+      "select status, values->>'gdp' as gdp from survey_records where township_id = 'ganzhe' and year = 2022",
+    );
+    expect(r).toEqual([{ status: 'submitted', gdp: '456789.12' }]);
+    await page.context().close();
+  });
+
+  it('a reviewer approves it', async () => {
+    const page = await loggedIn('reviewer');
+    await page.goto(`${base}/data/ganzhe/2022`);
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await page.locator('h1 .status-approved').waitFor();
+    await shot(page, '2-reviewer-approved');
+    const [r] = await t.db.query<{ status: string }>(
+      "select status from survey_records where township_id = 'ganzhe' and year = 2022",
+    );
+    expect(r!.status).toBe('approved');
+    await page.context().close();
+  });
+
+  it('a finance official opens the county GEP report, the trace of one figure, and downloads the XLSX', async () => {
+    const page = await loggedIn('viewer');
+    await page.goto(`${base}/reports/gep?year=2021`);
+    const gepRow = page.locator('#table-value tr.total').first();
+    const shown = await gepRow.locator('td.num').first().textContent();
+    expect(shown).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
+    await shot(page, '3-finance-gep-report');
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'XLSX' }).click();
+    const file = await (await download).path();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(file!) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    let total: ExcelJS.Cell | undefined;
+    ws.eachRow((row) => {
+      if (!total && /生态系统生产总值|GEP/.test(String(row.getCell(1).value)) && row.font?.bold)
+        total = row.getCell(2);
+    });
+    expect(total).toBeDefined();
+    // the workbook's total is a formula whose cached result matches the page to the displayed cent
+    const cell = total!.value as { formula?: string; result?: number } | number;
+    const result = typeof cell === 'number' ? cell : cell.result!;
+    expect(result.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })).toBe(
+      shown,
+    );
+    await page.locator('a.trace-link').first().click();
+    await page.getByRole('heading', { name: /核算依据/ }).waitFor();
+    expect(await page.locator('.trace table').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('.trace').first().textContent())
+      .toMatch(/minhou-2021@1\.0\.0|\[M\]|\[V\]/);
+    await shot(page, '4-finance-trace');
+    await page.context().close();
+  });
+
+  it('an assessor opens the township comparison and sees the charts', async () => {
+    const page = await loggedIn('viewer');
+    await page.goto(`${base}/reports/compare?year=2021`);
+    const charts = page.locator('.chart svg');
+    expect(await charts.count()).toBeGreaterThanOrEqual(5);
+    // one bar per township in the GEP ranking
+    expect(await page.locator('#ranking-gep svg rect.mark').count()).toBe(15);
+    await page.locator('#ranking-gep svg rect.mark').first().hover();
+    await expect.poll(() => page.locator('.tooltip').isVisible()).toBe(true);
+    await shot(page, '5-assessor-comparison');
+    await page.context().close();
+  });
+});
