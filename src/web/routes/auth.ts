@@ -12,7 +12,9 @@ import { requireRole, ANY_ROLE } from '../auth.js';
 import { listRecords, recordYears } from '../../store/survey.js';
 import { listTownships } from '../../store/regions.js';
 
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)/.test(next) ? next : '/');
+// a path on this site only: browsers read "/\\host" and "//host" as another site
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/(?![/\\])[^\\\s]*$/.test(next) ? next : '/';
 
 export function authRoutes(o: AppOptions) {
   const r = Router();
