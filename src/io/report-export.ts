@@ -36,16 +36,21 @@ export function partsOf(rows: readonly ReportRow[], index: number): number[] {
 function summedParts(rows: readonly ReportRow[], index: number, column: string): number[] | undefined {
   const v = rows[index]!.cells[column];
   if (!isDec(v)) return undefined;
-  const parts = partsOf(rows, index);
+  // parts without a figure (not valued, not applicable) count as nothing
+  const parts = partsOf(rows, index).filter((i) => isDec(rows[i]!.cells[column]));
   if (parts.length < 1) return undefined;
-  const values = parts.map((i) => rows[i]!.cells[column]);
-  if (!values.every(isDec)) return undefined;
-  return sum(values as Dec[]).minus(v).abs().lte(SUM_TOLERANCE) ? parts : undefined;
+  const total = sum(parts.map((i) => rows[i]!.cells[column] as Dec));
+  return total.minus(v).abs().lte(SUM_TOLERANCE) ? parts : undefined;
 }
 
 const rowLabel = (r: ReportRow, lang: Lang) => `${'  '.repeat(r.level)}${r.labels[lang]}`;
 
-export function addTableSheet(wb: ExcelJS.Workbook, table: ReportTable, lang: Lang, intro: readonly string[] = []) {
+export function addTableSheet(
+  wb: ExcelJS.Workbook,
+  table: ReportTable,
+  lang: Lang,
+  intro: readonly string[] = [],
+) {
   const name = table.title[lang].replace(/[\\/?*[\]:]/g, ' ').slice(0, 31);
   let sheetName = name;
   for (let n = 2; wb.getWorksheet(sheetName); n++) sheetName = `${name.slice(0, 28)} ${n}`;
@@ -85,7 +90,11 @@ export function addTableSheet(wb: ExcelJS.Workbook, table: ReportTable, lang: La
   return ws;
 }
 
-export async function reportXlsx(tables: readonly ReportTable[], lang: Lang, intro: readonly string[]): Promise<Buffer> {
+export async function reportXlsx(
+  tables: readonly ReportTable[],
+  lang: Lang,
+  intro: readonly string[],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'GEP Ledger';
   tables.forEach((t, i) => addTableSheet(wb, t, lang, i === 0 ? intro : []));
@@ -96,7 +105,11 @@ export async function reportXlsx(tables: readonly ReportTable[], lang: Lang, int
 export function reportCsv(tables: readonly ReportTable[], lang: Lang, intro: readonly string[]): string {
   const rows: unknown[][] = intro.map((l) => [l]);
   for (const t of tables) {
-    rows.push([], [t.title[lang]], t.columns.map((c) => header(c, lang)));
+    rows.push(
+      [],
+      [t.title[lang]],
+      t.columns.map((c) => header(c, lang)),
+    );
     for (const r of t.rows)
       rows.push(
         t.columns.map((c, j) => {

@@ -1,4 +1,9 @@
-import { accountTownship, aggregateRegion, type InputRecord, type RegionAccount } from '../domain/accounting.js';
+import {
+  accountTownship,
+  aggregateRegion,
+  type InputRecord,
+  type RegionAccount,
+} from '../domain/accounting.js';
 import type { CompiledSet } from '../domain/model.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
 import type { Db } from './db.js';
@@ -23,7 +28,12 @@ export interface YearAccounts {
 const cache = new Map<string, YearAccounts>();
 const CACHE_LIMIT = 64;
 
-export async function accountYear(db: Db, set: CompiledSet, profile: string, year: number): Promise<YearAccounts | undefined> {
+export async function accountYear(
+  db: Db,
+  set: CompiledSet,
+  profile: string,
+  year: number,
+): Promise<YearAccounts | undefined> {
   const heads = await db.query<{ township_id: string; version: number }>(
     "select township_id, version from survey_records where year = $1 and status = 'approved' order by township_id",
     [year],
@@ -40,14 +50,22 @@ export async function accountYear(db: Db, set: CompiledSet, profile: string, yea
   if (issues.length) throw new ValidationError(issues);
   const townships = await listTownships(db);
   const order = new Map(townships.map((t, i) => [t.id, i]));
+  // one order everywhere: 34-digit sums can differ in the last digit when added in another order
   records.sort((a, b) => order.get(a.township)! - order.get(b.township)!);
+  rows.sort((a, b) => order.get(a.township_id)! - order.get(b.township_id)!);
   const region = aggregateRegion(records.map((r) => accountTownship(set, r, profile)));
   const present = new Set(records.map((r) => r.township));
   const result: YearAccounts = {
     year,
     records,
     region,
-    rows: rows.map(({ township_id, year: y, version, values, overrides }) => ({ township_id, year: y, version, values, overrides })),
+    rows: rows.map(({ township_id, year: y, version, values, overrides }) => ({
+      township_id,
+      year: y,
+      version,
+      values,
+      overrides,
+    })),
     missing: townships.filter((t) => !present.has(t.id)),
   };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
@@ -58,7 +76,13 @@ export async function accountYear(db: Db, set: CompiledSet, profile: string, yea
 export async function transitionsBetween(db: Db, from: number, to: number): Promise<TransitionMatrix[]> {
   return (await listTransitions(db))
     .filter((m) => m.from_year === from && m.to_year === to)
-    .map((m) => ({ township: m.township_id, fromYear: m.from_year, toYear: m.to_year, unit: m.unit, matrix: m.matrix }));
+    .map((m) => ({
+      township: m.township_id,
+      fromYear: m.from_year,
+      toYear: m.to_year,
+      unit: m.unit,
+      matrix: m.matrix,
+    }));
 }
 
 /** Years with approved data, oldest first. */

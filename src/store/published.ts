@@ -3,7 +3,13 @@ import { validateRecords } from '../domain/inputs.js';
 import { Dec } from '../domain/decimal.js';
 import { compileSet } from '../methods/compile.js';
 import { canonicalJson, sha256 } from '../methods/resolve.js';
-import { BUNDLE_FORMAT, bundleResults, compareResults, resolvedFromBundle, type Bundle } from '../io/bundle.js';
+import {
+  BUNDLE_FORMAT,
+  bundleResults,
+  compareResults,
+  resolvedFromBundle,
+  type Bundle,
+} from '../io/bundle.js';
 import type { CompiledSet } from '../domain/model.js';
 import { accountYear } from './accounts.js';
 import { recordEvent, type Actor } from './audit.js';
@@ -41,7 +47,10 @@ export async function publishReport(
   r: { kind: ReportKind; scope: string; year: number; compareYear?: number; appVersion: string },
 ): Promise<number> {
   if (actor.role !== 'admin' && actor.role !== 'reviewer')
-    throw new ForbiddenError({ zh: '只有审核员或管理员可以发布报告', en: 'only reviewers and admins publish reports' });
+    throw new ForbiddenError({
+      zh: '只有审核员或管理员可以发布报告',
+      en: 'only reviewers and admins publish reports',
+    });
   const accounts = await accountYear(db, set, profile, r.year);
   if (!accounts)
     throw new ConflictError({ zh: `${r.year} 年没有已审核的数据`, en: `no approved data for ${r.year}` });
@@ -70,7 +79,18 @@ export async function publishReport(
     const [row] = await tx.query<{ id: number }>(
       `insert into published_reports (kind, scope, year, compare_year, set_id, set_version, profile, snapshot, content_hash, published_by)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-      [r.kind, r.scope, r.year, r.compareYear ?? null, set.id, set.version, profile, JSON.stringify(snapshot), hash, actor.id],
+      [
+        r.kind,
+        r.scope,
+        r.year,
+        r.compareYear ?? null,
+        set.id,
+        set.version,
+        profile,
+        JSON.stringify(snapshot),
+        hash,
+        actor.id,
+      ],
     );
     await recordEvent(tx, actor, {
       action: 'publish',
@@ -109,12 +129,16 @@ export async function getPublished(db: Db, id: number): Promise<PublishedReport>
 export async function checkPublished(db: Db, report: PublishedReport, current?: CompiledSet) {
   const b = report.snapshot;
   const set = compileSet(resolvedFromBundle(b));
-  const areas = b.townships.map((t) => ({ id: t.id, areaKm2: t.areaKm2 === undefined ? undefined : new Dec(t.areaKm2) }));
+  const areas = b.townships.map((t) => ({
+    id: t.id,
+    areaKm2: t.areaKm2 === undefined ? undefined : new Dec(t.areaKm2),
+  }));
   const { records, issues } = validateRecords(set, b.records, areas);
   if (issues.length) throw new ConflictError({ zh: '快照数据无法复算', en: 'the snapshot does not re-run' });
   const region = aggregateRegion(records.map((r) => accountTownship(set, r, b.profile)));
   const rerun = compareResults(b.results, bundleResults(region));
-  const intact = rerun.length === 0 && sha256(canonicalJson(b)) === report.content_hash && set.hash === b.set.hash;
+  const intact =
+    rerun.length === 0 && sha256(canonicalJson(b)) === report.content_hash && set.hash === b.set.hash;
   let changes: string[] | undefined;
   if (current && current.hash === b.set.hash) {
     const now = await accountYear(db, current, b.profile, b.year);

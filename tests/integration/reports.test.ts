@@ -1,0 +1,216 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dec } from '../../src/domain/decimal.js';
+import { login, startApp, type Session, type TestApp } from './harness.js';
+
+let t: TestApp;
+let viewer: Session;
+let reviewer: Session;
+let reviewer2: Session;
+let admin: Session;
+
+beforeAll(async () => {
+  t = await startApp();
+  [viewer, reviewer, reviewer2, admin] = (await Promise.all(
+    ['viewer', 'reviewer', 'reviewer2', 'admin'].map((u) => login(t.app, u)),
+  )) as [Session, Session, Session, Session];
+});
+afterAll(() => t.close());
+
+/** The exact value behind a table row's figure: the page carries it in data-value, unrounded. */
+function rowValue(html: string, key: string, nth = 0): Dec {
+  const row = new RegExp(`<tr[^>]*data-key="${key.replace(/[|]/g, '\\|')}"[^>]*>([\\s\\S]*?)</tr>`).exec(
+    html,
+  );
+  if (!row) throw new Error(`no row ${key}`);
+  const values = [...row[1]!.matchAll(/data-value="([^"]*)"/g)].map((m) => m[1]!);
+  return new Dec(values[nth]!);
+}
+
+const binary = (s: Session, url: string) =>
+  s.agent
+    .get(url)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+
+describe('GEP report', () => {
+  it('a product value is its quantity × the set’s price, worked by hand', async () => {
+    const page = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe')).text;
+    // ganzhe 2021: grain output 4360.1 t × grain price 2700 元/t (minhou-2021 overrides gep-functional's 2800)
+    // = 11,772,270 元 = 1,177.227 万元
+    expect(rowValue(page, 'ganzhe|grain|').toString()).toBe('11772270');
+    expect(new Dec('4360.1').times(2700).toString()).toBe('11772270');
+    expect(page).toContain('1,177.23'); // shown in 万元, rounded for display only
+  });
+
+  it('the county is the sum of its 15 townships, to the last digit', async () => {
+    const county = rowValue(
+      (await viewer.agent.get('/reports/gep?year=2021')).text,
+      'total|category|regulating',
+    );
+    const townships = (await viewer.agent.get('/api/v1/townships')).body as { id: string }[];
+    let sum = new Dec(0);
+    for (const tw of townships)
+      sum = sum.plus(
+        rowValue(
+          (await viewer.agent.get(`/reports/gep?year=2021&township=${tw.id}`)).text,
+          `${tw.id}|category|regulating`,
+        ),
+      );
+    expect(townships).toHaveLength(15);
+    expect(county.minus(sum).abs().lte('1e-9')).toBe(true);
+  });
+
+  it('every figure opens its trace: formula, inputs with units and departments, parameters with source and set version', async () => {
+    const page = (await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=grain')).text;
+    expect(page).toContain('Q * grain_price');
+    expect(page).toContain('4360.1');
+    expect(page).toContain('县统计局'); // department of grain_output
+    expect(page).toMatch(/\[M\][^<]*示例值/); // sample price, not verified
+    expect(page).toContain('minhou-2021@1.0.0');
+    expect(page).toContain('11772270');
+    const unknown = await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=nope');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('a year without approved data is a clear 404, naming the years there are', async () => {
+    const res = await viewer.agent.get('/reports/gep?year=2030');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('可选年份：2020、2021');
+  });
+});
+
+describe('exports', () => {
+  it('XLSX keeps numbers as numbers, units in headers, and SUM formulas for subtotals and totals', async () => {
+    const res = await binary(viewer, '/reports/gep?year=2021&format=xlsx');
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const header = ws.getRow(5).values as unknown[];
+    expect(header).toContain('价值量 (万元)');
+    const rows: { label: string; cell: ExcelJS.CellValue }[] = [];
+    ws.eachRow((row) =>
+      rows.push({ label: String(row.getCell(1).value ?? '').trim(), cell: row.getCell(2).value }),
+    );
+    const regulating = rows.find((r) => r.label === '调节服务')!.cell as { formula: string; result: number };
+    expect(regulating.formula).toMatch(/^SUM\(B\d+(,B\d+)+\)$/);
+    const page = (await viewer.agent.get('/reports/gep?year=2021')).text;
+    const exact = rowValue(page, 'total|category|regulating');
+    expect(regulating.result).toBeCloseTo(Number(exact.div(1e4).toString()), 6);
+    const grain = rows.find((r) => r.label === '粮食')!.cell;
+    expect(typeof grain).toBe('number');
+    // every SUM adds up the cells it names to its cached result (what a spreadsheet recomputes)
+    let formulas = 0;
+    ws.eachRow((row) =>
+      row.eachCell((cell) => {
+        const v = cell.value as { formula?: string; result?: number } | null;
+        if (!v || typeof v !== 'object' || !v.formula) return;
+        formulas++;
+        const refs = /^SUM\((.+)\)$/.exec(v.formula)![1]!.split(',');
+        const total = refs.reduce((acc, ref) => {
+          const c = ws.getCell(ref).value as number | { result: number };
+          return acc + (typeof c === 'number' ? c : c.result);
+        }, 0);
+        expect(total).toBeCloseTo(v.result!, 4);
+      }),
+    );
+    expect(formulas).toBeGreaterThan(20);
+  });
+
+  it('CSV is UTF-8 with a BOM, unrounded in the column unit', async () => {
+    const res = await viewer.agent.get('/reports/gep?year=2021&township=ganzhe&format=csv');
+    expect(res.text.charCodeAt(0)).toBe(0xfeff);
+    expect(res.text).toContain('粮食,1177.227,');
+  });
+
+  it('an unknown format is refused', async () => {
+    expect((await viewer.agent.get('/reports/gep?format=doc')).status).toBe(422);
+  });
+});
+
+describe('balance sheet', () => {
+  it('shows its identities and they hold: the county’s closing extent is its area', async () => {
+    const page = (await viewer.agent.get('/reports/balance-sheet?from=2020&to=2021')).text;
+    expect(page).toContain('各恒等式均成立');
+    expect(page).not.toMatch(/<tr class="fail">/);
+    // closing extent = 2136.00 km² × 100 hm²/km² = 213,600 hm²
+    expect(rowValue(page, 'total|extent|total', 3).toString()).toBe('213600');
+    const assets = rowValue(page, 'total|position|assets');
+    const liabilities = rowValue(page, 'total|position|liabilities');
+    const net = rowValue(page, 'total|position|net_assets');
+    expect(assets.minus(liabilities).eq(net)).toBe(true);
+  });
+});
+
+describe('published reports are frozen', () => {
+  it('only reviewers and admins publish; later data changes do not alter it, and the page shows what would change', async () => {
+    const forbidden = await viewer.agent
+      .post('/reports/publish')
+      .type('form')
+      .send({ _csrf: viewer.csrf, year: 2021, township: 'ganzhe' });
+    expect(forbidden.status).toBe(403);
+    const res = await reviewer.agent
+      .post('/reports/publish')
+      .type('form')
+      .send({ _csrf: reviewer.csrf, kind: 'gep', year: 2021, township: 'ganzhe' });
+    expect(res.status).toBe(303);
+    const url = res.headers.location!;
+    const before = (await viewer.agent.get(url)).text;
+    expect(before).toContain('快照完整');
+    expect(before).toContain('用当前已审核数据重新核算，结果相同');
+    const grainBefore = rowValue(before, 'ganzhe|grain|');
+
+    // the statistics bureau corrects ganzhe's 2021 grain output: reopen, change, submit, approve
+    const v = (await admin.agent.get('/api/v1/records/ganzhe/2021')).body.version as number;
+    await reviewer.agent
+      .post('/api/v1/records/ganzhe/2021/reopen')
+      .set('x-csrf-token', reviewer.csrf)
+      .send({ version: v, reason: '更正粮食产量' });
+    const put = await admin.agent
+      .put('/api/v1/records/ganzhe/2021')
+      .set('x-csrf-token', admin.csrf)
+      .send({ values: { grain_output: '5000' }, version: v + 1, mode: 'merge' });
+    expect(put.status).toBe(200);
+    const v2 = put.body.record.version as number;
+    await admin.agent
+      .post('/api/v1/records/ganzhe/2021/submit')
+      .set('x-csrf-token', admin.csrf)
+      .send({ version: v2 });
+    await reviewer2.agent
+      .post('/api/v1/records/ganzhe/2021/approve')
+      .set('x-csrf-token', reviewer2.csrf)
+      .send({ version: v2 + 1 });
+
+    const after = (await viewer.agent.get(url)).text;
+    expect(rowValue(after, 'ganzhe|grain|').eq(grainBefore)).toBe(true);
+    expect(after).toContain('快照完整');
+    // 4360.1 t → 5000 t at 2700 元/t: 11,772,270 → 13,500,000 元
+    expect(after).toContain('townships.ganzhe.products.agricultural_products');
+    expect(after).toMatch(/townships\.ganzhe\.gep: [\d.]+ → [\d.]+/);
+    const live = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe')).text;
+    expect(rowValue(live, 'ganzhe|grain|').toString()).toBe('13500000');
+    const row = await t.db.query<{ n: number }>('select count(*)::int as n from published_reports');
+    expect(row[0]!.n).toBe(1);
+  });
+});
+
+describe('comparison', () => {
+  it('ranks townships by GEP with one bar per township, largest first', async () => {
+    const page = (await viewer.agent.get('/reports/compare?year=2021&previous=2020')).text;
+    const section = page.slice(
+      page.indexOf('id="ranking-gep"'),
+      page.indexOf('</section>', page.indexOf('id="ranking-gep"')),
+    );
+    const bars = [...section.matchAll(/<rect[^>]*class="mark"[^>]*data-value="([^"]+)"/g)].map(
+      (m) => new Dec(m[1]!),
+    );
+    expect(bars).toHaveLength(15);
+    for (let i = 1; i < bars.length; i++) expect(bars[i - 1]!.gte(bars[i]!)).toBe(true);
+    expect(page.match(/<svg/g)!.length).toBeGreaterThanOrEqual(8);
+  });
+});
