@@ -329,7 +329,11 @@ export async function publishSet(
 }
 
 /** The set id@version merged with its parents, as stored: what a published report embeds. */
-export async function resolveStoredSet(db: Db, id: string, version: string): Promise<ReturnType<typeof resolveFrom>> {
+export async function resolveStoredSet(
+  db: Db,
+  id: string,
+  version: string,
+): Promise<ReturnType<typeof resolveFrom>> {
   const rows = await db.query<SetRow>('select * from coefficient_sets');
   return resolveFrom(rowsSource(rows), id, version, 'db');
 }

@@ -69,7 +69,13 @@ export function createApp(o: AppOptions) {
   app.disable('x-powered-by');
   app.locals.db = db;
   // the one display rounding of report figures (views never compute)
-  app.locals.fmt = { formatNumber, formatValue, formatChange, unitLabel, plain: (d: Dec) => formatFixed(d, 2) };
+  app.locals.fmt = {
+    formatNumber,
+    formatValue,
+    formatChange,
+    unitLabel,
+    plain: (d: Dec) => formatFixed(d, 2),
+  };
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();

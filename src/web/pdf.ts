@@ -3,7 +3,9 @@ import { ConflictError } from '../store/errors.js';
 
 /** The Chromium the PDF export drives: CHROMIUM_PATH, or Debian's package. */
 export function chromiumPath(): string | undefined {
-  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (p) => p && existsSync(p),
+  );
 }
 
 export const CHROMIUM_ARGS = [
@@ -29,7 +31,13 @@ export async function renderPdf(html: string, baseUrl: string): Promise<Buffer> 
   try {
     const page = await browser.newPage();
     await page.setContent(html.replace('<head>', `<head><base href="${baseUrl}">`), { waitUntil: 'load' });
-    return Buffer.from(await page.pdf({ format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } }));
+    return Buffer.from(
+      await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
+      }),
+    );
   } finally {
     await browser.close();
   }

@@ -65,7 +65,9 @@ describe('storage', () => {
     const before = await a.db.query(
       'select township_id, year, values::text, status, version from survey_records order by 1, 2',
     );
-    const auditBefore = await a.db.query('select id::int as id, action, entity_key from audit_events order by id');
+    const auditBefore = await a.db.query(
+      'select id::int as id, action, entity_key from audit_events order by id',
+    );
     // a second, empty database (no sample) receives the backup
     const b = await boot({ url: await testDatabaseUrl(), coefficientsDir: COEFFICIENTS });
     expect((await counts(b.db)).records).toBe(0);
@@ -75,9 +77,9 @@ describe('storage', () => {
         'select township_id, year, values::text, status, version from survey_records order by 1, 2',
       ),
     ).toEqual(before);
-    expect(await b.db.query('select id::int as id, action, entity_key from audit_events order by id')).toEqual(
-      auditBefore,
-    );
+    expect(
+      await b.db.query('select id::int as id, action, entity_key from audit_events order by id'),
+    ).toEqual(auditBefore);
     expect(
       (await b.db.query<{ area_km2: string }>("select area_km2::text from townships where id = 'ganzhe'"))[0]!
         .area_km2,

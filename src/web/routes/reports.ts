@@ -10,7 +10,14 @@ import type { CompiledSet } from '../../domain/model.js';
 import type { Labels } from '../../methods/schema.js';
 import { reportCsv, reportXlsx } from '../../io/report-export.js';
 import { balanceSheetReport } from '../../report/balance-sheet.js';
-import { changeChart, compositionChart, mapCellsOf, productHeatMap, rankingBarChart, townshipMap } from '../../report/charts.js';
+import {
+  changeChart,
+  compositionChart,
+  mapCellsOf,
+  productHeatMap,
+  rankingBarChart,
+  townshipMap,
+} from '../../report/charts.js';
 import { comparisonReport } from '../../report/comparison.js';
 import { esvReport } from '../../report/esv-report.js';
 import { geepReport } from '../../report/geep-report.js';
@@ -20,7 +27,13 @@ import type { ReportRow, ReportTable } from '../../report/table.js';
 import { METHOD_LABELS } from '../../report/price-list.js';
 import { accountYear, approvedYears, transitionsBetween, type YearAccounts } from '../../store/accounts.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
-import { checkPublished, getPublished, listPublished, publishReport, type ReportKind } from '../../store/published.js';
+import {
+  checkPublished,
+  getPublished,
+  listPublished,
+  publishReport,
+  type ReportKind,
+} from '../../store/published.js';
 import { getRegion, listTownships, type Township } from '../../store/regions.js';
 import { getSettings } from '../../store/settings.js';
 import { loadCompiledSet } from '../../store/sets.js';
@@ -59,7 +72,8 @@ async function context(req: Request): Promise<Ctx> {
     years,
     townships,
     regionLabels,
-    labelsOf: (scope) => (scope === TOTAL_SCOPE ? regionLabels : (byId.get(scope) ?? { zh: scope, en: scope })),
+    labelsOf: (scope) =>
+      scope === TOTAL_SCOPE ? regionLabels : (byId.get(scope) ?? { zh: scope, en: scope }),
   };
 }
 
@@ -87,26 +101,42 @@ async function mustAccount(req: Request, ctx: Ctx, year: number): Promise<YearAc
 }
 
 /** The accounts, totals and records of one scope: a township or the whole county. */
-function scopeOf(a: YearAccounts, scope: string): { accounts: TownshipAccount[]; totals: RegionAccount | TownshipAccount; records: InputRecord[] } {
-  if (scope === TOTAL_SCOPE) return { accounts: [...a.region.townships], totals: a.region, records: [...a.records] };
+function scopeOf(
+  a: YearAccounts,
+  scope: string,
+): { accounts: TownshipAccount[]; totals: RegionAccount | TownshipAccount; records: InputRecord[] } {
+  if (scope === TOTAL_SCOPE)
+    return { accounts: [...a.region.townships], totals: a.region, records: [...a.records] };
   const account = a.region.townships.find((t) => t.township === scope);
-  if (!account) throw new NotFoundError({ zh: `该乡镇 ${a.year} 年没有已审核的数据`, en: `no approved data for this township in ${a.year}` });
+  if (!account)
+    throw new NotFoundError({
+      zh: `该乡镇 ${a.year} 年没有已审核的数据`,
+      en: `no approved data for this township in ${a.year}`,
+    });
   return { accounts: [account], totals: account, records: a.records.filter((r) => r.township === scope) };
 }
 
-const townshipLabels = (ctx: Ctx) => ctx.townships.map((t) => ({ id: t.id, labels: { zh: t.name_zh, en: t.name_en } }));
+const townshipLabels = (ctx: Ctx) =>
+  ctx.townships.map((t) => ({ id: t.id, labels: { zh: t.name_zh, en: t.name_en } }));
 
 /** Sends the report as HTML, XLSX, CSV or PDF, as the format parameter asks. */
 async function respond(
   req: Request,
   res: Response,
   view: string,
-  data: Record<string, unknown> & { title: string; tables: readonly ReportTable[]; intro: string[]; fileName: string },
+  data: Record<string, unknown> & {
+    title: string;
+    tables: readonly ReportTable[];
+    intro: string[];
+    fileName: string;
+  },
 ) {
   const format = String(req.query.format ?? 'html');
   const lang = req.lang as Lang;
   if (format === 'xlsx') {
-    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`${data.fileName}.xlsx`);
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(`${data.fileName}.xlsx`);
     return res.send(await reportXlsx(data.tables, lang, data.intro));
   }
   if (format === 'csv') {
@@ -116,14 +146,24 @@ async function respond(
   if (format === 'pdf') {
     const html = await new Promise<string>((resolve, reject) =>
       res.render(view, { ...res.locals, ...data, printing: true }, (err, body) =>
-        err ? reject(err) : res.render('layout', { ...res.locals, body, title: data.title, printing: true }, (e, h) => (e ? reject(e) : resolve(h))),
+        err
+          ? reject(err)
+          : res.render('layout', { ...res.locals, body, title: data.title, printing: true }, (e, h) =>
+              e ? reject(e) : resolve(h),
+            ),
       ),
     );
     const pdf = await renderPdf(html, `${req.protocol}://${req.get('host')}/`);
     res.type('application/pdf').attachment(`${data.fileName}.pdf`);
     return res.send(pdf);
   }
-  if (format !== 'html') throw new ValidationError([{ field: 'format', message: { zh: '格式应为 xlsx、csv 或 pdf', en: 'format must be xlsx, csv or pdf' } }]);
+  if (format !== 'html')
+    throw new ValidationError([
+      {
+        field: 'format',
+        message: { zh: '格式应为 xlsx、csv 或 pdf', en: 'format must be xlsx, csv or pdf' },
+      },
+    ]);
   page(res, view, data);
 }
 
@@ -137,7 +177,8 @@ const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) =
 function traceLink(year: number) {
   return (r: ReportRow) => {
     const [scope, component, landClass] = r.key.split('|');
-    if (!scope || !component || component === 'category' || component === 'product' || r.isTotal) return undefined;
+    if (!scope || !component || component === 'category' || component === 'product' || r.isTotal)
+      return undefined;
     const q = new URLSearchParams({ year: String(year), township: scope, component });
     if (landClass) q.set('class', landClass);
     return `/reports/trace?${q}`;
@@ -150,7 +191,11 @@ export function reportRoutes() {
 
   r.get('/reports', viewers, async (req, res) => {
     const ctx = await context(req);
-    page(res, 'reports/index', { title: res.locals.t('nav_reports'), ctx, published: await listPublished(dbOf(req)) });
+    page(res, 'reports/index', {
+      title: res.locals.t('nav_reports'),
+      ctx,
+      published: await listPublished(dbOf(req)),
+    });
   });
 
   r.get('/reports/gep', viewers, async (req, res) => {
@@ -160,7 +205,10 @@ export function reportRoutes() {
     const now = await mustAccount(req, ctx, year);
     const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
     const cur = scopeOf(now, scope);
-    const prev = before && scope !== TOTAL_SCOPE && !before.region.townships.some((t) => t.township === scope) ? undefined : before && scopeOf(before, scope);
+    const prev =
+      before && scope !== TOTAL_SCOPE && !before.region.townships.some((t) => t.township === scope)
+        ? undefined
+        : before && scopeOf(before, scope);
     const scopeLabels = ctx.labelsOf(scope);
     const summary = summaryReport({
       set: ctx.set,
@@ -169,7 +217,15 @@ export function reportRoutes() {
       current: { totals: cur.totals, records: cur.records, year },
       previous: prev && { totals: prev.totals, records: prev.records, year: year - 1 },
     });
-    const report = gepReport({ set: ctx.set, scope, scopeLabels, accounts: cur.accounts, totals: cur.totals, records: cur.records, previousGep: prev?.totals.gep });
+    const report = gepReport({
+      set: ctx.set,
+      scope,
+      scopeLabels,
+      accounts: cur.accounts,
+      totals: cur.totals,
+      records: cur.records,
+      previousGep: prev?.totals.gep,
+    });
     const title = `${pick(req.lang, scopeLabels)} ${year} ${req.lang === 'en' ? 'GEP account' : '年生态系统生产总值（GEP）核算报告'}`;
     await respond(req, res, 'reports/gep', {
       title,
@@ -193,12 +249,16 @@ export function reportRoutes() {
     const component = String(req.query.component ?? '');
     const landClass = typeof req.query.class === 'string' && req.query.class ? req.query.class : undefined;
     const model = ctx.set.components.find((c) => c.id === component);
-    if (!model) throw new NotFoundError({ zh: `核算项"${component}"不存在`, en: `no component "${component}"` });
+    if (!model)
+      throw new NotFoundError({ zh: `核算项"${component}"不存在`, en: `no component "${component}"` });
     const now = await mustAccount(req, ctx, year);
     const accounts = scopeOf(now, scope).accounts;
     let traces;
     try {
-      traces = accounts.map((a) => ({ township: a.township, trace: traceComponent(ctx.set, a, component, landClass) }));
+      traces = accounts.map((a) => ({
+        township: a.township,
+        trace: traceComponent(ctx.set, a, component, landClass),
+      }));
     } catch (e) {
       throw new NotFoundError({ zh: (e as Error).message, en: (e as Error).message });
     }
@@ -218,11 +278,21 @@ export function reportRoutes() {
     const ctx = await context(req);
     const to = pickYear(ctx, req.query.to);
     const from = pickYear(ctx, req.query.from, ctx.years.filter((y) => y < to).at(-1));
-    if (from >= to) throw new ValidationError([{ field: 'from', message: { zh: '期初年份须早于期末年份', en: 'the opening year must come before the closing year' } }]);
+    if (from >= to)
+      throw new ValidationError([
+        {
+          field: 'from',
+          message: { zh: '期初年份须早于期末年份', en: 'the opening year must come before the closing year' },
+        },
+      ]);
     const scope = pickScope(ctx, req.query.township);
     const db = dbOf(req);
     const [opening, closing] = [await mustAccount(req, ctx, from), await mustAccount(req, ctx, to)];
-    const config = parseBalanceSheetConfig(parseYaml(readFileSync(BALANCE_SHEET_CONFIG, 'utf8')), ctx.set, 'coefficients/balance-sheet/minhou.yaml');
+    const config = parseBalanceSheetConfig(
+      parseYaml(readFileSync(BALANCE_SHEET_CONFIG, 'utf8')),
+      ctx.set,
+      'coefficients/balance-sheet/minhou.yaml',
+    );
     const sheets = regionBalanceSheet({
       set: ctx.set,
       config,
@@ -231,10 +301,20 @@ export function reportRoutes() {
       transitions: await transitionsBetween(db, from, to),
     });
     const sheet = scope === TOTAL_SCOPE ? sheets.total : sheets.townships.find((s) => s.scope === scope);
-    if (!sheet) throw new NotFoundError({ zh: '该乡镇没有两年的已审核数据', en: 'this township lacks approved data for both years' });
+    if (!sheet)
+      throw new NotFoundError({
+        zh: '该乡镇没有两年的已审核数据',
+        en: 'this township lacks approved data for both years',
+      });
     const report = balanceSheetReport(ctx.set, sheet, ctx.labelsOf(scope));
     const title = `${pick(req.lang, ctx.labelsOf(scope))} ${from}–${to} ${req.lang === 'en' ? 'natural resource asset balance sheet' : '自然资源资产负债表'}`;
-    const tables = [report.extent, ...(report.transitionMatrix ? [report.transitionMatrix] : []), report.stocks, report.serviceValues, report.assetsAndLiabilities];
+    const tables = [
+      report.extent,
+      ...(report.transitionMatrix ? [report.transitionMatrix] : []),
+      report.stocks,
+      report.serviceValues,
+      report.assetsAndLiabilities,
+    ];
     await respond(req, res, 'reports/balance-sheet', {
       title,
       ctx,
@@ -263,13 +343,23 @@ export function reportRoutes() {
       totalLabels: ctx.regionLabels,
     });
     const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'GEEP report' : '年经济生态生产总值（GEEP）核算'}`;
-    await respond(req, res, 'reports/geep', { title, ctx, year, report, tables: [report.table], intro: introLines(ctx, title, req.lang), fileName: `geep-${year}` });
+    await respond(req, res, 'reports/geep', {
+      title,
+      ctx,
+      year,
+      report,
+      tables: [report.table],
+      intro: introLines(ctx, title, req.lang),
+      fileName: `geep-${year}`,
+    });
   });
 
   r.get('/reports/compare', viewers, async (req, res) => {
     const ctx = await context(req);
     const year = pickYear(ctx, req.query.year);
-    const previousYear = req.query.previous ? pickYear(ctx, req.query.previous) : ctx.years.filter((y) => y < year).at(-1);
+    const previousYear = req.query.previous
+      ? pickYear(ctx, req.query.previous)
+      : ctx.years.filter((y) => y < year).at(-1);
     const now = await mustAccount(req, ctx, year);
     const before = previousYear ? await mustAccount(req, ctx, previousYear) : undefined;
     const report = comparisonReport({
@@ -285,7 +375,9 @@ export function reportRoutes() {
       rankings: report.rankings.map((rk) => ({ ranking: rk, svg: rankingBarChart(rk, { lang }) })),
       composition: compositionChart(report.composition, { lang }),
       heatMap: productHeatMap(report.productMatrix, { lang }),
-      change: report.change ? changeChart(report.change, { previous: previousYear!, current: year }, { lang }) : undefined,
+      change: report.change
+        ? changeChart(report.change, { previous: previousYear!, current: year }, { lang })
+        : undefined,
       map: townshipMap(mapCellsOf(report), { lang }),
     };
     const title = `${pick(lang, ctx.regionLabels)} ${year} ${lang === 'en' ? 'township comparison' : '年乡镇GEP比较'}`;
@@ -306,9 +398,18 @@ export function reportRoutes() {
     const ctx = await context(req);
     const year = pickYear(ctx, req.query.year);
     if (!ctx.set.equivalentFactor)
-      throw new ConflictError({ zh: '当前参数集没有当量因子表', en: 'the set in use has no equivalent-factor table' });
+      throw new ConflictError({
+        zh: '当前参数集没有当量因子表',
+        en: 'the set in use has no equivalent-factor table',
+      });
     const now = await mustAccount(req, ctx, year);
-    const report = esvReport({ set: ctx.set, region: now.region, records: now.records, townships: townshipLabels(ctx), totalLabels: ctx.regionLabels });
+    const report = esvReport({
+      set: ctx.set,
+      region: now.region,
+      records: now.records,
+      townships: townshipLabels(ctx),
+      totalLabels: ctx.regionLabels,
+    });
     const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'ecosystem service value (equivalent factors)' : '年生态系统服务价值（当量因子法）'}`;
     await respond(req, res, 'reports/esv', {
       title,
@@ -327,8 +428,15 @@ export function reportRoutes() {
     const scope = pickScope(ctx, req.body.township);
     const kind = String(req.body.kind ?? 'gep') as ReportKind;
     if (!['gep', 'balance_sheet', 'geep', 'comparison', 'esv'].includes(kind))
-      throw new ValidationError([{ field: 'kind', message: { zh: '报告类型无效', en: 'invalid report kind' } }]);
-    const id = await publishReport(dbOf(req), actorOf(req.user!), ctx.set, ctx.profile, { kind, scope, year, appVersion: appVersion() });
+      throw new ValidationError([
+        { field: 'kind', message: { zh: '报告类型无效', en: 'invalid report kind' } },
+      ]);
+    const id = await publishReport(dbOf(req), actorOf(req.user!), ctx.set, ctx.profile, {
+      kind,
+      scope,
+      year,
+      appVersion: appVersion(),
+    });
     res.redirect(303, `/reports/published/${id}`);
   });
 
@@ -339,7 +447,10 @@ export function reportRoutes() {
     const current = await loadCompiledSet(db, published.set_id, published.set_version).catch(() => undefined);
     const check = await checkPublished(db, published, current);
     const scope = published.scope;
-    const inScope = scope === TOTAL_SCOPE ? check.region.townships : check.region.townships.filter((t) => t.township === scope);
+    const inScope =
+      scope === TOTAL_SCOPE
+        ? check.region.townships
+        : check.region.townships.filter((t) => t.township === scope);
     const report = gepReport({
       set: check.set,
       scope,
