@@ -375,6 +375,13 @@ describe('the audit trail page', () => {
     expect(page.text).toContain('<option value="ganzhe" selected>');
     expect(page.text).toContain('<option value="editor" selected>');
 
+    // paging parameters that are not whole numbers are ignored, never a server error
+    for (const q of ['before=1.5', 'before=abc', 'before=-1', 'limit=-5', 'limit=2.5', 'limit=abc']) {
+      expect((await admin.agent.get(`/audit?${q}`)).status, q).toBe(200);
+      expect((await admin.agent.get(`/api/v1/audit?${q}`)).status, q).toBe(200);
+    }
+    expect((await admin.agent.get('/api/v1/audit?limit=2')).body).toHaveLength(2);
+
     expect((await viewer.agent.get('/audit')).status).toBe(403);
     expect((await viewer.agent.get('/api/v1/audit')).status).toBe(403);
     expect((await request(t.app).get('/audit')).status).toBe(302);

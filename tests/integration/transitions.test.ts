@@ -181,6 +181,19 @@ describe('land-use transition matrices', () => {
     expect((await importCsv(editor, csv, 'transitions.csv', 'wrong')).status).toBe(403);
     const noFile = await editor.agent.post('/transitions/import').field('_csrf', editor.csrf);
     expect(noFile.status).toBe(422);
+    // an upload in another field, or a second file, is bad input, not a server error
+    const otherField = await editor.agent
+      .post('/transitions/import')
+      .field('_csrf', editor.csrf)
+      .attach('upload', Buffer.from(csv, 'utf8'), 'transitions.csv');
+    expect(otherField.status).toBe(422);
+    expect(otherField.text).toContain('上传失败');
+    const tooBig = await editor.agent
+      .post('/transitions/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', Buffer.alloc(10 * 1024 * 1024 + 1, 'a'), 'big.csv');
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.text).toContain('文件超过 10 MB');
     expect(await all()).toEqual(before);
   });
 

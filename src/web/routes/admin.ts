@@ -9,6 +9,7 @@ import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings, updateSettings } from '../../store/settings.js';
 import { createUser, listUsers, updateUser, ROLES, type Role } from '../../store/users.js';
 import { recordYears } from '../../store/survey.js';
+import { positiveInt } from './api.js';
 
 export function adminRoutes() {
   const r = Router();
@@ -149,7 +150,7 @@ export function adminRoutes() {
       township: typeof req.query.township === 'string' && req.query.township ? req.query.township : undefined,
       year: yearParam(req.query.year),
       username: typeof req.query.user === 'string' && req.query.user ? req.query.user : undefined,
-      beforeId: Number(req.query.before) || undefined,
+      beforeId: positiveInt(req.query.before),
       limit: 100,
     };
     const events = await listEvents(db, filter);

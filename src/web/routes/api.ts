@@ -40,6 +40,12 @@ const recordBody = z
 
 const statusBody = z.object({ version: z.number().int(), reason: z.string().optional() }).strict();
 
+/** A whole number ≥ 1 from a query string, or undefined: paging input never reaches SQL as 1.5 or -5. */
+export function positiveInt(raw: unknown): number | undefined {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
 const recordJson = (r: NonNullable<Awaited<ReturnType<typeof getRecord>>>) => ({
   township: r.township_id,
   year: r.year,
@@ -152,8 +158,8 @@ export function apiRoutes() {
         township: typeof req.query.township === 'string' ? req.query.township : undefined,
         year: yearParam(req.query.year),
         username: typeof req.query.user === 'string' ? req.query.user : undefined,
-        beforeId: Number(req.query.before) || undefined,
-        limit: Number(req.query.limit) || 100,
+        beforeId: positiveInt(req.query.before),
+        limit: positiveInt(req.query.limit) ?? 100,
       }),
     );
   });

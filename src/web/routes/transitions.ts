@@ -12,7 +12,11 @@ import type { InputIssue } from '../../domain/inputs.js';
 import type { TransitionMatrix } from '../../domain/transitions.js';
 import { pick } from '../i18n.js';
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
+const MAX_UPLOAD_MB = 10;
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_UPLOAD_MB * 1024 * 1024, files: 1 },
+});
 
 async function showMatrix(
   req: Request,
@@ -120,9 +124,24 @@ export function transitionRoutes() {
     '/transitions/import',
     requireRole('editor', 'admin'),
     (req, res, next) =>
-      upload.single('file')(req, res, (err) =>
-        err ? next(err) : req.app.locals.csrfProtection(req, res, next),
-      ),
+      upload.single('file')(req, res, (err) => {
+        if (!err) return req.app.locals.csrfProtection(req, res, next);
+        // a bad upload (too large, another field, two files) is bad input, not a server error
+        const tooBig = (err as { code?: string }).code === 'LIMIT_FILE_SIZE';
+        next(
+          new ValidationError([
+            {
+              field: 'file',
+              message: tooBig
+                ? { zh: `文件超过 ${MAX_UPLOAD_MB} MB`, en: `the file is larger than ${MAX_UPLOAD_MB} MB` }
+                : {
+                    zh: `上传失败：${(err as Error).message}`,
+                    en: `upload failed: ${(err as Error).message}`,
+                  },
+            },
+          ]),
+        );
+      }),
     async (req, res) => {
       const db = dbOf(req);
       const set = await activeSet(req);
