@@ -242,7 +242,18 @@ export async function editParameters(
       }
     }
     const parsed = coefficientSetFile.safeParse(content);
-    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    if (!parsed.success) {
+      // "parameterOverrides.21.source" → "grain_price.source": the field as the form names it
+      const named = (field?: string) =>
+        field?.replace(
+          /^(parameterOverrides|parameters)\.(\d+)/,
+          (whole, list: 'parameterOverrides' | 'parameters', i: string) =>
+            content[list][Number(i)]?.id ?? whole,
+        );
+      throw new ValidationError(
+        ValidationError.fromZod(parsed.error).issues.map((i) => ({ ...i, field: named(i.field) })),
+      );
+    }
     // the whole set must still load: units, ranges, formulas
     const all = await tx.query<SetRow>('select * from coefficient_sets');
     const others = all.filter((r) => key(r.id, r.version) !== key(target.id, target.version));

@@ -201,6 +201,14 @@ describe('deriving, editing and publishing a set', () => {
       'p[grain_price][priceYear]': '2021.5',
     });
     expect(badYear.status).toBe(422);
+    const noSource = await admin.agent.post('/sets/minhou-2021/1.0.1/edit').type('form').send({
+      _csrf: admin.csrf,
+      'p[grain_price][value]': '2900',
+      'p[grain_price][source]': ' ',
+      'p[grain_price][priceYear]': '2021',
+    });
+    expect(noSource.status).toBe(422);
+    expect(noSource.text).toContain('grain_price.source：');
     const noToken = await admin.agent
       .post('/sets/minhou-2021/1.0.1/edit')
       .type('form')
