@@ -79,7 +79,7 @@ export function openApiDocument() {
         get: {
           summary: 'One survey record',
           parameters: tw,
-          responses: { 200: { description: 'ok' }, 404: error },
+          responses: { 200: { description: 'ok' }, 401: error, 404: error },
         },
         put: {
           summary: 'Save a draft record (editor, admin)',
@@ -110,7 +110,9 @@ export function openApiDocument() {
           },
           responses: {
             200: { description: 'saved, with the field changes' },
+            401: error,
             403: error,
+            404: error,
             409: error,
             422: error,
           },
@@ -140,15 +142,24 @@ export function openApiDocument() {
               },
             },
           },
-          responses: { 200: { description: 'new status and version' }, 403: error, 409: error, 422: error },
+          responses: {
+            200: { description: 'new status and version' },
+            401: error,
+            403: error,
+            404: error,
+            409: error,
+            422: error,
+          },
         },
       },
-      '/api/v1/sets': { get: { summary: 'Coefficient sets', responses: { 200: { description: 'ok' } } } },
+      '/api/v1/sets': {
+        get: { summary: 'Coefficient sets', responses: { 200: { description: 'ok' }, 401: error } },
+      },
       '/api/v1/sets/{id}/{version}': {
         get: {
           summary: 'A set: price list, formulas and stored content',
           parameters: [path('id', 'set id'), path('version', 'version')],
-          responses: { 200: { description: 'ok' }, 404: error },
+          responses: { 200: { description: 'ok' }, 401: error, 404: error },
         },
       },
       '/api/v1/audit': {
@@ -159,7 +170,7 @@ export function openApiDocument() {
             in: 'query',
             schema: { type: 'string' },
           })),
-          responses: { 200: { description: 'ok' }, 403: error },
+          responses: { 200: { description: 'ok' }, 401: error, 403: error },
         },
       },
     },

@@ -74,7 +74,9 @@ describe('the OpenAPI description', () => {
     for (const [path, methods] of routes) {
       expect(Object.keys(doc.paths[path]!).sort(), path).toEqual([...methods].sort());
       for (const [method, op] of Object.entries(doc.paths[path]!)) {
-        expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
+        expect(Object.keys(op.responses), `${method} ${path}`).toContain('200');
+        // every route needs a session: the 401 answer is described
+        expect(Object.keys(op.responses), `${method} ${path}`).toContain('401');
         // each {name} in the path is a declared path parameter
         const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
         const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
