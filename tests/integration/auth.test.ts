@@ -127,6 +127,9 @@ describe('logging in', () => {
     const res = await s.agent.post('/logout').type('form').send({ _csrf: s.csrf });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/login');
+    // the browser drops the cookie too
+    const cleared = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('gep.sid='))!;
+    expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
     expect(await sessionRows()).toBe(rows - 1);
     expect((await s.agent.get('/api/v1/session')).status).toBe(401);
     const home = await s.agent.get('/');

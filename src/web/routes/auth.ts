@@ -63,7 +63,7 @@ export function authRoutes(o: AppOptions) {
   });
 
   r.post('/logout', (req, res, next) =>
-    req.session.destroy((err) => (err ? next(err) : res.redirect('/login'))),
+    req.session.destroy((err) => (err ? next(err) : res.clearCookie('gep.sid').redirect('/login'))),
   );
 
   const tokenMatches = async (token: unknown) => {
