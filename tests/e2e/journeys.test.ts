@@ -122,6 +122,12 @@ describe.skipIf(!executablePath)('browser journeys', () => {
       .poll(() => page.locator('.trace').first().textContent())
       .toMatch(/minhou-2021@1\.0\.0|\[M\]|\[V\]/);
     await shot(page, '4-finance-trace');
+    // the same report as PDF, printed by headless Chromium on the server
+    const pdf = await page.request.get(`${base}/reports/gep?year=2021&format=pdf`);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    const body = await pdf.body();
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(body.length).toBeGreaterThan(20_000);
     await page.context().close();
   });
 

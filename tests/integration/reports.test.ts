@@ -73,6 +73,11 @@ describe('GEP report', () => {
     expect(page).toMatch(/\[M\][^<]*示例值/); // sample price, not verified
     expect(page).toContain('minhou-2021@1.0.0');
     expect(page).toContain('11772270');
+    // a county figure's trace: the sum of the 15 townships' traces equals the report's figure
+    const county = (await viewer.agent.get('/reports/trace?year=2021&township=total&component=grain')).text;
+    const report = (await viewer.agent.get('/reports/gep?year=2021')).text;
+    expect(county).toContain(`<strong>${rowValue(report, 'total|grain|').toString()} 元</strong>`);
+    expect(county.match(/class="card trace"/g)).toHaveLength(15);
     const unknown = await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=nope');
     expect(unknown.status).toBe(404);
   });

@@ -7,6 +7,7 @@ import { parseBalanceSheetConfig } from '../../domain/balance-sheet-config.js';
 import { regionBalanceSheet } from '../../domain/balance-sheet.js';
 import { traceComponent } from '../../domain/trace.js';
 import type { CompiledSet } from '../../domain/model.js';
+import { Dec, sum } from '../../domain/decimal.js';
 import type { Labels } from '../../methods/schema.js';
 import { reportCsv, reportXlsx } from '../../io/report-export.js';
 import { balanceSheetReport } from '../../report/balance-sheet.js';
@@ -21,7 +22,7 @@ import {
 import { comparisonReport } from '../../report/comparison.js';
 import { esvReport } from '../../report/esv-report.js';
 import { geepReport } from '../../report/geep-report.js';
-import { gepReport, TOTAL_SCOPE } from '../../report/gep-report.js';
+import { COMPONENT_STATUS_LABELS, gepReport, TOTAL_SCOPE } from '../../report/gep-report.js';
 import { summaryReport } from '../../report/summary.js';
 import type { ReportRow, ReportTable } from '../../report/table.js';
 import { METHOD_LABELS } from '../../report/price-list.js';
@@ -115,6 +116,11 @@ function scopeOf(
     });
   return { accounts: [account], totals: account, records: a.records.filter((r) => r.township === scope) };
 }
+
+const sumDefined = (values: readonly (string | undefined)[]) => {
+  const present = values.filter((v): v is string => !!v);
+  return present.length ? sum(present.map((v) => new Dec(v))) : undefined;
+};
 
 const townshipLabels = (ctx: Ctx) =>
   ctx.townships.map((t) => ({ id: t.id, labels: { zh: t.name_zh, en: t.name_en } }));
@@ -270,6 +276,9 @@ export function reportRoutes() {
       model,
       landClass,
       traces,
+      statusLabels: COMPONENT_STATUS_LABELS,
+      // a county figure is the sum of its townships' figures, each traced below
+      total: scope === TOTAL_SCOPE ? sumDefined(traces.map((x) => x.trace.value?.result)) : undefined,
       methodLabel: METHOD_LABELS[model.product.method],
     });
   });
