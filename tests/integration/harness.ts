@@ -33,6 +33,17 @@ export async function testDatabaseUrl(): Promise<string> {
   return url.toString();
 }
 
+/** Drops a database made by testDatabaseUrl; the embedded ones vanish with their process. */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const base = process.env.TEST_DATABASE_URL;
+  const name = url.startsWith('postgres') ? new URL(url).pathname.slice(1) : '';
+  if (!base || !name.startsWith('gep_test_')) return;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'gep-test-'));
 
 export const USERS: Record<string, Role> = {
@@ -65,7 +76,7 @@ export async function startApp(
     log: () => {},
     loginRateLimit: { windowMs: 60_000, limit: o.loginLimit ?? 1000 },
   });
-  return { app, db, url, close: () => db.close() };
+  return { app, db, url, close: () => db.close().then(() => dropTestDatabase(url)) };
 }
 
 export interface Session {

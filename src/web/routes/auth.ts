@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { page, type AppOptions } from '../app.js';
 import { DbRateLimitStore } from '../rate-limit-store.js';
 import { authenticate, countUsers, createUser } from '../../store/users.js';
-import { ValidationError } from '../../store/errors.js';
+import { ForbiddenError, ValidationError } from '../../store/errors.js';
 import { SYSTEM_ACTOR } from '../../store/audit.js';
 import { sha256Hex } from '../../store/boot.js';
 import { translator } from '../i18n.js';
@@ -89,8 +89,17 @@ export function authRoutes(o: AppOptions) {
   r.post('/setup', limiter, async (req, res) => {
     if ((await countUsers(db)) > 0 || !(await tokenMatches(req.body.token))) return res.redirect('/login');
     try {
-      await createUser(db, SYSTEM_ACTOR, { ...req.body, role: 'admin' });
-      await db.query("delete from settings where key = 'setup_token_hash'");
+      // the token is spent and the admin created in one transaction: of two requests racing with the
+      // same token, only one finds the token to delete
+      await db.transaction(async (tx) => {
+        const spent = await tx.query(
+          "delete from settings where key = 'setup_token_hash' and value = $1 returning key",
+          [JSON.stringify(sha256Hex(String(req.body.token)))],
+        );
+        if (!spent.length)
+          throw new ForbiddenError({ zh: '初始设置令牌已失效', en: 'the setup token is no longer valid' });
+        await createUser(tx, SYSTEM_ACTOR, { ...req.body, role: 'admin' });
+      });
       res.redirect('/login');
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
