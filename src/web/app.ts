@@ -76,6 +76,11 @@ export function createApp(o: AppOptions) {
     unitLabel,
     plain: (d: Dec) => formatFixed(d, 2),
   };
+  // unit text as people write it: hm2 → hm², m3 → m³, tCO2 → tCO₂ (the stored unit text does not change)
+  app.locals.unitText = (u: string) =>
+    u
+      .replace(/m([23])(?![0-9])/g, (_m, n: string) => (n === '2' ? 'm²' : 'm³'))
+      .replace(/CO2(?![0-9])/g, 'CO₂');
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();

@@ -119,7 +119,8 @@ export function authRoutes(o: AppOptions) {
       recordYears(db),
     ]);
     const status = new Map(records.map((x) => [`${x.township_id}|${x.year}`, x]));
-    page(res, 'home', { title: '', townships, years, status });
+    const waiting = records.filter((x) => x.status === 'submitted');
+    page(res, 'home', { title: '', townships, years, status, waiting });
   });
   return r;
 }
