@@ -33,7 +33,7 @@ export function partsOf(rows: readonly ReportRow[], index: number): number[] {
 }
 
 /** Parts whose sum is exactly the row's figure in this column: the SUM formula then reproduces it. */
-function summedParts(rows: readonly ReportRow[], index: number, column: string): number[] | undefined {
+export function summedParts(rows: readonly ReportRow[], index: number, column: string): number[] | undefined {
   const v = rows[index]!.cells[column];
   if (!isDec(v)) return undefined;
   // parts without a figure (not valued, not applicable) count as nothing

@@ -82,6 +82,27 @@ describe('GEP report', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('a subtotal opens the figures it adds up, each with its own link', async () => {
+    const report = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe')).text;
+    const link =
+      /data-key="ganzhe\|product\|agricultural_products"[\s\S]*?href="([^"]+)" class="trace-link"/.exec(
+        report,
+      )![1]!;
+    expect(link).toContain('/reports/parts?');
+    const parts = (await viewer.agent.get(link.replace(/&amp;/g, '&'))).text;
+    const keys = [...parts.matchAll(/data-key="(ganzhe\|[a-z_]+\|)"/g)].map((m) => m[1]!);
+    // grain, vegetables, fruit, tea: the agricultural products of the catalogue
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    const total = keys.reduce((acc, k) => acc.plus(rowValue(parts, k)), new Dec(0));
+    expect(total.minus(rowValue(report, 'ganzhe|product|agricultural_products')).abs().lte('1e-9')).toBe(
+      true,
+    );
+    expect(parts).toContain('/reports/trace?year=2021&amp;township=ganzhe&amp;component=grain');
+    // GEP net is GEP minus a deduction, not a sum of the rows above it: no parts link, and the page refuses
+    const net = await viewer.agent.get('/reports/parts?year=2021&township=ganzhe&key=nope');
+    expect(net.status).toBe(404);
+  });
+
   it('a year without approved data is a clear 404, naming the years there are', async () => {
     const res = await viewer.agent.get('/reports/gep?year=2030');
     expect(res.status).toBe(404);

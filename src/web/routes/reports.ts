@@ -9,7 +9,7 @@ import { traceComponent } from '../../domain/trace.js';
 import type { CompiledSet } from '../../domain/model.js';
 import { Dec, sum } from '../../domain/decimal.js';
 import type { Labels } from '../../methods/schema.js';
-import { reportCsv, reportXlsx } from '../../io/report-export.js';
+import { reportCsv, reportXlsx, summedParts } from '../../io/report-export.js';
 import { balanceSheetReport } from '../../report/balance-sheet.js';
 import {
   changeChart,
@@ -180,15 +180,53 @@ const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) =
   `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${appVersion()}`,
 ];
 
-function traceLink(year: number) {
+/**
+ * Where a report row's figure is explained: a component (or one land class of it) opens its trace; a
+ * subtotal or total that is exactly the sum of the rows below it opens that list of parts.
+ */
+function traceLink(year: number, table: ReportTable) {
+  const index = new Map(table.rows.map((r, i) => [r.key, i]));
   return (r: ReportRow) => {
     const [scope, component, landClass] = r.key.split('|');
-    if (!scope || !component || component === 'category' || component === 'product' || r.isTotal)
-      return undefined;
-    const q = new URLSearchParams({ year: String(year), township: scope, component });
+    if (!scope || !component) return undefined;
+    const q = new URLSearchParams({ year: String(year), township: scope });
+    if (r.isTotal || component === 'category' || component === 'product') {
+      if (!summedParts(table.rows, index.get(r.key)!, 'value')) return undefined;
+      q.set('key', r.key);
+      return `/reports/parts?${q}`;
+    }
+    q.set('component', component);
     if (landClass) q.set('class', landClass);
     return `/reports/trace?${q}`;
   };
+}
+
+async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
+  const now = await mustAccount(req, ctx, year);
+  const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
+  const cur = scopeOf(now, scope);
+  const prev =
+    before && (scope === TOTAL_SCOPE || before.region.townships.some((t) => t.township === scope))
+      ? scopeOf(before, scope)
+      : undefined;
+  const scopeLabels = ctx.labelsOf(scope);
+  const summary = summaryReport({
+    set: ctx.set,
+    scope,
+    scopeLabels,
+    current: { totals: cur.totals, records: cur.records, year },
+    previous: prev && { totals: prev.totals, records: prev.records, year: year - 1 },
+  });
+  const report = gepReport({
+    set: ctx.set,
+    scope,
+    scopeLabels,
+    accounts: cur.accounts,
+    totals: cur.totals,
+    records: cur.records,
+    previousGep: prev?.totals.gep,
+  });
+  return { now, summary, report };
 }
 
 export function reportRoutes() {
@@ -208,31 +246,8 @@ export function reportRoutes() {
     const ctx = await context(req);
     const year = pickYear(ctx, req.query.year);
     const scope = pickScope(ctx, req.query.township);
-    const now = await mustAccount(req, ctx, year);
-    const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
-    const cur = scopeOf(now, scope);
-    const prev =
-      before && scope !== TOTAL_SCOPE && !before.region.townships.some((t) => t.township === scope)
-        ? undefined
-        : before && scopeOf(before, scope);
-    const scopeLabels = ctx.labelsOf(scope);
-    const summary = summaryReport({
-      set: ctx.set,
-      scope,
-      scopeLabels,
-      current: { totals: cur.totals, records: cur.records, year },
-      previous: prev && { totals: prev.totals, records: prev.records, year: year - 1 },
-    });
-    const report = gepReport({
-      set: ctx.set,
-      scope,
-      scopeLabels,
-      accounts: cur.accounts,
-      totals: cur.totals,
-      records: cur.records,
-      previousGep: prev?.totals.gep,
-    });
-    const title = `${pick(req.lang, scopeLabels)} ${year} ${req.lang === 'en' ? 'GEP account' : '年生态系统生产总值（GEP）核算报告'}`;
+    const { summary, report, now } = await gepFor(req, ctx, year, scope);
+    const title = `${pick(req.lang, ctx.labelsOf(scope))} ${year} ${req.lang === 'en' ? 'GEP account' : '年生态系统生产总值（GEP）核算报告'}`;
     await respond(req, res, 'reports/gep', {
       title,
       ctx,
@@ -241,10 +256,34 @@ export function reportRoutes() {
       summary,
       report,
       missing: scope === TOTAL_SCOPE ? now.missing : [],
-      traceHref: traceLink(year),
+      traceHref: traceLink(year, report.value),
       tables: [report.value, report.physical],
       intro: introLines(ctx, title, req.lang),
       fileName: `gep-${scope}-${year}`,
+    });
+  });
+
+  // a subtotal's explanation: the figures it adds up, each with its own link
+  r.get('/reports/parts', viewers, async (req, res) => {
+    const ctx = await context(req);
+    const year = pickYear(ctx, req.query.year);
+    const scope = pickScope(ctx, req.query.township);
+    const { report } = await gepFor(req, ctx, year, scope);
+    const rows = report.value.rows;
+    const index = rows.findIndex((x) => x.key === req.query.key);
+    const parts = index < 0 ? undefined : summedParts(rows, index, 'value');
+    if (!parts)
+      throw new NotFoundError({ zh: '该数字不是其下各项之和', en: 'this figure is not a sum of parts' });
+    const table: ReportTable = {
+      ...report.value,
+      rows: [rows[index]!, ...parts.map((i) => ({ ...rows[i]!, level: 1 }))],
+    };
+    page(res, 'reports/parts', {
+      title: `${pick(req.lang, rows[index]!.labels)} · ${pick(req.lang, ctx.labelsOf(scope))} ${year}`,
+      ctx,
+      table,
+      traceHref: traceLink(year, report.value),
+      row: rows[index]!,
     });
   });
 
@@ -278,7 +317,15 @@ export function reportRoutes() {
       traces,
       statusLabels: COMPONENT_STATUS_LABELS,
       // a county figure is the sum of its townships' figures, each traced below
-      total: scope === TOTAL_SCOPE ? sumDefined(traces.map((x) => x.trace.value?.result)) : undefined,
+      total:
+        scope === TOTAL_SCOPE
+          ? sumDefined(
+              accounts.map((a) => {
+                const c = a.components.find((x) => x.component.id === component);
+                return (landClass ? c?.valueByClass?.get(landClass) : c?.value)?.toString();
+              }),
+            )
+          : undefined,
       methodLabel: METHOD_LABELS[model.product.method],
     });
   });
