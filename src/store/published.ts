@@ -1,6 +1,13 @@
-import { accountTownship, aggregateRegion } from '../domain/accounting.js';
-import { validateRecords } from '../domain/inputs.js';
+import {
+  accountTownship,
+  aggregateRegion,
+  type InputRecord,
+  type RegionAccount,
+} from '../domain/accounting.js';
 import { Dec } from '../domain/decimal.js';
+import { validateRecords, type RawRecord } from '../domain/inputs.js';
+import type { CompiledSet } from '../domain/model.js';
+import type { TransitionMatrix } from '../domain/transitions.js';
 import { compileSet } from '../methods/compile.js';
 import { canonicalJson, sha256 } from '../methods/resolve.js';
 import {
@@ -9,16 +16,26 @@ import {
   compareResults,
   resolvedFromBundle,
   type Bundle,
+  type BundleResults,
 } from '../io/bundle.js';
-import type { CompiledSet } from '../domain/model.js';
-import { accountYear } from './accounts.js';
+import { accountYear, transitionsBetween, type YearAccounts } from './accounts.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
 import { listTownships } from './regions.js';
 import { resolveStoredSet } from './sets.js';
 
-export type ReportKind = 'gep' | 'balance_sheet' | 'geep' | 'comparison' | 'esv';
+/** Reports that can be published: a year's GEP account, or the balance sheet between two years. */
+export const PUBLISHABLE = ['gep', 'balance_sheet'] as const;
+export type ReportKind = (typeof PUBLISHABLE)[number];
+
+/** A run bundle of the closing year, plus what a balance sheet also needs: the opening year, the matrices. */
+export interface Snapshot extends Bundle {
+  opening?: { year: number; records: RawRecord[]; results: BundleResults };
+  transitions?: TransitionMatrix[];
+  /** The balance-sheet configuration in force (liabilities, stocks, NPV rate), as read. */
+  balanceSheetConfig?: unknown;
+}
 
 export interface PublishedReport {
   id: number;
@@ -29,11 +46,19 @@ export interface PublishedReport {
   set_id: string;
   set_version: string;
   profile: string;
-  snapshot: Bundle;
+  snapshot: Snapshot;
   content_hash: string;
   published_by_name: string | null;
   published_at: Date;
 }
+
+const rawRecords = (a: YearAccounts): RawRecord[] =>
+  a.rows.map((row) => ({
+    township: row.township_id,
+    year: row.year,
+    values: row.values,
+    overrides: row.overrides,
+  }));
 
 /**
  * Freezes the accounts behind a report as a numbered, immutable snapshot: the resolved coefficient set, the
@@ -44,19 +69,37 @@ export async function publishReport(
   actor: Actor,
   set: CompiledSet,
   profile: string,
-  r: { kind: ReportKind; scope: string; year: number; compareYear?: number; appVersion: string },
+  r: {
+    kind: ReportKind;
+    scope: string;
+    year: number;
+    compareYear?: number;
+    appVersion: string;
+    balanceSheetConfig?: unknown;
+  },
 ): Promise<number> {
   if (actor.role !== 'admin' && actor.role !== 'reviewer')
     throw new ForbiddenError({
       zh: '只有审核员或管理员可以发布报告',
       en: 'only reviewers and admins publish reports',
     });
+  const noData = (y: number) =>
+    new ConflictError({ zh: `${y} 年没有已审核的数据`, en: `no approved data for ${y}` });
   const accounts = await accountYear(db, set, profile, r.year);
-  if (!accounts)
-    throw new ConflictError({ zh: `${r.year} 年没有已审核的数据`, en: `no approved data for ${r.year}` });
+  if (!accounts) throw noData(r.year);
+  let opening: YearAccounts | undefined;
+  if (r.kind === 'balance_sheet') {
+    if (!r.compareYear || r.compareYear >= r.year)
+      throw new ConflictError({
+        zh: '资产负债表须有早于期末的期初年份',
+        en: 'a balance sheet needs an earlier opening year',
+      });
+    opening = await accountYear(db, set, profile, r.compareYear);
+    if (!opening) throw noData(r.compareYear);
+  }
   const resolved = await resolveStoredSet(db, set.id, set.version);
   const townships = await listTownships(db);
-  const snapshot: Bundle = {
+  const snapshot: Snapshot = {
     format: BUNDLE_FORMAT,
     appVersion: r.appVersion,
     createdAt: new Date().toISOString(),
@@ -66,13 +109,13 @@ export async function publishReport(
     profile,
     year: r.year,
     townships: townships.map((t) => ({ id: t.id, areaKm2: t.area_km2 })),
-    records: accounts.rows.map((row) => ({
-      township: row.township_id,
-      year: row.year,
-      values: row.values,
-      overrides: row.overrides,
-    })),
+    records: rawRecords(accounts),
     results: bundleResults(accounts.region),
+    ...(opening && {
+      opening: { year: opening.year, records: rawRecords(opening), results: bundleResults(opening.region) },
+      transitions: await transitionsBetween(db, opening.year, r.year),
+      balanceSheetConfig: r.balanceSheetConfig,
+    }),
   };
   const hash = sha256(canonicalJson(snapshot));
   return db.transaction(async (tx) => {
@@ -83,7 +126,7 @@ export async function publishReport(
         r.kind,
         r.scope,
         r.year,
-        r.compareYear ?? null,
+        opening?.year ?? null,
         set.id,
         set.version,
         profile,
@@ -98,7 +141,13 @@ export async function publishReport(
       entityKey: String(row!.id),
       township: r.scope === 'total' ? null : r.scope,
       year: r.year,
-      newValue: { kind: r.kind, scope: r.scope, set: `${set.id}@${set.version}`, hash },
+      newValue: {
+        kind: r.kind,
+        scope: r.scope,
+        set: `${set.id}@${set.version}`,
+        opening: opening?.year,
+        hash,
+      },
     });
     return row!.id;
   });
@@ -122,27 +171,48 @@ export async function getPublished(db: Db, id: number): Promise<PublishedReport>
   return row;
 }
 
+interface Rerun {
+  records: InputRecord[];
+  region: RegionAccount;
+  differences: string[];
+}
+
+function rerun(set: CompiledSet, s: Snapshot, raw: RawRecord[], recorded: BundleResults): Rerun {
+  const areas = s.townships.map((t) => ({
+    id: t.id,
+    areaKm2: t.areaKm2 === undefined ? undefined : new Dec(t.areaKm2),
+  }));
+  const { records, issues } = validateRecords(set, raw, areas);
+  if (issues.length) throw new ConflictError({ zh: '快照数据无法复算', en: 'the snapshot does not re-run' });
+  const region = aggregateRegion(records.map((r) => accountTownship(set, r, s.profile)));
+  return { records, region, differences: compareResults(recorded, bundleResults(region)) };
+}
+
 /**
  * A snapshot re-run from its own content (set and inputs), and what would change if the report were made
  * from today's approved data with the same set version.
  */
 export async function checkPublished(db: Db, report: PublishedReport, current?: CompiledSet) {
-  const b = report.snapshot;
-  const set = compileSet(resolvedFromBundle(b));
-  const areas = b.townships.map((t) => ({
-    id: t.id,
-    areaKm2: t.areaKm2 === undefined ? undefined : new Dec(t.areaKm2),
-  }));
-  const { records, issues } = validateRecords(set, b.records, areas);
-  if (issues.length) throw new ConflictError({ zh: '快照数据无法复算', en: 'the snapshot does not re-run' });
-  const region = aggregateRegion(records.map((r) => accountTownship(set, r, b.profile)));
-  const rerun = compareResults(b.results, bundleResults(region));
+  const s = report.snapshot;
+  const set = compileSet(resolvedFromBundle(s));
+  const closing = rerun(set, s, s.records, s.results);
+  const opening = s.opening && rerun(set, s, s.opening.records, s.opening.results);
   const intact =
-    rerun.length === 0 && sha256(canonicalJson(b)) === report.content_hash && set.hash === b.set.hash;
+    closing.differences.length === 0 &&
+    (opening?.differences.length ?? 0) === 0 &&
+    sha256(canonicalJson(s)) === report.content_hash &&
+    set.hash === s.set.hash;
   let changes: string[] | undefined;
-  if (current && current.hash === b.set.hash) {
-    const now = await accountYear(db, current, b.profile, b.year);
-    changes = now ? compareResults(b.results, bundleResults(now.region)) : undefined;
+  if (current && current.hash === s.set.hash) {
+    changes = [];
+    for (const [year, recorded] of [
+      [s.year, s.results],
+      ...(s.opening ? ([[s.opening.year, s.opening.results]] as const) : []),
+    ] as const) {
+      const now = await accountYear(db, current, s.profile, year);
+      if (!now) changes.push(`${year}: no approved data now`);
+      else changes.push(...compareResults(recorded, bundleResults(now.region)).map((d) => `${year} ${d}`));
+    }
   }
-  return { set, records, region, intact, changes };
+  return { set, records: closing.records, region: closing.region, opening, intact, changes };
 }

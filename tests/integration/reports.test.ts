@@ -225,6 +225,30 @@ describe('published reports are frozen', () => {
   });
 });
 
+describe('published balance sheet', () => {
+  it('freezes both years, the matrices and the liabilities list, and re-runs identically', async () => {
+    const res = await reviewer.agent
+      .post('/reports/publish')
+      .type('form')
+      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2021, from: 2020, township: 'total' });
+    expect(res.status).toBe(303);
+    const page = (await viewer.agent.get(res.headers.location!)).text;
+    expect(page).toContain('快照完整');
+    expect(page).toContain('各恒等式均成立');
+    expect(rowValue(page, 'total|extent|total', 3).toString()).toBe('213600');
+    expect(page).toContain('环境污染治理负债');
+    const [row] = await t.db.query<{ kind: string; compare_year: number }>(
+      "select kind, compare_year from published_reports where kind = 'balance_sheet'",
+    );
+    expect(row).toEqual({ kind: 'balance_sheet', compare_year: 2020 });
+    const bad = await reviewer.agent
+      .post('/reports/publish')
+      .type('form')
+      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2020, from: 2021, township: 'total' });
+    expect(bad.status).toBe(409);
+  });
+});
+
 describe('comparison', () => {
   it('ranks townships by GEP with one bar per township, largest first', async () => {
     const page = (await viewer.agent.get('/reports/compare?year=2021&previous=2020')).text;

@@ -33,6 +33,7 @@ import {
   getPublished,
   listPublished,
   publishReport,
+  PUBLISHABLE,
   type ReportKind,
 } from '../../store/published.js';
 import { getRegion, listTownships, type Township } from '../../store/regions.js';
@@ -201,6 +202,16 @@ function traceLink(year: number, table: ReportTable) {
   };
 }
 
+const readBalanceSheetConfigFile = (): unknown => parseYaml(readFileSync(BALANCE_SHEET_CONFIG, 'utf8'));
+
+const balanceSheetTables = (report: ReturnType<typeof balanceSheetReport>) => [
+  report.extent,
+  ...(report.transitionMatrix ? [report.transitionMatrix] : []),
+  report.stocks,
+  report.serviceValues,
+  report.assetsAndLiabilities,
+];
+
 async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
   const now = await mustAccount(req, ctx, year);
   const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
@@ -345,7 +356,7 @@ export function reportRoutes() {
     const db = dbOf(req);
     const [opening, closing] = [await mustAccount(req, ctx, from), await mustAccount(req, ctx, to)];
     const config = parseBalanceSheetConfig(
-      parseYaml(readFileSync(BALANCE_SHEET_CONFIG, 'utf8')),
+      readBalanceSheetConfigFile(),
       ctx.set,
       'coefficients/balance-sheet/minhou.yaml',
     );
@@ -364,13 +375,7 @@ export function reportRoutes() {
       });
     const report = balanceSheetReport(ctx.set, sheet, ctx.labelsOf(scope));
     const title = `${pick(req.lang, ctx.labelsOf(scope))} ${from}–${to} ${req.lang === 'en' ? 'natural resource asset balance sheet' : '自然资源资产负债表'}`;
-    const tables = [
-      report.extent,
-      ...(report.transitionMatrix ? [report.transitionMatrix] : []),
-      report.stocks,
-      report.serviceValues,
-      report.assetsAndLiabilities,
-    ];
+    const tables = balanceSheetTables(report);
     await respond(req, res, 'reports/balance-sheet', {
       title,
       ctx,
@@ -483,14 +488,17 @@ export function reportRoutes() {
     const year = pickYear(ctx, req.body.year);
     const scope = pickScope(ctx, req.body.township);
     const kind = String(req.body.kind ?? 'gep') as ReportKind;
-    if (!['gep', 'balance_sheet', 'geep', 'comparison', 'esv'].includes(kind))
+    if (!PUBLISHABLE.includes(kind))
       throw new ValidationError([
         { field: 'kind', message: { zh: '报告类型无效', en: 'invalid report kind' } },
       ]);
+    const balanceSheet = kind === 'balance_sheet';
     const id = await publishReport(dbOf(req), actorOf(req.user!), ctx.set, ctx.profile, {
       kind,
       scope,
       year,
+      compareYear: balanceSheet ? pickYear(ctx, req.body.from) : undefined,
+      balanceSheetConfig: balanceSheet ? readBalanceSheetConfigFile() : undefined,
       appVersion: appVersion(),
     });
     res.redirect(303, `/reports/published/${id}`);
@@ -503,6 +511,31 @@ export function reportRoutes() {
     const current = await loadCompiledSet(db, published.set_id, published.set_version).catch(() => undefined);
     const check = await checkPublished(db, published, current);
     const scope = published.scope;
+    const title = `${req.lang === 'en' ? 'Published report' : '已发布报告'} No. ${published.id}`;
+    const intro = [title, `sha256 ${published.content_hash}`, `${published.set_id}@${published.set_version}`];
+    const s = published.snapshot;
+    if (published.kind === 'balance_sheet' && check.opening && s.opening) {
+      const config = parseBalanceSheetConfig(s.balanceSheetConfig, check.set, `report ${published.id}`);
+      const sheets = regionBalanceSheet({
+        set: check.set,
+        config,
+        opening: { records: check.opening.records, region: check.opening.region },
+        closing: { records: check.records, region: check.region },
+        transitions: s.transitions,
+      });
+      const sheet = scope === TOTAL_SCOPE ? sheets.total : sheets.townships.find((x) => x.scope === scope)!;
+      const report = balanceSheetReport(check.set, sheet, ctx.labelsOf(scope));
+      return respond(req, res, 'reports/published', {
+        title,
+        ctx,
+        published,
+        check,
+        balanceSheet: { report, config, regionChecks: scope === TOTAL_SCOPE ? sheets.checks : [] },
+        tables: balanceSheetTables(report),
+        intro,
+        fileName: `published-${published.id}`,
+      });
+    }
     const inScope =
       scope === TOTAL_SCOPE
         ? check.region.townships
@@ -515,7 +548,6 @@ export function reportRoutes() {
       totals: scope === TOTAL_SCOPE ? check.region : inScope[0]!,
       records: scope === TOTAL_SCOPE ? check.records : check.records.filter((x) => x.township === scope),
     });
-    const title = `${req.lang === 'en' ? 'Published report' : '已发布报告'} No. ${published.id}`;
     await respond(req, res, 'reports/published', {
       title,
       ctx,
@@ -523,7 +555,7 @@ export function reportRoutes() {
       check,
       report,
       tables: [report.value, report.physical],
-      intro: [title, `sha256 ${published.content_hash}`, `${published.set_id}@${published.set_version}`],
+      intro,
       fileName: `published-${published.id}`,
     });
   });
