@@ -140,6 +140,9 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       }
       if ((lo && v.lt(lo)) || (hi && v.gt(hi)))
         issue(key, where, `value ${raw} is out of range [${spec.range![0]}, ${spec.range![1]}] ${spec.unit}`);
+      // a price or cost (a unit in 元) is never negative unless the set's own range says so
+      else if (!lo && v.isNeg() && unit.dims.money)
+        issue(key, where, `value ${raw} ${spec.unit} is negative: a price or cost cannot be`);
       return v;
     };
     let value: Dec | null | undefined;

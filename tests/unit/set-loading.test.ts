@@ -218,6 +218,12 @@ describe('broken sets are refused, naming file, path and reason', () => {
     expect(i.message).toContain('"lots" is not a number');
   });
 
+  it('a negative price: grain_price −5 元/t, with no range that allows it', () => {
+    const i = oneIssue(setA([`value: '2800'`, `value: '-5'`]));
+    expect(i.path).toBe('parameters.grain_price.value');
+    expect(i.message).toBe('value -5 元/t is negative: a price or cost cannot be');
+  });
+
   it('a YAML syntax error', () => {
     const i = oneIssue(setA(['id: gep-functional\n', 'id: [gep-functional\n']));
     expect(i.file).toMatch(/gep-functional[\\/]1\.0\.0\.yaml$/);
