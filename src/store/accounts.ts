@@ -9,7 +9,8 @@ import type { TransitionMatrix } from '../domain/transitions.js';
 import type { Db } from './db.js';
 import { ValidationError } from './errors.js';
 import { listTownships, type Township } from './regions.js';
-import { rawFromRow, validateSurvey, type SurveyRow } from './survey.js';
+import { rawFromRow, type SurveyRow } from './survey.js';
+import { validateRecords } from '../domain/inputs.js';
 import { listTransitions } from './transitions.js';
 
 /** One year accounted from the approved survey data: every figure of every township and the county. */
@@ -46,7 +47,9 @@ export async function accountYear(
     "select township_id, year, version, values, overrides from survey_records where year = $1 and status = 'approved' order by township_id",
     [year],
   );
-  const { records, issues } = await validateSurvey(db, set, rows.map(rawFromRow));
+  // approved data was checked against the township areas when it was entered; a later change of a
+  // township's registered area does not unmake it (the land-use sum is the record's own)
+  const { records, issues } = validateRecords(set, rows.map(rawFromRow));
   if (issues.length) throw new ValidationError(issues);
   const townships = await listTownships(db);
   const order = new Map(townships.map((t, i) => [t.id, i]));
@@ -91,4 +94,36 @@ export async function approvedYears(db: Db): Promise<number[]> {
     "select distinct year from survey_records where status = 'approved' order by year",
   );
   return rows.map((r) => r.year);
+}
+
+interface Accounted {
+  readonly records: readonly InputRecord[];
+  readonly region: RegionAccount;
+}
+
+/**
+ * The townships a balance sheet can cover: those with approved data in both years. The others are
+ * named, never silently dropped or zero.
+ */
+export function inBothYears(
+  opening: Accounted,
+  closing: Accounted,
+): { opening: Accounted; closing: Accounted; missing: string[] } {
+  const has = (a: Accounted) => new Set(a.region.townships.map((t) => t.township));
+  const a = has(opening);
+  const b = has(closing);
+  const both = new Set([...a].filter((t) => b.has(t)));
+  const missing = [...new Set([...a, ...b])].filter((t) => !both.has(t));
+  const keep = (x: Accounted): Accounted =>
+    missing.length
+      ? {
+          records: x.records.filter((r) => both.has(r.township)),
+          region: aggregateRegion(x.region.townships.filter((t) => both.has(t.township))),
+        }
+      : x;
+  if (!both.size)
+    throw new ValidationError([
+      { message: { zh: '没有两年都有已审核数据的乡镇', en: 'no township has approved data in both years' } },
+    ]);
+  return { opening: keep(opening), closing: keep(closing), missing };
 }

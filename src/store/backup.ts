@@ -10,7 +10,6 @@ export const BACKUP_TABLES = [
   'settings',
   'regions',
   'townships',
-  'township_population',
   'coefficient_sets',
   'survey_records',
   'transitions',

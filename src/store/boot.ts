@@ -22,32 +22,52 @@ export interface Booted {
 
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
+// any constant: app processes starting together on one PostgreSQL prepare the database one at a time
+const BOOT_LOCK = 4_711_2022;
+// a setup link another process printed this recently stays valid: processes started together print one
+const SETUP_TOKEN_REUSE_MS = 60_000;
+
 /** Opens the database, applies migrations, loads the coefficient sets and, on a new database, the sample county. */
 export async function boot(o: BootOptions): Promise<Booted> {
   const log = o.log ?? (() => {});
   const db = await openDb({ url: o.url });
-  const applied = await migrate(db);
-  if (applied.length) log({ msg: 'migrations applied', applied });
-  const problems = await syncSetsFromFolder(db, o.coefficientsDir);
-  for (const p of problems) log({ level: 'warn', msg: p });
-  const [{ n }] = (await db.query<{ n: number }>('select count(*)::int as n from regions')) as [
-    { n: number },
-  ];
-  if (!n && o.seedFile) {
-    const { records } = await loadDataset(db, readDatasetJson(o.seedFile), o.seedFile);
-    log({ msg: 'sample county loaded', file: o.seedFile, records });
-  }
-  let setupToken: string | undefined;
-  if ((await countUsers(db)) === 0) {
-    setupToken = randomBytes(24).toString('base64url');
-    await db.query(
-      `insert into settings (key, value) values ('setup_token_hash', $1)
-       on conflict (key) do update set value = excluded.value`,
-      [JSON.stringify(sha256Hex(setupToken))],
-    );
-  }
-  await ensureSecret(db);
+  const setupToken = await db.transaction(async (tx) => {
+    if (tx.kind === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [BOOT_LOCK]);
+    const applied = await migrate(tx);
+    if (applied.length) log({ msg: 'migrations applied', applied });
+    const problems = await syncSetsFromFolder(tx, o.coefficientsDir);
+    for (const p of problems) log({ level: 'warn', msg: p });
+    const [{ n }] = (await tx.query<{ n: number }>('select count(*)::int as n from regions')) as [
+      { n: number },
+    ];
+    if (!n && o.seedFile) {
+      const { records } = await loadDataset(tx, readDatasetJson(o.seedFile), o.seedFile);
+      log({ msg: 'sample county loaded', file: o.seedFile, records });
+    }
+    await ensureSecret(tx);
+    return (await countUsers(tx)) === 0 ? newSetupToken(tx, log) : undefined;
+  });
   return { db, setupToken };
+}
+
+/** A one-time token for /setup, stored as its hash; undefined when another process made one just now. */
+async function newSetupToken(tx: Db, log: (e: Record<string, unknown>) => void): Promise<string | undefined> {
+  const [made] = await tx.query<{ value: string }>("select value from settings where key = 'setup_token_at'");
+  // only PostgreSQL has several processes; the embedded database's one process always prints a new link
+  if (tx.kind === 'postgres' && made && Date.now() - Date.parse(made.value) < SETUP_TOKEN_REUSE_MS) {
+    log({ msg: 'no user yet: use the setup link printed by the process that started just before this one' });
+    return undefined;
+  }
+  const token = randomBytes(24).toString('base64url');
+  for (const [key, value] of [
+    ['setup_token_hash', sha256Hex(token)],
+    ['setup_token_at', new Date().toISOString()],
+  ])
+    await tx.query(
+      'insert into settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
+      [key, JSON.stringify(value)],
+    );
+  return token;
 }
 
 /** The session secret, shared by every app process through the database. */

@@ -45,6 +45,18 @@ async function openPglite(path: string): Promise<Db> {
 
 async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // an idle connection the server closes (restart, failover, idle timeout) is replaced by the pool;
+  // without a listener its error would end the process
+  pool.on('error', (e) =>
+    process.stderr.write(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'warn',
+        msg: 'database connection lost',
+        error: e.message,
+      }) + '\n',
+    ),
+  );
   await pool.query('select 1');
   const onClient = (client: pg.PoolClient): Db => ({
     ...wrap('postgres', client, async (sql) => void (await client.query(sql))),

@@ -18,7 +18,7 @@ import {
   type Bundle,
   type BundleResults,
 } from '../io/bundle.js';
-import { accountYear, transitionsBetween, type YearAccounts } from './accounts.js';
+import { accountYear, inBothYears, transitionsBetween, type YearAccounts } from './accounts.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
@@ -96,6 +96,12 @@ export async function publishReport(
       });
     opening = await accountYear(db, set, profile, r.compareYear);
     if (!opening) throw noData(r.compareYear);
+    const { missing } = inBothYears(opening, accounts);
+    if (missing.includes(r.scope))
+      throw new ConflictError({
+        zh: `${r.scope} 在 ${r.compareYear} 或 ${r.year} 年没有已审核的数据`,
+        en: `${r.scope} has no approved data for ${r.compareYear} or ${r.year}`,
+      });
   }
   const resolved = await resolveStoredSet(db, set.id, set.version);
   const townships = await listTownships(db);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDecimal, type Dec } from '../domain/decimal.js';
+import { Dec, parseDecimal } from '../domain/decimal.js';
 import type { TownshipInfo } from '../domain/inputs.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
@@ -44,10 +44,13 @@ export async function getTownship(db: Db, id: string): Promise<Township> {
 
 export const townshipInfo = (t: Township): TownshipInfo => ({ id: t.id, areaKm2: parseDecimal(t.area_km2) });
 
-/** township → year → resident population (人) */
+/**
+ * township → year → resident population (人): the survey input resident_population, the one source of the
+ * figure (per-capita indicators read the same value).
+ */
 export async function populations(db: Db): Promise<Map<string, Map<number, Dec>>> {
   const rows = await db.query<{ township_id: string; year: number; population: string }>(
-    'select township_id, year, population::text as population from township_population',
+    "select township_id, year, values->>'resident_population' as population from survey_records where values ? 'resident_population'",
   );
   const out = new Map<string, Map<number, Dec>>();
   for (const r of rows) {
@@ -71,46 +74,32 @@ export const townshipEditSchema = z.object({
     .record(z.string().regex(/^\d{4}$/), z.union([z.literal(''), decimalText('population', 0)]))
     .optional(),
 });
+export type TownshipEdit = z.infer<typeof townshipEditSchema>;
 
-/** Admin change of a township's names, area (km²) and resident population per year. */
-export async function updateTownship(db: Db, actor: Actor, id: string, input: unknown): Promise<void> {
+export function parseTownshipEdit(input: unknown): TownshipEdit {
   const parsed = townshipEditSchema.safeParse(input);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Admin change of a township's names and area (km²); population is survey data (see the admin route). */
+export async function updateTownship(db: Db, actor: Actor, id: string, e: TownshipEdit): Promise<void> {
   await db.transaction(async (tx) => {
     const old = await getTownship(tx, id);
+    if (old.name_zh === e.nameZh && old.name_en === e.nameEn && new Dec(old.area_km2).eq(e.areaKm2)) return;
     await tx.query('update townships set name_zh = $2, name_en = $3, area_km2 = $4 where id = $1', [
       id,
       e.nameZh,
       e.nameEn,
       e.areaKm2,
     ]);
-    const oldPop = (await populations(tx)).get(id) ?? new Map();
-    const popChanges: Record<string, [string | null, string | null]> = {};
-    for (const [year, value] of Object.entries(e.population ?? {})) {
-      const before = oldPop.get(Number(year))?.toString() ?? null;
-      const after = value === '' ? null : parseDecimal(value)!.toString();
-      if (before === after) continue;
-      popChanges[year] = [before, after];
-      if (after === null)
-        await tx.query('delete from township_population where township_id = $1 and year = $2', [
-          id,
-          Number(year),
-        ]);
-      else
-        await tx.query(
-          `insert into township_population (township_id, year, population) values ($1, $2, $3)
-           on conflict (township_id, year) do update set population = excluded.population`,
-          [id, Number(year), after],
-        );
-    }
     await recordEvent(tx, actor, {
       action: 'update',
       entity: 'township',
       entityKey: id,
       township: id,
       oldValue: { nameZh: old.name_zh, nameEn: old.name_en, areaKm2: old.area_km2 },
-      newValue: { nameZh: e.nameZh, nameEn: e.nameEn, areaKm2: e.areaKm2, population: popChanges },
+      newValue: { nameZh: e.nameZh, nameEn: e.nameEn, areaKm2: e.areaKm2 },
     });
   });
 }

@@ -45,14 +45,6 @@ export async function loadDataset(db: Db, data: Dataset, source: string): Promis
       records.map((record) => ({ record })),
       'replace',
     );
-    for (const r of records) {
-      const population = r.values.get('resident_population');
-      if (population && !(population instanceof Map))
-        await tx.query(
-          'insert into township_population (township_id, year, population) values ($1, $2, $3)',
-          [r.township, r.year, population.toString()],
-        );
-    }
     await tx.query("update survey_records set status = 'approved', version = version + 1");
     await recordEvent(tx, SYSTEM_ACTOR, {
       action: 'approve',

@@ -53,9 +53,9 @@ export async function syncSetsFromFolder(db: Db, dir: string): Promise<string[]>
             note: file.display,
           });
         } else if (row.content_hash !== hash) {
-          if (row.status === 'published' || row.origin === 'app')
+          if (row.status === 'published' || row.origin === 'app' || (await usedByReport(tx, { id, version })))
             problems.push(
-              `${file.display}: ${key(id, version)} in the database is ${row.status} and differs from the file; the database copy is kept (make a new version)`,
+              `${file.display}: ${key(id, version)} in the database is ${row.status}${row.status === 'draft' ? ' and used by a published report' : ''} and differs from the file; the database copy is kept (make a new version)`,
             );
           else {
             await tx.query(
@@ -292,12 +292,18 @@ export async function editParameters(
   });
 }
 
-async function refuseIfUsedByReport(tx: Db, target: { id: string; version: string }) {
+/** Whether a published report was made with this set version, itself or as a parent of its set. */
+async function usedByReport(tx: Db, target: { id: string; version: string }): Promise<boolean> {
   const used = await tx.query(
-    'select 1 from published_reports where set_id = $1 and set_version = $2 limit 1',
-    [target.id, target.version],
+    `select 1 from published_reports where (set_id = $1 and set_version = $2)
+       or snapshot->'lineage' @> $3::jsonb limit 1`,
+    [target.id, target.version, JSON.stringify([{ id: target.id, version: target.version }])],
   );
-  if (used.length)
+  return used.length > 0;
+}
+
+async function refuseIfUsedByReport(tx: Db, target: { id: string; version: string }) {
+  if (await usedByReport(tx, target))
     throw new ConflictError({
       zh: `${key(target.id, target.version)} 已被已发布的报告使用，不能修改`,
       en: `${key(target.id, target.version)} is used by a published report and cannot change`,

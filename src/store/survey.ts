@@ -191,20 +191,39 @@ export async function saveRecords(
         });
       const given = storedValues(record);
       const values = mode === 'merge' ? mergeValues(old?.values, given) : given;
-      const overrides =
-        mode === 'merge'
-          ? { ...(old?.overrides ?? {}), ...storedOverrides(record) }
-          : storedOverrides(record);
+      // externally modelled quantities change only where given: the entry form does not carry them
+      const overrides = { ...(old?.overrides ?? {}), ...storedOverrides(record) };
       const fieldChanges = diffValues(township, year, old?.values, values);
       const overridesChanged = JSON.stringify(old?.overrides ?? {}) !== JSON.stringify(overrides);
       if (old && !fieldChanges.length && !overridesChanged) continue;
-      await tx.query(
-        `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by, updated_at)
-         values ($1, $2, $3, $4, $5, $6, 'draft', 1, $7, now())
-         on conflict (township_id, year) do update set set_id = $3, set_version = $4, values = $5, overrides = $6,
-           version = survey_records.version + 1, updated_by = $7, updated_at = now()`,
-        [township, year, set.id, set.version, JSON.stringify(values), JSON.stringify(overrides), actor.id],
-      );
+      const params = [
+        township,
+        year,
+        set.id,
+        set.version,
+        JSON.stringify(values),
+        JSON.stringify(overrides),
+        actor.id,
+      ];
+      // a new record: of two saves racing to create it, the second finds it there and is refused; an
+      // existing one is locked above (select … for update)
+      const written = old
+        ? await tx.query(
+            `update survey_records set set_id = $3, set_version = $4, values = $5, overrides = $6,
+               version = version + 1, updated_by = $7, updated_at = now()
+             where township_id = $1 and year = $2 returning version`,
+            params,
+          )
+        : await tx.query(
+            `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by)
+             values ($1, $2, $3, $4, $5, $6, 'draft', 1, $7) on conflict (township_id, year) do nothing returning version`,
+            params,
+          );
+      if (!written.length)
+        throw new ConflictError({
+          zh: `${township} ${year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
+          en: `${township} ${year} was just created by someone else; reload and save again: your changes were not saved`,
+        });
       await recordEvent(tx, actor, {
         action: old ? 'update' : 'create',
         entity: 'survey_record',
@@ -277,10 +296,15 @@ export async function changeStatus(
         zh: `当前状态为"${STATUS_ZH[row.status]}"，不能${action === 'submit' ? '提交' : action === 'approve' ? '审核通过' : action === 'return' ? '退回' : '重新打开'}`,
         en: `the record is ${row.status}; it cannot be ${action === 'submit' ? 'submitted' : action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'reopened'}`,
       });
-    if (action === 'approve' && row.submitted_by !== null && row.submitted_by === actor.id)
+    // four eyes: whoever submitted the record, or last changed its values, does not approve it
+    if (
+      action === 'approve' &&
+      actor.id !== null &&
+      (row.submitted_by === actor.id || row.updated_by === actor.id)
+    )
       throw new ForbiddenError({
-        zh: '不能审核自己提交的数据，须由另一位审核员审核',
-        en: 'you submitted this record: another reviewer must approve it',
+        zh: '不能审核自己提交或修改的数据，须由另一位审核员审核',
+        en: 'you submitted or changed this record: another reviewer must approve it',
       });
     if (action === 'submit') {
       const { issues } = await validateSurvey(tx, set, [rawFromRow(row)]);

@@ -83,8 +83,22 @@ export async function saveTransitions(
       en: 'only editors and admins enter data',
     });
   await db.transaction(async (tx) => {
-    const issues = (await Promise.all(matrices.map((m) => validateTransition(tx, set, m.matrix)))).flat();
+    const issues: InputIssue[] = [];
+    for (const m of matrices) issues.push(...(await validateTransition(tx, set, m.matrix)));
     if (issues.length) throw new ValidationError(issues);
+    // a matrix between two approved years is part of the approved accounts: it changes only after a reopen
+    if (actor.role !== 'system')
+      for (const { matrix: t } of matrices) {
+        const [a, b] = [
+          await getRecord(tx, t.township, t.fromYear),
+          await getRecord(tx, t.township, t.toYear),
+        ];
+        if (a?.status === 'approved' && b?.status === 'approved')
+          throw new ConflictError({
+            zh: `${t.township} ${t.fromYear} 与 ${t.toYear} 年数据均已审核，转移矩阵已锁定；须先重新打开其中一年`,
+            en: `${t.township}: ${t.fromYear} and ${t.toYear} are both approved, so the matrix is locked; reopen one of the years first`,
+          });
+      }
     for (const { matrix: t, expectedVersion } of matrices) {
       const [old] = await tx.query<TransitionRow>(
         'select * from transitions where township_id = $1 and from_year = $2 and to_year = $3 for update',
@@ -101,12 +115,23 @@ export async function saveTransitions(
           Object.fromEntries(Object.entries(row).map(([to, v]) => [to, String(v)])),
         ]),
       );
-      await tx.query(
-        `insert into transitions (township_id, from_year, to_year, unit, matrix, updated_by) values ($1, $2, $3, $4, $5, $6)
-         on conflict (township_id, from_year, to_year) do update set unit = $4, matrix = $5, updated_by = $6,
-           updated_at = now(), version = transitions.version + 1`,
-        [t.township, t.fromYear, t.toYear, t.unit, JSON.stringify(matrix), actor.id],
-      );
+      const params = [t.township, t.fromYear, t.toYear, t.unit, JSON.stringify(matrix), actor.id];
+      const written = old
+        ? await tx.query(
+            `update transitions set unit = $4, matrix = $5, updated_by = $6, updated_at = now(), version = version + 1
+             where township_id = $1 and from_year = $2 and to_year = $3 returning version`,
+            params,
+          )
+        : await tx.query(
+            `insert into transitions (township_id, from_year, to_year, unit, matrix, updated_by) values ($1, $2, $3, $4, $5, $6)
+             on conflict (township_id, from_year, to_year) do nothing returning version`,
+            params,
+          );
+      if (!written.length)
+        throw new ConflictError({
+          zh: '转移矩阵刚被他人创建；请重新载入，您的修改未保存',
+          en: 'the transition matrix was just created by someone else; reload: your changes were not saved',
+        });
       await recordEvent(tx, actor, {
         action: old ? 'update' : 'create',
         entity: 'transition',

@@ -165,8 +165,12 @@ export function createApp(o: AppOptions) {
       (req.body as { _csrf?: string } | undefined)?._csrf,
   });
   app.locals.csrfProtection = csrfSynchronisedProtection;
-  // multipart forms are checked by their route, after the upload is parsed
+  // the two upload routes check the token themselves, after the multipart body is parsed; every other
+  // request is checked here, whatever its content type
+  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import']);
   app.use((req, res, next) =>
+    req.method === 'POST' &&
+    UPLOAD_ROUTES.has(req.path) &&
     (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
       ? next()
       : csrfSynchronisedProtection(req, res, next),

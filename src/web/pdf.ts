@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConflictError } from '../store/errors.js';
 
 /** The Chromium the PDF export drives: CHROMIUM_PATH, or Debian's package. */
@@ -18,8 +19,22 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Prints a rendered page to A4 PDF in headless Chromium; the page's own links resolve against baseUrl. */
-export async function renderPdf(html: string, baseUrl: string): Promise<Buffer> {
+// one PDF at a time per process: each one starts a browser, and a queue keeps a burst from exhausting memory
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Prints a rendered page to A4 PDF in headless Chromium. The stylesheet is inlined, scripts are off and
+ * every network request is refused: the PDF is made from the page alone.
+ */
+export function renderPdf(html: string): Promise<Buffer> {
+  const run = queue.then(() => print(html));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+const STYLESHEET = fileURLToPath(new URL('./static/app.css', import.meta.url));
+
+async function print(html: string): Promise<Buffer> {
   const executablePath = chromiumPath();
   if (!executablePath)
     throw new ConflictError({
@@ -29,8 +44,13 @@ export async function renderPdf(html: string, baseUrl: string): Promise<Buffer> 
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage();
-    await page.setContent(html.replace('<head>', `<head><base href="${baseUrl}">`), { waitUntil: 'load' });
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.route('**/*', (route) => route.abort());
+    const css = readFileSync(STYLESHEET, 'utf8');
+    const standalone = html
+      .replace(/<link rel="stylesheet"[^>]*>/, () => `<style>${css}</style>`)
+      .replace(/<script[^>]*><\/script>/g, '');
+    await page.setContent(standalone, { waitUntil: 'load' });
     return Buffer.from(
       await page.pdf({
         format: 'A4',

@@ -115,7 +115,7 @@ describe.skipIf(!executablePath)('browser journeys', () => {
     expect(result.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })).toBe(
       shown,
     );
-    await page.locator('a.trace-link').first().click();
+    await page.locator('a.trace-link[href*="/reports/trace"]').first().click();
     await page.getByRole('heading', { name: /核算依据/ }).waitFor();
     expect(await page.locator('.trace table').count()).toBeGreaterThan(0);
     await expect

@@ -43,7 +43,7 @@ const population = async (id: string) =>
   Object.fromEntries(
     (
       await t.db.query<{ year: number; population: string }>(
-        'select year, population::text as population from township_population where township_id = $1 order by year',
+        "select year, values->>'resident_population' as population from survey_records where township_id = $1 and values ? 'resident_population' order by year",
         [id],
       )
     ).map((r) => [r.year, r.population]),
@@ -226,34 +226,51 @@ describe('admin: users', () => {
 });
 
 describe('admin: townships', () => {
-  it('edits the area and the population per year', async () => {
+  it('edits the area, and the population of a year that is not locked, through the survey data', async () => {
     const page = await admin.agent.get('/admin/regions/baisha');
     expect(page.status).toBe(200);
     expect(page.text).toContain('name="areaKm2" inputmode="decimal" required value="186.20"');
     const before = await population('baisha');
     expect(Object.keys(before)).toEqual(['2020', '2021']);
+    // 2021 is approved in the sample: its population is locked like the rest of the record
+    const locked = await admin.agent.post('/admin/regions/baisha').type('form').send({
+      _csrf: admin.csrf,
+      nameZh: '白沙镇',
+      nameEn: 'Baisha Town',
+      areaKm2: '186.75',
+      'population[2021]': '51234',
+    });
+    expect(locked.status).toBe(409);
+    expect(locked.text).toContain('已审核锁定');
+    expect((await township('baisha')).area_km2).toBe('186.20');
     const res = await admin.agent.post('/admin/regions/baisha').type('form').send({
       _csrf: admin.csrf,
       nameZh: '白沙镇',
       nameEn: 'Baisha Town',
       areaKm2: '186.75',
       'population[2020]': before['2020'],
-      'population[2021]': '51234',
+      'population[2021]': before['2021'],
       'population[2022]': '52000',
     });
     expect(res.status).toBe(303);
     expect((await township('baisha')).area_km2).toBe('186.75');
-    expect(await population('baisha')).toEqual({ 2020: before['2020'], 2021: '51234', 2022: '52000' });
+    expect(await population('baisha')).toEqual({ ...before, 2022: '52000' });
+    // the 2022 value is a draft survey record, made by the admin
+    const [draft] = await t.db.query<{ status: string }>(
+      "select status from survey_records where township_id = 'baisha' and year = 2022",
+    );
+    expect(draft!.status).toBe('draft');
     const list = await admin.agent.get('/admin/regions');
     expect(list.text).toContain('186.75');
-    const [event] = await t.db.query<{ old_value: unknown; new_value: { population: unknown } }>(
+    const [event] = await t.db.query<{ old_value: unknown; new_value: unknown }>(
       "select old_value, new_value from audit_events where entity = 'township' and entity_key = 'baisha' order by id desc limit 1",
     );
     expect(event!.old_value).toMatchObject({ areaKm2: '186.20' });
-    expect(event!.new_value.population).toEqual({
-      2021: [before['2021'], '51234'],
-      2022: [null, '52000'],
-    });
+    expect(event!.new_value).toMatchObject({ areaKm2: '186.75' });
+    const [popEvent] = await t.db.query<{ new_value: unknown }>(
+      "select new_value from audit_events where entity = 'survey_record' and entity_key = 'baisha/2022'",
+    );
+    expect(popEvent!.new_value).toEqual({ resident_population: '52000' });
   });
 
   it('refuses a bad area or population and changes nothing', async () => {

@@ -303,7 +303,7 @@ describe('the workflow through the API', () => {
     row = (await stored('xiangqian', 2020))!;
     const own = await act(admin, 'xiangqian/2020', 'approve', { version: row.version });
     expect(own.status).toBe(403);
-    expect(own.body.error).toContain('不能审核自己提交的数据');
+    expect(own.body.error).toContain('不能审核自己提交或修改的数据');
     expect((await stored('xiangqian', 2020))!.status).toBe('submitted');
     const noReason = await act(reviewer, 'xiangqian/2020', 'return', { version: row.version, reason: '  ' });
     expect(noReason.status).toBe(422);

@@ -264,3 +264,75 @@ describe('comparison', () => {
     expect(page.match(/<svg/g)!.length).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('robustness', () => {
+  it('a multipart post carries no way around the CSRF check', async () => {
+    const res = await admin.agent.post('/reports/publish').field('kind', 'gep').field('year', '2021');
+    expect(res.status).toBe(403);
+    const publish = await admin.agent.post('/sets/gep-functional/1.0.0/publish').field('x', '1');
+    expect(publish.status).toBe(403);
+    const [set] = await t.db.query<{ status: string }>(
+      "select status from coefficient_sets where id = 'gep-functional' and version = '1.0.0'",
+    );
+    expect(set!.status).toBe('draft');
+  });
+
+  it('saving the form keeps the externally modelled quantities entered through the API', async () => {
+    const put = await admin.agent
+      .put('/api/v1/records/shanggan/2023')
+      .set('x-csrf-token', admin.csrf)
+      .send({
+        values: { gdp: '1' },
+        overrides: { grain: { quantity: '5000', source: 'InVEST run 7' } },
+        version: null,
+      });
+    expect(put.status).toBe(200);
+    const page = (await admin.agent.get('/data/shanggan/2023')).text;
+    const fields = Object.fromEntries(
+      [...page.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+    );
+    const save = await admin.agent
+      .post('/data/shanggan/2023')
+      .type('form')
+      .send({ ...fields, 'values[gdp]': '2' });
+    expect(save.status).toBe(303);
+    const after = (await admin.agent.get('/api/v1/records/shanggan/2023')).body;
+    expect(after.values.gdp).toBe('2');
+    expect(after.overrides).toEqual({ grain: { quantity: '5000', source: 'InVEST run 7' } });
+  });
+
+  it('a township’s registered area changing later does not unmake its approved accounts', async () => {
+    const before = rowValue(
+      (await viewer.agent.get('/reports/gep?year=2021')).text,
+      'total|category|regulating',
+    );
+    await admin.agent
+      .post('/admin/regions/nanyu')
+      .type('form')
+      .send({ _csrf: admin.csrf, nameZh: '南屿镇', nameEn: 'Nanyu Town', areaKm2: '180' });
+    const after = await viewer.agent.get('/reports/gep?year=2021');
+    expect(after.status).toBe(200);
+    expect(rowValue(after.text, 'total|category|regulating').eq(before)).toBe(true);
+  });
+
+  it('a balance sheet leaves out, and names, a township without approved data in one year', async () => {
+    // nantong (66.80 km² = 6,680 hm²) reopened for 2020: the county sheet covers 213,600 − 6,680 = 206,920 hm²
+    const v = (await admin.agent.get('/api/v1/records/nantong/2020')).body.version as number;
+    const reopen = await reviewer.agent
+      .post('/api/v1/records/nantong/2020/reopen')
+      .set('x-csrf-token', reviewer.csrf)
+      .send({ version: v, reason: '核查' });
+    expect(reopen.status).toBe(200);
+    const page = await viewer.agent.get('/reports/balance-sheet?from=2020&to=2021');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('未纳入（其中一年无已审核数据）：南通镇');
+    expect(rowValue(page.text, 'total|extent|total', 3).toString()).toBe('206920');
+    const township = await viewer.agent.get('/reports/balance-sheet?from=2020&to=2021&township=nantong');
+    expect(township.status).toBe(404);
+    const publish = await reviewer.agent
+      .post('/reports/publish')
+      .type('form')
+      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2021, from: 2020, township: 'nantong' });
+    expect(publish.status).toBe(409);
+  });
+});

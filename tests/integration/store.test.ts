@@ -30,6 +30,22 @@ describe('storage', () => {
     await db.close();
   });
 
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'two app processes starting together on a new PostgreSQL database prepare it once, and one setup link stays valid',
+    async () => {
+      const url = await testDatabaseUrl();
+      const [a, b] = await Promise.all([
+        boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE }),
+        boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE }),
+      ]);
+      expect(await counts(a.db)).toMatchObject({ records: 30, townships: 15, sets: 4 });
+      // one of the two printed the link; the other defers to it
+      expect([a.setupToken, b.setupToken].filter(Boolean)).toHaveLength(1);
+      await a.db.close();
+      await b.db.close();
+    },
+  );
+
   it('the embedded database on disk keeps its data across a restart', async () => {
     const url = join(tempDir(), 'pgdata');
     const first = await boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });

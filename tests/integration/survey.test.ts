@@ -182,8 +182,47 @@ describe('survey data entry: draft → submitted → approved', () => {
       .type('form')
       .send({ _csrf: admin.csrf, action: 'approve', version: r.version });
     expect(own.status).toBe(403);
-    expect(own.text).toContain('不能审核自己提交的数据');
+    expect(own.text).toContain('不能审核自己提交或修改的数据');
     expect((await record(admin, 'ganzhe', 2022)).status).toBe('submitted');
+  });
+
+  it('nobody approves what they changed themselves, even when someone else submitted it', async () => {
+    // the admin corrects nanyu 2022 (a draft), an editor submits it: the admin may not approve it
+    const fields = formFields((await admin.agent.get('/data/nanyu/2022?prefill=previous')).text);
+    await admin.agent.post('/data/nanyu/2022').type('form').send(fields);
+    let r = await record(admin, 'nanyu', 2022);
+    await editor.agent
+      .post('/data/nanyu/2022/status')
+      .type('form')
+      .send({ _csrf: editor.csrf, action: 'submit', version: r.version });
+    r = await record(admin, 'nanyu', 2022);
+    expect(r.status).toBe('submitted');
+    const own = await admin.agent
+      .post('/data/nanyu/2022/status')
+      .type('form')
+      .send({ _csrf: admin.csrf, action: 'approve', version: r.version });
+    expect(own.status).toBe(403);
+    const other = await reviewer.agent
+      .post('/data/nanyu/2022/status')
+      .type('form')
+      .send({ _csrf: reviewer.csrf, action: 'approve', version: r.version });
+    expect(other.status).toBe(303);
+    expect((await record(admin, 'nanyu', 2022)).status).toBe('approved');
+  });
+
+  it('two editors creating the same record at once: one is saved, the other refused, nothing lost silently', async () => {
+    const put = (s: Session, gdp: string) =>
+      s.agent
+        .put('/api/v1/records/qingkou/2023')
+        .set('x-csrf-token', s.csrf)
+        .send({ values: { gdp }, version: null });
+    const [a, b] = await Promise.all([put(editor, '111'), put(editor2, '222')]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const saved = await record(editor, 'qingkou', 2023);
+    expect(saved.version).toBe(1);
+    expect(saved.values.gdp).toBe(a.status === 200 ? '111' : '222');
+    const events = await t.db.query("select 1 from audit_events where entity_key = 'qingkou/2023'");
+    expect(events).toHaveLength(1);
   });
 
   it('refuses a post without a CSRF token, without a session, and from a viewer', async () => {

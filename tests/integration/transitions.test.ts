@@ -13,6 +13,11 @@ beforeAll(async () => {
   [admin, editor, editor2, viewer] = (await Promise.all(
     ['admin', 'editor', 'editor2', 'viewer'].map((u) => login(t.app, u)),
   )) as [Session, Session, Session, Session];
+  // the sample arrives approved, which locks its matrices; these tests edit matrices whose 2021 data is a
+  // draft again (as after a reopen), except baisha, which stays locked
+  await t.db.query(
+    "update survey_records set status = 'draft' where year = 2021 and township_id <> 'baisha'",
+  );
 });
 afterAll(() => t.close());
 
@@ -57,6 +62,18 @@ const importCsv = (s: Session, csv: string, name = 'transitions.csv', csrf: stri
 };
 
 describe('land-use transition matrices', () => {
+  it('a matrix between two approved years is locked: saving it is refused and changes nothing', async () => {
+    const before = await stored('baisha');
+    const page = await editor.agent.get('/transitions/baisha/2020/2021');
+    const res = await editor.agent
+      .post('/transitions/baisha/2020/2021')
+      .type('form')
+      .send(matrixForm(page.text));
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('均已审核，转移矩阵已锁定');
+    expect(await stored('baisha')).toEqual(before);
+  });
+
   it('the sample has a 2020→2021 matrix per township; the page shows it', async () => {
     const rows = await all();
     expect(rows).toHaveLength(15);
@@ -163,12 +180,22 @@ describe('land-use transition matrices', () => {
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toContain('gep-transitions.csv');
     expect(csv.text.split('\r\n')[0]).toBe('\uFEFFtownship,from_year,to_year,from_class,to_class,area,unit');
-    const res = await importCsv(editor, csv.text);
+    // the whole file includes baisha, whose matrix is locked: refused, nothing written
+    const locked = await importCsv(editor, csv.text);
+    expect(locked.status).toBe(409);
+    expect(await all()).toEqual(before);
+    const unlocked = csv.text
+      .split('\r\n')
+      .filter((l) => !l.startsWith('baisha,'))
+      .join('\r\n');
+    const res = await importCsv(editor, unlocked);
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/transitions?imported=15');
+    expect(res.headers.location).toBe('/transitions?imported=14');
     const after = await all();
     expect(after.map(({ version: _v, ...m }) => m)).toEqual(before.map(({ version: _v, ...m }) => m));
-    expect(after.map((m) => m.version)).toEqual(before.map((m) => m.version + 1));
+    expect(after.map((m) => m.version)).toEqual(
+      before.map((m) => m.version + (m.township_id === 'baisha' ? 0 : 1)),
+    );
     // and the export of the imported matrices is the same file
     expect((await viewer.agent.get('/transitions.csv')).text).toBe(csv.text);
   });

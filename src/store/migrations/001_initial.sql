@@ -46,13 +46,6 @@ create table townships (
   sort integer not null default 0
 );
 
-create table township_population (
-  township_id text not null references townships (id),
-  year integer not null,
-  population numeric not null check (population >= 0),
-  primary key (township_id, year)
-);
-
 -- Coefficient sets: the YAML file's content as JSON; a published version never changes.
 create table coefficient_sets (
   id text not null,

@@ -1,15 +1,31 @@
 import { Router } from 'express';
 import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
-import { dbOf, yearParam } from '../context.js';
+import { activeSet, dbOf, yearParam } from '../context.js';
 import { listEvents } from '../../store/audit.js';
-import { ValidationError } from '../../store/errors.js';
-import { getTownship, listTownships, populations, updateTownship } from '../../store/regions.js';
+import { ConflictError, ValidationError } from '../../store/errors.js';
+import {
+  getTownship,
+  listTownships,
+  parseTownshipEdit,
+  populations,
+  updateTownship,
+} from '../../store/regions.js';
 import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings, updateSettings } from '../../store/settings.js';
 import { createUser, listUsers, updateUser, ROLES, type Role } from '../../store/users.js';
-import { recordYears } from '../../store/survey.js';
+import { recordYears, saveRecords, validateSurvey } from '../../store/survey.js';
 import { positiveInt } from './api.js';
+
+const statusesOf = async (db: ReturnType<typeof dbOf>, township: string) =>
+  new Map(
+    (
+      await db.query<{ year: number; status: string }>(
+        'select year, status from survey_records where township_id = $1',
+        [township],
+      )
+    ).map((r) => [r.year, r.status]),
+  );
 
 export function adminRoutes() {
   const r = Router();
@@ -75,17 +91,39 @@ export function adminRoutes() {
       township,
       population: (await populations(db)).get(township.id) ?? new Map(),
       years: await recordYears(db),
+      statuses: await statusesOf(db, township.id),
       issues: [],
     });
   });
 
   r.post('/admin/regions/:township', requireRole('admin'), async (req, res) => {
     const db = dbOf(req);
+    const id = String(req.params.township);
     try {
-      await updateTownship(db, actorOf(req.user!), String(req.params.township), req.body);
+      const edit = parseTownshipEdit(req.body);
+      const set = await activeSet(req);
+      const current = (await populations(db)).get(id) ?? new Map();
+      // population per year is the survey input resident_population: it goes through the survey write
+      // path (a locked year is refused), in the same transaction as the names and area
+      const raw = Object.entries(edit.population ?? {})
+        .filter(([year, v]) => v !== '' && !current.get(Number(year))?.eq(v))
+        .map(([year, v]) => ({ township: id, year: Number(year), values: { resident_population: v } }));
+      const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
+      if (issues.length) throw new ValidationError(issues);
+      await db.transaction(async (tx) => {
+        await updateTownship(tx, actorOf(req.user!), id, edit);
+        if (records.length)
+          await saveRecords(
+            tx,
+            actorOf(req.user!),
+            set,
+            records.map((record) => ({ record })),
+            'merge',
+          );
+      });
     } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      const township = await getTownship(db, String(req.params.township));
+      if (!(e instanceof ValidationError) && !(e instanceof ConflictError)) throw e;
+      const township = await getTownship(db, id);
       return page(
         res,
         'admin/township',
@@ -94,9 +132,13 @@ export function adminRoutes() {
           township,
           population: (await populations(db)).get(township.id) ?? new Map(),
           years: await recordYears(db),
-          issues: e.issues,
+          statuses: await statusesOf(db, township.id),
+          issues:
+            e instanceof ValidationError
+              ? e.issues
+              : [{ field: 'population', message: (e as ConflictError).messageText }],
         },
-        422,
+        e instanceof ConflictError ? 409 : 422,
       );
     }
     res.redirect(303, '/admin/regions');

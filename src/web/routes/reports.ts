@@ -26,7 +26,13 @@ import { COMPONENT_STATUS_LABELS, gepReport, TOTAL_SCOPE } from '../../report/ge
 import { summaryReport } from '../../report/summary.js';
 import type { ReportRow, ReportTable } from '../../report/table.js';
 import { METHOD_LABELS } from '../../report/price-list.js';
-import { accountYear, approvedYears, transitionsBetween, type YearAccounts } from '../../store/accounts.js';
+import {
+  accountYear,
+  approvedYears,
+  inBothYears,
+  transitionsBetween,
+  type YearAccounts,
+} from '../../store/accounts.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
 import {
   checkPublished,
@@ -160,7 +166,7 @@ async function respond(
             ),
       ),
     );
-    const pdf = await renderPdf(html, `${req.protocol}://${req.get('host')}/`);
+    const pdf = await renderPdf(html);
     res.type('application/pdf').attachment(`${data.fileName}.pdf`);
     return res.send(pdf);
   }
@@ -360,11 +366,12 @@ export function reportRoutes() {
       ctx.set,
       'coefficients/balance-sheet/minhou.yaml',
     );
+    const both = inBothYears(opening, closing);
     const sheets = regionBalanceSheet({
       set: ctx.set,
       config,
-      opening: { records: opening.records, region: opening.region },
-      closing: { records: closing.records, region: closing.region },
+      opening: both.opening,
+      closing: both.closing,
       transitions: await transitionsBetween(db, from, to),
     });
     const sheet = scope === TOTAL_SCOPE ? sheets.total : sheets.townships.find((s) => s.scope === scope);
@@ -385,6 +392,7 @@ export function reportRoutes() {
       report,
       config,
       regionChecks: scope === TOTAL_SCOPE ? sheets.checks : [],
+      missing: ctx.townships.filter((t) => both.missing.includes(t.id)),
       tables,
       intro: introLines(ctx, title, req.lang),
       fileName: `balance-sheet-${scope}-${from}-${to}`,
@@ -516,14 +524,14 @@ export function reportRoutes() {
     const s = published.snapshot;
     if (published.kind === 'balance_sheet' && check.opening && s.opening) {
       const config = parseBalanceSheetConfig(s.balanceSheetConfig, check.set, `report ${published.id}`);
-      const sheets = regionBalanceSheet({
-        set: check.set,
-        config,
-        opening: { records: check.opening.records, region: check.opening.region },
-        closing: { records: check.records, region: check.region },
-        transitions: s.transitions,
-      });
-      const sheet = scope === TOTAL_SCOPE ? sheets.total : sheets.townships.find((x) => x.scope === scope)!;
+      const both = inBothYears(check.opening, check);
+      const sheets = regionBalanceSheet({ set: check.set, config, ...both, transitions: s.transitions });
+      const sheet = scope === TOTAL_SCOPE ? sheets.total : sheets.townships.find((x) => x.scope === scope);
+      if (!sheet)
+        throw new NotFoundError({
+          zh: '快照中该乡镇没有两年的数据',
+          en: 'the snapshot lacks this township in one year',
+        });
       const report = balanceSheetReport(check.set, sheet, ctx.labelsOf(scope));
       return respond(req, res, 'reports/published', {
         title,
