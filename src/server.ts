@@ -21,6 +21,7 @@ const app = createApp({
   sessionSecret: await sessionSecret(db),
   log,
   secureCookies: process.env.COOKIE_SECURE === '1',
+  pruneSessions: true,
 });
 const server = app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
   log({

@@ -34,6 +34,8 @@ export interface AppOptions {
   log?: (line: Record<string, unknown>) => void;
   secureCookies?: boolean;
   loginRateLimit?: { windowMs: number; limit: number };
+  /** Delete expired sessions every 15 minutes (the server); tests leave it off. */
+  pruneSessions?: boolean;
 }
 
 declare module 'express-session' {
@@ -132,7 +134,7 @@ export function createApp(o: AppOptions) {
           query: async (sql: string, params?: unknown[]) => ({ rows: await db.query(sql, params) }),
         } as never,
         tableName: 'session',
-        pruneSessionInterval: false,
+        pruneSessionInterval: o.pruneSessions ? 15 * 60 : false,
       }),
       name: 'gep.sid',
       secret: o.sessionSecret,

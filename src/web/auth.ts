@@ -7,14 +7,14 @@ export function requireRole(...roles: Role[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.user) {
       if (req.path.startsWith('/api/') || req.baseUrl.startsWith('/api'))
-        return res.status(401).json({ error: '请先登录 (log in first)' });
+        return res.status(401).json({ error: req.lang === 'en' ? 'log in first' : '请先登录' });
       return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
     }
     if (!roles.includes(req.user.role))
       return next(
         new ForbiddenError({
-          zh: `您的角色（${req.user.role}）无权访问此功能`,
-          en: `your role (${req.user.role}) may not use this`,
+          zh: `您的角色（${ROLE_LABELS[req.user.role].zh}）无权访问此功能`,
+          en: `your role (${ROLE_LABELS[req.user.role].en}) may not use this`,
         }),
       );
     next();
@@ -22,3 +22,10 @@ export function requireRole(...roles: Role[]) {
 }
 
 export const ANY_ROLE: Role[] = ['admin', 'editor', 'reviewer', 'viewer'];
+
+const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
+  admin: { zh: '管理员', en: 'administrator' },
+  editor: { zh: '填报员', en: 'editor' },
+  reviewer: { zh: '审核员', en: 'reviewer' },
+  viewer: { zh: '查阅者', en: 'viewer' },
+};

@@ -104,7 +104,7 @@ describe('the JSON API', () => {
       const res = await request(t.app).get(path);
       expect(res.status, path).toBe(401);
       expect(res.type).toBe('application/json');
-      expect(res.body.error).toContain('log in first');
+      expect(res.body.error).toContain('请先登录');
     }
     const anonPut = await request(t.app)
       .put('/api/v1/records/shanggan/2022')

@@ -266,6 +266,33 @@ describe('comparison', () => {
 });
 
 describe('robustness', () => {
+  it('ids and years out of range are a 404 or 422, never a server error', async () => {
+    for (const url of [
+      '/reports/published/99999999999',
+      '/reports/published/1e400',
+      '/import/99999999999',
+      '/import/abc',
+    ])
+      expect((await admin.agent.get(url)).status, url).toBe(404);
+    const noVersion = await admin.agent
+      .post('/data/ganzhe/2021/status')
+      .type('form')
+      .send({ _csrf: admin.csrf, action: 'reopen', reason: 'x' });
+    expect(noVersion.status).toBe(422);
+    expect(noVersion.text).toContain('缺少数据版本号');
+    const badYear = await admin.agent
+      .post('/transitions/ganzhe/2020.5/2021')
+      .type('form')
+      .send({ _csrf: admin.csrf });
+    expect(badYear.status).toBe(404);
+    const wrongField = await admin.agent
+      .post('/import')
+      .field('_csrf', admin.csrf)
+      .attach('upload', Buffer.from('x'), 'a.csv');
+    expect(wrongField.status).toBe(422);
+    expect(wrongField.text).toContain('文件应放在');
+  });
+
   it('a multipart post carries no way around the CSRF check', async () => {
     const res = await admin.agent.post('/reports/publish').field('kind', 'gep').field('year', '2021');
     expect(res.status).toBe(403);

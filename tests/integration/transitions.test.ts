@@ -214,7 +214,7 @@ describe('land-use transition matrices', () => {
       .field('_csrf', editor.csrf)
       .attach('upload', Buffer.from(csv, 'utf8'), 'transitions.csv');
     expect(otherField.status).toBe(422);
-    expect(otherField.text).toContain('上传失败');
+    expect(otherField.text).toContain('文件应放在');
     const tooBig = await editor.agent
       .post('/transitions/import')
       .field('_csrf', editor.csrf)

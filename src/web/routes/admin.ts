@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
-import { activeSet, dbOf, yearParam } from '../context.js';
+import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listEvents } from '../../store/audit.js';
 import { ConflictError, ValidationError } from '../../store/errors.js';
 import {
@@ -15,7 +15,6 @@ import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings, updateSettings } from '../../store/settings.js';
 import { createUser, listUsers, updateUser, ROLES, type Role } from '../../store/users.js';
 import { recordYears, saveRecords, validateSurvey } from '../../store/survey.js';
-import { positiveInt } from './api.js';
 
 const statusesOf = async (db: ReturnType<typeof dbOf>, township: string) =>
   new Map(
@@ -66,7 +65,7 @@ export function adminRoutes() {
 
   r.post('/admin/users/:id', requireRole('admin'), async (req, res) => {
     const role = req.body.role as Role | undefined;
-    await updateUser(dbOf(req), actorOf(req.user!), Number(req.params.id), {
+    await updateUser(dbOf(req), actorOf(req.user!), positiveInt(req.params.id) ?? 0, {
       role,
       active: req.body.active === undefined ? undefined : req.body.active === 'true',
     });

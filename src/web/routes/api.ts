@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
-import { activeSet, dbOf, yearParam } from '../context.js';
+import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listEvents } from '../../store/audit.js';
 import { NotFoundError, ValidationError } from '../../store/errors.js';
 import { getTownship, listTownships } from '../../store/regions.js';
@@ -41,11 +41,6 @@ const recordBody = z
 const statusBody = z.object({ version: z.number().int(), reason: z.string().optional() }).strict();
 
 /** A whole number ≥ 1 from a query string, or undefined: paging input never reaches SQL as 1.5 or -5. */
-export function positiveInt(raw: unknown): number | undefined {
-  const n = Number(raw);
-  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
-}
-
 const recordJson = (r: NonNullable<Awaited<ReturnType<typeof getRecord>>>) => ({
   township: r.township_id,
   year: r.year,

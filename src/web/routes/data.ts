@@ -3,7 +3,7 @@ import type { RawRecord } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
-import { activeSet, dbOf, yearParam } from '../context.js';
+import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
 import { getTownship } from '../../store/regions.js';
 import {
@@ -106,6 +106,21 @@ async function showForm(
   );
 }
 
+const versionOf = (raw: unknown): number => {
+  const v = positiveInt(raw);
+  if (v === undefined)
+    throw new ValidationError([
+      {
+        field: 'version',
+        message: {
+          zh: '缺少数据版本号，请重新载入页面',
+          en: 'the record version is missing; reload the page',
+        },
+      },
+    ]);
+  return v;
+};
+
 export function dataRoutes() {
   const r = Router();
   r.get('/data', requireRole(...ANY_ROLE), (_req, res) => res.redirect('/'));
@@ -154,7 +169,7 @@ export function dataRoutes() {
         {
           township: String(req.params.township),
           year,
-          expectedVersion: Number(req.body.version),
+          expectedVersion: versionOf(req.body.version),
           reason: req.body.reason,
         },
         action,

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import multer from 'multer';
+import { singleUpload } from '../upload.js';
 import { readCsvTable, readXlsxTable, validateTable } from '../../io/table-input.js';
 import { templateCsv, templateWorkbook } from '../../io/template.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
-import { activeSet, dbOf, yearParam } from '../context.js';
+import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { recordEvent } from '../../store/audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
 import { listTownships, townshipInfo } from '../../store/regions.js';
@@ -20,9 +20,6 @@ import {
 } from '../../store/survey.js';
 import type { InputIssue } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
-
-const MAX_UPLOAD = 10 * 1024 * 1024;
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD, files: 1 } });
 
 interface BatchRecord {
   township: string;
@@ -105,30 +102,7 @@ export function importRoutes() {
     });
   });
 
-  r.post('/import', requireRole('editor', 'admin'), (req, res, next) =>
-    upload.single('file')(req, res, (err) => {
-      if (err) {
-        const tooBig = (err as { code?: string }).code === 'LIMIT_FILE_SIZE';
-        return next(
-          new ValidationError([
-            {
-              field: 'file',
-              message: tooBig
-                ? {
-                    zh: `文件超过 ${MAX_UPLOAD / 1024 / 1024} MB`,
-                    en: `the file is larger than ${MAX_UPLOAD / 1024 / 1024} MB`,
-                  }
-                : {
-                    zh: `上传失败：${(err as Error).message}`,
-                    en: `upload failed: ${(err as Error).message}`,
-                  },
-            },
-          ]),
-        );
-      }
-      req.app.locals.csrfProtection(req, res, next);
-    }),
-  );
+  r.post('/import', requireRole('editor', 'admin'), singleUpload());
   r.post('/import', requireRole('editor', 'admin'), async (req, res) => {
     const db = dbOf(req);
     const set = await activeSet(req);
@@ -177,7 +151,7 @@ export function importRoutes() {
       set_version: string;
       status: string;
       payload: { records: BatchRecord[]; changes: FieldChange[] };
-    }>('select * from import_batches where id = $1', [Number(req.params.id) || 0]);
+    }>('select * from import_batches where id = $1', [positiveInt(req.params.id) ?? 0]);
     if (!b || b.user_id !== req.user!.id)
       throw new NotFoundError({ zh: '导入批次不存在', en: 'no such import' });
     return b;
@@ -211,6 +185,13 @@ export function importRoutes() {
     const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
     if (issues.length) throw new ValidationError(issues);
     await db.transaction(async (tx) => {
+      // claimed first: of two commits of one batch racing, the second finds it no longer pending
+      const claimed = await tx.query(
+        "update import_batches set status = 'committed' where id = $1 and status = 'pending' returning id",
+        [batch.id],
+      );
+      if (!claimed.length)
+        throw new ConflictError({ zh: '该批次已处理', en: 'this import was committed or discarded already' });
       await saveRecords(
         tx,
         actorOf(req.user!),
@@ -218,7 +199,6 @@ export function importRoutes() {
         records.map((record, i) => ({ record, expectedVersion: batch.payload.records[i]!.expectedVersion })),
         'merge',
       );
-      await tx.query("update import_batches set status = 'committed' where id = $1", [batch.id]);
       await recordEvent(tx, actorOf(req.user!), {
         action: 'import',
         entity: 'import_batch',

@@ -47,7 +47,7 @@ import { getSettings } from '../../store/settings.js';
 import { loadCompiledSet } from '../../store/sets.js';
 import { actorOf, page } from '../app.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
-import { dbOf, yearParam } from '../context.js';
+import { dbOf, positiveInt, yearParam } from '../context.js';
 import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
 import { appVersion } from '../../cli/main.js';
@@ -515,7 +515,7 @@ export function reportRoutes() {
   r.get('/reports/published/:id', viewers, async (req, res) => {
     const db = dbOf(req);
     const ctx = await context(req);
-    const published = await getPublished(db, Number(req.params.id) || 0);
+    const published = await getPublished(db, positiveInt(req.params.id) ?? 0);
     const current = await loadCompiledSet(db, published.set_id, published.set_version).catch(() => undefined);
     const check = await checkPublished(db, published, current);
     const scope = published.scope;

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
+import { singleUpload } from '../upload.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, yearParam } from '../context.js';
@@ -11,12 +11,6 @@ import { readTransitionCsv, readTransitionXlsx, transitionsCsv } from '../../io/
 import type { InputIssue } from '../../domain/inputs.js';
 import type { TransitionMatrix } from '../../domain/transitions.js';
 import { pick } from '../i18n.js';
-
-const MAX_UPLOAD_MB = 10;
-const upload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_UPLOAD_MB * 1024 * 1024, files: 1 },
-});
 
 async function showMatrix(
   req: Request,
@@ -101,8 +95,8 @@ export function transitionRoutes() {
         if (String(v).trim() !== '') (clean[from] ??= {})[to] = String(v).trim();
     const t: TransitionMatrix = {
       township: String(req.params.township),
-      fromYear: Number(req.params.from),
-      toYear: Number(req.params.to),
+      fromYear: yearParam(req.params.from) ?? NaN,
+      toYear: yearParam(req.params.to) ?? NaN,
       unit: String(req.body.unit || 'hm2'),
       matrix: clean,
     };
@@ -120,79 +114,55 @@ export function transitionRoutes() {
     res.redirect(303, `/transitions/${t.township}/${t.fromYear}/${t.toYear}?saved=1`);
   });
 
-  r.post(
-    '/transitions/import',
-    requireRole('editor', 'admin'),
-    (req, res, next) =>
-      upload.single('file')(req, res, (err) => {
-        if (!err) return req.app.locals.csrfProtection(req, res, next);
-        // a bad upload (too large, another field, two files) is bad input, not a server error
-        const tooBig = (err as { code?: string }).code === 'LIMIT_FILE_SIZE';
-        next(
-          new ValidationError([
-            {
-              field: 'file',
-              message: tooBig
-                ? { zh: `文件超过 ${MAX_UPLOAD_MB} MB`, en: `the file is larger than ${MAX_UPLOAD_MB} MB` }
-                : {
-                    zh: `上传失败：${(err as Error).message}`,
-                    en: `upload failed: ${(err as Error).message}`,
-                  },
-            },
-          ]),
-        );
-      }),
-    async (req, res) => {
-      const db = dbOf(req);
-      const set = await activeSet(req);
-      const list = async (issues: InputIssue[], status: number) =>
-        page(
-          res,
-          'transitions/list',
+  r.post('/transitions/import', requireRole('editor', 'admin'), singleUpload(), async (req, res) => {
+    const db = dbOf(req);
+    const set = await activeSet(req);
+    const list = async (issues: InputIssue[], status: number) =>
+      page(
+        res,
+        'transitions/list',
+        {
+          title: res.locals.t('nav_transitions'),
+          matrices: await listTransitions(db),
+          townships: await listTownships(db),
+          issues,
+        },
+        status,
+      );
+    if (!req.file) return list([{ field: 'file', message: { zh: '请选择文件', en: 'choose a file' } }], 422);
+    const isCsv = req.file.originalname.toLowerCase().endsWith('.csv');
+    const classIds = set.landClasses.map((c) => c.id);
+    let read;
+    try {
+      read = isCsv
+        ? readTransitionCsv(req.file.buffer.toString('utf8'), classIds)
+        : await readTransitionXlsx(req.file.buffer, classIds);
+    } catch (e) {
+      return list(
+        [
           {
-            title: res.locals.t('nav_transitions'),
-            matrices: await listTransitions(db),
-            townships: await listTownships(db),
-            issues,
-          },
-          status,
-        );
-      if (!req.file)
-        return list([{ field: 'file', message: { zh: '请选择文件', en: 'choose a file' } }], 422);
-      const isCsv = req.file.originalname.toLowerCase().endsWith('.csv');
-      const classIds = set.landClasses.map((c) => c.id);
-      let read;
-      try {
-        read = isCsv
-          ? readTransitionCsv(req.file.buffer.toString('utf8'), classIds)
-          : await readTransitionXlsx(req.file.buffer, classIds);
-      } catch (e) {
-        return list(
-          [
-            {
-              message: {
-                zh: `无法读取文件：${(e as Error).message}`,
-                en: `cannot read the file: ${(e as Error).message}`,
-              },
+            message: {
+              zh: `无法读取文件：${(e as Error).message}`,
+              en: `cannot read the file: ${(e as Error).message}`,
             },
-          ],
-          422,
-        );
-      }
-      if (read.issues.length) return list(read.issues, 422);
-      try {
-        await saveTransitions(
-          db,
-          actorOf(req.user!),
-          set,
-          read.matrices.map((matrix) => ({ matrix })),
-        );
-      } catch (e) {
-        if (e instanceof ValidationError) return list([...e.issues], 422);
-        throw e;
-      }
-      res.redirect(303, '/transitions?imported=' + read.matrices.length);
-    },
-  );
+          },
+        ],
+        422,
+      );
+    }
+    if (read.issues.length) return list(read.issues, 422);
+    try {
+      await saveTransitions(
+        db,
+        actorOf(req.user!),
+        set,
+        read.matrices.map((matrix) => ({ matrix })),
+      );
+    } catch (e) {
+      if (e instanceof ValidationError) return list([...e.issues], 422);
+      throw e;
+    }
+    res.redirect(303, '/transitions?imported=' + read.matrices.length);
+  });
   return r;
 }
