@@ -25,8 +25,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
 import { listTownships } from './regions.js';
 import { resolveStoredSet } from './sets.js';
 
-/** Reports that can be published: a year's GEP account, or the balance sheet between two years. */
-export const PUBLISHABLE = ['gep', 'balance_sheet'] as const;
+/** Reports that can be published: a year's accounts (GEP, GEEP, comparison, ESV) or the balance sheet between two years. */
+export const PUBLISHABLE = ['gep', 'balance_sheet', 'geep', 'comparison', 'esv'] as const;
 export type ReportKind = (typeof PUBLISHABLE)[number];
 
 /** A run bundle of the closing year, plus what a balance sheet also needs: the opening year, the matrices. */
@@ -88,14 +88,19 @@ export async function publishReport(
   const accounts = await accountYear(db, set, profile, r.year);
   if (!accounts) throw noData(r.year);
   let opening: YearAccounts | undefined;
-  if (r.kind === 'balance_sheet') {
-    if (!r.compareYear || r.compareYear >= r.year)
-      throw new ConflictError({
-        zh: '资产负债表须有早于期末的期初年份',
-        en: 'a balance sheet needs an earlier opening year',
-      });
+  if (r.kind === 'balance_sheet' && !r.compareYear)
+    throw new ConflictError({ zh: '资产负债表须有期初年份', en: 'a balance sheet needs an opening year' });
+  if (r.compareYear !== undefined && r.compareYear >= r.year)
+    throw new ConflictError({
+      zh: '比较年份须早于报告年份',
+      en: 'the earlier year must come before the report year',
+    });
+  // the earlier year: the balance sheet's opening, or the year a GEEP or comparison report compares with
+  if (r.compareYear !== undefined) {
     opening = await accountYear(db, set, profile, r.compareYear);
     if (!opening) throw noData(r.compareYear);
+  }
+  if (r.kind === 'balance_sheet' && opening) {
     const { missing } = inBothYears(opening, accounts);
     if (missing.includes(r.scope))
       throw new ConflictError({
@@ -119,9 +124,12 @@ export async function publishReport(
     results: bundleResults(accounts.region),
     ...(opening && {
       opening: { year: opening.year, records: rawRecords(opening), results: bundleResults(opening.region) },
-      transitions: await transitionsBetween(db, opening.year, r.year),
-      balanceSheetConfig: r.balanceSheetConfig,
     }),
+    ...(opening &&
+      r.kind === 'balance_sheet' && {
+        transitions: await transitionsBetween(db, opening.year, r.year),
+        balanceSheetConfig: r.balanceSheetConfig,
+      }),
   };
   const hash = sha256(canonicalJson(snapshot));
   return db.transaction(async (tx) => {

@@ -249,6 +249,33 @@ describe('published balance sheet', () => {
   });
 });
 
+describe('published GEEP, comparison and ESV', () => {
+  it('each freezes its year (and the year it compares with) and shows the same figures as the live page', async () => {
+    for (const [kind, live, marker] of [
+      ['geep', '/reports/geep?year=2021', 'id="table-geep'],
+      ['comparison', '/reports/compare?year=2021&previous=2020', 'id="ranking-gep"'],
+      ['esv', '/reports/esv?year=2021', 'id="table-'],
+    ] as const) {
+      const livePage = (await viewer.agent.get(live)).text;
+      const form = (await reviewer.agent.get(live)).text;
+      const from = /name="from" value="(\d+)"/.exec(form)?.[1];
+      const res = await reviewer.agent
+        .post('/reports/publish')
+        .type('form')
+        .send({ _csrf: reviewer.csrf, kind, year: 2021, township: 'total', ...(from ? { from } : {}) });
+      expect(res.status, kind).toBe(303);
+      const frozen = (await viewer.agent.get(res.headers.location!)).text;
+      expect(frozen, kind).toContain('快照完整');
+      expect(frozen, kind).toContain(marker);
+      // the frozen page's figures are the live page's (nothing changed in between)
+      const values = (html: string) =>
+        [...html.matchAll(/data-value="([^"]+)"/g)].map((m) => m[1]).slice(0, 40);
+      expect(values(frozen), kind).toEqual(values(livePage));
+    }
+    expect((await viewer.agent.get('/reports/geep?year=2021')).text).not.toContain('发布为编号的冻结报告');
+  });
+});
+
 describe('comparison', () => {
   it('ranks townships by GEP with one bar per township, largest first', async () => {
     const page = (await viewer.agent.get('/reports/compare?year=2021&previous=2020')).text;

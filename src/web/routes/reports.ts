@@ -246,6 +246,62 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
   return { now, summary, report };
 }
 
+/** One accounted year, live or re-run from a published snapshot. */
+interface YearView {
+  readonly year: number;
+  readonly region: RegionAccount;
+  readonly records: readonly InputRecord[];
+}
+
+function geepView(ctx: Ctx, now: YearView, before?: YearView) {
+  const report = geepReport({
+    region: now.region,
+    records: now.records,
+    townships: townshipLabels(ctx),
+    previous: before && { region: before.region, records: before.records },
+    totalLabels: ctx.regionLabels,
+  });
+  return { report, tables: [report.table] };
+}
+
+function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, before?: YearView) {
+  const report = comparisonReport({
+    set,
+    region: now.region,
+    records: now.records,
+    townships: townshipLabels(ctx),
+    previous: before?.region,
+    totalLabels: ctx.regionLabels,
+  });
+  const charts = {
+    rankings: report.rankings.map((rk) => ({ ranking: rk, svg: rankingBarChart(rk, { lang }) })),
+    composition: compositionChart(report.composition, { lang }),
+    heatMap: productHeatMap(report.productMatrix, { lang }),
+    change:
+      report.change && before
+        ? changeChart(report.change, { previous: before.year, current: now.year }, { lang })
+        : undefined,
+    map: townshipMap(mapCellsOf(report), { lang }),
+  };
+  return { report, charts, tables: [] as ReportTable[] };
+}
+
+function esvView(ctx: Ctx, set: CompiledSet, now: YearView) {
+  if (!set.equivalentFactor)
+    throw new ConflictError({
+      zh: '当前参数集没有当量因子表',
+      en: 'the set in use has no equivalent-factor table',
+    });
+  const report = esvReport({
+    set,
+    region: now.region,
+    records: now.records,
+    townships: townshipLabels(ctx),
+    totalLabels: ctx.regionLabels,
+  });
+  return { report, tables: [report.byGroup, report.gepVsEsv] };
+}
+
 export function reportRoutes() {
   const r = Router();
   const viewers = requireRole(...ANY_ROLE);
@@ -404,20 +460,13 @@ export function reportRoutes() {
     const year = pickYear(ctx, req.query.year);
     const now = await mustAccount(req, ctx, year);
     const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
-    const report = geepReport({
-      region: now.region,
-      records: now.records,
-      townships: townshipLabels(ctx),
-      previous: before && { region: before.region, records: before.records },
-      totalLabels: ctx.regionLabels,
-    });
     const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'GEEP report' : '年经济生态生产总值（GEEP）核算'}`;
     await respond(req, res, 'reports/geep', {
       title,
       ctx,
       year,
-      report,
-      tables: [report.table],
+      previousYear: before?.year,
+      ...geepView(ctx, now, before),
       intro: introLines(ctx, title, req.lang),
       fileName: `geep-${year}`,
     });
@@ -431,34 +480,14 @@ export function reportRoutes() {
       : ctx.years.filter((y) => y < year).at(-1);
     const now = await mustAccount(req, ctx, year);
     const before = previousYear ? await mustAccount(req, ctx, previousYear) : undefined;
-    const report = comparisonReport({
-      set: ctx.set,
-      region: now.region,
-      records: now.records,
-      townships: townshipLabels(ctx),
-      previous: before?.region,
-      totalLabels: ctx.regionLabels,
-    });
-    const lang = req.lang;
-    const charts = {
-      rankings: report.rankings.map((rk) => ({ ranking: rk, svg: rankingBarChart(rk, { lang }) })),
-      composition: compositionChart(report.composition, { lang }),
-      heatMap: productHeatMap(report.productMatrix, { lang }),
-      change: report.change
-        ? changeChart(report.change, { previous: previousYear!, current: year }, { lang })
-        : undefined,
-      map: townshipMap(mapCellsOf(report), { lang }),
-    };
-    const title = `${pick(lang, ctx.regionLabels)} ${year} ${lang === 'en' ? 'township comparison' : '年乡镇GEP比较'}`;
+    const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'township comparison' : '年乡镇GEP比较'}`;
     await respond(req, res, 'reports/compare', {
       title,
       ctx,
       year,
       previousYear,
-      report,
-      charts,
-      tables: [],
-      intro: introLines(ctx, title, lang),
+      ...compareView(ctx, ctx.set, req.lang, now, before),
+      intro: introLines(ctx, title, req.lang),
       fileName: `comparison-${year}`,
     });
   });
@@ -466,26 +495,13 @@ export function reportRoutes() {
   r.get('/reports/esv', viewers, async (req, res) => {
     const ctx = await context(req);
     const year = pickYear(ctx, req.query.year);
-    if (!ctx.set.equivalentFactor)
-      throw new ConflictError({
-        zh: '当前参数集没有当量因子表',
-        en: 'the set in use has no equivalent-factor table',
-      });
     const now = await mustAccount(req, ctx, year);
-    const report = esvReport({
-      set: ctx.set,
-      region: now.region,
-      records: now.records,
-      townships: townshipLabels(ctx),
-      totalLabels: ctx.regionLabels,
-    });
     const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'ecosystem service value (equivalent factors)' : '年生态系统服务价值（当量因子法）'}`;
     await respond(req, res, 'reports/esv', {
       title,
       ctx,
       year,
-      report,
-      tables: [report.byGroup, report.gepVsEsv],
+      ...esvView(ctx, ctx.set, now),
       intro: introLines(ctx, title, req.lang),
       fileName: `esv-${year}`,
     });
@@ -505,7 +521,7 @@ export function reportRoutes() {
       kind,
       scope,
       year,
-      compareYear: balanceSheet ? pickYear(ctx, req.body.from) : undefined,
+      compareYear: balanceSheet || req.body.from ? pickYear(ctx, req.body.from) : undefined,
       balanceSheetConfig: balanceSheet ? readBalanceSheetConfigFile() : undefined,
       appVersion: appVersion(),
     });
@@ -544,6 +560,32 @@ export function reportRoutes() {
         fileName: `published-${published.id}`,
       });
     }
+    const now = { year: s.year, region: check.region, records: check.records };
+    const before = check.opening &&
+      s.opening && { year: s.opening.year, region: check.opening.region, records: check.opening.records };
+    const body =
+      published.kind === 'geep'
+        ? geepView(ctx, now, before)
+        : published.kind === 'comparison'
+          ? {
+              ...compareView(ctx, check.set, req.lang, now, before),
+              previousYear: before?.year,
+              year: s.year,
+            }
+          : published.kind === 'esv'
+            ? esvView(ctx, check.set, now)
+            : undefined;
+    if (body)
+      return respond(req, res, 'reports/published', {
+        title,
+        ctx,
+        published,
+        check,
+        body,
+        ...body,
+        intro,
+        fileName: `published-${published.id}`,
+      });
     const inScope =
       scope === TOTAL_SCOPE
         ? check.region.townships
