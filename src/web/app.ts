@@ -67,6 +67,8 @@ export function createApp(o: AppOptions) {
   const app = express();
   app.set('views', join(ROOT, 'views'));
   app.set('view engine', 'ejs');
+  // compiled templates are kept (express does so only when NODE_ENV=production); restart to see view edits
+  app.set('view cache', process.env.NODE_ENV !== 'development');
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.locals.db = db;
