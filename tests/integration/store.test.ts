@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backup, restore } from '../../src/store/backup.js';
 import { boot } from '../../src/store/boot.js';
 import { SYSTEM_ACTOR } from '../../src/store/audit.js';
 import { migrate } from '../../src/store/migrate.js';
-import { loadCompiledSet } from '../../src/store/sets.js';
+import { loadCompiledSet, syncSetsFromFolder } from '../../src/store/sets.js';
+import { publishReport } from '../../src/store/published.js';
 import { getRecord, saveRecords, validateSurvey } from '../../src/store/survey.js';
 import { COEFFICIENTS, SAMPLE, tempDir, testDatabaseUrl } from './harness.js';
 
@@ -108,6 +109,40 @@ describe('storage', () => {
     expect(next!.id).toBe((auditBefore.at(-1) as { id: number }).id + 1);
     await a.db.close();
     await b.db.close();
+  });
+
+  it('a set version in a published report’s lineage never reloads from a changed file', async () => {
+    const { db } = await boot({
+      url: await testDatabaseUrl(),
+      coefficientsDir: COEFFICIENTS,
+      seedFile: SAMPLE,
+    });
+    const set = await loadCompiledSet(db, 'minhou-2021', '1.0.0');
+    const actor = { id: null, username: 'test', role: 'admin' } as const;
+    await publishReport(db, actor, set, 'academic', {
+      kind: 'gep',
+      scope: 'total',
+      year: 2021,
+      appVersion: 'test',
+    });
+    // gep-functional, a parent of minhou-2021, changes its grain price in the file
+    const dir = tempDir();
+    cpSync(COEFFICIENTS, dir, { recursive: true });
+    const file = join(dir, 'gep-functional', '1.0.0.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("value: '2800'", "value: '2900'"));
+    const hash = async () =>
+      (
+        await db.query<{ content_hash: string }>(
+          "select content_hash from coefficient_sets where id = 'gep-functional'",
+        )
+      )[0]!.content_hash;
+    const before = await hash();
+    const problems = await syncSetsFromFolder(db, dir);
+    expect(problems.join('\n')).toContain(
+      'gep-functional@1.0.0 in the database is draft and used by a published report',
+    );
+    expect(await hash()).toBe(before);
+    await db.close();
   });
 
   it('a damaged backup is refused and the database is left as it was', async () => {
