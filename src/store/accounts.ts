@@ -127,3 +127,28 @@ export function inBothYears(
     ]);
   return { opening: keep(opening), closing: keep(closing), missing };
 }
+
+/**
+ * The previous year as a comparison base for a year: restricted to the same townships, or undefined when
+ * some township of the year has no previous figures (a change over different townships would be false).
+ */
+export function comparablePrevious(now: Accounted, before?: Accounted): Accounted | undefined {
+  if (!before) return undefined;
+  const current = new Set(now.region.townships.map((t) => t.township));
+  const previous = new Set(before.region.townships.map((t) => t.township));
+  if ([...current].some((t) => !previous.has(t))) return undefined;
+  if (previous.size === current.size) return before;
+  return {
+    records: before.records.filter((r) => current.has(r.township)),
+    region: aggregateRegion(before.region.townships.filter((t) => current.has(t.township))),
+  };
+}
+
+/** Years in which every township has approved data, oldest first. */
+export async function completeYears(db: Db): Promise<number[]> {
+  const rows = await db.query<{ year: number }>(
+    `select year from survey_records where status = 'approved' group by year
+     having count(*) = (select count(*) from townships) order by year`,
+  );
+  return rows.map((r) => r.year);
+}

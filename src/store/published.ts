@@ -4,7 +4,6 @@ import {
   type InputRecord,
   type RegionAccount,
 } from '../domain/accounting.js';
-import { Dec } from '../domain/decimal.js';
 import { validateRecords, type RawRecord } from '../domain/inputs.js';
 import type { CompiledSet } from '../domain/model.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
@@ -192,11 +191,8 @@ interface Rerun {
 }
 
 function rerun(set: CompiledSet, s: Snapshot, raw: RawRecord[], recorded: BundleResults): Rerun {
-  const areas = s.townships.map((t) => ({
-    id: t.id,
-    areaKm2: t.areaKm2 === undefined ? undefined : new Dec(t.areaKm2),
-  }));
-  const { records, issues } = validateRecords(set, raw, areas);
+  // as for live accounts: approved data is not re-checked against township areas registered later
+  const { records, issues } = validateRecords(set, raw);
   if (issues.length) throw new ConflictError({ zh: '快照数据无法复算', en: 'the snapshot does not re-run' });
   const region = aggregateRegion(records.map((r) => accountTownship(set, r, s.profile)));
   return { records, region, differences: compareResults(recorded, bundleResults(region)) };

@@ -296,16 +296,23 @@ export async function changeStatus(
         zh: `当前状态为"${STATUS_ZH[row.status]}"，不能${action === 'submit' ? '提交' : action === 'approve' ? '审核通过' : action === 'return' ? '退回' : '重新打开'}`,
         en: `the record is ${row.status}; it cannot be ${action === 'submit' ? 'submitted' : action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'reopened'}`,
       });
-    // four eyes: whoever submitted the record, or last changed its values, does not approve it
-    if (
-      action === 'approve' &&
-      actor.id !== null &&
-      (row.submitted_by === actor.id || row.updated_by === actor.id)
-    )
-      throw new ForbiddenError({
-        zh: '不能审核自己提交或修改的数据，须由另一位审核员审核',
-        en: 'you submitted or changed this record: another reviewer must approve it',
-      });
+    // four eyes: whoever submitted the record, or changed its values since it was last approved, does not
+    // approve it (the audit trail says who changed what)
+    if (action === 'approve' && actor.id !== null) {
+      const key = `${township}/${year}`;
+      const touched = await tx.query(
+        `select 1 from audit_events where entity = 'survey_record' and entity_key = $1 and user_id = $2
+           and action in ('create', 'update')
+           and id > coalesce((select max(id) from audit_events where entity = 'survey_record' and entity_key = $1 and action = 'approve'), 0)
+         limit 1`,
+        [key, actor.id],
+      );
+      if (row.submitted_by === actor.id || touched.length)
+        throw new ForbiddenError({
+          zh: '不能审核自己提交或修改的数据，须由另一位审核员审核',
+          en: 'you submitted or changed this record: another reviewer must approve it',
+        });
+    }
     if (action === 'submit') {
       const { issues } = await validateSurvey(tx, set, [rawFromRow(row)]);
       if (issues.length) throw new ValidationError(issues);

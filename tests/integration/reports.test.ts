@@ -367,6 +367,12 @@ describe('robustness', () => {
     const after = await viewer.agent.get('/reports/gep?year=2021');
     expect(after.status).toBe(200);
     expect(rowValue(after.text, 'total|category|regulating').eq(before)).toBe(true);
+    // and a report published after the change re-runs as well
+    const published = await reviewer.agent
+      .post('/reports/publish')
+      .type('form')
+      .send({ _csrf: reviewer.csrf, kind: 'gep', year: 2021, township: 'total' });
+    expect((await viewer.agent.get(published.headers.location!)).text).toContain('快照完整');
   });
 
   it('a balance sheet leaves out, and names, a township without approved data in one year', async () => {
@@ -388,5 +394,45 @@ describe('robustness', () => {
       .type('form')
       .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2021, from: 2020, township: 'nantong' });
     expect(publish.status).toBe(409);
+  });
+
+  it('a year only some townships have is never the default, and is not compared with a full year', async () => {
+    await t.db.query(
+      `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version)
+       select township_id, 2022, set_id, set_version, values, overrides, 'approved', 1 from survey_records
+       where township_id = 'xiangqian' and year = 2021`,
+    );
+    const byDefault = (await viewer.agent.get('/reports/gep')).text;
+    expect(byDefault).toContain('闽侯县 2021 年生态系统生产总值');
+    const partial = (await viewer.agent.get('/reports/gep?year=2022')).text;
+    expect(partial).toContain('未纳入（该年无已审核数据）');
+    // compared like for like: xiangqian's 2022 (a copy of its 2021) against xiangqian's 2021, not 1 township against 15
+    expect(partial).toMatch(
+      /<strong>[\d,.]+ 亿元<\/strong>\s*<span class="change [a-z]+">[+−]?0\.00 亿元 \([+−]?0\.00%\) 较2021年/,
+    );
+    const own = (await viewer.agent.get('/reports/gep?year=2022&township=xiangqian')).text;
+    expect(own).toContain('较2021年'); // the township itself has both years
+    const compare = (await viewer.agent.get('/reports/compare?year=2022')).text;
+    expect(compare).toContain('未纳入（该年无已审核数据）');
+    const section = compare.slice(
+      compare.indexOf('id="ranking-gep"'),
+      compare.indexOf('</section>', compare.indexOf('id="ranking-gep"')),
+    );
+    expect(section.match(/class="mark"/g)).toHaveLength(1);
+  });
+
+  it('the comparison exports its rankings, composition and change as numbers', async () => {
+    const res = await binary(viewer, '/reports/compare?year=2021&previous=2020&format=xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['GEP排名', '按类别构成']));
+    const ranking = wb.getWorksheet('GEP排名')!;
+    const values: number[] = [];
+    ranking.eachRow((row) => {
+      const v = row.getCell(3).value;
+      if (typeof v === 'number') values.push(v);
+    });
+    expect(values).toHaveLength(15);
+    expect([...values].sort((a, b) => b - a)).toEqual(values);
   });
 });

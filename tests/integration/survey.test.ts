@@ -187,10 +187,14 @@ describe('survey data entry: draft → submitted → approved', () => {
   });
 
   it('nobody approves what they changed themselves, even when someone else submitted it', async () => {
-    // the admin corrects nanyu 2022 (a draft), an editor submits it: the admin may not approve it
+    // the admin corrects nanyu 2022 (a draft), then an editor changes another field and submits it: the
+    // admin changed the record, so may not approve it, although the editor changed it last
     const fields = formFields((await admin.agent.get('/data/nanyu/2022?prefill=previous')).text);
     await admin.agent.post('/data/nanyu/2022').type('form').send(fields);
+    const again = formFields((await editor.agent.get('/data/nanyu/2022')).text);
+    await editor.agent.post('/data/nanyu/2022').type('form').send({ ...again, 'values[gdp]': '123456' });
     let r = await record(admin, 'nanyu', 2022);
+    expect(r.updatedBy).toBe('editor');
     await editor.agent
       .post('/data/nanyu/2022/status')
       .type('form')

@@ -20,6 +20,7 @@ import {
   townshipMap,
 } from '../../report/charts.js';
 import { comparisonReport } from '../../report/comparison.js';
+import { comparisonTables } from '../../report/comparison-tables.js';
 import { esvReport } from '../../report/esv-report.js';
 import { geepReport } from '../../report/geep-report.js';
 import { COMPONENT_STATUS_LABELS, gepReport, TOTAL_SCOPE } from '../../report/gep-report.js';
@@ -29,6 +30,8 @@ import { METHOD_LABELS } from '../../report/price-list.js';
 import {
   accountYear,
   approvedYears,
+  comparablePrevious,
+  completeYears,
   inBothYears,
   transitionsBetween,
   type YearAccounts,
@@ -58,6 +61,8 @@ interface Ctx {
   set: CompiledSet;
   profile: string;
   years: number[];
+  /** Years every township has approved: the default a report opens on. */
+  completeYears: number[];
   townships: Township[];
   regionLabels: Labels;
   labelsOf: (scope: string) => Labels;
@@ -66,9 +71,10 @@ interface Ctx {
 async function context(req: Request): Promise<Ctx> {
   const db = dbOf(req);
   const settings = await getSettings(db);
-  const [set, years, townships, region] = await Promise.all([
+  const [set, years, complete, townships, region] = await Promise.all([
     loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
     approvedYears(db),
+    completeYears(db),
     listTownships(db),
     getRegion(db),
   ]);
@@ -78,6 +84,7 @@ async function context(req: Request): Promise<Ctx> {
     set,
     profile: settings.profile,
     years,
+    completeYears: complete,
     townships,
     regionLabels,
     labelsOf: (scope) =>
@@ -85,7 +92,7 @@ async function context(req: Request): Promise<Ctx> {
   };
 }
 
-function pickYear(ctx: Ctx, raw: unknown, fallback = ctx.years.at(-1)): number {
+function pickYear(ctx: Ctx, raw: unknown, fallback = ctx.completeYears.at(-1) ?? ctx.years.at(-1)): number {
   const y = raw === undefined || raw === '' ? fallback : yearParam(raw);
   if (!y || !ctx.years.includes(y))
     throw new NotFoundError({
@@ -222,9 +229,10 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
   const now = await mustAccount(req, ctx, year);
   const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
   const cur = scopeOf(now, scope);
+  const base = scope === TOTAL_SCOPE ? comparablePrevious(now, before) : before;
   const prev =
-    before && (scope === TOTAL_SCOPE || before.region.townships.some((t) => t.township === scope))
-      ? scopeOf(before, scope)
+    base && (scope === TOTAL_SCOPE || base.region.townships.some((t) => t.township === scope))
+      ? scopeOf({ ...base, year: year - 1, rows: [], missing: [] }, scope)
       : undefined;
   const scopeLabels = ctx.labelsOf(scope);
   const summary = summaryReport({
@@ -246,6 +254,11 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
   return { now, summary, report };
 }
 
+const comparable = (now: YearView, before: YearView): YearView | undefined => {
+  const base = comparablePrevious(now, before);
+  return base && { ...base, year: before.year };
+};
+
 /** One accounted year, live or re-run from a published snapshot. */
 interface YearView {
   readonly year: number;
@@ -253,7 +266,8 @@ interface YearView {
   readonly records: readonly InputRecord[];
 }
 
-function geepView(ctx: Ctx, now: YearView, before?: YearView) {
+function geepView(ctx: Ctx, now: YearView, latest?: YearView) {
+  const before = latest && comparable(now, latest);
   const report = geepReport({
     region: now.region,
     records: now.records,
@@ -264,7 +278,8 @@ function geepView(ctx: Ctx, now: YearView, before?: YearView) {
   return { report, tables: [report.table] };
 }
 
-function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, before?: YearView) {
+function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, latest?: YearView) {
+  const before = latest && comparable(now, latest);
   const report = comparisonReport({
     set,
     region: now.region,
@@ -283,7 +298,7 @@ function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, befo
         : undefined,
     map: townshipMap(mapCellsOf(report), { lang }),
   };
-  return { report, charts, tables: [] as ReportTable[] };
+  return { report, charts, tables: comparisonTables(report) };
 }
 
 function esvView(ctx: Ctx, set: CompiledSet, now: YearView) {
@@ -466,6 +481,7 @@ export function reportRoutes() {
       ctx,
       year,
       previousYear: before?.year,
+      missing: now.missing,
       ...geepView(ctx, now, before),
       intro: introLines(ctx, title, req.lang),
       fileName: `geep-${year}`,
@@ -486,6 +502,7 @@ export function reportRoutes() {
       ctx,
       year,
       previousYear,
+      missing: now.missing,
       ...compareView(ctx, ctx.set, req.lang, now, before),
       intro: introLines(ctx, title, req.lang),
       fileName: `comparison-${year}`,
@@ -501,6 +518,7 @@ export function reportRoutes() {
       title,
       ctx,
       year,
+      missing: now.missing,
       ...esvView(ctx, ctx.set, now),
       intro: introLines(ctx, title, req.lang),
       fileName: `esv-${year}`,

@@ -156,7 +156,10 @@ export function setRoutes() {
     const settings = await getSettings(db);
     if (!settings.publicPriceList && !req.user) return requireRole(...ANY_ROLE)(req, res, next);
     const rows = (await listSetRows(db)).filter((x) => x.status === 'published');
-    const chosen = rows.filter((x) => x.id === settings.activeSet.id).at(-1) ?? rows.at(-1);
+    // exactly the version the accounts use, and only once it is published
+    const chosen = rows.find(
+      (x) => x.id === settings.activeSet.id && x.version === settings.activeSet.version,
+    );
     const set = chosen && (await loadCompiledSet(db, chosen.id, chosen.version));
     page(res, 'sets/prices', {
       title: res.locals.t('nav_prices'),
