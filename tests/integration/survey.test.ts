@@ -192,7 +192,10 @@ describe('survey data entry: draft → submitted → approved', () => {
     const fields = formFields((await admin.agent.get('/data/nanyu/2022?prefill=previous')).text);
     await admin.agent.post('/data/nanyu/2022').type('form').send(fields);
     const again = formFields((await editor.agent.get('/data/nanyu/2022')).text);
-    await editor.agent.post('/data/nanyu/2022').type('form').send({ ...again, 'values[gdp]': '123456' });
+    await editor.agent
+      .post('/data/nanyu/2022')
+      .type('form')
+      .send({ ...again, 'values[gdp]': '123456' });
     let r = await record(admin, 'nanyu', 2022);
     expect(r.updatedBy).toBe('editor');
     await editor.agent
