@@ -101,7 +101,7 @@ export async function reportXlsx(
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** Every table one after the other; numbers unrounded in the column's display unit. */
+/** Every table one after the other; numbers in the column's display unit, to 10 decimal places. */
 export function reportCsv(tables: readonly ReportTable[], lang: Lang, intro: readonly string[]): string {
   const rows: unknown[][] = intro.map((l) => [l]);
   for (const t of tables) {
@@ -115,7 +115,8 @@ export function reportCsv(tables: readonly ReportTable[], lang: Lang, intro: rea
         t.columns.map((c, j) => {
           const v = r.cells[c.id];
           if (j === 0 && v === undefined) return r.labels[lang];
-          return isDec(v) ? displayed(v, c).toFixed() : (v ?? '');
+          // exact to 10 decimal places in the column's unit: beyond that the 34-digit tail is noise to a reader
+          return isDec(v) ? displayed(v, c).toDecimalPlaces(10).toFixed() : (v ?? '');
         }),
       );
     if (t.note) rows.push([t.note[lang]]);

@@ -21,7 +21,7 @@ import { reportRoutes } from './routes/reports.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
-import { getRegion } from '../store/regions.js';
+import { getRegion, listTownships } from '../store/regions.js';
 import { getSettings } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
 
@@ -182,6 +182,9 @@ export function createApp(o: AppOptions) {
 
   app.use(async (_req, res, next) => {
     res.locals.region = await getRegion(db);
+    res.locals.townshipNames = new Map(
+      (await listTownships(db)).map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]),
+    );
     res.locals.settings = await getSettings(db);
     next();
   });

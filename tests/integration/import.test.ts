@@ -60,11 +60,10 @@ describe('bulk import: upload → full validation → preview → one atomic com
     expect(res.status).toBe(422);
     expect(res.text).toContain('未知乡镇&#34;atlantis&#34;');
     // row 5 of sheet 数据, the gdp column
-    const gdpCol = /<li>工作表 数据 · 行 5 · 列 ([A-Z]+) · [^<]*gdp：&#34;n\/a&#34;不是数值<\/li>/.exec(
-      res.text,
-    );
+    const gdpCol =
+      /<li>工作表 数据 · 行 5 · 列 ([A-Z]+) · [^<]*地区生产总值：&#34;n\/a&#34;不是数值<\/li>/.exec(res.text);
     expect(gdpCol).not.toBeNull();
-    expect(res.text).toMatch(/行 6 · 列 [A-Z]+ · [^<]*resident_population：数值 -3 人 超出合理范围/);
+    expect(res.text).toMatch(/行 6 · 列 [A-Z]+ · [^<]*常住人口：数值 -3 人 超出合理范围/);
     expect(await count(2023)).toBe(0);
     const batches = await t.db.query('select 1 from import_batches');
     expect(batches).toHaveLength(0);

@@ -104,6 +104,20 @@ export function adminRoutes() {
       const current = (await populations(db)).get(id) ?? new Map();
       // population per year is the survey input resident_population: it goes through the survey write
       // path (a locked year is refused), in the same transaction as the names and area
+      const cleared = Object.entries(edit.population ?? {}).filter(
+        ([year, v]) => v === '' && current.has(Number(year)),
+      );
+      if (cleared.length)
+        throw new ValidationError(
+          cleared.map(([year]) => ({
+            year,
+            field: 'population',
+            message: {
+              zh: '常住人口不能清空；如需更正，请填写新的数值',
+              en: 'resident population cannot be cleared; enter the corrected figure',
+            },
+          })),
+        );
       const raw = Object.entries(edit.population ?? {})
         .filter(([year, v]) => v !== '' && !current.get(Number(year))?.eq(v))
         .map(([year, v]) => ({ township: id, year: Number(year), values: { resident_population: v } }));
@@ -145,6 +159,7 @@ export function adminRoutes() {
 
   r.get('/admin/settings', requireRole('admin'), async (req, res) => {
     page(res, 'admin/settings', {
+      profiles: (await activeSet(req)).profiles,
       title: res.locals.t('nav_settings'),
       sets: await listSetRows(dbOf(req)),
       issues: [],
@@ -178,7 +193,12 @@ export function adminRoutes() {
       return page(
         res,
         'admin/settings',
-        { title: res.locals.t('nav_settings'), sets: await listSetRows(db), issues: e.issues },
+        {
+          title: res.locals.t('nav_settings'),
+          sets: await listSetRows(db),
+          profiles: (await activeSet(req)).profiles,
+          issues: e.issues,
+        },
         422,
       );
     }

@@ -126,7 +126,7 @@ export function importRoutes() {
       return page(
         res,
         'import/upload',
-        { title: res.locals.t('nav_import'), years, issues: allIssues, fileName: req.file.originalname },
+        { title: res.locals.t('nav_import'), years, issues: allIssues, fileName: req.file.originalname, set },
         422,
       );
     const [batch] = await db.query<{ id: number }>(

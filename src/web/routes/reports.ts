@@ -553,7 +553,15 @@ export function reportRoutes() {
     const current = await loadCompiledSet(db, published.set_id, published.set_version).catch(() => undefined);
     const check = await checkPublished(db, published, current);
     const scope = published.scope;
-    const title = `${req.lang === 'en' ? 'Published report' : '已发布报告'} No. ${published.id}`;
+    const kindLabels: Record<ReportKind, [string, string]> = {
+      gep: ['GEP核算报告', 'GEP account'],
+      balance_sheet: ['自然资源资产负债表', 'balance sheet'],
+      geep: ['GEEP核算', 'GEEP report'],
+      comparison: ['乡镇比较', 'township comparison'],
+      esv: ['当量因子法核算', 'equivalent-factor ESV'],
+    };
+    const kindLabel = kindLabels[published.kind][req.lang === 'en' ? 1 : 0];
+    const title = `${req.lang === 'en' ? 'Published report' : '已发布报告'} No. ${published.id} · ${kindLabel}`;
     const intro = [title, `sha256 ${published.content_hash}`, `${published.set_id}@${published.set_version}`];
     const s = published.snapshot;
     if (published.kind === 'balance_sheet' && check.opening && s.opening) {
