@@ -112,6 +112,8 @@ export interface RecordChange {
   record: InputRecord;
   /** The version the user started from; null when they started from no record; undefined skips the check. */
   expectedVersion?: number | null;
+  /** The record's overrides are exactly the given ones (an API replace that sends them), not merged in. */
+  replaceOverrides?: boolean;
 }
 
 export interface FieldChange {
@@ -176,7 +178,7 @@ export async function saveRecords(
     });
   return db.transaction(async (tx) => {
     const all: FieldChange[] = [];
-    for (const { record, expectedVersion } of changes) {
+    for (const { record, expectedVersion, replaceOverrides } of changes) {
       const { township, year } = record;
       const old = await getRecord(tx, township, year, true);
       if (old && old.status !== 'draft')
@@ -191,8 +193,11 @@ export async function saveRecords(
         });
       const given = storedValues(record);
       const values = mode === 'merge' ? mergeValues(old?.values, given) : given;
-      // externally modelled quantities change only where given: the entry form does not carry them
-      const overrides = { ...(old?.overrides ?? {}), ...storedOverrides(record) };
+      // externally modelled quantities change only where given (the entry form does not carry them),
+      // unless the caller replaces them as a whole
+      const overrides = replaceOverrides
+        ? storedOverrides(record)
+        : { ...(old?.overrides ?? {}), ...storedOverrides(record) };
       const fieldChanges = diffValues(township, year, old?.values, values);
       const overridesChanged = JSON.stringify(old?.overrides ?? {}) !== JSON.stringify(overrides);
       if (old && !fieldChanges.length && !overridesChanged) continue;

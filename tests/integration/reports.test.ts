@@ -353,6 +353,13 @@ describe('robustness', () => {
     const after = (await admin.agent.get('/api/v1/records/shanggan/2023')).body;
     expect(after.values.gdp).toBe('2');
     expect(after.overrides).toEqual({ grain: { quantity: '5000', source: 'InVEST run 7' } });
+    // an API replace that sends overrides sets them exactly: {} removes the model figure
+    const cleared = await admin.agent
+      .put('/api/v1/records/shanggan/2023')
+      .set('x-csrf-token', admin.csrf)
+      .send({ values: { gdp: '2' }, overrides: {}, version: after.version });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.record.overrides).toEqual({});
   });
 
   it('a township’s registered area changing later does not unmake its approved accounts', async () => {

@@ -109,7 +109,14 @@ export function apiRoutes() {
       db,
       actorOf(req.user!),
       set,
-      [{ record: records[0]!, expectedVersion: body.data.version }],
+      [
+        {
+          record: records[0]!,
+          expectedVersion: body.data.version,
+          // a replace that sends overrides sets them exactly (`{}` removes them all); without, they stay
+          replaceOverrides: body.data.mode === 'replace' && body.data.overrides !== undefined,
+        },
+      ],
       body.data.mode,
     );
     const row = await getRecord(db, township.id, year);
