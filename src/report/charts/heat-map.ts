@@ -27,9 +27,11 @@ export function productHeatMap(matrix: ProductMatrix, options: ChartOptions = {}
   const title =
     options.title ?? (lang === 'zh' ? '乡镇 × 生态产品价值热力图' : 'Value by township and product');
   const labelWidth = Math.max(60, ...matrix.townships.map((t) => textWidth(t.labels[lang]))) + 12;
-  const headerHeight = Math.max(40, ...matrix.products.map((p) => textWidth(p.labels[lang]) * 0.71)) + 48;
+  // column labels run up and to the right at 45°: the last ones need room on the right as well as on top
+  const labelReach = Math.max(40, ...matrix.products.map((p) => textWidth(p.labels[lang]) * 0.71));
+  const headerHeight = labelReach + 48;
   const cols = Math.max(1, matrix.products.length);
-  const colWidth = (width - labelWidth - 16) / cols;
+  const colWidth = (width - labelWidth - Math.max(16, labelReach)) / cols;
   const top = headerHeight;
   const height = top + matrix.townships.length * ROW + 56;
   const max = Math.max(0, ...matrix.values.flat().map((v) => toNumber(v, unit.divisor)));
