@@ -51,6 +51,7 @@ import { geepRows } from '../report/geep-table.js';
 import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
 import { runDbCommand } from './db-commands.js';
+import { APP_VERSION } from '../app-version.js';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
 
@@ -114,10 +115,7 @@ type Options = {
   [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
 };
 
-export function appVersion(): string {
-  const pkg = fileURLToPath(new URL('../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
-}
+export const appVersion = (): string => APP_VERSION;
 
 function parseSetRef(ref: string | undefined): { id: string; version?: string } {
   if (!ref) throw new UsageError('缺少 --set / missing --set');

@@ -181,11 +181,14 @@ export function createApp(o: AppOptions) {
   );
 
   app.use(async (_req, res, next) => {
-    res.locals.region = await getRegion(db);
-    res.locals.townshipNames = new Map(
-      (await listTownships(db)).map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]),
-    );
-    res.locals.settings = await getSettings(db);
+    const [region, townships, settings] = await Promise.all([
+      getRegion(db),
+      listTownships(db),
+      getSettings(db),
+    ]);
+    res.locals.region = region;
+    res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
+    res.locals.settings = settings;
     next();
   });
 

@@ -53,7 +53,7 @@ import { ANY_ROLE, requireRole } from '../auth.js';
 import { dbOf, positiveInt, yearParam } from '../context.js';
 import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
-import { appVersion } from '../../cli/main.js';
+import { APP_VERSION } from '../../app-version.js';
 
 const BALANCE_SHEET_CONFIG = join(import.meta.dirname, '../../../coefficients/balance-sheet/minhou.yaml');
 
@@ -191,7 +191,7 @@ const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) =
   title,
   `${lang === 'en' ? 'Coefficient set' : '核算参数集'}: ${ctx.set.id}@${ctx.set.version} (sha256 ${ctx.set.hash.slice(0, 12)}), ${ctx.profile}`,
   ...extra,
-  `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${appVersion()}`,
+  `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${APP_VERSION}`,
 ];
 
 /**
@@ -541,7 +541,7 @@ export function reportRoutes() {
       year,
       compareYear: balanceSheet || req.body.from ? pickYear(ctx, req.body.from) : undefined,
       balanceSheetConfig: balanceSheet ? readBalanceSheetConfigFile() : undefined,
-      appVersion: appVersion(),
+      appVersion: APP_VERSION,
     });
     res.redirect(303, `/reports/published/${id}`);
   });
