@@ -117,7 +117,7 @@ interface TownshipSpec {
   gdpWeight: number;
   /** Visits to natural sites in 2020, 万人次. */
   visits: number;
-  /** Housing benefiting from ecological landscapes, 万m². */
+  /** Housing stock benefiting from ecological landscapes, 万m² (the year's transactions are a share of it). */
   housing: number;
   /** Small hydropower in an average year, 万kWh. */
   hydro: number;
@@ -125,7 +125,7 @@ interface TownshipSpec {
   biomass: number;
   /** Total reservoir storage capacity, 万m³. */
   reservoir: number;
-  /** Lake area, km². */
+  /** Lake area, km² (one lake; the county's small urban lakes are left at 0, see lakeArea). */
   lake: number;
   /** Tidal river bank protected by salt marsh along the Wulong River (乌龙江) reach, m. */
   coast: number;
@@ -490,6 +490,15 @@ const TOWNSHIPS: readonly TownshipSpec[] = [
 ];
 
 export const REGION_AREA_KM2 = '2136.00';
+/** Mean annual flow of the Min River entering the county, 万m³ (≈ 540 亿m³). */
+const MIN_RIVER_INFLOW_WAN_M3 = 5_400_000;
+
+/**
+ * The small urban lakes (≤ 1 km²) are kept out of flood regulation: the only lake model in the set is the
+ * Qinghai–Tibet regression, which gives them storage depths of several metres. Their storage belongs to the
+ * reservoirs and river channel, counted elsewhere.
+ */
+const lakeArea = (t: TownshipSpec) => (t.lake > 1 ? t.lake : 0);
 /** County GDP 2020 (万元): about 830 亿元; 2021 comes out near 900 亿元 after township growth. */
 const COUNTY_GDP_2020 = 8_300_000;
 
@@ -579,20 +588,22 @@ function records(t: TownshipSpec, land: LandUse, rng: Rng, gdp: Record<Year, num
   const km2 = Number(t.areaKm2);
   // fixed per township (terrain, soil, yields), drawn once
   const soilK = rng.between(0.03, 0.035);
+  // LS as a township mean per land class: with R ≈ 5,500–8,800 MJ·mm/(hm²·h·a) and K ≈ 0.033 the retained soil
+  // (R·K·LS·(1 − C·P)) comes out at ≈ 100–300 t/(hm²·a) for the county, the range of published county means
   const ls: PerClass<number> = {
-    forest_broadleaf: 5 + 7 * h + rng.between(0, 1.5),
-    forest_coniferous: 5 + 7 * h + rng.between(0, 1.5),
-    forest_mixed: 5 + 7 * h + rng.between(0, 1.5),
-    bamboo: 4.5 + 7 * h + rng.between(0, 1.5),
-    shrub: 4 + 6 * h + rng.between(0, 1),
-    orchard_tea: 2 + 2 * h + rng.between(0, 0.5),
-    grassland: 2.5 + 3 * h + rng.between(0, 0.5),
-    paddy: 1 + 1.2 * h + rng.between(0, 0.3),
-    dry_farmland: 1.2 + 1.4 * h + rng.between(0, 0.3),
-    wetland: 0.1 + rng.between(0, 0.1),
-    water: 0.1 + rng.between(0, 0.05),
-    built_up: 0.2 + 0.2 * h + rng.between(0, 0.1),
-    bare: 1.5 + 3 * h + rng.between(0, 0.5),
+    forest_broadleaf: 0.6 + 0.8 * h + rng.between(0, 0.2),
+    forest_coniferous: 0.6 + 0.8 * h + rng.between(0, 0.2),
+    forest_mixed: 0.6 + 0.8 * h + rng.between(0, 0.2),
+    bamboo: 0.5 + 0.8 * h + rng.between(0, 0.2),
+    shrub: 0.6 + 0.8 * h + rng.between(0, 0.15),
+    orchard_tea: 0.4 + 0.4 * h + rng.between(0, 0.1),
+    grassland: 0.4 + 0.5 * h + rng.between(0, 0.1),
+    paddy: 0.15 + 0.15 * h + rng.between(0, 0.05),
+    dry_farmland: 0.2 + 0.2 * h + rng.between(0, 0.05),
+    wetland: 0.05 + rng.between(0, 0.03),
+    water: 0.05 + rng.between(0, 0.02),
+    built_up: 0.1 + 0.1 * h + rng.between(0, 0.05),
+    bare: 0.5 + 0.8 * h + rng.between(0, 0.2),
   };
   const etBase: PerClass<number> = {
     forest_broadleaf: rng.between(830, 870),
@@ -612,8 +623,10 @@ function records(t: TownshipSpec, land: LandUse, rng: Rng, gdp: Record<Year, num
   const precip2020 = 1420 + 280 * h + rng.between(0, 50);
   const precip2021 = Math.max(1350, precip2020 * rng.between(0.95, 0.98));
   const precip: Record<Year, number> = { 2020: precip2020, 2021: precip2021 };
-  const hot2020 = Math.round(128 - 16 * h + rng.between(0, 4));
-  const evap2020 = 1360 - 220 * h + rng.between(0, 30);
+  // days with a daily mean above 26 °C: ≈ 100 on the Min River plain, fewer in the cooler hills
+  const hot2020 = Math.round(102 - 30 * h + rng.between(0, 4));
+  // open-water evaporation (not pan readings), mm/a
+  const evap2020 = 1080 - 160 * h + rng.between(0, 30);
   const erosivity2020 = 5500 + 2800 * h + rng.between(0, 500);
   const grainYield = rng.between(4.6, 5.6); // t per hm² of paddy per year (not all paddy is double-cropped)
   const vegYield = rng.between(35, 45);
@@ -653,7 +666,6 @@ function records(t: TownshipSpec, land: LandUse, rng: Rng, gdp: Record<Year, num
     const industrial = g * t.industry * industrialWaterIntensity * rng.jitter(0.03);
     const agricultural =
       (a.paddy * 7500 + a.dry_farmland * 3500 + a.orchard_tea * 1800) * (y1 ? 1.04 : 1) * rng.jitter(0.03);
-    const waterValueWan = (domestic * 2.6 + industrial * 3.6 + agricultural * 0.07) / 10000; // the set's sample water prices
     const dryYear = y1 ? rng.between(0.86, 0.92) : 1; // 2021 was drier: less hydropower
 
     out[year] = {
@@ -661,9 +673,9 @@ function records(t: TownshipSpec, land: LandUse, rng: Rng, gdp: Record<Year, num
       precipitation: fixed(p, 1),
       evapotranspiration: perClass(etBase, (v) => fixed(v * rng.jitter(0.015), 1)),
       hot_days: fixed(hot2020 + (y1 ? Math.round(rng.between(2, 5)) : 0), 0),
-      water_surface_evaporation: fixed(Math.min(1400, evap2020 * (y1 ? 1.02 : 1)), 1),
+      water_surface_evaporation: fixed(evap2020 * (y1 ? 1.02 : 1), 1),
       reservoir_total_storage: fixed(t.reservoir, 2),
-      lake_area: fixed(t.lake, 2),
+      lake_area: fixed(lakeArea(t), 2),
       rainfall_erosivity: fixed(Math.max(5000, erosivity2020 * (p / precip2020) ** 1.2), 1),
       soil_erodibility: fixed(soilK, 4),
       slope_length_factor: perClass(ls, (v) => fixed(v, 2)),
@@ -689,13 +701,21 @@ function records(t: TownshipSpec, land: LandUse, rng: Rng, gdp: Record<Year, num
       hydropower_generation: fixed(t.hydro * 10000 * (p / 1600) * dryYear, 0),
       biomass_energy: fixed(t.biomass * 10000 * rng.jitter(0.05), 0),
       tourist_visits: fixed(t.visits * 10000 * (y1 ? rng.between(1.12, 1.25) : 1), 0),
-      landscape_housing_area: fixed(t.housing * 10000 * (y1 ? rng.between(1.03, 1.06) : 1), 0),
+      // the year's transactions: ≈ 4–6 % of the benefiting housing stock changes hands
+      landscape_housing_area: fixed(
+        t.housing * 10000 * rng.between(0.04, 0.06) * (y1 ? rng.between(1.03, 1.06) : 1),
+        0,
+      ),
       coast_length_protected: fixed(t.coast, 0),
       gdp: fixed(g, 2),
       resident_population: fixed(population, 0),
       pollution_cost: fixed(g * pollutionRate * rng.jitter(0.1), 2),
       ecological_damage_cost: fixed((g * 0.0006 + km2 * damagePerKm2) * rng.jitter(0.1), 2),
-      out_of_region_value: fixed(waterValueWan * t.minRiverShare, 2),
+      // the Min River's flow entering the county (≈ 540 亿m³/a at Zhuqi) for the townships that draw on it
+      upstream_inflow: fixed(t.minRiverShare > 0 ? MIN_RIVER_INFLOW_WAN_M3 * (y1 ? 0.9 : 1) : 0, 0),
+      electricity_consumption: fixed(g * 10000 * (0.035 + 0.06 * t.industry) * rng.jitter(0.05), 0),
+      // upstream water is deducted by the method (upstream_inflow); no other outside value in the sample
+      out_of_region_value: fixed(0, 2),
       forest_stock_volume: fixed(forest * stockDensity * (y1 ? 1.025 : 1), 0),
       water_resources_total: fixed(km2 * p * runoffRatio * 0.1, 2),
     };

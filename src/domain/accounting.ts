@@ -1,5 +1,6 @@
 import { Dec, ZERO, sum } from './decimal.js';
 import { TOTAL, type CompiledSet, type ComponentModel } from './model.js';
+import { PriceIndexError, priceBasis, pricedSet, restatesPrices, type PriceBasis } from './prices.js';
 import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
 
@@ -32,6 +33,9 @@ export interface ComponentResult {
   /** The uncapped sum, when the cap applied. */
   readonly uncapped?: Dec;
   readonly override?: QuantityOverride;
+  /** The part of the value originating outside the region (share × value), deducted for net GEP. */
+  readonly outOfRegion?:
+    { readonly share: Dec; readonly value: Dec } | { readonly missing: readonly string[] };
 }
 
 /** The totals every account has, a township's or a region's (元). */
@@ -52,6 +56,8 @@ export interface TownshipAccount extends GepTotals {
   readonly year: number;
   readonly set: { id: string; version: string; hash: string };
   readonly profile: string;
+  /** The prices the figures are at; absent for a set without price indices (figures at its stated prices). */
+  readonly prices?: PriceBasis;
   readonly components: readonly ComponentResult[];
   /** The evaluation array the figures were computed from: traces read it. */
   readonly env: ReadonlyArray<Dec | undefined>;
@@ -81,8 +87,31 @@ export function buildEnv(set: CompiledSet, record: InputRecord): (Dec | undefine
   return env;
 }
 
-/** Accounts one township-year: quantities, values, totals. Pure: inputs and set in, figures out. */
-export function accountTownship(set: CompiledSet, record: InputRecord, profile: string): TownshipAccount {
+export interface AccountOptions {
+  /** Figures at constant prices of this base year instead of the accounting year's (current) prices. */
+  readonly constantPriceYear?: number;
+}
+
+/**
+ * Accounts one township-year: quantities, values, totals. Pure: inputs and set in, figures out. A set with
+ * price indices gives its figures at current prices (money parameters restated to the accounting year) unless
+ * a constant-price base year is asked for.
+ */
+export function accountTownship(
+  stated: CompiledSet,
+  record: InputRecord,
+  profile: string,
+  options: AccountOptions = {},
+): TownshipAccount {
+  const prices = restatesPrices(stated) ? priceBasis(record.year, options.constantPriceYear) : undefined;
+  let set = stated;
+  try {
+    if (prices) set = pricedSet(stated, prices.year);
+  } catch (e) {
+    if (e instanceof PriceIndexError)
+      throw new AccountingError(`${record.township} ${record.year}: ${e.message}`);
+    throw e;
+  }
   const included = new Set(productsInProfile(set, profile).map((p) => p.id));
   const env = buildEnv(set, record);
   const { layout } = set;
@@ -157,6 +186,7 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
     }
     let value: Dec;
     let valueByClass: Map<string, Dec> | undefined;
+    let outOfRegion: ComponentResult['outOfRegion'];
     if (byClass) {
       valueByClass = new Map();
       for (const [cls, q] of byClass) {
@@ -168,6 +198,20 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
       env[layout.qSlot] = quantity;
       value = c.plan.value.get(TOTAL)!(env as Dec[]);
     }
+    if (c.plan.outOfRegionShare) {
+      const missingShare = c.outOfRegionShare!.checked.symbols.filter(
+        (n) => set.inputs.some((i) => i.id === n) && !record.values.has(n),
+      );
+      if (missingShare.length) outOfRegion = { missing: missingShare };
+      else {
+        const share = c.plan.outOfRegionShare(env as Dec[]);
+        if (!share.isFinite() || share.isNeg() || share.gt(1))
+          throw new AccountingError(
+            `${record.township} ${record.year}: ${c.id}: the out-of-region share is ${share.toString()}, not between 0 and 1`,
+          );
+        outOfRegion = { share, value: value.times(share) };
+      }
+    }
     results.push({
       component: c,
       status: 'ok',
@@ -177,10 +221,11 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
       valueByClass,
       uncapped,
       override,
+      outOfRegion,
     });
   }
   env[layout.qSlot] = undefined;
-  return summarise(set, record, profile, results, env);
+  return summarise(set, record, profile, results, env, prices);
 }
 
 /**
@@ -217,6 +262,7 @@ function summarise(
   profile: string,
   results: ComponentResult[],
   env: (Dec | undefined)[],
+  prices: PriceBasis | undefined,
 ): TownshipAccount {
   const productValues = new Map<string, Dec>();
   const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
@@ -234,12 +280,16 @@ function summarise(
   }
   const gep = sum(CATEGORIES.map((c) => categoryValues[c]));
   const deductionWan = record.values.get('out_of_region_value') as Dec | undefined;
-  const outOfRegionDeduction = deductionWan ? deductionWan.times(10000) : ZERO;
+  const computedDeduction = sum(
+    results.flatMap((r) => (r.outOfRegion && 'value' in r.outOfRegion ? [r.outOfRegion.value] : [])),
+  );
+  const outOfRegionDeduction = (deductionWan ? deductionWan.times(10000) : ZERO).plus(computedDeduction);
   return {
     township: record.township,
     year: record.year,
     set: { id: set.id, version: set.version, hash: set.hash },
     profile,
+    prices,
     components: results,
     productValues,
     categoryValues,
@@ -254,6 +304,7 @@ function summarise(
 /** A whole county (or any set of townships) for one year: every figure is the sum of the townships'. */
 export interface RegionAccount extends GepTotals {
   readonly year: number;
+  readonly prices?: PriceBasis;
   readonly townships: readonly TownshipAccount[];
   readonly componentQuantities: ReadonlyMap<string, Dec>;
   readonly componentValues: ReadonlyMap<string, Dec>;
@@ -265,7 +316,12 @@ export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAcc
   if (!accounts.length) throw new AccountingError('no township accounts to aggregate');
   const first = accounts[0]!;
   for (const a of accounts)
-    if (a.year !== first.year || a.set.hash !== first.set.hash || a.profile !== first.profile)
+    if (
+      a.year !== first.year ||
+      a.set.hash !== first.set.hash ||
+      a.profile !== first.profile ||
+      a.prices?.year !== first.prices?.year
+    )
       throw new AccountingError(
         'townships accounted with different years, sets or profiles cannot be added up',
       );
@@ -287,6 +343,7 @@ export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAcc
   const outOfRegionDeduction = sum(accounts.map((a) => a.outOfRegionDeduction));
   const region: RegionAccount = {
     year: first.year,
+    prices: first.prices,
     townships: accounts,
     componentQuantities,
     componentValues,

@@ -1,4 +1,5 @@
 import { Dec, ZERO, sum } from './decimal.js';
+import { pricedSet } from './prices.js';
 import type { CompiledSet } from './model.js';
 import type { InputRecord } from './accounting.js';
 import { convertValue, parseUnit } from './units.js';
@@ -40,8 +41,16 @@ function equivalentFactorOf(set: CompiledSet) {
 
 const add = <K>(m: Map<K, Dec>, k: K, v: Dec) => m.set(k, (m.get(k) ?? ZERO).plus(v));
 
-/** ESV of one area (township, county) from its land class areas in hm². */
-export function accountEsv(set: CompiledSet, landAreaHm2: ReadonlyMap<string, Dec>): EsvAccount {
+/**
+ * ESV of one area (township, county) from its land class areas in hm². With `pricesYear`, the value of one
+ * equivalent is restated from its price year to that year's prices (sets with price indices).
+ */
+export function accountEsv(
+  stated: CompiledSet,
+  landAreaHm2: ReadonlyMap<string, Dec>,
+  pricesYear?: number,
+): EsvAccount {
+  const set = pricesYear === undefined ? stated : pricedSet(stated, pricesYear);
   const ef = equivalentFactorOf(set);
   const equivalentValue = ef.standardValueEval([]);
 

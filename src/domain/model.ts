@@ -31,6 +31,35 @@ export interface CompiledSet {
   readonly components: readonly ComponentModel[];
   readonly equivalentFactor?: EquivalentFactorModel;
   readonly layout: SlotLayout;
+  /** Price-index series by id; empty when the set does not restate prices. */
+  readonly priceIndices: ReadonlyMap<string, PriceIndexModel>;
+  /** Default base year of constant-price figures. */
+  readonly constantPriceYear?: number;
+  /** Recompiles the components' plans (and the value of one equivalent) for other parameter values. */
+  readonly replan: (parameters: ReadonlyMap<string, ParameterModel>) => {
+    components: readonly ComponentModel[];
+    equivalentFactor?: EquivalentFactorModel;
+  };
+}
+
+export interface PriceIndexModel {
+  readonly id: string;
+  readonly labels: Labels;
+  readonly base: string;
+  readonly values: ReadonlyMap<number, { value: Dec; source: string; verified: boolean }>;
+}
+
+/** How a money parameter was restated from its price year to the year of the figures. */
+export interface Restatement {
+  readonly index: string;
+  readonly fromYear: number;
+  readonly toYear: number;
+  readonly fromIndex: Dec;
+  readonly toIndex: Dec;
+  /** toIndex ÷ fromIndex */
+  readonly factor: Dec;
+  /** The value as the set states it, at its price year. */
+  readonly stated: Dec | ReadonlyMap<string, Dec>;
 }
 
 export interface InputModel extends Omit<InputSpec, 'range' | 'acceptUnits'> {
@@ -49,6 +78,10 @@ export interface ParameterModel {
   readonly values?: ReadonlyMap<string, Dec>;
   readonly percent: boolean;
   readonly priceYear?: number | null;
+  /** Price-index series that restates it (money parameters of a set with price indices). */
+  readonly priceIndex?: string;
+  /** Set when the value was restated to another year's prices. */
+  readonly restatement?: Restatement;
   readonly source: string;
   readonly verified: boolean;
   readonly note?: string;
@@ -71,6 +104,8 @@ export interface ComponentModel {
   readonly quantity: FormulaModel;
   readonly cap?: FormulaModel;
   readonly value: FormulaModel;
+  /** Share of the value originating outside the region (deducted for net GEP). */
+  readonly outOfRegionShare?: FormulaModel;
   readonly inputsUsed: readonly string[];
   readonly parametersUsed: readonly string[];
   readonly componentsUsed: readonly string[];
@@ -100,6 +135,7 @@ export interface ComponentPlan<T> {
   readonly cap?: Evaluator<T>;
   /** Absent when a parameter of the value formula is unset. */
   readonly value?: ReadonlyMap<string, Evaluator<T>>;
+  readonly outOfRegionShare?: Evaluator<T>;
 }
 
 export const TOTAL = '*';

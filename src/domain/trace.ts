@@ -1,6 +1,7 @@
 import type { Dec } from './decimal.js';
 import type { ComponentResult, TownshipAccount } from './accounting.js';
 import type { CompiledSet, ComponentModel, FormulaModel } from './model.js';
+import { pricedSet } from './prices.js';
 import type { Labels } from '../methods/schema.js';
 
 /** One symbol of a formula as it was used: where its value came from and what it was. */
@@ -14,6 +15,16 @@ export interface TraceSymbol {
   readonly source?: string;
   readonly verified?: boolean;
   readonly priceYear?: number | null;
+  /** A money parameter restated from its price year: stated value × toIndex ÷ fromIndex = value. */
+  readonly restatement?: {
+    readonly index: string;
+    readonly stated: string;
+    readonly fromYear: number;
+    readonly toYear: number;
+    readonly fromIndex: string;
+    readonly toIndex: string;
+    readonly factor: string;
+  };
   readonly department?: Labels;
   /** The coefficient set version that set a parameter's value. */
   readonly definedIn?: string;
@@ -42,6 +53,10 @@ export interface ComponentTrace {
   readonly override?: { quantity: string; unit: string; source: string };
   readonly cap?: FormulaTrace & { applied: boolean; uncapped?: string };
   readonly value?: FormulaTrace;
+  /** Share of the value from outside the region and the amount deducted for net GEP (元). */
+  readonly outOfRegion?: FormulaTrace & { deducted: string; missing?: readonly string[] };
+  /** The prices the figures are at. */
+  readonly prices?: TownshipAccount['prices'];
 }
 
 function describe(
@@ -75,6 +90,8 @@ function describe(
     const param = set.parameters.get(name);
     if (param) {
       const v = param.values ? param.values.get(landClass ?? '') : param.value;
+      const r = param.restatement;
+      const stated = r && (r.stated instanceof Map ? r.stated.get(landClass ?? '') : r.stated);
       symbols.push({
         symbol: name,
         kind: 'parameter',
@@ -85,6 +102,15 @@ function describe(
         source: param.source,
         verified: param.verified,
         priceYear: param.priceYear,
+        restatement: r && {
+          index: r.index,
+          stated: stated?.toString() ?? '',
+          fromYear: r.fromYear,
+          toYear: r.toYear,
+          fromIndex: r.fromIndex.toString(),
+          toIndex: r.toIndex.toString(),
+          factor: r.factor.toString(),
+        },
         definedIn: param.definedIn,
       });
       continue;
@@ -118,11 +144,13 @@ function describe(
 
 /** The trace of a component's total, or of one land class of a per-class component. */
 export function traceComponent(
-  set: CompiledSet,
+  stated: CompiledSet,
   account: TownshipAccount,
   componentId: string,
   landClass?: string,
 ): ComponentTrace {
+  // the parameters as the account used them: restated to the prices of its figures
+  const set = account.prices ? pricedSet(stated, account.prices.year) : stated;
   const result = account.components.find((r) => r.component.id === componentId);
   if (!result)
     throw new Error(`component "${componentId}" is not in this account (profile ${account.profile})`);
@@ -140,6 +168,7 @@ export function traceComponent(
     status: result.status,
     reason: result.reason,
     method: c.product.method,
+    prices: account.prices,
   };
   if (result.status === 'not_applicable') return base;
   const q = landClass !== undefined ? result.quantityByClass?.get(landClass) : result.quantity;
@@ -167,6 +196,19 @@ export function traceComponent(
     value:
       result.status === 'ok' && !perClassTotal
         ? describe(set, account, c, c.value, landClass, v, q)
+        : undefined,
+    outOfRegion:
+      c.outOfRegionShare && result.outOfRegion && landClass === undefined
+        ? 'share' in result.outOfRegion
+          ? {
+              ...describe(set, account, c, c.outOfRegionShare, undefined, result.outOfRegion.share),
+              deducted: result.outOfRegion.value.toString(),
+            }
+          : {
+              ...describe(set, account, c, c.outOfRegionShare, undefined, undefined),
+              deducted: '0',
+              missing: result.outOfRegion.missing,
+            }
         : undefined,
   };
 }

@@ -7,6 +7,7 @@ import {
   unitMismatch,
   type Arithmetic,
   type Binding,
+  type CheckedFormula,
   type SymbolType,
 } from '../domain/formula.js';
 import {
@@ -19,6 +20,7 @@ import {
   type FormulaModel,
   type InputModel,
   type ParameterModel,
+  type PriceIndexModel,
   type ProductModel,
   type SlotLayout,
 } from '../domain/model.js';
@@ -122,6 +124,30 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
   }
   const inputById = new Map(inputs.map((i) => [i.id, i]));
 
+  // ---- price indices
+  const priceIndices = new Map<string, PriceIndexModel>();
+  for (const spec of data.priceIndices ?? []) {
+    const key = `priceIndex:${spec.id}`;
+    const path = `priceIndices.${spec.id}`;
+    const values = new Map<number, { value: Dec; source: string; verified: boolean }>();
+    for (const row of spec.values) {
+      const v = parseDecimal(row.value);
+      if (values.has(row.year)) issue(key, `${path}.values.${row.year}`, `year ${row.year} is given twice`);
+      else if (!v || !v.isFinite() || !v.gt(0))
+        issue(key, `${path}.values.${row.year}`, `"${row.value}" is not a positive number`);
+      else values.set(row.year, { value: v, source: row.source, verified: row.verified });
+    }
+    priceIndices.set(spec.id, { id: spec.id, labels: spec.labels, base: spec.base, values });
+  }
+  if (data.constantPriceYear !== undefined && priceIndices.size)
+    for (const index of priceIndices.values())
+      if (!index.values.has(data.constantPriceYear))
+        issue(
+          `priceIndex:${index.id}`,
+          `constantPriceYear`,
+          `the constant-price base year ${data.constantPriceYear} has no value in price index "${index.id}"`,
+        );
+
   // ---- parameters
   const parameters = new Map<string, ParameterModel>();
   for (const spec of data.parameters) {
@@ -156,6 +182,27 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       }
     } else if (spec.value === null || spec.value === undefined) value = null;
     else value = check(spec.value, `${path}.value`) ?? null;
+    // a set with price indices restates every money parameter: it must say its price year and series
+    let priceIndex: string | undefined;
+    const money = unit.dims.money ?? 0;
+    if (spec.priceIndex && !money)
+      issue(key, `${path}.priceIndex`, `only a money parameter (a unit in 元) is restated by a price index`);
+    if (priceIndices.size && money) {
+      priceIndex = spec.priceIndex ?? 'cpi';
+      const index = priceIndices.get(priceIndex);
+      const hasValue = value !== null || values !== undefined;
+      if (money !== 1)
+        issue(
+          key,
+          `${path}.unit`,
+          `a money parameter is in 元 to the first power to be restated, not ${spec.unit}`,
+        );
+      else if (!index) issue(key, `${path}.priceIndex`, `unknown price index "${priceIndex}"`);
+      else if (hasValue && (spec.priceYear === null || spec.priceYear === undefined))
+        issue(key, `${path}.priceYear`, `a money parameter needs its price year (价格年份) to be restated`);
+      else if (hasValue && !index.values.has(spec.priceYear!))
+        issue(key, `${path}.priceYear`, `price index "${priceIndex}" has no value for ${spec.priceYear}`);
+    }
     parameters.set(spec.id, {
       id: spec.id,
       labels: spec.labels,
@@ -165,6 +212,7 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       values,
       percent: spec.percent,
       priceYear: spec.priceYear,
+      priceIndex,
       source: spec.source,
       verified: spec.verified,
       note: spec.note,
@@ -206,6 +254,7 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     quantity?: FormulaModel;
     cap?: FormulaModel;
     value?: FormulaModel;
+    outOfRegionShare?: FormulaModel;
     inputs: Set<string>;
     params: Set<string>;
     deps: Set<string>;
@@ -266,7 +315,7 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
         return undefined;
       };
     const formula = (
-      which: 'quantity' | 'cap' | 'value',
+      which: 'quantity' | 'cap' | 'value' | 'outOfRegionShare',
       f: { formula: string; unit: string },
       withQ?: Unit,
     ) => {
@@ -298,6 +347,22 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       if (moneyUnit && spec.value.unit !== '元')
         issue(key, `${base}.value.unit`, 'values are accounted in 元');
       if (moneyUnit) draft.value = formula('value', spec.value, qUnit);
+    }
+    if (spec.outOfRegionShare) {
+      if (spec.outOfRegionShare.unit !== '1')
+        issue(key, `${base}.outOfRegionShare.unit`, 'a share is dimensionless: unit "1"');
+      else {
+        draft.outOfRegionShare = formula('outOfRegionShare', spec.outOfRegionShare);
+        const perClass = draft.outOfRegionShare?.checked.symbols.filter(
+          (n) => inputById.get(n)?.perLandClass || parameters.get(n)?.values || componentSpecById.has(n),
+        );
+        if (perClass?.length)
+          issue(
+            key,
+            `${base}.outOfRegionShare.formula`,
+            `the share is one figure per township: it cannot use ${perClass.join(', ')}`,
+          );
+      }
     }
     drafts.push(draft);
   }
@@ -391,12 +456,9 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       });
       const mismatch = unitMismatch(checked.unit, perHm2, '元/hm2');
       if (mismatch) throw new FormulaError(`unit mismatch: "${ef.standardValue.formula}" ${mismatch}`);
-      const evalFn = compileFormula(checked, decimalArithmetic, (name) => ({
-        constant: parameters.get(name)!.value!,
-      }));
       equivalentFactor = {
         standardValue: { text: ef.standardValue.formula, unitText: ef.standardValue.unit, checked },
-        standardValueEval: evalFn,
+        standardValueEval: standardValueEvaluator(checked, parameters),
         groups: ef.groups,
         services: ef.services,
         types,
@@ -416,15 +478,14 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     ordered.map((d) => d.id),
     [...classIds],
   );
-  const components: ComponentModel[] = [];
   const perClassKeys = perClassKeysOf(
     inputs,
     [...classIds],
     ordered.map((d) => ({ id: d.id, landClasses: d.spec.landClasses ?? null })),
   );
-  for (const d of ordered) {
+  const models = ordered.map((d): Omit<ComponentModel, 'plan'> => {
     const product = productById.get(d.productId)!;
-    const model: Omit<ComponentModel, 'plan'> = {
+    return {
       id: d.id,
       product,
       labels: d.spec.labels ?? product.labels,
@@ -433,14 +494,24 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       quantity: d.quantity!,
       cap: d.cap,
       value: d.value!,
+      outOfRegionShare: d.outOfRegionShare,
       inputsUsed: [...d.inputs],
       parametersUsed: [...d.params],
       componentsUsed: [...d.deps],
       unsetParameters: [...d.unset],
     };
-    const plan = compilePlan(model, parameters, layout, decimalArithmetic, (v) => v, perClassKeys);
-    components.push({ ...model, plan });
-  }
+  });
+  const replan = (params: ReadonlyMap<string, ParameterModel>) => ({
+    components: models.map((m) => ({
+      ...m,
+      plan: compilePlan(m, params, layout, decimalArithmetic, (v) => v, perClassKeys),
+    })),
+    equivalentFactor: equivalentFactor && {
+      ...equivalentFactor,
+      standardValueEval: standardValueEvaluator(equivalentFactor.standardValue.checked, params),
+    },
+  });
+  const { components } = replan(parameters);
 
   return {
     id: data.id,
@@ -458,7 +529,14 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     components,
     equivalentFactor,
     layout,
+    priceIndices,
+    constantPriceYear: data.constantPriceYear,
+    replan,
   };
+}
+
+function standardValueEvaluator(checked: CheckedFormula, parameters: ReadonlyMap<string, ParameterModel>) {
+  return compileFormula(checked, decimalArithmetic, (name) => ({ constant: parameters.get(name)!.value! }));
 }
 
 function buildLayout(
@@ -528,5 +606,8 @@ export function compilePlan<T>(
     for (const k of keys)
       value.set(k, compileFormula(component.value.checked, arith, bindFor(k === TOTAL ? null : k)));
   }
-  return { quantity, cap, value };
+  const outOfRegionShare = component.outOfRegionShare
+    ? compileFormula(component.outOfRegionShare.checked, arith, bindFor(null))
+    : undefined;
+  return { quantity, cap, value, outOfRegionShare };
 }

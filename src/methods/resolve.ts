@@ -10,8 +10,8 @@ import type { CompiledSet } from '../domain/model.js';
 export interface ResolvedSet {
   readonly data: Omit<
     CoefficientSetFile,
-    'extends' | 'parameterOverrides' | 'removeProducts' | 'equivalentFactorOverrides'
-  >;
+    'extends' | 'parameterOverrides' | 'removeProducts' | 'equivalentFactorOverrides' | 'priceIndices'
+  > & { priceIndices?: CoefficientSetFile['priceIndices'] };
   /** The file of the set itself. */
   readonly file: string;
   /** "kind:id" → the file that defined the item last. */
@@ -193,7 +193,15 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
   const origins = new Map<string, string>();
   const definedIn = new Map<string, string>();
   const merged = new Map<string, Map<string, { id: string }>>();
-  const sections = ['profiles', 'inputGroups', 'landClasses', 'inputs', 'parameters', 'products'] as const;
+  const sections = [
+    'profiles',
+    'inputGroups',
+    'landClasses',
+    'inputs',
+    'parameters',
+    'products',
+    'priceIndices',
+  ] as const;
   const kindOf: Record<(typeof sections)[number], string> = {
     profiles: 'profile',
     inputGroups: 'group',
@@ -201,9 +209,11 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
     inputs: 'input',
     parameters: 'parameter',
     products: 'product',
+    priceIndices: 'priceIndex',
   };
   for (const s of sections) merged.set(s, new Map());
   let equivalentFactor: CoefficientSetFile['equivalentFactor'];
+  let constantPriceYear: number | undefined;
   const issues: SetIssue[] = [];
   for (const { data, file } of chain) {
     const setKey = `${data.id}@${data.version}`;
@@ -249,6 +259,7 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
           message: `no inherited product "${pid}" to remove`,
         });
     }
+    if (data.constantPriceYear !== undefined) constantPriceYear = data.constantPriceYear;
     if (data.equivalentFactor) {
       equivalentFactor = data.equivalentFactor;
       origins.set('equivalentFactor', file);
@@ -287,6 +298,9 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
     parameters: values('parameters'),
     products: values('products'),
     equivalentFactor,
+    // absent rather than empty, so that sets without price indices keep the hash they always had
+    priceIndices: merged.get('priceIndices')!.size ? values('priceIndices') : undefined,
+    constantPriceYear,
   };
   const lineage = chain.map((c) => ({ id: c.data.id, version: c.data.version }));
   const hash = sha256(canonicalJson({ ...data, status: undefined, lineage }));

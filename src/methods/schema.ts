@@ -74,6 +74,8 @@ const parameter = z
     range: z.tuple([decimalText, decimalText]).optional(),
     percent: z.boolean().default(false),
     priceYear: z.number().int().min(1900).max(2100).nullable().optional(),
+    /** The price-index series (priceIndices) that restates this money parameter between years; default "cpi". */
+    priceIndex: id.optional(),
     source: z.string().min(1),
     /** [V] checked in the named publication; [M] not yet checked: shown as unverified. */
     verified: z.boolean(),
@@ -91,6 +93,7 @@ const parameterOverride = z
     value: decimalText.nullable().optional(),
     values: z.record(z.string(), decimalText).optional(),
     priceYear: z.number().int().min(1900).max(2100).nullable().optional(),
+    priceIndex: id.optional(),
     source: z.string().min(1),
     verified: z.boolean(),
     note: z.string().optional(),
@@ -112,6 +115,11 @@ const component = z
     /** An upper bound on the summed quantity (e.g. uptake capped at emissions). */
     cap: formulaSpec.optional(),
     value: formulaSpec,
+    /**
+     * Share (0–1) of the component's value that originates in ecosystems outside the region (GB/T 46869—2025),
+     * e.g. water supplied by upstream inflow: inflow ÷ (inflow + local runoff). Deducted for net GEP.
+     */
+    outOfRegionShare: formulaSpec.optional(),
   })
   .strict();
 
@@ -124,6 +132,28 @@ const product = z
     profiles: z.array(id).min(1),
     description: labels.optional(),
     components: z.array(component).min(1),
+  })
+  .strict();
+
+/** A price-index series (e.g. CPI, 1978 = 100): restates money parameters from their price year to another year. */
+const priceIndex = z
+  .object({
+    id,
+    labels,
+    /** How the index is based, e.g. "1978=100". */
+    base: z.string().min(1),
+    values: z
+      .array(
+        z
+          .object({
+            year: z.number().int().min(1900).max(2100),
+            value: decimalText,
+            source: z.string().min(1),
+            verified: z.boolean(),
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
 
@@ -168,6 +198,10 @@ export const coefficientSetFile = z
     parameters: z.array(parameter).default([]),
     products: z.array(product).default([]),
     equivalentFactor: equivalentFactor.optional(),
+    /** Price-index series; a child set's series of the same id replaces the inherited one. */
+    priceIndices: z.array(priceIndex).default([]),
+    /** The base year of constant-price figures unless the user chooses another. */
+    constantPriceYear: z.number().int().min(1900).max(2100).optional(),
     /** A child set's changes to an inherited equivalent-factor section: the value of one equivalent, class mapping. */
     equivalentFactorOverrides: z
       .object({
@@ -192,6 +226,7 @@ export type ProductSpec = z.infer<typeof product>;
 export type ComponentSpec = z.infer<typeof component>;
 export type ProfileSpec = z.infer<typeof profile>;
 export type GroupSpec = z.infer<typeof group>;
+export type PriceIndexSpec = z.infer<typeof priceIndex>;
 export type EquivalentFactorSpec = z.infer<typeof equivalentFactor>;
 export type Labels = z.infer<typeof labels>;
 export type Category = (typeof CATEGORIES)[number];

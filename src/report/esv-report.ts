@@ -51,7 +51,7 @@ export function esvReport(args: {
       id: t.township,
       labels: labels.get(t.township) ?? { zh: t.township, en: t.township },
       isTotal: false,
-      esv: accountEsv(set, area),
+      esv: accountEsv(set, area, region.prices?.year),
       gep: t.gep,
     };
   });
@@ -59,7 +59,7 @@ export function esvReport(args: {
     id: 'total',
     labels: args.totalLabels ?? { zh: '全县', en: 'County' },
     isTotal: true,
-    esv: accountEsv(set, countyArea),
+    esv: accountEsv(set, countyArea, region.prices?.year),
     gep: region.gep,
   });
 

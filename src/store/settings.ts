@@ -14,7 +14,7 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
-  activeSet: { id: 'minhou-2021', version: '1.0.0' },
+  activeSet: { id: 'minhou-2021', version: '2.0.0' },
   profile: 'academic',
   publicPriceList: false,
 };

@@ -25,7 +25,7 @@ describe('gep account', () => {
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toContain('闽侯县 2021');
     expect(r.out).toContain('示例数据 (sample data)');
-    expect(r.out).toContain('minhou-2021@1.0.0');
+    expect(r.out).toContain('minhou-2021@2.0.0');
     for (const name of ['甘蔗街道', '白沙镇', '小箬乡']) expect(r.out).toContain(name);
     expect(r.out).toMatch(/^合计\s+[\d,.]+/m);
     expect(r.out).toContain('气候调节');
@@ -146,7 +146,7 @@ describe('gep validate', () => {
   it('exits 1 for a broken set', async () => {
     const dir = join(tmp, 'coeffs-broken');
     cpSync(COEFFS, dir, { recursive: true });
-    const file = join(dir, 'minhou-2021/1.0.0.yaml');
+    const file = join(dir, 'minhou-2021/2.0.0.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace("value: '2700'", "value: 'abc'"));
     const r = await run('validate', '--set', 'minhou-2021', '--coefficients', dir);
     expect(r.code).toBe(EXIT.setInvalid);

@@ -24,7 +24,7 @@ describe('gep prices', () => {
     const set = loadSet(COEFFS, 'minhou-2021');
     const head = r.out.split('\n')[0]!;
     expect(head).toContain(set.title.zh);
-    expect(head).toContain('minhou-2021@1.0.0');
+    expect(head).toContain('minhou-2021@2.0.0');
     expect(head).toContain(set.hash.slice(0, 12));
     expect(head).toContain('草案，未公示');
     for (const h of ['参数', '地类', '数值', '单位', '价格年份', '核实', '定义于', '来源'])
@@ -35,14 +35,18 @@ describe('gep prices', () => {
     expect(runoff).toContain('2.67 %');
     expect(runoff).toMatch(/2\.67 %\s+%\s/);
 
-    const reservoir = set.parameters.get('reservoir_cost')!;
-    expect(reservoir.definedIn).toBe('minhou-2021@1.0.0');
-    const line = lineOf(r.out, reservoir.labels.zh);
+    const grain = set.parameters.get('grain_price')!;
+    expect(grain.definedIn).toBe('minhou-2021@2.0.0');
+    const line = lineOf(r.out, grain.labels.zh);
     expect(line).toBeDefined();
-    expect(line).toContain(reservoir.value!.toFixed());
-    expect(line).toContain('minhou-2021@1.0.0');
+    expect(line).toContain(grain.value!.toFixed());
+    expect(line).toContain('minhou-2021@2.0.0');
     expect(line).toContain('[M] 未核实');
     expect(line).toContain('2021');
+    // an inherited price keeps its own set and price year (restated by the engine, not by hand)
+    const reservoir = lineOf(r.out, set.parameters.get('reservoir_cost')!.labels.zh);
+    expect(reservoir).toContain('gep-functional@2.0.0');
+    expect(reservoir).toContain('2010');
 
     // products below the table, with method and formulas
     expect(r.out).toContain('水源涵养 (water_conservation)');

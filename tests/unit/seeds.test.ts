@@ -18,7 +18,6 @@ const landArea = (township: string, year: number) => {
   if (!r) throw new Error(`no record for ${township} ${year}`);
   return r.values.get('land_area') as ReadonlyMap<string, Dec>;
 };
-const YI = new Dec(1e8);
 
 describe('sample data set: Minhou County 2020–2021 (示例数据)', () => {
   it('is what seeds/generate.ts produces (deterministic, up to date)', () => {
@@ -112,17 +111,37 @@ describe('sample data set: Minhou County 2020–2021 (示例数据)', () => {
     }
   });
 
-  it('gives county totals of a plausible magnitude, regulating services the largest category', () => {
+  it('gives county totals of a plausible magnitude with the sample set (minhou-2021), regulating services the largest category', () => {
+    const sample = loadSet('coefficients', 'minhou-2021');
+    const records = validateRecords(sample, dataset.records, dataset.townships).records;
+    const areaKm2 = new Dec(String(dataset.file.region.areaKm2)); // 2,136 km²
     for (const year of [2020, 2021]) {
       const region = aggregateRegion(
-        validated.records.filter((r) => r.year === year).map((r) => accountTownship(set, r, 'academic')),
+        records.filter((r) => r.year === year).map((r) => accountTownship(sample, r, 'academic')),
       );
-      const gepYi = region.gep.div(YI);
-      expect(gepYi.gt(100) && gepYi.lt(2000), `GEP ${gepYi.toFixed(1)} 亿元`).toBe(true);
+      // published forested Fujian counties: Jiangle 2018 236.9 亿元 / ≈2,246 km² ≈ 1,050 万元/km²,
+      // Wuyishan 2015 550.64 亿元 / ≈2,798 km² ≈ 1,970 万元/km² (published-accounts.md): the sample lies between
+      const perKm2Wan = region.gep.div(areaKm2).div(10000);
+      expect(perKm2Wan.gt(1050) && perKm2Wan.lt(1970), `${perKm2Wan.toFixed(0)} 万元/km²`).toBe(true);
       const { provisioning, regulating, cultural } = region.categoryValues;
       expect(regulating.gt(provisioning) && regulating.gt(cultural)).toBe(true);
       expect(provisioning.gt(0) && cultural.gt(0)).toBe(true);
-      expect(region.outOfRegionDeduction.lt(region.gep.div(100))).toBe(true);
+      // no service above half of GEP (1.0.0's climate regulation was 83 %)
+      for (const [product, value] of region.productValues)
+        expect(value.div(region.gep).lt(0.5), `${product} ${value.div(region.gep).toFixed(3)}`).toBe(true);
+      // soil retained per hm² of the classes it is computed on: typical county means are 100–300 t/(hm²·a)
+      const soilClasses = sample.components.find((c) => c.id === 'soil_retained')!.landClasses!;
+      const soilHm2 = sum(
+        records
+          .filter((r) => r.year === year)
+          .flatMap((r) => soilClasses.map((c) => (r.values.get('land_area') as Map<string, Dec>).get(c)!)),
+      );
+      const perHm2 = region.componentQuantities.get('soil_retained')!.div(soilHm2);
+      expect(perHm2.gt(100) && perHm2.lt(300), `${perHm2.toFixed(0)} t/hm²`).toBe(true);
+      // the upstream share of water supply and hydropower is deducted, and nothing beyond them
+      const upstreamBearing = ['water_domestic', 'water_industrial', 'water_agricultural', 'hydropower'];
+      const ceiling = sum(upstreamBearing.map((id) => region.componentValues.get(id)!));
+      expect(region.outOfRegionDeduction.gt(0) && region.outOfRegionDeduction.lt(ceiling)).toBe(true);
     }
   });
 });
