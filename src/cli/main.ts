@@ -13,6 +13,7 @@ import {
   type InputRecord,
   type RegionAccount,
 } from '../domain/accounting.js';
+import { restatesPrices } from '../domain/prices.js';
 import { formatFixed, parseDecimal, type Dec } from '../domain/decimal.js';
 import {
   formatIssue,
@@ -69,6 +70,7 @@ export const USAGE = `用法 usage: gep <command> [options]
 
   account  --set <id>[@version] --data <file.json|.csv|.xlsx> --year <year>
            [--profile academic] [--township <id> | --by township] [--format table|json|csv|xlsx]
+           [--constant-prices [--base-year 2020]]   (default: current prices of the year)
            [--out <file>] [--region <dataset.json>] [--lang zh|en] [--coefficients <dir>]
   validate --set <id>[@version] [--data <file>] [--region <dataset.json>]
   template --set <id>[@version] --out <template.xlsx|template.csv> [--region <dataset.json>] [--years 2021,2022]
@@ -105,6 +107,8 @@ const OPTIONS = {
   lang: { type: 'string' },
   coefficients: { type: 'string' },
   region: { type: 'string' },
+  'constant-prices': { type: 'boolean' },
+  'base-year': { type: 'string' },
   role: { type: 'string' },
   username: { type: 'string' },
   name: { type: 'string' },
@@ -228,7 +232,22 @@ async function runAccount(opts: Options, lang: 'zh' | 'en'): Promise<Run> {
   if (issues.length) throw new DataError(issueLines(issues, lang));
   const order = new Map(data.region.townships.map((t, i) => [t.id, i]));
   records.sort((a, b) => (order.get(a.township) ?? 1e9) - (order.get(b.township) ?? 1e9));
-  const accounts = records.map((r) => accountTownship(set, r, profile));
+  let constantPriceYear: number | undefined;
+  if (opts['base-year'] !== undefined || opts['constant-prices']) {
+    if (!restatesPrices(set))
+      throw new UsageError(
+        `${set.id}@${set.version} 没有价格指数，不能折算不变价 / has no price index: no constant prices`,
+      );
+    constantPriceYear =
+      opts['base-year'] !== undefined ? requireYear(opts['base-year']) : set.constantPriceYear;
+  }
+  let accounts;
+  try {
+    accounts = records.map((r) => accountTownship(set, r, profile, { constantPriceYear }));
+  } catch (e) {
+    if (e instanceof AccountingError) throw new DataError([e.message]);
+    throw e;
+  }
   return { set, resolved, data, raw, records, region: aggregateRegion(accounts), profile, year };
 }
 
@@ -245,9 +264,21 @@ function headerLines(run: Run, lang: 'zh' | 'en'): string[] {
       lang === 'zh' ? '口径' : 'profile'
     }: ${run.profile}${profile ? ` ${profile.labels[lang]}` : ''}${data.region.sample ? '  |  示例数据 (sample data)' : ''}`,
     lang === 'zh'
-      ? '单位：亿元；显示保留2位小数，合计按未舍入值计算'
-      : 'Unit: 亿元 (10^8 yuan); shown to 2 decimals, totals computed from unrounded values',
+      ? `单位：亿元；显示保留2位小数，合计按未舍入值计算${pricesNote(run, 'zh')}`
+      : `Unit: 亿元 (10^8 yuan); shown to 2 decimals, totals computed from unrounded values${pricesNote(run, 'en')}`,
   ];
+}
+
+function pricesNote(run: Run, lang: 'zh' | 'en'): string {
+  const p = run.region.prices;
+  if (!p) return lang === 'zh' ? '；按参数集所列价格（未折算）' : '; at the prices as stated in the set';
+  if (p.kind === 'current')
+    return lang === 'zh'
+      ? `；${p.year}年当年价（CPI 折算）`
+      : `; current prices of ${p.year} (restated by CPI)`;
+  return lang === 'zh'
+    ? `；${p.year}年不变价（CPI 折算）`
+    : `; constant prices of ${p.year} (restated by CPI)`;
 }
 
 function formatTable(run: Run, lang: 'zh' | 'en'): string {
@@ -329,6 +360,8 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
     appVersion: appVersion(),
     region: { id: run.data.region.id, labels: run.data.region.name, sample: run.data.region.sample },
     year: run.year,
+    /** the prices the figures are at (absent: the set's stated prices, no restatement) */
+    prices: run.region.prices,
     set: { id: run.set.id, version: run.set.version, hash: run.set.hash },
     profile: run.profile,
     unit: '元',

@@ -4,7 +4,8 @@
  * one-line meaning in Chinese and English.
  */
 import type { Dec } from '../domain/decimal.js';
-import type { GepTotals, InputRecord } from '../domain/accounting.js';
+import { accountTownship, aggregateRegion, type GepTotals, type InputRecord } from '../domain/accounting.js';
+import { restatesPrices } from '../domain/prices.js';
 import { accountGeep, gepIndicators, yearOverYear } from '../domain/geep.js';
 import type { CompiledSet } from '../domain/model.js';
 import type { Category, Labels } from '../methods/schema.js';
@@ -40,6 +41,8 @@ export interface Summary {
   readonly previousYear?: number;
   readonly items: readonly SummaryItem[];
   readonly topProducts: readonly TopProduct[];
+  /** The prices of the figures (current prices of the year) and the base year of the constant-price items. */
+  readonly prices?: { readonly current: number; readonly constantYear?: number };
   /** "id@version+hash" and its parts: which published prices the figures use. */
   readonly set: { id: string; version: string; hash: string; text: string; status: CompiledSet['status'] };
 }
@@ -47,11 +50,27 @@ export interface Summary {
 const L = (zh: string, en: string): Labels => ({ zh, en });
 
 const MEANINGS: Record<string, { labels: Labels; meaning: Labels; unit: DisplayUnitId }> = {
-  gep: {
-    labels: L('生态系统生产总值（GEP）', 'Gross Ecosystem Product (GEP)'),
+  gep_net: {
+    labels: L('GEP（净值，GB/T 46869—2025）', 'Net GEP (GB/T 46869—2025)'),
     meaning: L(
-      '生态系统一年内为人类提供的最终产品与服务价值之和',
-      'total value of the final goods and services ecosystems supplied in the year',
+      '扣除区域外生态系统输入价值（如上游来水形成的供水与水电）后的GEP：国家标准定义的GEP，单位面积、人均与GEP/GDP均按此计算',
+      "GEP less the value from ecosystems outside the region (e.g. water and hydropower from upstream inflow): the national standard's GEP, on which the per-km², per-capita and GEP/GDP figures are computed",
+    ),
+    unit: 'yi_yuan',
+  },
+  gep_net_constant: {
+    labels: L('GEP净值（不变价）', 'Net GEP at constant prices'),
+    meaning: L(
+      '以基准年价格计的GEP净值：各年可比，增长率按此计算',
+      'net GEP at the prices of the base year: comparable across years, the basis of growth',
+    ),
+    unit: 'yi_yuan',
+  },
+  gep: {
+    labels: L('GEP总值（含区域外输入）', 'Gross GEP (with outside value)'),
+    meaning: L(
+      '生态系统一年内为人类提供的最终产品与服务价值之和（当年价），未扣除区域外输入',
+      'total value of the final goods and services ecosystems supplied in the year (current prices), before deducting outside value',
     ),
     unit: 'yi_yuan',
   },
@@ -76,11 +95,6 @@ const MEANINGS: Record<string, { labels: Labels; meaning: Labels; unit: DisplayU
     meaning: L('休闲旅游与景观价值', 'value of recreation, tourism and landscape'),
     unit: 'yi_yuan',
   },
-  gep_net: {
-    labels: L('GEP（扣除区域外输入）', 'GEP net of outside value'),
-    meaning: L('扣除来自区域外的价值后的GEP', 'GEP less the value originating outside the region'),
-    unit: 'yi_yuan',
-  },
   geep: {
     labels: L('经济生态生产总值（GEEP）', 'Gross Economic-Ecological Product (GEEP)'),
     meaning: L(
@@ -90,18 +104,18 @@ const MEANINGS: Record<string, { labels: Labels; meaning: Labels; unit: DisplayU
     unit: 'yi_yuan',
   },
   gep_per_km2: {
-    labels: L('单位面积GEP', 'GEP per km²'),
-    meaning: L('每平方千米土地产生的GEP', 'GEP per square kilometre'),
+    labels: L('单位面积GEP（净值）', 'Net GEP per km²'),
+    meaning: L('每平方千米土地产生的GEP净值', 'net GEP per square kilometre'),
     unit: 'wan_yuan_per_km2',
   },
   gep_per_capita: {
-    labels: L('人均GEP', 'GEP per capita'),
-    meaning: L('每位常住人口对应的GEP', 'GEP per resident'),
+    labels: L('人均GEP（净值）', 'Net GEP per capita'),
+    meaning: L('每位常住人口对应的GEP净值', 'net GEP per resident'),
     unit: 'yuan_per_capita',
   },
   gep_to_gdp: {
     labels: L('GEP/GDP', 'GEP/GDP'),
-    meaning: L('生态价值与经济产出之比', 'ecosystem value relative to economic output'),
+    meaning: L('GEP净值与经济产出之比', 'net GEP relative to economic output'),
     unit: 'ratio',
   },
 };
@@ -112,14 +126,28 @@ export interface SummaryYear {
   readonly year: number;
 }
 
-function figuresOf(y: SummaryYear): Record<string, Dec | undefined> {
+/** Net GEP of the records at the constant prices of `baseYear` (undefined for a set without price indices). */
+function netAtConstantPrices(
+  set: CompiledSet,
+  profile: string,
+  records: readonly InputRecord[],
+  baseYear?: number,
+) {
+  if (baseYear === undefined || !restatesPrices(set) || !records.length) return undefined;
+  return aggregateRegion(
+    records.map((r) => accountTownship(set, r, profile, { constantPriceYear: baseYear })),
+  ).gepNet;
+}
+
+function figuresOf(y: SummaryYear, constantNet: Dec | undefined): Record<string, Dec | undefined> {
   const f = scopeFigures(y.records);
   const geep = accountGeep({ ...f, regulatingValue: y.totals.categoryValues.regulating });
-  const ind = gepIndicators({ gep: y.totals.gep, ...f });
+  const ind = gepIndicators({ gep: y.totals.gepNet, ...f });
   return {
     gep: y.totals.gep,
     ...y.totals.categoryValues,
     gep_net: y.totals.gepNet,
+    gep_net_constant: constantNet,
     geep: geep.geep,
     gep_per_km2: ind.gepPerKm2,
     gep_per_capita: ind.gepPerCapita,
@@ -129,6 +157,10 @@ function figuresOf(y: SummaryYear): Record<string, Dec | undefined> {
 
 export function summaryReport(args: {
   set: CompiledSet;
+  /** The profile the totals were accounted with (for the constant-price figures). */
+  profile?: string;
+  /** Base year of constant prices; the set's default when omitted. */
+  constantPriceYear?: number;
   scope: string;
   scopeLabels: Labels;
   current: SummaryYear;
@@ -136,8 +168,12 @@ export function summaryReport(args: {
   topN?: number;
 }): Summary {
   const { set, current, previous } = args;
-  const now = figuresOf(current);
-  const before = previous ? figuresOf(previous) : undefined;
+  const profile = args.profile ?? 'academic';
+  const baseYear = restatesPrices(set) ? (args.constantPriceYear ?? set.constantPriceYear) : undefined;
+  const now = figuresOf(current, netAtConstantPrices(set, profile, current.records, baseYear));
+  const before = previous
+    ? figuresOf(previous, netAtConstantPrices(set, profile, previous.records, baseYear))
+    : undefined;
   const items = Object.entries(MEANINGS).map(([id, m]): SummaryItem => {
     const value = now[id];
     const prev = before?.[id];
@@ -165,7 +201,8 @@ export function summaryReport(args: {
     scopeLabels: args.scopeLabels,
     year: current.year,
     previousYear: previous?.year,
-    items,
+    prices: restatesPrices(set) ? { current: current.year, constantYear: baseYear } : undefined,
+    items: items.filter((i) => i.id !== 'gep_net_constant' || i.value !== undefined),
     topProducts,
     set: {
       id: set.id,

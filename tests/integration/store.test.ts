@@ -25,7 +25,7 @@ describe('storage', () => {
       coefficientsDir: COEFFICIENTS,
       seedFile: SAMPLE,
     });
-    expect(await counts(db)).toMatchObject({ records: 30, townships: 15, sets: 4 });
+    expect(await counts(db)).toMatchObject({ records: 30, townships: 15, sets: 8 });
     expect(setupToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(await migrate(db)).toEqual([]); // applied once
     await db.close();
@@ -39,7 +39,7 @@ describe('storage', () => {
         boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE }),
         boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE }),
       ]);
-      expect(await counts(a.db)).toMatchObject({ records: 30, townships: 15, sets: 4 });
+      expect(await counts(a.db)).toMatchObject({ records: 30, townships: 15, sets: 8 });
       // one of the two printed the link; the other defers to it
       expect([a.setupToken, b.setupToken].filter(Boolean)).toHaveLength(1);
       await a.db.close();
@@ -117,7 +117,7 @@ describe('storage', () => {
       coefficientsDir: COEFFICIENTS,
       seedFile: SAMPLE,
     });
-    const set = await loadCompiledSet(db, 'minhou-2021', '1.0.0');
+    const set = await loadCompiledSet(db, 'minhou-2021', '2.0.0');
     const actor = { id: null, username: 'test', role: 'admin' } as const;
     await publishReport(db, actor, set, 'academic', {
       kind: 'gep',
@@ -128,18 +128,18 @@ describe('storage', () => {
     // gep-functional, a parent of minhou-2021, changes its grain price in the file
     const dir = tempDir();
     cpSync(COEFFICIENTS, dir, { recursive: true });
-    const file = join(dir, 'gep-functional', '1.0.0.yaml');
+    const file = join(dir, 'gep-functional', '2.0.0.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace("value: '2800'", "value: '2900'"));
     const hash = async () =>
       (
         await db.query<{ content_hash: string }>(
-          "select content_hash from coefficient_sets where id = 'gep-functional'",
+          "select content_hash from coefficient_sets where id = 'gep-functional' and version = '2.0.0'",
         )
       )[0]!.content_hash;
     const before = await hash();
     const problems = await syncSetsFromFolder(db, dir);
     expect(problems.join('\n')).toContain(
-      'gep-functional@1.0.0 in the database is draft and used by a published report',
+      'gep-functional@2.0.0 in the database is draft and used by a published report',
     );
     expect(await hash()).toBe(before);
     await db.close();

@@ -206,3 +206,33 @@ describe('net GEP: the upstream share of water supply and hydropower (GB/T 46869
     expect(region.gepNet.toString()).toBe(region.gep.minus(region.outOfRegionDeduction).toString());
   });
 });
+
+describe('summary: net GEP as the headline, constant-price growth', () => {
+  it('per km² on net GEP; the constant-price item changes only by the real growth', async () => {
+    const { summaryReport } = await import('../../src/report/summary.js');
+    const validated = (raw: RawRecord) => validateRecords(set, [raw]).records;
+    const r2020 = validated(record(2020, { upstream_inflow: '30000' }));
+    const r2021 = validated(record(2021, { upstream_inflow: '30000', tourist_visits: '11000' }));
+    const a2020 = aggregateRegion(r2020.map((r) => accountTownship(set, r, 'academic')));
+    const a2021 = aggregateRegion(r2021.map((r) => accountTownship(set, r, 'academic')));
+    const s = summaryReport({
+      set,
+      profile: 'academic',
+      scope: 'T1',
+      scopeLabels: { zh: '甲镇', en: 'Town A' },
+      current: { totals: a2021, records: r2021, year: 2021 },
+      previous: { totals: a2020, records: r2020, year: 2020 },
+    });
+    const item = (id: string) => s.items.find((i) => i.id === id)!;
+    expect(s.items[0]!.id).toBe('gep_net');
+    expect(s.prices).toEqual({ current: 2021, constantYear: 2020 });
+    // area 5,550 hm² = 55.5 km² (fixture land areas): per km² = net GEP ÷ 55.5
+    expect(item('gep_per_km2').value!.toString()).toBe(a2021.gepNet.div('55.5').toString());
+    // constant 2020 prices: the only change is 1,000 more visits × 420 元 × 686.5 ÷ 692.7
+    const growth = D(1000).times(420).times('686.5').div('692.7');
+    expect(item('gep_net_constant').change!.toSignificantDigits(20).toString()).toBe(
+      growth.toSignificantDigits(20).toString(),
+    );
+    expect(item('gep_net_constant').previous!.toString()).toBe(a2020.gepNet.toString());
+  });
+});

@@ -237,6 +237,7 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
   const scopeLabels = ctx.labelsOf(scope);
   const summary = summaryReport({
     set: ctx.set,
+    profile: ctx.profile,
     scope,
     scopeLabels,
     current: { totals: cur.totals, records: cur.records, year },
