@@ -77,7 +77,8 @@ export const USAGE = `用法 usage: gep <command> [options]
   lock     [--coefficients <dir>]
   bundle   --set <id>[@version] --data <file> --year <year> --out <run.json> [--profile academic]
   rerun    <bundle.json>
-  prices   --set <id>[@version] [--lang zh|en] [--format table|csv] [--out <file>]
+  prices   --set <id>[@version] [--year <year>] [--lang zh|en] [--format table|csv] [--out <file>]
+           (--year: each money parameter also restated to that year's prices by the set's price index)
 
   应用数据库 the app's database (DATA_DIR, default ./data; or DATABASE_URL):
   create-user --role admin|editor|reviewer|viewer --username <name> [--name <display name>]
@@ -562,27 +563,77 @@ function cmdRerun(file: string | undefined, io: Io, lang: 'zh' | 'en'): number {
 /** The published price list (公示价格) of a set: parameters, then products with method and formulas. */
 function cmdPrices(opts: Options, io: Io, lang: 'zh' | 'en'): number {
   const { set } = loadResolved(opts);
-  const list = priceList(set, lang);
+  const year = opts.year !== undefined ? requireYear(opts.year) : undefined;
+  const list = priceList(set, lang, year);
   const format = opts.format ?? 'table';
   let text: string;
   if (format === 'table') {
+    const at = list.year !== undefined;
     const head =
       lang === 'zh'
-        ? ['参数', '地类', '数值', '单位', '价格年份', '核实', '定义于', '来源']
-        : ['Parameter', 'Land class', 'Value', 'Unit', 'Price year', 'Verified', 'Defined in', 'Source'];
+        ? [
+            '参数',
+            '地类',
+            '数值',
+            '单位',
+            '价格年份',
+            ...(at ? [`折算至${list.year}年`, '指数比'] : []),
+            '核实',
+            '定义于',
+            '来源',
+          ]
+        : [
+            'Parameter',
+            'Land class',
+            'Value',
+            'Unit',
+            'Price year',
+            ...(at ? [`At ${list.year} prices`, 'Index ratio'] : []),
+            'Verified',
+            'Defined in',
+            'Source',
+          ];
     const body = list.rows.map((r) => [
       r.parameterName,
       r.landClassName,
       r.value,
       r.unit,
       r.priceYear,
+      ...(at ? [r.restated ?? '', r.factor ?? ''] : []),
       r.verifiedText,
       r.definedIn,
       r.source,
     ]);
-    const table = renderTable(head, body, ['left', 'left', 'right', 'left', 'right', 'left', 'left', 'left']);
+    const align = [
+      'left',
+      'left',
+      'right',
+      'left',
+      'right',
+      ...(at ? (['right', 'left'] as const) : []),
+      'left',
+      'left',
+      'left',
+    ] as const;
+    const table = renderTable(head, body, [...align]);
+    const indices = list.indices.length
+      ? [
+          '',
+          lang === 'zh'
+            ? '价格指数（货币参数按此由价格年份折算）'
+            : 'Price indices (money parameters are restated by them)',
+          renderTable(
+            lang === 'zh'
+              ? ['指数', '基期', '年份', '数值', '核实', '来源']
+              : ['Index', 'Base', 'Year', 'Value', 'Verified', 'Source'],
+            list.indices.map((i) => [i.indexName, i.base, String(i.year), i.value, i.verifiedText, i.source]),
+            ['left', 'left', 'right', 'right', 'left', 'left'],
+          ),
+        ]
+      : [];
     const products = list.products.flatMap((p) => [
       `${p.productName} (${p.product})  |  ${p.categoryName}  |  ${p.methodName} (${p.method})`,
+      ...(p.source ? [`  ${lang === 'zh' ? '方法来源' : 'method source'}: ${p.source}`] : []),
       ...p.components.flatMap((c) => [
         `  ${c.componentName} (${c.component})`,
         `    ${lang === 'zh' ? '物质量' : 'quantity'}: ${c.quantity}  [${c.quantityUnit}]`,
@@ -594,6 +645,7 @@ function cmdPrices(opts: Options, io: Io, lang: 'zh' | 'en'): number {
       lang === 'zh' ? '公示价格 (published price list)' : 'Published price list (公示价格)',
       '',
       table,
+      ...indices,
       '',
       lang === 'zh'
         ? '产品目录：类别、估值方法与公式'

@@ -131,6 +131,9 @@ const product = z
     method: z.enum(VALUATION_METHODS),
     profiles: z.array(id).min(1),
     description: labels.optional(),
+    /** Where the formulas come from; with `verified` ([V] read in that publication, [M] not). */
+    source: z.string().min(1).optional(),
+    verified: z.boolean().optional(),
     components: z.array(component).min(1),
   })
   .strict();

@@ -5,6 +5,7 @@
  */
 import type { Dec } from '../domain/decimal.js';
 import type { CompiledSet, ParameterModel } from '../domain/model.js';
+import { pricedSet, restatesPrices } from '../domain/prices.js';
 import type { Category } from '../methods/schema.js';
 import { CATEGORY_LABELS } from './gep-table.js';
 
@@ -44,6 +45,19 @@ export interface PriceRow {
   readonly definedIn: string;
   readonly source: string;
   readonly note: string;
+  /** With a year: the value restated to that year's prices ('' when not money or unset) and the factor. */
+  readonly restated?: string;
+  readonly factor?: string;
+}
+
+export interface IndexRow {
+  readonly index: string;
+  readonly indexName: string;
+  readonly base: string;
+  readonly year: number;
+  readonly value: string;
+  readonly verifiedText: string;
+  readonly source: string;
 }
 
 export interface FormulaRow {
@@ -62,6 +76,8 @@ export interface ProductPriceRow {
   readonly categoryName: string;
   readonly method: ValuationMethod;
   readonly methodName: string;
+  /** Where the formulas come from, with [V]/[M]; '' when the set does not say. */
+  readonly source: string;
   readonly components: readonly FormulaRow[];
 }
 
@@ -73,6 +89,9 @@ export interface PriceList {
   readonly statusText: string;
   readonly rows: readonly PriceRow[];
   readonly products: readonly ProductPriceRow[];
+  /** The year the `restated` column is at, when asked for. */
+  readonly year?: number;
+  readonly indices: readonly IndexRow[];
 }
 
 const plain = (d: Dec) => d.toFixed();
@@ -98,21 +117,33 @@ function priceRow(p: ParameterModel, lang: Lang, landClass: string, className: s
     unit: p.percent ? '%' : p.unitText,
     priceYear: p.priceYear === null || p.priceYear === undefined ? '' : String(p.priceYear),
     verified: p.verified,
-    verifiedText: p.verified
-      ? lang === 'zh'
-        ? '[V] 已核实'
-        : '[V] verified'
-      : lang === 'zh'
-        ? '[M] 未核实'
-        : '[M] not verified',
+    verifiedText: verifiedText(p.verified, lang),
     definedIn: p.definedIn,
     source: p.source,
     note: p.note ?? '',
   } satisfies PriceRow;
 }
 
+function verifiedText(verified: boolean, lang: Lang) {
+  if (verified) return lang === 'zh' ? '[V] 已核实' : '[V] verified';
+  return lang === 'zh' ? '[M] 未核实' : '[M] not verified';
+}
+
 /** One row per scalar parameter, one row per land class for per-class parameters (in the set's class order). */
-export function priceRows(set: CompiledSet, lang: Lang = 'zh'): PriceRow[] {
+export function priceRows(set: CompiledSet, lang: Lang = 'zh', year?: number): PriceRow[] {
+  const at = year !== undefined && restatesPrices(set) ? pricedSet(set, year) : undefined;
+  const withRestated = (row: PriceRow, p: ParameterModel, cls: string): PriceRow => {
+    if (!at) return row;
+    const q = at.parameters.get(p.id)!;
+    const v = cls ? q.values?.get(cls) : q.value;
+    return {
+      ...row,
+      restated: q.restatement && v ? displayValue(q, v) : '',
+      factor: q.restatement
+        ? `${q.restatement.toIndex.toFixed()} ÷ ${q.restatement.fromIndex.toFixed()}`
+        : '',
+    };
+  };
   const classOrder = set.landClasses.map((c) => c.id);
   const className = new Map(set.landClasses.map((c) => [c.id, c.labels[lang]]));
   const rows: PriceRow[] = [];
@@ -122,10 +153,26 @@ export function priceRows(set: CompiledSet, lang: Lang = 'zh'): PriceRow[] {
         ...classOrder.filter((c) => p.values!.has(c)),
         ...[...p.values.keys()].filter((c) => !className.has(c)),
       ];
-      for (const c of ids) rows.push(priceRow(p, lang, c, className.get(c) ?? c, p.values.get(c)));
-    } else rows.push(priceRow(p, lang, '', '', p.value));
+      for (const c of ids)
+        rows.push(withRestated(priceRow(p, lang, c, className.get(c) ?? c, p.values.get(c)), p, c));
+    } else rows.push(withRestated(priceRow(p, lang, '', '', p.value), p, ''));
   }
   return rows;
+}
+
+/** The price-index series of the set, one row per year. */
+export function indexRows(set: CompiledSet, lang: Lang = 'zh'): IndexRow[] {
+  return [...set.priceIndices.values()].flatMap((index) =>
+    [...index.values].map(([year, v]) => ({
+      index: index.id,
+      indexName: index.labels[lang],
+      base: index.base,
+      year,
+      value: v.value.toFixed(),
+      verifiedText: verifiedText(v.verified, lang),
+      source: v.source,
+    })),
+  );
 }
 
 /** Products of the catalogue with category, valuation method and each component's formulas. */
@@ -138,6 +185,7 @@ export function productPriceRows(set: CompiledSet, lang: Lang = 'zh'): ProductPr
     categoryName: CATEGORY_LABELS[p.category][lang],
     method: p.method,
     methodName: METHOD_LABELS[p.method][lang],
+    source: p.source ? `${p.verified ? '[V]' : '[M]'} ${p.source}` : '',
     components: p.componentIds.map((id) => {
       const c = components.get(id);
       return {
@@ -152,14 +200,16 @@ export function productPriceRows(set: CompiledSet, lang: Lang = 'zh'): ProductPr
   }));
 }
 
-export function priceList(set: CompiledSet, lang: Lang = 'zh'): PriceList {
+export function priceList(set: CompiledSet, lang: Lang = 'zh', year?: number): PriceList {
   return {
     title: set.title[lang],
     ref: `${set.id}@${set.version}`,
     hash12: set.hash.slice(0, 12),
     status: set.status,
     statusText: STATUS_LABELS[set.status][lang],
-    rows: priceRows(set, lang),
+    rows: priceRows(set, lang, year),
     products: productPriceRows(set, lang),
+    year: year !== undefined && restatesPrices(set) ? year : undefined,
+    indices: indexRows(set, lang),
   };
 }

@@ -107,3 +107,22 @@ describe('gep prices', () => {
     expect(bad.code).toBe(EXIT.usage);
   });
 });
+
+describe('gep prices --year: money parameters restated by the price index', () => {
+  it('the 2010 reservoir cost at 2021 prices: 7.06 × 692.7 ÷ 536.1 ≈ 9.122294348 元/m³; the CPI table and method sources listed', async () => {
+    const r = await run('prices', '--set', 'minhou-2021', '--year', '2021', '--coefficients', COEFFS);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toContain('折算至2021年');
+    const reservoir = lineOf(r.out, '单位库容水库建设成本')!;
+    expect(reservoir).toMatch(/7\.06\s+元\/m3\s+2010\s+≈9\.122294348\s+692\.7 ÷ 536\.1/);
+    // a 2021 price is its own value at 2021 prices
+    expect(lineOf(r.out, '粮食价格')).toMatch(/2700\s+元\/t\s+2021\s+2700\s+692\.7 ÷ 692\.7/);
+    // the index itself, row by row with its source
+    expect(lineOf(r.out, '全国居民消费价格指数', '2007')).toContain('493.6');
+    expect(lineOf(r.out, '全国居民消费价格指数', '2007')).toContain('[V] 已核实');
+    // every product names the source of its formulas with [V]/[M]
+    expect(r.out).toMatch(/方法来源: \[M\] E_pt = Σ EPP/);
+    const model = priceList(loadSet(COEFFS, 'minhou-2021'), 'zh', 2021);
+    expect(model.products.every((p) => /^\[[VM]\] /.test(p.source))).toBe(true);
+  });
+});
