@@ -645,6 +645,7 @@ function records(t: TownshipSpec, land: LandUse, rng: Rng, gdp: Record<Year, num
   const windRate = rng.between(0.8, 1.6);
   const pollutionRate = 0.003 + 0.002 * t.industry;
   const damagePerKm2 = rng.between(2, 4);
+  const restorationPerHm2 = rng.between(4, 6);
 
   const out = {} as Record<Year, Values>;
   for (const year of YEARS) {
@@ -718,6 +719,8 @@ function records(t: TownshipSpec, land: LandUse, rng: Rng, gdp: Record<Year, num
       out_of_region_value: fixed(0, 2),
       forest_stock_volume: fixed(forest * stockDensity * (y1 ? 1.025 : 1), 0),
       water_resources_total: fixed(km2 * p * runoffRatio * 0.1, 2),
+      // outstanding restoration obligation: bare and eroded land at ≈ 4–6 万元/hm², less what the year restored
+      restoration_cost_stock: fixed(a.bare * restorationPerHm2 * (y1 ? 0.96 : 1), 2),
     };
   }
   return out;

@@ -34,6 +34,12 @@ export const balanceSheetConfigFile = z
           .array(z.enum(CATEGORIES))
           .min(1)
           .default([...CATEGORIES]),
+        /**
+         * Provisioning is capitalised on its resource rent, not on gross output: the share of each provisioning
+         * product's value that is rent (fraction or "%"). When given, every provisioning product needs one.
+         */
+        rentShares: z.record(z.string(), decimalText).optional(),
+        rentSource: z.string().min(1).optional(),
         source: z.string().min(1),
       })
       .strict(),
@@ -50,6 +56,11 @@ export const balanceSheetConfigFile = z
             inputs: z.array(id).min(1),
             /** Part of that sum counted (fraction or "%"); 100 % by default. */
             share: decimalText.optional(),
+            /**
+             * stock: an obligation outstanding at the end of the year (e.g. the restoration cost of a degraded
+             * stock), counted in the position; flow: the year's damage, shown apart and not a liability.
+             */
+            kind: z.enum(['stock', 'flow']).default('stock'),
           })
           .strict(),
       )
@@ -66,6 +77,7 @@ export interface LiabilitySpec {
   readonly source: string;
   readonly inputs: readonly InputModel[];
   readonly share: Dec;
+  readonly kind: 'stock' | 'flow';
 }
 
 export interface BalanceSheetConfig {
@@ -78,6 +90,9 @@ export interface BalanceSheetConfig {
     readonly years: number;
     readonly categories: readonly Category[];
     readonly source: string;
+    /** Rent share per provisioning product; absent: gross value capitalised. */
+    readonly rentShares?: ReadonlyMap<string, Dec>;
+    readonly rentSource?: string;
   };
   readonly liabilities: readonly LiabilitySpec[];
 }
@@ -150,8 +165,33 @@ export function parseBalanceSheetConfig(
     const share = l.share === undefined ? ONE : parseRate(l.share, true);
     if (!share || share.isNeg())
       issues.push(`${where}: liabilities.${l.id}.share: "${l.share}" is not a non-negative share`);
-    return { id: l.id, labels: l.labels, basis: l.basis, source: l.source, inputs, share: share ?? ONE };
+    return {
+      id: l.id,
+      labels: l.labels,
+      basis: l.basis,
+      source: l.source,
+      inputs,
+      share: share ?? ONE,
+      kind: l.kind,
+    };
   });
+
+  let rentShares: Map<string, Dec> | undefined;
+  if (file.assetValue.rentShares) {
+    rentShares = new Map();
+    const provisioning = set.products.filter((p) => p.category === 'provisioning').map((p) => p.id);
+    for (const [productId, raw] of Object.entries(file.assetValue.rentShares)) {
+      const v = parseRate(raw, true);
+      if (!provisioning.includes(productId))
+        issues.push(`${where}: assetValue.rentShares.${productId}: not a provisioning product of the set`);
+      else if (!v || v.isNeg() || v.gt(1))
+        issues.push(`${where}: assetValue.rentShares.${productId}: "${raw}" is not a share between 0 and 100 %`);
+      else rentShares.set(productId, v);
+    }
+    const missing = provisioning.filter((id) => !(id in file.assetValue.rentShares!));
+    if (missing.length)
+      issues.push(`${where}: assetValue.rentShares: no rent share for ${missing.join(', ')}`);
+  }
 
   if (issues.length || !landAreaInput || !rate) throw new BalanceSheetConfigError(issues);
   return {
@@ -159,7 +199,7 @@ export function parseBalanceSheetConfig(
     title: file.title,
     landAreaInput,
     stocks,
-    assetValue: { ...file.assetValue, rate },
+    assetValue: { ...file.assetValue, rate, rentShares },
     liabilities,
   };
 }

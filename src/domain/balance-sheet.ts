@@ -71,6 +71,9 @@ export interface AssetValue {
   readonly closing: Dec;
   /** The config's source note, or a note that the caller chose the rate or horizon. */
   readonly source: string;
+  /** Provisioning capitalised on its rent: the share per product and its source (absent: gross value). */
+  readonly rentShares?: ReadonlyMap<string, Dec>;
+  readonly rentSource?: string;
 }
 
 export interface LiabilityLine {
@@ -79,6 +82,7 @@ export interface LiabilityLine {
   readonly basis: Labels;
   readonly source: string;
   readonly share: Dec;
+  readonly kind: 'stock' | 'flow';
   /** 元 */
   readonly opening: Dec;
   /** 元 */
@@ -100,7 +104,10 @@ export interface BalanceSheet {
   readonly stocks: readonly StockRow[];
   readonly serviceValues: readonly ServiceValueRow[];
   readonly assetValue: AssetValue;
+  /** Stocks: the obligations of the position. */
   readonly liabilities: readonly LiabilityLine[];
+  /** The year's damage (flows), shown apart: not in the position. */
+  readonly liabilityFlows: readonly LiabilityLine[];
   readonly opening: Position;
   readonly closing: Position;
   readonly checks: readonly IdentityCheck[];
@@ -221,8 +228,16 @@ function assetValueOf(
 ): AssetValue {
   const rate = options.rate ?? config.assetValue.rate;
   const years = options.years ?? config.assetValue.years;
-  const { categories } = config.assetValue;
-  const flow = (a: GepTotals) => sum(categories.map((c) => a.categoryValues[c]));
+  const { categories, rentShares } = config.assetValue;
+  // provisioning on its resource rent (value × rent share per product) when the config gives the shares
+  const flow = (a: GepTotals) =>
+    sum(
+      categories.map((c) =>
+        c === 'provisioning' && rentShares
+          ? sum([...rentShares].map(([id, share]) => (a.productValues.get(id) ?? ZERO).times(share)))
+          : a.categoryValues[c],
+      ),
+    );
   const [openingFlow, closingFlow] = [flow(opening), flow(closing)];
   return {
     rate,
@@ -236,6 +251,8 @@ function assetValueOf(
       options.rate || options.years
         ? `rate and horizon chosen for this report (config: ${config.assetValue.source})`
         : config.assetValue.source,
+    rentShares,
+    rentSource: config.assetValue.rentSource,
   };
 }
 
@@ -361,15 +378,18 @@ export function townshipBalanceSheet(args: {
     );
   const classIds = set.landClasses.map((c) => c.id);
   const areas = (r: InputRecord) => landAreaFromRecord(set, r, config.landAreaInput.id);
-  const liabilities = config.liabilities.map((spec) => ({
+  const lines = config.liabilities.map((spec) => ({
     id: spec.id,
     labels: spec.labels,
     basis: spec.basis,
     source: spec.source,
     share: spec.share,
+    kind: spec.kind,
     opening: liabilityAmount(spec, opening.record),
     closing: liabilityAmount(spec, closing.record),
   }));
+  const liabilities = lines.filter((l) => l.kind === 'stock');
+  const liabilityFlows = lines.filter((l) => l.kind === 'flow');
   const assetValue = assetValueOf(config, opening.account, closing.account, args.assetValue ?? {});
   const sheet = {
     scope: township,
@@ -380,6 +400,7 @@ export function townshipBalanceSheet(args: {
     serviceValues: serviceValueRows(opening.account, closing.account),
     assetValue,
     liabilities,
+    liabilityFlows,
     opening: position(
       assetValue.opening,
       liabilities.map((l) => l.opening),
@@ -477,18 +498,24 @@ export function regionBalanceSheet(args: {
       reductions: sumDefined(rows.map((r) => r.reductions)),
     };
   });
-  const liabilities = config.liabilities.map((spec, i): LiabilityLine => {
-    const lines = townships.map((s) => s.liabilities[i]!);
-    return {
-      id: spec.id,
-      labels: spec.labels,
-      basis: spec.basis,
-      source: spec.source,
-      share: spec.share,
-      opening: sum(lines.map((l) => l.opening)),
-      closing: sum(lines.map((l) => l.closing)),
-    };
-  });
+  const countyLines = (kind: 'stock' | 'flow') =>
+    config.liabilities
+      .filter((spec) => spec.kind === kind)
+      .map((spec, i): LiabilityLine => {
+        const lines = townships.map((s) => (kind === 'stock' ? s.liabilities : s.liabilityFlows)[i]!);
+        return {
+          id: spec.id,
+          labels: spec.labels,
+          basis: spec.basis,
+          source: spec.source,
+          share: spec.share,
+          kind,
+          opening: sum(lines.map((l) => l.opening)),
+          closing: sum(lines.map((l) => l.closing)),
+        };
+      });
+  const liabilities = countyLines('stock');
+  const liabilityFlows = countyLines('flow');
   const assetValue = assetValueOf(config, opening.region, closing.region, args.assetValue ?? {});
   const totalSheet = {
     scope: TOTAL_KEY,
@@ -499,6 +526,7 @@ export function regionBalanceSheet(args: {
     serviceValues: serviceValueRows(opening.region, closing.region),
     assetValue,
     liabilities,
+    liabilityFlows,
     opening: position(
       assetValue.opening,
       liabilities.map((l) => l.opening),

@@ -201,10 +201,21 @@ export function balanceSheetReport(
         sheet.opening.netAssets,
         sheet.closing.netAssets,
       ),
+      // the year's damage is a flow: shown for information, not a liability of the position
+      ...sheet.liabilityFlows.map((l) =>
+        moneyRow(
+          `flow|${l.id}`,
+          { zh: `（流量，不计入负债）${l.labels.zh}`, en: `(flow, not a liability) ${l.labels.en}` },
+          0,
+          false,
+          l.opening,
+          l.closing,
+        ),
+      ),
     ],
     note: {
-      zh: `生态资产价值 = Σ_{i=1..${av.years}} F / (1 + r)^(i−1)，r = ${av.rate.times(100).toString()}%，F 为当年${av.categories.map((c) => CATEGORY_LABELS[c].zh).join('、')}价值。${UNROUNDED_NOTE.zh}`,
-      en: `Asset value = Σ_{i=1..${av.years}} F / (1 + r)^(i−1), r = ${av.rate.times(100).toString()}%, F the year's ${av.categories.map((c) => CATEGORY_LABELS[c].en.toLowerCase()).join(', ')} value. ${UNROUNDED_NOTE.en}`,
+      zh: `生态资产价值 = Σ_{i=1..${av.years}} F / (1 + r)^(i−1)，r = ${av.rate.times(100).toString()}%，F 为当年${av.categories.map((c) => CATEGORY_LABELS[c].zh).join('、')}价值${av.rentShares ? '（物质产品只计资源租金：产品价值 × 租金比例）' : ''}。负债为期末存量义务；当年损害为流量，单列不计入负债。${UNROUNDED_NOTE.zh}`,
+      en: `Asset value = Σ_{i=1..${av.years}} F / (1 + r)^(i−1), r = ${av.rate.times(100).toString()}%, F the year's ${av.categories.map((c) => CATEGORY_LABELS[c].en.toLowerCase()).join(', ')} value${av.rentShares ? ' (provisioning on its resource rent only: product value × rent share)' : ''}. Liabilities are obligations outstanding at the end of the year; the year's damage is a flow, shown apart. ${UNROUNDED_NOTE.en}`,
     },
   };
 

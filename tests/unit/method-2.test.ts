@@ -236,3 +236,72 @@ describe('summary: net GEP as the headline, constant-price growth', () => {
     expect(item('gep_net_constant').previous!.toString()).toBe(a2020.gepNet.toString());
   });
 });
+
+describe('balance sheet, configuration minhou-2: provisioning on its rent, liabilities as stocks', () => {
+  it('asset flow = regulating + cultural + Σ provisioning × rent share; the year’s damage shown apart', async () => {
+    const { parse } = await import('yaml');
+    const { parseBalanceSheetConfig } = await import('../../src/domain/balance-sheet-config.js');
+    const { townshipBalanceSheet } = await import('../../src/domain/balance-sheet.js');
+    const { assetValueAnnuityDue } = await import('../../src/domain/geep.js');
+    const config = parseBalanceSheetConfig(
+      parse(readFileSync(join(COEFFICIENTS, 'balance-sheet', 'minhou-2.yaml'), 'utf8')),
+      set,
+      'minhou-2.yaml',
+    );
+    const year = (y: number, stock: string) => {
+      const raw = record(y, { restoration_cost_stock: stock });
+      const r = validateRecords(set, [raw]).records[0]!;
+      return { record: r, account: accountTownship(set, r, 'academic') };
+    };
+    const opening = year(2020, '500'); // 500 万元 outstanding
+    const closing = year(2021, '450'); // 50 万元 restored during the year
+    const sheet = townshipBalanceSheet({ set, config, opening, closing });
+    const p = closing.account.productValues;
+    const rent = {
+      agricultural_products: '0.3',
+      forestry_products: '0.4',
+      livestock_products: '0.15',
+      fishery_products: '0.2',
+      water_supply: '0.5',
+      ecological_energy: '0.3',
+    };
+    const provisioningRent = Object.entries(rent).reduce(
+      (s, [id, share]) => s.plus(p.get(id)!.times(share)),
+      D(0),
+    );
+    const { regulating, cultural } = closing.account.categoryValues;
+    const flow = regulating.plus(cultural).plus(provisioningRent);
+    expect(sheet.assetValue.closingFlow.toString()).toBe(flow.toString());
+    expect(sheet.assetValue.closing.toString()).toBe(assetValueAnnuityDue(flow, D('0.0277'), 100).toString());
+    // the gross flow would be larger by 70 % of agriculture, 60 % of forestry, …
+    expect(closing.account.categoryValues.provisioning.gt(provisioningRent)).toBe(true);
+    // liabilities: the stock only, 4,500,000 元 at the end; the year's costs are flows, not in the position
+    expect(sheet.liabilities.map((l) => [l.id, l.closing.toString()])).toEqual([
+      ['ecological_restoration_stock', '4500000'],
+    ]);
+    expect(sheet.liabilityFlows.map((l) => [l.id, l.closing.toString()])).toEqual([
+      ['pollution_damage_flow', '1000000'], // 100 万元
+      ['ecological_damage_flow', '500000'], // 50 万元
+    ]);
+    expect(sheet.closing.netAssets.toString()).toBe(sheet.closing.assets.minus(4_500_000).toString());
+    expect(sheet.checks.every((c) => c.pass)).toBe(true);
+  });
+
+  it('refuses a configuration that leaves a provisioning product without a rent share', async () => {
+    const { parse } = await import('yaml');
+    const { parseBalanceSheetConfig } = await import('../../src/domain/balance-sheet-config.js');
+    const raw = parse(readFileSync(join(COEFFICIENTS, 'balance-sheet', 'minhou-2.yaml'), 'utf8'));
+    delete raw.assetValue.rentShares.water_supply;
+    raw.assetValue.rentShares.water_conservation = '10%';
+    raw.assetValue.rentShares.fishery_products = '120%';
+    let issues: readonly string[] = [];
+    try {
+      parseBalanceSheetConfig(raw, set, 'bad.yaml');
+    } catch (e) {
+      issues = (e as { issues: readonly string[] }).issues;
+    }
+    expect(issues.join('\n')).toMatch(/rentShares\.water_conservation: not a provisioning product/);
+    expect(issues.join('\n')).toMatch(/rentShares\.fishery_products: "120%" is not a share/);
+    expect(issues.join('\n')).toMatch(/no rent share for water_supply/);
+  });
+});

@@ -55,7 +55,7 @@ import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
 import { APP_VERSION } from '../../app-version.js';
 
-const BALANCE_SHEET_CONFIG = join(import.meta.dirname, '../../../coefficients/balance-sheet/minhou.yaml');
+const BALANCE_SHEET_CONFIG = join(import.meta.dirname, '../../../coefficients/balance-sheet/minhou-2.yaml');
 
 interface Ctx {
   set: CompiledSet;
