@@ -185,7 +185,9 @@ export function parseBalanceSheetConfig(
       if (!provisioning.includes(productId))
         issues.push(`${where}: assetValue.rentShares.${productId}: not a provisioning product of the set`);
       else if (!v || v.isNeg() || v.gt(1))
-        issues.push(`${where}: assetValue.rentShares.${productId}: "${raw}" is not a share between 0 and 100 %`);
+        issues.push(
+          `${where}: assetValue.rentShares.${productId}: "${raw}" is not a share between 0 and 100 %`,
+        );
       else rentShares.set(productId, v);
     }
     const missing = provisioning.filter((id) => !(id in file.assetValue.rentShares!));
