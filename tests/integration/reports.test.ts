@@ -40,11 +40,11 @@ const binary = (s: Session, url: string) =>
 describe('GEP report', () => {
   it('a product value is its quantity × the set’s price, worked by hand', async () => {
     const page = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe')).text;
-    // ganzhe 2021: grain output 4360.1 t × grain price 2700 元/t (minhou-2021 overrides gep-functional's 2800)
-    // = 11,772,270 元 = 1,177.227 万元
-    expect(rowValue(page, 'ganzhe|grain|').toString()).toBe('11772270');
-    expect(new Dec('4360.1').times(2700).toString()).toBe('11772270');
-    expect(page).toContain('1,177.23'); // shown in 万元, rounded for display only
+    // ganzhe 2021: grain output 4438.3 t × grain price 2700 元/t (minhou-2021 overrides gep-functional's 2800;
+    // a 2021 price at 2021 prices) = 11,983,410 元 = 1,198.341 万元
+    expect(rowValue(page, 'ganzhe|grain|').toString()).toBe('11983410');
+    expect(new Dec('4438.3').times(2700).toString()).toBe('11983410');
+    expect(page).toContain('1,198.34'); // shown in 万元, rounded for display only
   });
 
   it('the county is the sum of its 15 townships, to the last digit', async () => {
@@ -68,16 +68,30 @@ describe('GEP report', () => {
   it('every figure opens its trace: formula, inputs with units and departments, parameters with source and set version', async () => {
     const page = (await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=grain')).text;
     expect(page).toContain('Q * grain_price');
-    expect(page).toContain('4360.1');
+    expect(page).toContain('4438.3');
     expect(page).toContain('县统计局'); // department of grain_output
     expect(page).toMatch(/\[M\][^<]*示例值/); // sample price, not verified
-    expect(page).toContain('minhou-2021@1.0.0');
-    expect(page).toContain('11772270');
+    expect(page).toContain('minhou-2021@2.0.0');
+    expect(page).toContain('11983410');
     // a county figure's trace: the sum of the 15 townships' traces equals the report's figure
     const county = (await viewer.agent.get('/reports/trace?year=2021&township=total&component=grain')).text;
     const report = (await viewer.agent.get('/reports/gep?year=2021')).text;
     expect(county).toContain(`<strong>${rowValue(report, 'total|grain|').toString()} 元</strong>`);
     expect(county.match(/class="card trace"/g)).toHaveLength(15);
+    // a 2010 price restated to 2021 prices by the CPI, shown beside the parameter: 7.06 × 692.7 ÷ 536.1
+    const wc = (
+      await viewer.agent.get(
+        '/reports/trace?year=2021&township=ganzhe&component=water_conservation&class=forest_broadleaf',
+      )
+    ).text;
+    expect(wc).toContain('2010年价 7.06 × 692.7 ÷ 536.1（CPI 2021年 ÷ 2010年）');
+    expect(wc).toContain('金额为2021年当年价');
+    // the upstream share of ganzhe's water supply, deducted for net GEP
+    const water = (
+      await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=water_domestic')
+    ).text;
+    expect(water).toContain('区域外输入份额（净GEP扣除）');
+    expect(water).toContain('upstream_inflow / (upstream_inflow + water_resources_total)');
     const unknown = await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=nope');
     expect(unknown.status).toBe(404);
   });
@@ -151,7 +165,7 @@ describe('exports', () => {
   it('CSV is UTF-8 with a BOM, unrounded in the column unit', async () => {
     const res = await viewer.agent.get('/reports/gep?year=2021&township=ganzhe&format=csv');
     expect(res.text.charCodeAt(0)).toBe(0xfeff);
-    expect(res.text).toContain('粮食,1177.227,');
+    expect(res.text).toContain('粮食,1198.341,');
   });
 
   it('an unknown format is refused', async () => {
@@ -215,7 +229,7 @@ describe('published reports are frozen', () => {
     const after = (await viewer.agent.get(url)).text;
     expect(rowValue(after, 'ganzhe|grain|').eq(grainBefore)).toBe(true);
     expect(after).toContain('快照完整');
-    // 4360.1 t → 5000 t at 2700 元/t: 11,772,270 → 13,500,000 元
+    // 4438.3 t → 5000 t at 2700 元/t: 11,983,410 → 13,500,000 元
     expect(after).toContain('townships.ganzhe.products.agricultural_products');
     expect(after).toMatch(/townships\.ganzhe\.gep: [\d.]+ → [\d.]+/);
     const live = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe')).text;

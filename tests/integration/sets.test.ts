@@ -118,7 +118,7 @@ describe('deriving, editing and publishing a set', () => {
       .send({ _csrf: admin.csrf, newVersion: '1.0.0' });
     expect(exists.status).toBe(409);
     const rows = await t.db.query("select version from coefficient_sets where id = 'minhou-2021'");
-    expect(rows).toEqual([{ version: '1.0.0' }]);
+    expect(rows).toEqual([{ version: '1.0.0' }, { version: '2.0.0' }]);
   });
 
   it('an admin derives draft 1.0.1 of minhou-2021', async () => {
