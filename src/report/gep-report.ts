@@ -180,7 +180,8 @@ export function gepReport(args: {
   );
 
   const figures = scopeFigures(args.records);
-  const indicators = gepIndicators({ gep: totals.gep, ...figures, previousGep: args.previousGep });
+  // per km², per capita and GEP/GDP on net GEP (GB/T 46869—2025), as the summary
+  const indicators = gepIndicators({ gep: totals.gepNet, ...figures, previousGep: args.previousGep });
   return {
     scope,
     scopeLabels: args.scopeLabels,

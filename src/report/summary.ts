@@ -59,7 +59,7 @@ const MEANINGS: Record<string, { labels: Labels; meaning: Labels; unit: DisplayU
     unit: 'yi_yuan',
   },
   gep_net_constant: {
-    labels: L('GEP净值（不变价）', 'Net GEP at constant prices'),
+    labels: L('GEP净值', 'Net GEP'),
     meaning: L(
       '以基准年价格计的GEP净值：各年可比，增长率按此计算',
       'net GEP at the prices of the base year: comparable across years, the basis of growth',

@@ -48,11 +48,13 @@ describe('GEP report of a county of two identical townships', () => {
     expectDec(cell(county.value.rows, 'total|gep_net', 'value'), region.gep.minus(2000000)); // 2 × 100 万元 deducted
   });
 
-  it('indicators: 2 × 5,550 hm² = 111 km², 100,000 people, GDP 2 × 100,000 万元 = 2e9 元', () => {
+  it('indicators on net GEP: 2 × 5,550 hm² = 111 km², 100,000 people, GDP 2 × 100,000 万元 = 2e9 元', () => {
     expectDec(county.figures.areaKm2, '111');
-    expectDec(county.indicators.gepPerKm2, region.gep.div(111));
-    expectDec(county.indicators.gepPerCapita, region.gep.div(100000));
-    expectDec(county.indicators.gepToGdp, region.gep.div('2e9'));
+    // net GEP = GEP − 2 × 100 万元 out-of-region value of the fixture
+    expectDec(region.gepNet, region.gep.minus(2_000_000));
+    expectDec(county.indicators.gepPerKm2, region.gepNet.div(111));
+    expectDec(county.indicators.gepPerCapita, region.gepNet.div(100000));
+    expectDec(county.indicators.gepToGdp, region.gepNet.div('2e9'));
     expect(county.set).toEqual(t1.set);
   });
 

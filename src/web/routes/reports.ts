@@ -250,7 +250,7 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
     accounts: cur.accounts,
     totals: cur.totals,
     records: cur.records,
-    previousGep: prev?.totals.gep,
+    previousGep: prev?.totals.gepNet,
   });
   return { now, summary, report };
 }
