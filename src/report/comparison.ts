@@ -4,7 +4,8 @@
  * Pure: accounts and records in, plain data out; indicators come from geep-table (gepIndicators).
  */
 import { ZERO, type Dec } from '../domain/decimal.js';
-import type { InputRecord, RegionAccount } from '../domain/accounting.js';
+import { accountTownship, type InputRecord, type RegionAccount } from '../domain/accounting.js';
+import { restatesPrices } from '../domain/prices.js';
 import type { CompiledSet } from '../domain/model.js';
 import { CATEGORIES, type Category, type Labels } from '../methods/schema.js';
 import type { DisplayUnitId } from './format.js';
@@ -189,6 +190,25 @@ function changeRows(
   });
 }
 
+/** Per township: net GEP at constant prices this year ÷ last year − 1 (sets with price indices). */
+function constantPriceGrowth(
+  set: CompiledSet,
+  profile: string,
+  records: readonly InputRecord[],
+  previousRecords?: readonly InputRecord[],
+): Map<string, Dec | undefined> | undefined {
+  const base = set.constantPriceYear;
+  if (!previousRecords || base === undefined || !restatesPrices(set)) return undefined;
+  const net = (r: InputRecord) => accountTownship(set, r, profile, { constantPriceYear: base }).gepNet;
+  const before = new Map(previousRecords.map((r) => [r.township, net(r)]));
+  return new Map(
+    records.map((r) => {
+      const p = before.get(r.township);
+      return [r.township, p ? ratioOf(net(r).minus(p), p) : undefined];
+    }),
+  );
+}
+
 export function comparisonReport(args: {
   set: CompiledSet;
   region: RegionAccount;
@@ -197,8 +217,17 @@ export function comparisonReport(args: {
   previous?: RegionAccount;
   /** County total's label in the indicator rows. */
   totalLabels?: Labels;
+  /** With the previous year's records, growth is ranked on net GEP at the set's constant prices. */
+  previousRecords?: readonly InputRecord[];
+  profile?: string;
 }): ComparisonReport {
   const { set, region, previous } = args;
+  const constantGrowth = constantPriceGrowth(
+    set,
+    args.profile ?? 'academic',
+    args.records,
+    args.previousRecords,
+  );
   const labels = new Map(args.townships.map((t) => [t.id, t.labels]));
   const labelOf = (t: string) => labels.get(t) ?? { zh: t, en: t };
   const totalLabels = args.totalLabels ?? L('全县', 'County');
@@ -217,7 +246,25 @@ export function comparisonReport(args: {
         labels: m.labels,
         meaning: m.meaning,
         unit: m.unit,
-        rows: rank(townshipRows.map((r) => ({ township: r.id, labels: labelOf(r.id), value: m.pick(r) }))),
+        rows: rank(
+          townshipRows.map((r) => ({
+            township: r.id,
+            labels: labelOf(r.id),
+            value: metric === 'gep_growth' && constantGrowth ? constantGrowth.get(r.id) : m.pick(r),
+          })),
+        ),
+        ...(metric === 'gep_growth' && constantGrowth
+          ? {
+              labels: L(
+                `GEP净值增长率（${set.constantPriceYear}年不变价）`,
+                `Net GEP growth (constant ${set.constantPriceYear} prices)`,
+              ),
+              meaning: L(
+                'GEP净值较上年的实际变化率（剔除价格变动）',
+                'real change of net GEP from the previous year (price changes removed)',
+              ),
+            }
+          : {}),
       };
     }),
     composition: composition(region, labelOf),

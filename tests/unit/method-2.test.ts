@@ -305,3 +305,38 @@ describe('balance sheet, configuration minhou-2: provisioning on its rent, liabi
     expect(issues.join('\n')).toMatch(/no rent share for water_supply/);
   });
 });
+
+describe('comparison: growth ranked at constant prices', () => {
+  it('a township whose only change is inflation has zero real growth; visits +10 % rank first', async () => {
+    const { comparisonReport } = await import('../../src/report/comparison.js');
+    const recs = (y: number, visitsB: string) =>
+      validateRecords(set, [
+        { ...record(y), township: 'A' },
+        { ...record(y, { tourist_visits: visitsB }), township: 'B' },
+      ]).records;
+    const r2020 = recs(2020, '10000');
+    const r2021 = recs(2021, '11000');
+    const region = (rs: typeof r2020) => aggregateRegion(rs.map((r) => accountTownship(set, r, 'academic')));
+    const report = comparisonReport({
+      set,
+      region: region(r2021),
+      records: r2021,
+      townships: [
+        { id: 'A', labels: { zh: '甲', en: 'A' } },
+        { id: 'B', labels: { zh: '乙', en: 'B' } },
+      ],
+      previous: region(r2020),
+      previousRecords: r2020,
+      profile: 'academic',
+    });
+    const growth = report.rankings.find((r) => r.metric === 'gep_growth')!;
+    expect(growth.labels.zh).toBe('GEP净值增长率（2020年不变价）');
+    expect(growth.rows.map((r) => r.township)).toEqual(['B', 'A']);
+    expect(growth.rows[1]!.value!.toString()).toBe('0'); // A: same physical record, inflation only
+    // B: 1,000 visits × 420 元 × 686.5 ÷ 692.7 over B's 2020 net GEP at 2020 prices
+    const b2020 = accountTownship(set, r2020[1]!, 'academic').gepNet;
+    expect(growth.rows[0]!.value!.toSignificantDigits(15).toString()).toBe(
+      D(1000).times(420).times('686.5').div('692.7').div(b2020).toSignificantDigits(15).toString(),
+    );
+  });
+});

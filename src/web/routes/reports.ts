@@ -287,6 +287,8 @@ function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, late
     records: now.records,
     townships: townshipLabels(ctx),
     previous: before?.region,
+    previousRecords: before?.records,
+    profile: ctx.profile,
     totalLabels: ctx.regionLabels,
   });
   const charts = {
