@@ -250,7 +250,7 @@ describe('published balance sheet', () => {
     expect(page).toContain('快照完整');
     expect(page).toContain('各恒等式均成立');
     expect(rowValue(page, 'total|extent|total', 3).toString()).toBe('213600');
-    expect(page).toContain('环境污染治理负债');
+    expect(page).toContain('生态修复负债（待修复损害存量）');
     const [row] = await t.db.query<{ kind: string; compare_year: number }>(
       "select kind, compare_year from published_reports where kind = 'balance_sheet'",
     );
