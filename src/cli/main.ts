@@ -51,6 +51,8 @@ import { geepRows } from '../report/geep-table.js';
 import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
 import { runDbCommand } from './db-commands.js';
+import { rulesOf, warningLines, warningsOf } from './plausibility.js';
+import { warningJson } from '../report/plausibility.js';
 import { APP_VERSION } from '../app-version.js';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
@@ -346,9 +348,16 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
 async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<number> {
   const run = await runAccount(opts, lang);
   const format = opts.format ?? 'table';
+  const rules = rulesOf(opts.coefficients ?? 'coefficients');
+  const kind = opts.township ? 'township' : 'region';
+  const warnings = warningsOf(rules, run.set, run.region, run.records, kind);
+  // CSV and XLSX keep one shape; their warnings go to standard error
+  if ((format === 'csv' || format === 'xlsx') && warnings.length)
+    io.err(warningLines(warnings, lang).join('\n'));
   let text: string | undefined;
-  if (format === 'table') text = formatTable(run, lang);
-  else if (format === 'json') text = JSON.stringify(resultsJson(run, lang), null, 2) + '\n';
+  if (format === 'table') text = `${formatTable(run, lang)}\n${warningLines(warnings, lang).join('\n')}\n`;
+  else if (format === 'json')
+    text = JSON.stringify({ ...resultsJson(run, lang), warnings: warnings.map(warningJson) }, null, 2) + '\n';
   else if (format === 'csv') {
     const names = nameOf(run, 'zh');
     const rows: unknown[][] = [
@@ -418,6 +427,16 @@ async function cmdValidate(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<nu
   io.out(
     `OK ${opts.data}: ${records.length} records, ${new Set(records.map((r) => r.township)).size} townships, years ${years.join(', ')} (${set.id}@${set.version})`,
   );
+  // plausibility warnings of each year's county account (default profile): printed, exit code unchanged
+  const rules = rulesOf(opts.coefficients ?? 'coefficients');
+  const profile = opts.profile ?? set.profiles[0]?.id;
+  if (rules && profile)
+    for (const year of years) {
+      const ofYear = records.filter((r) => r.year === year);
+      const region = aggregateRegion(ofYear.map((r) => accountTownship(set, r, profile)));
+      const heading = `${year} ${lang === 'zh' ? '合理性提示' : 'plausibility warnings'}`;
+      io.out(warningLines(warningsOf(rules, set, region, ofYear, 'region'), lang, heading).join('\n'));
+    }
   return EXIT.ok;
 }
 

@@ -1,0 +1,59 @@
+/**
+ * Plausibility warnings as text: the figure and the bound in their display unit, the source with its
+ * mark, and the reason, in Chinese or English. The CLI, the summary page and the trace read these.
+ */
+import type { Dec } from '../domain/decimal.js';
+import { formatFixed } from '../domain/decimal.js';
+import type { PlausibilityWarning } from '../domain/plausibility.js';
+import type { Labels } from '../methods/schema.js';
+import { formatValue, type Lang } from './format.js';
+
+const prettyUnit = (text: string) => text.replace(/2\b/g, '²').replace(/3\b/g, '³');
+
+/** A figure of a warning with its unit: "5,050.51 万元/km²", "52.70%", "600.00 t/hm²", "12.00 ×". */
+export function warningFigure(w: PlausibilityWarning, value: Dec, lang: Lang): string {
+  switch (w.unit) {
+    case 'yuan_per_km2':
+      return formatValue(value, 'wan_yuan_per_km2', lang);
+    case 'fraction':
+      return formatValue(value, 'percent', lang);
+    case 'quantity_per_area':
+      return `${formatFixed(value, 2)} ${prettyUnit(w.unitText ?? '')}`;
+    case 'ratio':
+      return `${formatFixed(value, 2)} ${lang === 'zh' ? '倍' : '×'}`;
+  }
+}
+
+export const PLAUSIBILITY_TITLE: Labels = { zh: '合理性提示', en: 'Plausibility warnings' };
+
+export const PLAUSIBILITY_NOTE: Labels = {
+  zh: '提示而非错误：数值超出已发表核算的范围时列出，供复核；核算结果不受影响。',
+  en: 'Warnings, not errors: figures outside the range of published accounts are listed for review; the account is unchanged.',
+};
+
+/** One line: what, the figure, the bound it passes, the source with its mark, and why the bound. */
+export function warningText(w: PlausibilityWarning, lang: Lang): string {
+  const figure = warningFigure(w, w.figure, lang);
+  const bound = warningFigure(w, w.bound, lang);
+  // the mark belongs to the bound: [V] read in the source, [I] derived, [M] chosen here for the reason given
+  if (lang === 'zh')
+    return `${w.labels.zh} ${figure}，${w.side === 'above' ? '高于上限' : '低于下限'} ${bound} [${w.mark}]。${w.reason.zh} 依据：${w.source}`;
+  return `${w.labels.en} ${figure}, ${w.side === 'above' ? 'above the upper bound' : 'below the lower bound'} ${bound} [${w.mark}]. ${w.reason.en} Source: ${w.source}`;
+}
+
+/** Warnings as plain data for JSON and CSV: unrounded figures as strings, texts in both languages. */
+export function warningJson(w: PlausibilityWarning) {
+  return {
+    id: w.id,
+    check: w.check,
+    labels: w.labels,
+    figure: w.figure.toString(),
+    unit: w.unit === 'quantity_per_area' ? w.unitText : w.unit,
+    side: w.side,
+    bound: w.bound.toString(),
+    mark: w.mark,
+    source: w.source,
+    reason: w.reason,
+    text: { zh: warningText(w, 'zh'), en: warningText(w, 'en') },
+  };
+}
