@@ -274,3 +274,8 @@ export function loadPlausibility(dir = 'coefficients', version?: string): Plausi
   const yml = join(folder, `${v}.yml`);
   return readPlausibilityFile(existsSync(yml) ? yml : join(folder, `${v}.yaml`));
 }
+
+/** The document of a coefficients folder, or undefined when the folder has none (no checks are run). */
+export function loadPlausibilityIfAny(dir = 'coefficients'): PlausibilityRules | undefined {
+  return existsSync(join(dir, PLAUSIBILITY_FOLDER)) ? loadPlausibility(dir) : undefined;
+}

@@ -2,9 +2,16 @@
  * Plausibility warnings as text: the figure and the bound in their display unit, the source with its
  * mark, and the reason, in Chinese or English. The CLI, the summary page and the trace read these.
  */
-import type { Dec } from '../domain/decimal.js';
-import { formatFixed } from '../domain/decimal.js';
-import type { PlausibilityWarning } from '../domain/plausibility.js';
+import { formatFixed, sum, type Dec } from '../domain/decimal.js';
+import type { InputRecord, RegionAccount, TownshipAccount } from '../domain/accounting.js';
+import { totalArea } from '../domain/inputs.js';
+import type { CompiledSet } from '../domain/model.js';
+import {
+  checkPlausibility,
+  type PlausibilityRules,
+  type PlausibilityWarning,
+  type ScopeKind,
+} from '../domain/plausibility.js';
 import type { Labels } from '../methods/schema.js';
 import { formatValue, type Lang } from './format.js';
 
@@ -56,4 +63,17 @@ export function warningJson(w: PlausibilityWarning) {
     reason: w.reason,
     text: { zh: warningText(w, 'zh'), en: warningText(w, 'en') },
   };
+}
+
+/** Warnings of an account over the records it was made from (area = Σ land-use areas ÷ 100); none without rules. */
+export function scopeWarnings(
+  rules: PlausibilityRules | undefined,
+  set: CompiledSet,
+  account: RegionAccount | TownshipAccount,
+  records: readonly InputRecord[],
+  kind: ScopeKind,
+): PlausibilityWarning[] {
+  if (!rules) return [];
+  const areaKm2 = sum(records.map(totalArea)).div(100);
+  return checkPlausibility(account, { kind, areaKm2, records }, rules, set);
 }

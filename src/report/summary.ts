@@ -7,6 +7,7 @@ import type { Dec } from '../domain/decimal.js';
 import type { GepTotals, InputRecord } from '../domain/accounting.js';
 import { accountGeep, gepIndicators, yearOverYear } from '../domain/geep.js';
 import type { CompiledSet } from '../domain/model.js';
+import type { PlausibilityWarning } from '../domain/plausibility.js';
 import type { Category, Labels } from '../methods/schema.js';
 import type { DisplayUnitId } from './format.js';
 import { CATEGORY_LABELS } from './gep-table.js';
@@ -40,6 +41,8 @@ export interface Summary {
   readonly previousYear?: number;
   readonly items: readonly SummaryItem[];
   readonly topProducts: readonly TopProduct[];
+  /** Plausibility warnings of the current year's account (合理性提示): figures outside published ranges. */
+  readonly warnings: readonly PlausibilityWarning[];
   /** "id@version+hash" and its parts: which published prices the figures use. */
   readonly set: { id: string; version: string; hash: string; text: string; status: CompiledSet['status'] };
 }
@@ -134,6 +137,7 @@ export function summaryReport(args: {
   current: SummaryYear;
   previous?: SummaryYear;
   topN?: number;
+  warnings?: readonly PlausibilityWarning[];
 }): Summary {
   const { set, current, previous } = args;
   const now = figuresOf(current);
@@ -167,6 +171,7 @@ export function summaryReport(args: {
     previousYear: previous?.year,
     items,
     topProducts,
+    warnings: args.warnings ?? [],
     set: {
       id: set.id,
       version: set.version,

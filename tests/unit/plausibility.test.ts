@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { Dec } from '../../src/domain/decimal.js';
@@ -18,7 +19,7 @@ import {
 import { SetLoadError, type SetIssue } from '../../src/methods/compile.js';
 import { compilePlausibility, loadPlausibility } from '../../src/methods/plausibility.js';
 import { listSets, loadSet } from '../../src/methods/resolve.js';
-import { warningText } from '../../src/report/plausibility.js';
+import { warningFigure, warningText } from '../../src/report/plausibility.js';
 import { EXIT } from '../../src/cli/main.js';
 import { runCli } from './cli-run.js';
 import {
@@ -398,5 +399,33 @@ describe('the command line shows the warnings', () => {
     expect(r.out).toContain('2021 合理性提示');
     expect(r.out).toContain('12.00 倍');
     expect(r.out).toContain('2022 合理性提示: 无');
+  });
+});
+
+describe('the warnings box of the summary page', () => {
+  const VIEW = fileURLToPath(new URL('../../views/reports/plausibility.ejs', import.meta.url));
+  const fmt = { warningFigure };
+  const render = (warnings: PlausibilityWarning[], lang: 'zh' | 'en') =>
+    ejs.renderFile(VIEW, { warnings, lang, fmt });
+
+  it('shows each warning with figure, bound and its mark, reason and source, in zh and en', async () => {
+    // 50 亿元 on 99 km² (5,050.51 万元/km² > 5,000) and crops at 52.63 % (> 50 %) of 95 亿元 on 200 km²
+    const ws = [
+      one(warningsOf(undefined, { areaKm2: D(99) }), 'gep_per_km2'),
+      one(warningsOf([fixtureRaw({ grain_output: '2000000' })], { areaKm2: D(200) }), 'provisioning_share'),
+    ];
+    const zh = await render(ws, 'zh');
+    expect(zh).toContain('合理性提示 (2)');
+    expect(zh).toMatch(
+      /data-id="gep_per_km2"><td>单位面积GEP<\/td><td class="num"><strong>5,050.51 万元\/km²<\/strong><\/td><td class="num">高于上限 5,000.00 万元\/km² \[I\]<\/td><td>包络<\/td><td>rows<\/td>/,
+    );
+    expect(zh).toContain('<strong>52.63%</strong>');
+    const en = await render(ws, 'en');
+    expect(en).toContain('Plausibility warnings (2)');
+    expect(en).toContain('above max 50.00% [M]');
+  });
+
+  it('says the checks passed when there is no warning', async () => {
+    expect(await render([], 'zh')).toContain('合理性检查：所查各项均在已发表核算范围与区间之内');
   });
 });
