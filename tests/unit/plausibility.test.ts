@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ejs from 'ejs';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { Dec } from '../../src/domain/decimal.js';
@@ -403,10 +403,17 @@ describe('the command line shows the warnings', () => {
 });
 
 describe('the warnings box of the summary page', () => {
-  const VIEW = fileURLToPath(new URL('../../views/reports/plausibility.ejs', import.meta.url));
+  // rendered by Express with ejs, as the app renders it
+  const views = express();
+  views.set('views', fileURLToPath(new URL('../../views', import.meta.url)));
+  views.set('view engine', 'ejs');
   const fmt = { warningFigure };
   const render = (warnings: PlausibilityWarning[], lang: 'zh' | 'en') =>
-    ejs.renderFile(VIEW, { warnings, lang, fmt });
+    new Promise<string>((resolve, reject) =>
+      views.render('reports/plausibility', { warnings, lang, fmt }, (e, html) =>
+        e ? reject(e) : resolve(html),
+      ),
+    );
 
   it('shows each warning with figure, bound and its mark, reason and source, in zh and en', async () => {
     // 50 亿元 on 99 km² (5,050.51 万元/km² > 5,000) and crops at 52.63 % (> 50 %) of 95 亿元 on 200 km²
