@@ -52,6 +52,7 @@ import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
 import { runDbCommand } from './db-commands.js';
 import { rulesOf, warningLines, warningsOf } from './plausibility.js';
+import { plausibilityIssues } from '../domain/plausibility.js';
 import { warningJson } from '../report/plausibility.js';
 import { APP_VERSION } from '../app-version.js';
 
@@ -357,7 +358,16 @@ async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<num
   let text: string | undefined;
   if (format === 'table') text = `${formatTable(run, lang)}\n${warningLines(warnings, lang).join('\n')}\n`;
   else if (format === 'json')
-    text = JSON.stringify({ ...resultsJson(run, lang), warnings: warnings.map(warningJson) }, null, 2) + '\n';
+    text =
+      JSON.stringify(
+        {
+          ...resultsJson(run, lang),
+          plausibility: rules && { id: rules.id, version: rules.version, hash: rules.hash },
+          warnings: warnings.map(warningJson),
+        },
+        null,
+        2,
+      ) + '\n';
   else if (format === 'csv') {
     const names = nameOf(run, 'zh');
     const rows: unknown[][] = [
@@ -418,6 +428,9 @@ async function cmdValidate(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<nu
     io.out(
       `OK ${set.id}@${set.version} (${set.hash.slice(0, 12)}): ${set.inputs.length} inputs, ${set.parameters.size} parameters, ${set.products.length} products, ${set.components.length} components`,
     );
+    // what the plausibility document names that the set lacks: those checks are skipped, not failed
+    const rules = rulesOf(opts.coefficients ?? 'coefficients');
+    if (rules) plausibilityIssues(rules, set).forEach((i) => io.out(`  ${i}`));
     return EXIT.ok;
   }
   const data = await loadData(set, opts.data, opts.region);

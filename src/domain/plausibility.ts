@@ -302,7 +302,7 @@ export function plausibilityIssues(rules: PlausibilityRules, set: CompiledSet): 
   const products = new Set(set.products.map((p) => p.id));
   const components = new Map(set.components.map((c) => [c.id, c]));
   const inputs = new Map(set.inputs.map((i) => [i.id, i]));
-  const where = (c: PlausibilityCheck) => `plausibility ${rules.id}@${rules.version}: checks.${c.id}`;
+  const where = (c: PlausibilityCheck) => `${rules.id}@${rules.version}: checks.${c.id}`;
   for (const c of rules.checks) {
     if (c.kind === 'product_share')
       for (const p of [...(c.products ?? []), ...c.except])

@@ -43,6 +43,8 @@ export interface Summary {
   readonly topProducts: readonly TopProduct[];
   /** Plausibility warnings of the current year's account (合理性提示): figures outside published ranges. */
   readonly warnings: readonly PlausibilityWarning[];
+  /** "id@version+hash" of the plausibility document the warnings come from. */
+  readonly plausibility?: string;
   /** "id@version+hash" and its parts: which published prices the figures use. */
   readonly set: { id: string; version: string; hash: string; text: string; status: CompiledSet['status'] };
 }
@@ -138,6 +140,7 @@ export function summaryReport(args: {
   previous?: SummaryYear;
   topN?: number;
   warnings?: readonly PlausibilityWarning[];
+  plausibility?: { id: string; version: string; hash: string };
 }): Summary {
   const { set, current, previous } = args;
   const now = figuresOf(current);
@@ -172,6 +175,9 @@ export function summaryReport(args: {
     items,
     topProducts,
     warnings: args.warnings ?? [],
+    plausibility:
+      args.plausibility &&
+      `${args.plausibility.id}@${args.plausibility.version}+${args.plausibility.hash.slice(0, 12)}`,
     set: {
       id: set.id,
       version: set.version,

@@ -408,9 +408,13 @@ describe('the warnings box of the summary page', () => {
   views.set('views', fileURLToPath(new URL('../../views', import.meta.url)));
   views.set('view engine', 'ejs');
   const fmt = { warningFigure };
-  const render = (warnings: PlausibilityWarning[], lang: 'zh' | 'en') =>
+  const render = (
+    warnings: PlausibilityWarning[],
+    lang: 'zh' | 'en',
+    ref = 'plausibility@1.0.0+0123456789ab',
+  ) =>
     new Promise<string>((resolve, reject) =>
-      views.render('reports/plausibility', { warnings, lang, fmt }, (e, html) =>
+      views.render('reports/plausibility', { warnings, lang, fmt, ref }, (e, html) =>
         e ? reject(e) : resolve(html),
       ),
     );
@@ -430,6 +434,8 @@ describe('the warnings box of the summary page', () => {
     const en = await render(ws, 'en');
     expect(en).toContain('Plausibility warnings (2)');
     expect(en).toContain('above max 50.00% [M]');
+    // the document the bands come from, by version and hash
+    expect(en).toContain('Bands and envelope: <code>plausibility@1.0.0+0123456789ab</code>');
   });
 
   it('says the checks passed when there is no warning', async () => {

@@ -248,6 +248,7 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
     scopeLabels,
     current: { totals: cur.totals, records: cur.records, year },
     previous: prev && { totals: prev.totals, records: prev.records, year: year - 1 },
+    plausibility: plausibilityRules(),
     warnings: scopeWarnings(
       plausibilityRules(),
       ctx.set,
