@@ -130,8 +130,6 @@ export interface PlausibilityScope {
   readonly records: readonly InputRecord[];
 }
 
-export class PlausibilityError extends Error {}
-
 const componentsOf = (account: TownshipAccount | RegionAccount): readonly ComponentResult[] =>
   'townships' in account ? account.townships.flatMap((t) => t.components) : account.components;
 
@@ -183,10 +181,8 @@ function quantityOf(
   let total = ZERO;
   for (const { result } of parts) {
     const from = parseUnit(result.component.quantity.unitText);
-    if (!sameDimension(from, target))
-      throw new PlausibilityError(
-        `plausibility: component "${result.component.id}" is in ${result.component.quantity.unitText}, which cannot convert to ${unitText}`,
-      );
+    // a unit that does not convert leaves the check unrun (plausibilityIssues names it), never the page broken
+    if (!sameDimension(from, target)) return undefined;
     total = total.plus(convertValue(result.quantity!, from, target));
   }
   return { total, parts };
@@ -202,17 +198,15 @@ function scalarInput(
   if (!(v instanceof Dec)) return undefined;
   const input = set?.inputs.find((i) => i.id === id);
   const from = input ? input.unitValue : to;
-  if (!sameDimension(from, to))
-    throw new PlausibilityError(
-      `plausibility: input "${id}" is in ${input!.unit}, which cannot convert to the check's unit`,
-    );
-  return convertValue(v, from, to);
+  return sameDimension(from, to) ? convertValue(v, from, to) : undefined;
 }
 
 /**
  * The warnings of one account (a township's or a region's). Checks whose figures the account does not
  * have (a product outside the profile, a component not computed, an optional input not given) are skipped.
  * `set` converts inputs from the units the set declares; without it inputs are taken in the check's unit.
+ * A component or input whose unit does not convert also skips its check (plausibilityIssues names it):
+ * a plausibility check never stops a report.
  */
 export function checkPlausibility(
   account: TownshipAccount | RegionAccount,
@@ -262,6 +256,7 @@ export function checkPlausibility(
         if (!q) break;
         const areaUnit = parseUnit(check.areaUnit);
         const input = set?.inputs.find((i) => i.id === check.areaInput);
+        if (input && !sameDimension(input.unitValue, areaUnit)) break;
         const records = new Map(scope.records.map((r) => [r.township, r]));
         let area = ZERO;
         for (const { township, result } of q.parts) {

@@ -126,6 +126,22 @@ describe('the shipped plausibility document', () => {
     expect(plausibilityIssues(rules, fixtureSet)).toEqual([]);
   });
 
+  it('a check whose component is in a unit that does not convert is named by validate and skipped, not thrown', () => {
+    // the soil check asks for t; a document asking for kWh cannot use soil_retained (t)
+    const text = replace(
+      FIXTURE_RULES_YAML,
+      'components: [soil_retained], quantityUnit: t,',
+      'components: [soil_retained], quantityUnit: kWh,',
+    );
+    const rules = compilePlausibility(parseYaml(text), 'x');
+    expect(plausibilityIssues(rules, fixtureSet)).toEqual([
+      'plausibility@1.0.0: checks.soil_retention_per_hm2: component "soil_retained" is in t, not convertible to kWh',
+    ]);
+    const { region, scope } = fixtureRegion([fixtureRaw({ soil_retention_rate: '5' })]);
+    // 5 t/hm² would warn (below 10); with the unusable unit the check does not run
+    expect(checkPlausibility(region, scope, rules, fixtureSet)).toEqual([]);
+  });
+
   it('names what a set lacks: the shipped method set has no electricity consumption input yet', () => {
     const set = loadSet(COEFFICIENTS, 'gep-functional', '1.0.0');
     const issues = plausibilityIssues(rules, set);
