@@ -258,14 +258,16 @@ export function checkPlausibility(
         const input = set?.inputs.find((i) => i.id === check.areaInput);
         if (input && !sameDimension(input.unitValue, areaUnit)) break;
         const records = new Map(scope.records.map((r) => [r.township, r]));
-        let area = ZERO;
-        for (const { township, result } of q.parts) {
+        // every township whose quantity is counted must give its areas, or the rate would be overstated
+        const areas = q.parts.map(({ township, result }) => {
           const byClass = records.get(township)?.values.get(check.areaInput);
-          if (!(byClass instanceof Map)) continue;
+          if (!(byClass instanceof Map)) return undefined;
           const classes = result.quantityByClass ? [...result.quantityByClass.keys()] : [...byClass.keys()];
-          const hm2 = sum(classes.map((c) => (byClass as ReadonlyMap<string, Dec>).get(c) ?? ZERO));
-          area = area.plus(input ? convertValue(hm2, input.unitValue, areaUnit) : hm2);
-        }
+          const given = sum(classes.map((c) => (byClass as ReadonlyMap<string, Dec>).get(c) ?? ZERO));
+          return input ? convertValue(given, input.unitValue, areaUnit) : given;
+        });
+        if (areas.some((a) => a === undefined)) break;
+        const area = sum(areas as Dec[]);
         if (area.isZero()) break;
         push(
           outside(check, q.total.div(area), 'quantity_per_area', {
