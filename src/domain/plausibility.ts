@@ -119,6 +119,8 @@ export interface PlausibilityWarning {
   readonly mark: Mark;
   readonly reason: Labels;
   readonly source: string;
+  /** For GEP per km²: the envelope the bound comes from (its lowest and highest published account). */
+  readonly envelope?: Envelope;
 }
 
 /** What the account alone does not know about its scope. */
@@ -141,7 +143,7 @@ function outside(
   check: CheckBase,
   figure: Dec,
   unit: FigureUnit,
-  extra: Partial<Pick<PlausibilityWarning, 'id' | 'labels' | 'unitText'>> = {},
+  extra: Partial<Pick<PlausibilityWarning, 'id' | 'labels' | 'unitText' | 'envelope'>> = {},
   bounds: { min?: Dec; max?: Dec } = check,
 ): PlausibilityWarning | undefined {
   const side =
@@ -227,7 +229,10 @@ export function checkPlausibility(
       case 'gep_per_km2': {
         if (scope.areaKm2.isZero()) break;
         const { lower, upper } = rules.envelope;
-        push(outside(check, gep.div(scope.areaKm2), 'yuan_per_km2', {}, { min: lower, max: upper }));
+        const envelope = rules.envelope;
+        push(
+          outside(check, gep.div(scope.areaKm2), 'yuan_per_km2', { envelope }, { min: lower, max: upper }),
+        );
         break;
       }
       case 'category_share':

@@ -38,14 +38,27 @@ export const PLAUSIBILITY_NOTE: Labels = {
   en: 'Warnings, not errors: figures outside the range of published accounts are listed for review; the account is unchanged.',
 };
 
+/** The envelope behind a GEP-per-km² bound: "峨山县 2015 803.35 — 宁海县 2018 6,831.42 万元/km², ÷/× 1.5". */
+export function envelopeText(w: PlausibilityWarning, lang: Lang): string | undefined {
+  const e = w.envelope;
+  if (!e) return undefined;
+  const row = (r: typeof e.min) =>
+    `${r.account.labels[lang]} ${r.account.year} ${formatValue(r.perKm2, 'wan_yuan_per_km2', lang)}`;
+  const factor = e.tolerance.factor.toString();
+  return lang === 'zh'
+    ? `包络：${row(e.min)}（${e.min.account.source}）至 ${row(e.max)}（${e.max.account.source}），下限 ÷ ${factor}、上限 × ${factor} [${e.tolerance.mark}]：${e.tolerance.reason.zh}`
+    : `Envelope: ${row(e.min)} (${e.min.account.source}) to ${row(e.max)} (${e.max.account.source}), lower ÷ ${factor}, upper × ${factor} [${e.tolerance.mark}]: ${e.tolerance.reason.en}`;
+}
+
 /** One line: what, the figure, the bound it passes, the source with its mark, and why the bound. */
 export function warningText(w: PlausibilityWarning, lang: Lang): string {
   const figure = warningFigure(w, w.figure, lang);
   const bound = warningFigure(w, w.bound, lang);
   // the mark belongs to the bound: [V] read in the source, [I] derived, [M] chosen here for the reason given
+  const envelope = envelopeText(w, lang);
   if (lang === 'zh')
-    return `${w.labels.zh} ${figure}，${w.side === 'above' ? '高于上限' : '低于下限'} ${bound} [${w.mark}]。${w.reason.zh} 依据：${w.source}`;
-  return `${w.labels.en} ${figure}, ${w.side === 'above' ? 'above the upper bound' : 'below the lower bound'} ${bound} [${w.mark}]. ${w.reason.en} Source: ${w.source}`;
+    return `${w.labels.zh} ${figure}，${w.side === 'above' ? '高于上限' : '低于下限'} ${bound} [${w.mark}]。${w.reason.zh} 依据：${w.source}${envelope ? `。${envelope}` : ''}`;
+  return `${w.labels.en} ${figure}, ${w.side === 'above' ? 'above the upper bound' : 'below the lower bound'} ${bound} [${w.mark}]. ${w.reason.en} Source: ${w.source}${envelope ? `. ${envelope}` : ''}`;
 }
 
 /** Warnings as plain data for JSON and CSV: unrounded figures as strings, texts in both languages. */
@@ -61,6 +74,11 @@ export function warningJson(w: PlausibilityWarning) {
     mark: w.mark,
     source: w.source,
     reason: w.reason,
+    envelope: w.envelope && {
+      min: { account: w.envelope.min.account.id, perKm2: w.envelope.min.perKm2.toString() },
+      max: { account: w.envelope.max.account.id, perKm2: w.envelope.max.perKm2.toString() },
+      factor: w.envelope.tolerance.factor.toString(),
+    },
     text: { zh: warningText(w, 'zh'), en: warningText(w, 'en') },
   };
 }

@@ -19,7 +19,7 @@ import {
 import { SetLoadError, type SetIssue } from '../../src/methods/compile.js';
 import { compilePlausibility, loadPlausibility } from '../../src/methods/plausibility.js';
 import { listSets, loadSet } from '../../src/methods/resolve.js';
-import { warningFigure, warningText } from '../../src/report/plausibility.js';
+import { envelopeText, warningFigure, warningText } from '../../src/report/plausibility.js';
 import { EXIT } from '../../src/cli/main.js';
 import { runCli } from './cli-run.js';
 import {
@@ -352,10 +352,12 @@ describe('warnings raised and not raised', () => {
   it('reads as a sentence with figure, bound and source in Chinese and English', () => {
     const w = one(warningsOf(undefined, { areaKm2: D(99) }), 'gep_per_km2');
     expect(warningText(w, 'zh')).toBe(
-      '单位面积GEP 5,050.51 万元/km²，高于上限 5,000.00 万元/km² [I]。包络 依据：rows',
+      '单位面积GEP 5,050.51 万元/km²，高于上限 5,000.00 万元/km² [I]。包络 依据：rows。' +
+        '包络：甲县 2018 1,000.00 万元/km²（test A）至 乙县 2019 4,000.00 万元/km²（test B），下限 ÷ 1.25、上限 × 1.25 [M]：测试',
     );
     expect(warningText(w, 'en')).toBe(
-      'GEP per km² 5,050.51 10⁴ yuan/km², above the upper bound 5,000.00 10⁴ yuan/km² [I]. envelope Source: rows',
+      'GEP per km² 5,050.51 10⁴ yuan/km², above the upper bound 5,000.00 10⁴ yuan/km² [I]. envelope Source: rows. ' +
+        'Envelope: County A 2018 1,000.00 10⁴ yuan/km² (test A) to County B 2019 4,000.00 10⁴ yuan/km² (test B), lower ÷ 1.25, upper × 1.25 [M]: test',
     );
     const share = one(warningsOf([fixtureRaw({ grain_output: '10000' })]), 'provisioning_share');
     expect(warningText(share, 'zh')).toBe('物质产品占比 0.55%，低于下限 1.00% [M]。理由 依据：s');
@@ -423,7 +425,7 @@ describe('the warnings box of the summary page', () => {
   const views = express();
   views.set('views', fileURLToPath(new URL('../../views', import.meta.url)));
   views.set('view engine', 'ejs');
-  const fmt = { warningFigure };
+  const fmt = { warningFigure, envelopeText };
   const render = (
     warnings: PlausibilityWarning[],
     lang: 'zh' | 'en',
@@ -444,7 +446,7 @@ describe('the warnings box of the summary page', () => {
     const zh = await render(ws, 'zh');
     expect(zh).toContain('合理性提示 (2)');
     expect(zh).toMatch(
-      /data-id="gep_per_km2"><td>单位面积GEP<\/td><td class="num"><strong>5,050.51 万元\/km²<\/strong><\/td><td class="num">高于上限 5,000.00 万元\/km² \[I\]<\/td><td>包络<\/td><td>rows<\/td>/,
+      /data-id="gep_per_km2"><td>单位面积GEP<\/td><td class="num"><strong>5,050.51 万元\/km²<\/strong><\/td><td class="num">高于上限 5,000.00 万元\/km² \[I\]<\/td><td>包络<\/td><td>rows<br><span class="meta">包络：甲县 2018 1,000.00 万元\/km²/,
     );
     expect(zh).toContain('<strong>52.63%</strong>');
     const en = await render(ws, 'en');
