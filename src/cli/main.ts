@@ -52,6 +52,9 @@ import { geepRows } from '../report/geep-table.js';
 import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
 import { runDbCommand } from './db-commands.js';
+import { rulesOf, warningLines, warningsOf } from './plausibility.js';
+import { plausibilityIssues } from '../domain/plausibility.js';
+import { warningJson } from '../report/plausibility.js';
 import { APP_VERSION } from '../app-version.js';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
@@ -380,9 +383,25 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
 async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<number> {
   const run = await runAccount(opts, lang);
   const format = opts.format ?? 'table';
+  const rules = rulesOf(opts.coefficients ?? 'coefficients');
+  const kind = opts.township ? 'township' : 'region';
+  const warnings = warningsOf(rules, run.set, run.region, run.records, kind);
+  // CSV and XLSX keep one shape; their warnings go to standard error
+  if ((format === 'csv' || format === 'xlsx') && warnings.length)
+    io.err(warningLines(warnings, lang).join('\n'));
   let text: string | undefined;
-  if (format === 'table') text = formatTable(run, lang);
-  else if (format === 'json') text = JSON.stringify(resultsJson(run, lang), null, 2) + '\n';
+  if (format === 'table') text = `${formatTable(run, lang)}\n${warningLines(warnings, lang).join('\n')}\n`;
+  else if (format === 'json')
+    text =
+      JSON.stringify(
+        {
+          ...resultsJson(run, lang),
+          plausibility: rules && { id: rules.id, version: rules.version, hash: rules.hash },
+          warnings: warnings.map(warningJson),
+        },
+        null,
+        2,
+      ) + '\n';
   else if (format === 'csv') {
     const names = nameOf(run, 'zh');
     const rows: unknown[][] = [
@@ -443,6 +462,9 @@ async function cmdValidate(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<nu
     io.out(
       `OK ${set.id}@${set.version} (${set.hash.slice(0, 12)}): ${set.inputs.length} inputs, ${set.parameters.size} parameters, ${set.products.length} products, ${set.components.length} components`,
     );
+    // what the plausibility document names that the set lacks: those checks are skipped, not failed
+    const rules = rulesOf(opts.coefficients ?? 'coefficients');
+    if (rules) plausibilityIssues(rules, set).forEach((i) => io.out(`  ${i}`));
     return EXIT.ok;
   }
   const data = await loadData(set, opts.data, opts.region);
@@ -452,6 +474,16 @@ async function cmdValidate(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<nu
   io.out(
     `OK ${opts.data}: ${records.length} records, ${new Set(records.map((r) => r.township)).size} townships, years ${years.join(', ')} (${set.id}@${set.version})`,
   );
+  // plausibility warnings of each year's county account (default profile): printed, exit code unchanged
+  const rules = rulesOf(opts.coefficients ?? 'coefficients');
+  const profile = opts.profile ?? set.profiles[0]?.id;
+  if (rules && profile)
+    for (const year of years) {
+      const ofYear = records.filter((r) => r.year === year);
+      const region = aggregateRegion(ofYear.map((r) => accountTownship(set, r, profile)));
+      const heading = `${year} ${lang === 'zh' ? '合理性提示' : 'plausibility warnings'}`;
+      io.out(warningLines(warningsOf(rules, set, region, ofYear, 'region'), lang, heading).join('\n'));
+    }
   return EXIT.ok;
 }
 

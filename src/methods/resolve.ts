@@ -23,6 +23,8 @@ export interface ResolvedSet {
 }
 
 export const LOCK_FILE = 'published.lock.json';
+/** The folder of the plausibility document (not a coefficient set). */
+export const PLAUSIBILITY_FOLDER = 'plausibility';
 
 /** JSON with sorted keys: the same content always gives the same text, and so the same hash. */
 export function canonicalJson(value: unknown): string {
@@ -39,7 +41,7 @@ export function canonicalJson(value: unknown): string {
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Turns a zod/yaml path into the ids a person can find in the file: products.water_conservation.components… */
-function readablePath(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
+export function readablePath(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
   const parts: string[] = [];
   let node: unknown = raw;
   for (const key of path) {
@@ -83,7 +85,8 @@ const byVersion = (a: string, b: string) => {
 export function listSets(dir: string): Map<string, string[]> {
   const sets = new Map<string, string[]>();
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
+    // versioned documents of another kind live beside the sets (src/methods/plausibility.ts)
+    if (!entry.isDirectory() || entry.name === PLAUSIBILITY_FOLDER) continue;
     const versions = readdirSync(join(dir, entry.name))
       .filter((f) => /^\d+\.\d+\.\d+\.ya?ml$/.test(f))
       .map((f) => f.replace(/\.ya?ml$/, ''))

@@ -8,6 +8,7 @@ import { accountTownship, aggregateRegion, type GepTotals, type InputRecord } fr
 import { restatesPrices } from '../domain/prices.js';
 import { accountGeep, gepIndicators, yearOverYear } from '../domain/geep.js';
 import type { CompiledSet } from '../domain/model.js';
+import type { PlausibilityWarning } from '../domain/plausibility.js';
 import type { Category, Labels } from '../methods/schema.js';
 import type { DisplayUnitId } from './format.js';
 import { CATEGORY_LABELS } from './gep-table.js';
@@ -43,6 +44,10 @@ export interface Summary {
   readonly topProducts: readonly TopProduct[];
   /** The prices of the figures (current prices of the year) and the base year of the constant-price items. */
   readonly prices?: { readonly current: number; readonly constantYear?: number };
+  /** Plausibility warnings of the current year's account (合理性提示): figures outside published ranges. */
+  readonly warnings: readonly PlausibilityWarning[];
+  /** "id@version+hash" of the plausibility document the warnings come from. */
+  readonly plausibility?: string;
   /** "id@version+hash" and its parts: which published prices the figures use. */
   readonly set: { id: string; version: string; hash: string; text: string; status: CompiledSet['status'] };
 }
@@ -166,6 +171,8 @@ export function summaryReport(args: {
   current: SummaryYear;
   previous?: SummaryYear;
   topN?: number;
+  warnings?: readonly PlausibilityWarning[];
+  plausibility?: { id: string; version: string; hash: string };
 }): Summary {
   const { set, current, previous } = args;
   const profile = args.profile ?? 'academic';
@@ -204,6 +211,10 @@ export function summaryReport(args: {
     prices: restatesPrices(set) ? { current: current.year, constantYear: baseYear } : undefined,
     items: items.filter((i) => i.id !== 'gep_net_constant' || i.value !== undefined),
     topProducts,
+    warnings: args.warnings ?? [],
+    plausibility:
+      args.plausibility &&
+      `${args.plausibility.id}@${args.plausibility.version}+${args.plausibility.hash.slice(0, 12)}`,
     set: {
       id: set.id,
       version: set.version,

@@ -19,6 +19,7 @@ import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
+import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
@@ -79,6 +80,8 @@ export function createApp(o: AppOptions) {
     formatChange,
     unitLabel,
     plain: (d: Dec) => formatFixed(d, 2),
+    warningFigure,
+    envelopeText,
   };
   // unit text as people write it: hm2 → hm², m3 → m³, tCO2 → tCO₂ (the stored unit text does not change)
   app.locals.unitText = (u: string) =>

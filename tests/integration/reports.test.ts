@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dec } from '../../src/domain/decimal.js';
 import { login, startApp, type Session, type TestApp } from './harness.js';
+import { runCli } from '../unit/cli-run.js';
 
 let t: TestApp;
 let viewer: Session;
@@ -45,6 +46,34 @@ describe('GEP report', () => {
     expect(rowValue(page, 'ganzhe|grain|').toString()).toBe('11983410');
     expect(new Dec('4438.3').times(2700).toString()).toBe('11983410');
     expect(page).toContain('1,198.34'); // shown in 万元, rounded for display only
+  });
+
+  it('the summary and the GEP total’s explanation show the plausibility warnings the CLI gives for the same data', async () => {
+    // the CLI accounts the seeded file with the same set and profile; whatever the sample's magnitudes,
+    // the page must list exactly the warnings of the domain check (or say there are none)
+    const cli = await runCli(
+      'account',
+      '--set',
+      'minhou-2021',
+      '--data',
+      'seeds/minhou/dataset.json',
+      '--year',
+      '2021',
+      '--format',
+      'json',
+    );
+    const expected = (JSON.parse(cli.out) as { warnings: { id: string }[] }).warnings.map((w) => w.id);
+    const ids = (html: string) => [...html.matchAll(/<tr data-id="([^"]+)">/g)].map((m) => m[1]!);
+    const page = (await viewer.agent.get('/reports/gep?year=2021')).text;
+    expect(ids(page)).toEqual(expected);
+    if (!expected.length) expect(page).toContain('合理性检查：所查各项均在已发表核算范围与区间之内');
+    const parts = (await viewer.agent.get('/reports/parts?year=2021&township=total&key=total%7Cgep')).text;
+    expect(ids(parts)).toEqual(expected);
+    // a subtotal's explanation does not repeat them
+    const category = (
+      await viewer.agent.get('/reports/parts?year=2021&township=total&key=total%7Ccategory%7Cregulating')
+    ).text;
+    expect(ids(category)).toEqual([]);
   });
 
   it('the county is the sum of its 15 townships, to the last digit', async () => {

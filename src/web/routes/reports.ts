@@ -25,6 +25,9 @@ import { esvReport } from '../../report/esv-report.js';
 import { geepReport } from '../../report/geep-report.js';
 import { COMPONENT_STATUS_LABELS, gepReport, TOTAL_SCOPE } from '../../report/gep-report.js';
 import { summaryReport } from '../../report/summary.js';
+import { scopeWarnings } from '../../report/plausibility.js';
+import { loadPlausibilityIfAny } from '../../methods/plausibility.js';
+import type { PlausibilityRules } from '../../domain/plausibility.js';
 import type { ReportRow, ReportTable } from '../../report/table.js';
 import { METHOD_LABELS } from '../../report/price-list.js';
 import {
@@ -56,6 +59,10 @@ import { renderPdf } from '../pdf.js';
 import { APP_VERSION } from '../../app-version.js';
 
 const BALANCE_SHEET_CONFIG = join(import.meta.dirname, '../../../coefficients/balance-sheet/minhou-2.yaml');
+const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
+/** The plausibility document (a versioned file of the release), read once per process. */
+let plausibility: { rules?: PlausibilityRules } | undefined;
+const plausibilityRules = () => (plausibility ??= { rules: loadPlausibilityIfAny(COEFFICIENTS_DIR) }).rules;
 
 interface Ctx {
   set: CompiledSet;
@@ -242,6 +249,14 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
     scopeLabels,
     current: { totals: cur.totals, records: cur.records, year },
     previous: prev && { totals: prev.totals, records: prev.records, year: year - 1 },
+    plausibility: plausibilityRules(),
+    warnings: scopeWarnings(
+      plausibilityRules(),
+      ctx.set,
+      cur.totals,
+      cur.records,
+      scope === TOTAL_SCOPE ? 'region' : 'township',
+    ),
   });
   const report = gepReport({
     set: ctx.set,
@@ -359,7 +374,7 @@ export function reportRoutes() {
     const ctx = await context(req);
     const year = pickYear(ctx, req.query.year);
     const scope = pickScope(ctx, req.query.township);
-    const { report } = await gepFor(req, ctx, year, scope);
+    const { report, summary } = await gepFor(req, ctx, year, scope);
     const rows = report.value.rows;
     const index = rows.findIndex((x) => x.key === req.query.key);
     const parts = index < 0 ? undefined : summedParts(rows, index, 'value');
@@ -375,6 +390,8 @@ export function reportRoutes() {
       table,
       traceHref: traceLink(year, report.value),
       row: rows[index]!,
+      // the GEP total's explanation also says where it lies against published accounts
+      warnings: rows[index]!.key === `${scope}|gep` ? summary.warnings : undefined,
     });
   });
 
