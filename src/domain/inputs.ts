@@ -1,4 +1,4 @@
-import { ZERO, parseDecimal, sum, type Dec } from './decimal.js';
+import { ZERO, isSeveralValues, parseDecimal, sum, type Dec } from './decimal.js';
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, parseUnit, sameDimension, type Unit } from './units.js';
@@ -8,7 +8,10 @@ export interface RawRecord {
   township: string;
   year: number | string;
   values: Record<string, unknown>;
-  /** input id → the unit the value is given in, when not the set's own unit. */
+  /**
+   * input id → the unit the value is given in, when not the set's own unit; "input.landClass" → the unit
+   * of that one cell, when it differs from the input's (a form keeps values it showed in the unit shown).
+   */
   units?: Record<string, string>;
   overrides?: Record<string, { quantity: unknown; unit?: string; source?: string }>;
   /** Where the record came from, for messages: e.g. { sheet: '数据', row: 5 }. */
@@ -105,22 +108,35 @@ export function validateRecords(
           add(input.id, `缺少必填项：${input.labels.zh}`, `missing required value: ${input.labels.en}`);
         continue;
       }
-      const unitText = r.units?.[input.id];
-      let from: Unit = input.unitValue;
-      if (unitText !== undefined && unitText !== input.unit) {
+      const unitOf = (field: string): Unit | undefined => {
+        const unitText = r.units?.[field] ?? r.units?.[input.id];
+        if (unitText === undefined || unitText === input.unit) return input.unitValue;
         const accepted = input.acceptUnits.find((u) => u.text === unitText);
-        if (!accepted) {
-          const list = input.acceptUnits.map((u) => u.text).join('、');
-          add(
-            input.id,
-            `单位"${unitText}"不可用，可用单位：${list}`,
-            `unit "${unitText}" not accepted; use one of: ${list}`,
-          );
-          continue;
-        }
-        from = accepted.unit;
-      }
+        if (accepted) return accepted.unit;
+        const list = input.acceptUnits.map((u) => u.text).join('、');
+        add(
+          field,
+          `单位"${unitText}"不可用，可用单位：${list}`,
+          `unit "${unitText}" not accepted; use one of: ${list}`,
+        );
+        return undefined;
+      };
+      if (!unitOf(input.id)) continue;
       const read = (x: unknown, field: string): Dec | undefined => {
+        const from = unitOf(field);
+        if (!from) return undefined;
+        if (isSeveralValues(x)) {
+          const shown = String(x)
+            .trim()
+            .split(/\s*[\r\n\t;]+\s*/)
+            .join(' / ');
+          add(
+            field,
+            `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
+            `"${shown}" is several values (a pasted column?); each field takes one number`,
+          );
+          return undefined;
+        }
         const v = parseInputValue(x, input.percent);
         if (!v) {
           add(field, `"${String(x)}"不是数值`, `"${String(x)}" is not a number`);
@@ -136,7 +152,7 @@ export function validateRecords(
         return converted;
       };
       if (input.perLandClass) {
-        const perClass = readPerClass(input, given, classIds, classByCode, read, add, allowMissing);
+        const perClass = readPerClass(input, given, set.landClasses, classByCode, read, add, allowMissing);
         if (perClass) values.set(input.id, perClass);
       } else {
         const v = read(given, input.id);
@@ -195,7 +211,7 @@ export function validateRecords(
 function readPerClass(
   input: InputModel,
   given: unknown,
-  classIds: readonly string[],
+  classes: readonly { id: string; labels: Bilingual }[],
   classByCode: ReadonlyMap<string, string>,
   read: (x: unknown, field: string) => Dec | undefined,
   add: (field: string | undefined, zh: string, en: string) => void,
@@ -205,6 +221,7 @@ function readPerClass(
     add(input.id, '应按地类分别填写', 'expected one value per land class');
     return undefined;
   }
+  const classIds = classes.map((c) => c.id);
   const out = new Map<string, Dec>();
   for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
     // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
@@ -217,12 +234,14 @@ function readPerClass(
     if (v) out.set(cls, (out.get(cls) ?? ZERO).plus(v));
   }
   const missing = allowMissing ? [] : classIds.filter((c) => !out.has(c));
-  for (const c of missing)
+  for (const c of missing) {
+    const labels = classes.find((x) => x.id === c)!.labels;
     add(
       `${input.id}.${c}`,
-      `缺少地类"${c}"的数值（无则填 0）`,
-      `missing value for land class "${c}" (enter 0 if none)`,
+      `${input.labels.zh}：缺少"${labels.zh}"的数值（无则填 0）`,
+      `${input.labels.en}: missing value for "${labels.en}" (enter 0 if none)`,
     );
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { FieldChange } from '../store/survey.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
@@ -41,6 +42,8 @@ export interface AppOptions {
 declare module 'express-session' {
   interface SessionData {
     userId?: number;
+    /** The field changes of the user's last save of a survey record, shown once on the next page. */
+    lastSave?: { key: string; changes: FieldChange[] };
   }
 }
 
@@ -118,6 +121,9 @@ export function createApp(o: AppOptions) {
     }),
   );
   app.use('/static', express.static(join(ROOT, 'src/web/static'), { maxAge: '1h' }));
+  app.get('/static/decimal.mjs', (_req, res) =>
+    res.type('text/javascript').sendFile(join(ROOT, 'node_modules/decimal.js/decimal.mjs')),
+  );
   app.get('/static/d3.min.js', (_req, res) => res.sendFile(join(ROOT, 'node_modules/d3/dist/d3.min.js')));
 
   app.get('/healthz', async (_req, res) => {

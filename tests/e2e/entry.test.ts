@@ -1,0 +1,149 @@
+/**
+ * Browser tests of the survey form's number entry (headless Chromium): a pasted column never becomes one
+ * glued number, and switching a unit select never re-reads stored values in the new unit. Screenshots go to
+ * tests/e2e/screenshots/ (not in git).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath } from '../../src/web/pdf.js';
+import { PASSWORD, ROOT, startApp, type TestApp } from '../integration/harness.js';
+
+const SHOTS = join(ROOT, 'tests/e2e/screenshots');
+const executablePath = chromiumPath();
+if (!executablePath && process.env.E2E_REQUIRED)
+  throw new Error('Chromium is required for the browser tests');
+
+describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt', () => {
+  let t: TestApp;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startApp();
+    server = t.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    await t?.close();
+  });
+
+  async function loggedIn(username: string, lang: 'zh' | 'en' = 'zh', width = 1280): Promise<Page> {
+    const context = await browser.newContext({
+      locale: lang === 'en' ? 'en-US' : 'zh-CN',
+      viewport: { width, height: 900 },
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await context.newPage();
+    await page.goto(`${base}/login?lang=${lang}`);
+    await page.locator('input[name=username]').fill(username);
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.locator('form button').last().click();
+    await page.waitForURL(`${base}/`);
+    return page;
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+
+  /** A real paste: the text goes to the system clipboard and Ctrl+V pastes it into the focused field. */
+  async function paste(page: Page, selector: string, text: string) {
+    await page.evaluate((x) => navigator.clipboard.writeText(x), text);
+    await page.locator(selector).focus();
+    await page.keyboard.press('Control+V');
+  }
+
+  const landArea = async (township: string, year: number) =>
+    (
+      await t.db.query<{ a: Record<string, string> }>(
+        "select values->'land_area' as a from survey_records where township_id = $1 and year = $2",
+        [township, year],
+      )
+    )[0]?.a;
+
+  it('zh: a column pasted from Excel goes down the land-class fields, is saved as three numbers, and the save says what changed', async () => {
+    const page = await loggedIn('editor');
+    await page.goto(`${base}/data/ganzhe/2030`);
+    await paste(page, '#in-land_area-forest_broadleaf', '1200.5\r\n1500\r\n900\r\n');
+    expect(await page.locator('#in-land_area-forest_broadleaf').inputValue()).toBe('1200.5');
+    expect(await page.locator('#in-land_area-forest_coniferous').inputValue()).toBe('1500');
+    expect(await page.locator('#in-land_area-forest_mixed').inputValue()).toBe('900');
+    await expect
+      .poll(() => page.locator('#f-land_area .entry-msg').textContent())
+      .toBe('已粘贴 3 个数值，依次填入：阔叶林、针叶林、针阔混交林。');
+    // a list longer than the fields left below is refused, and the field keeps what it had
+    await paste(page, '#in-land_area-bare', '1\n2\n3');
+    expect(await page.locator('#in-land_area-bare').inputValue()).toBe('');
+    await expect
+      .poll(() => page.locator('#f-land_area .entry-msg').textContent())
+      .toBe('未粘贴：共 3 个数值，但从此格往下只有 1 格；未做任何修改。');
+    await shot(page, 'entry-paste-refused-zh');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.locator('#saved-changes').waitFor();
+    expect(await landArea('ganzhe', 2030)).toEqual({
+      forest_broadleaf: '1200.5',
+      forest_coniferous: '1500',
+      forest_mixed: '900',
+    });
+    const said = await page.locator('#saved-changes').textContent();
+    expect(said).toContain('修改了 3 项');
+    expect(said).toContain('地类面积·阔叶林：（空） → 1200.5 hm²');
+    await shot(page, 'entry-saved-changes-zh');
+    await page.context().close();
+  });
+
+  it('en: switching 地类面积 from hm² to 亩 converts what is shown, and stored hm² values stay as they were', async () => {
+    const page = await loggedIn('editor', 'en');
+    await page.goto(`${base}/data/baisha/2030`);
+    await page.locator('#in-land_area-forest_broadleaf').fill('1234.5');
+    await page.locator('#in-land_area-paddy').fill('450');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#saved-changes').waitFor();
+    expect(await landArea('baisha', 2030)).toEqual({ forest_broadleaf: '1234.5', paddy: '450' });
+
+    await page.locator('select[name="units[land_area]"]').selectOption('亩');
+    // 1234.5 hm² × 15 亩/hm² = 18517.5 亩; 450 × 15 = 6750 亩
+    expect(await page.locator('#in-land_area-forest_broadleaf').inputValue()).toBe('18517.5');
+    expect(await page.locator('#in-land_area-paddy').inputValue()).toBe('6750');
+    await expect
+      .poll(() => page.locator('#f-land_area .entry-msg').textContent())
+      .toContain('2 value(s) shown converted to 亩');
+    // the clerk types one new value in 亩: 150 亩 ÷ 15 = 10 hm²
+    await page.locator('#in-land_area-grassland').fill('150');
+    await shot(page, 'entry-unit-switch-en');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#saved-changes').waitFor();
+    expect(await landArea('baisha', 2030)).toEqual({
+      forest_broadleaf: '1234.5',
+      paddy: '450',
+      grassland: '10',
+    });
+    const said = await page.locator('#saved-changes').textContent();
+    expect(said).toContain('1 value(s) changed');
+    expect(said).toContain('Area by land class·Grassland: (blank) → 10 hm²');
+    // a pasted column into a field that cannot take it is refused in English too
+    await paste(page, '#in-land_area-built_up', '7\n8\n9');
+    await expect
+      .poll(() => page.locator('#f-land_area .entry-msg').textContent())
+      .toBe('Not pasted: 3 values, but only 2 field(s) from here down; nothing was changed.');
+    await page.context().close();
+  });
+
+  it('zh, 390 px: the form on a phone', async () => {
+    const page = await loggedIn('editor', 'zh', 390);
+    await page.goto(`${base}/data/ganzhe/2030`);
+    await shot(page, 'entry-form-390-zh');
+    await page.goto(`${base}/data/ganzhe/2030?lang=en`);
+    await shot(page, 'entry-form-390-en');
+    await page.context().close();
+  });
+});
