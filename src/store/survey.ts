@@ -29,7 +29,22 @@ export interface SurveyRow {
   updated_by_name?: string | null;
   submitted_by_name?: string | null;
   approved_by_name?: string | null;
+  /** Display names, for people to read (the *_name fields are usernames, for the API). */
+  updated_by_display?: string | null;
+  submitted_by_display?: string | null;
+  approved_by_display?: string | null;
+  returned_by_display?: string | null;
+  /** Why a reviewer returned (or reopened) the record; cleared when it is submitted again. */
+  returned_reason: string | null;
+  returned_action: 'return' | 'reopen' | null;
+  returned_by: number | null;
+  returned_at: Date | null;
 }
+
+/** The status a person reads: a draft that a reviewer sent back is 已退回 (returned) until resubmitted. */
+export type DisplayStatus = RecordStatus | 'returned';
+export const displayStatus = (r: Pick<SurveyRow, 'status' | 'returned_reason'>): DisplayStatus =>
+  r.status === 'draft' && r.returned_reason ? 'returned' : r.status;
 
 export function storedValues(r: InputRecord): StoredValues {
   const out: StoredValues = {};
@@ -59,9 +74,11 @@ export const rawFromRow = (
   overrides: row.overrides,
 });
 
-const SELECT = `select r.*, u.username as updated_by_name, s.username as submitted_by_name, a.username as approved_by_name
+const SELECT = `select r.*, u.username as updated_by_name, s.username as submitted_by_name, a.username as approved_by_name,
+    u.display_name as updated_by_display, s.display_name as submitted_by_display,
+    a.display_name as approved_by_display, b.display_name as returned_by_display
   from survey_records r left join users u on u.id = r.updated_by left join users s on s.id = r.submitted_by
-  left join users a on a.id = r.approved_by`;
+  left join users a on a.id = r.approved_by left join users b on b.id = r.returned_by`;
 
 export async function getRecord(
   db: Db,
@@ -272,7 +289,7 @@ export async function changeStatus(
   const rule = TRANSITIONS[action];
   if (!rule.roles.includes(actor.role))
     throw new ForbiddenError({
-      zh: `您的角色不能执行此操作（${action}）`,
+      zh: `您的角色不能${{ submit: '提交审核', approve: '审核通过', return: '退回', reopen: '重新打开' }[action]}`,
       en: `your role cannot ${action} survey data`,
     });
   const reason = target.reason?.trim();
@@ -325,9 +342,13 @@ export async function changeStatus(
     const [updated] = await tx.query<SurveyRow>(
       `update survey_records set status = $3, version = version + 1,
          submitted_by = case when $4 = 'submit' then $5::int when $3 = 'draft' then null else submitted_by end,
-         approved_by = case when $4 = 'approve' then $5::int else null end
+         approved_by = case when $4 = 'approve' then $5::int else null end,
+         returned_reason = case when $4 in ('return', 'reopen') then $6 when $4 = 'submit' then null else returned_reason end,
+         returned_action = case when $4 in ('return', 'reopen') then $4 when $4 = 'submit' then null else returned_action end,
+         returned_by = case when $4 in ('return', 'reopen') then $5::int when $4 = 'submit' then null else returned_by end,
+         returned_at = case when $4 in ('return', 'reopen') then now() when $4 = 'submit' then null else returned_at end
        where township_id = $1 and year = $2 returning *`,
-      [township, year, rule.to, action, actor.id],
+      [township, year, rule.to, action, actor.id, reason ?? null],
     );
     await recordEvent(tx, actor, {
       action,

@@ -1,4 +1,4 @@
-import type { FieldChange } from '../store/survey.js';
+import { displayStatus, type FieldChange } from '../store/survey.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
@@ -12,6 +12,7 @@ import { SetLoadError } from '../methods/compile.js';
 import { findUser, type User } from '../store/users.js';
 import { LANGS, translator, type Lang, type MessageKey } from './i18n.js';
 import { authRoutes } from './routes/auth.js';
+import { bulkRoutes } from './routes/bulk.js';
 import { dataRoutes } from './routes/data.js';
 import { importRoutes } from './routes/import.js';
 import { setRoutes } from './routes/sets.js';
@@ -83,6 +84,16 @@ export function createApp(o: AppOptions) {
     unitLabel,
     plain: (d: Dec) => formatFixed(d, 2),
   };
+  app.locals.displayStatus = displayStatus;
+  // times as people read them: local time of the county (Asia/Shanghai), to the minute
+  app.locals.localTime = (d: Date | string | null | undefined) =>
+    d
+      ? new Intl.DateTimeFormat('sv-SE', {
+          timeZone: 'Asia/Shanghai',
+          dateStyle: 'short',
+          timeStyle: 'short',
+        }).format(new Date(d))
+      : '';
   // unit text as people write it: hm2 → hm², m3 → m³, tCO2 → tCO₂ (the stored unit text does not change)
   app.locals.unitText = (u: string) =>
     u
@@ -200,6 +211,7 @@ export function createApp(o: AppOptions) {
 
   app.use(authRoutes(o));
   app.use('/api/v1', apiRoutes());
+  app.use(bulkRoutes());
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());

@@ -138,6 +138,61 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
     await page.context().close();
   });
 
+  it('zh: bulk submit with confirmation, a return with its reason seen by the clerk, bulk approve with confirmation', async () => {
+    const editor = await loggedIn('editor');
+    for (const id of ['ganzhe', 'baisha']) {
+      await editor.goto(`${base}/data/${id}/2022?prefill=previous`);
+      await editor.getByRole('button', { name: '保存' }).click();
+      await editor.locator('#saved-changes').waitFor();
+    }
+    await editor.goto(`${base}/`);
+    await editor.locator('a[href="/data/bulk?action=submit&year=2022"]').click();
+    await editor.getByRole('button', { name: '下一步：确认' }).click();
+    await editor.locator('#bulk-confirm').waitFor();
+    expect(await editor.locator('#bulk-confirm').textContent()).toContain('确认提交审核以下 2 条数据？');
+    await shot(editor, 'workflow-bulk-confirm-zh');
+    const beforeConfirm = await t.db.query<{ n: number }>(
+      "select count(*)::int as n from survey_records where year = 2022 and status = 'submitted'",
+    );
+    expect(beforeConfirm[0]!.n).toBe(0);
+    await editor.getByRole('button', { name: /确认提交审核 \(2\)/ }).click();
+    await editor.locator('#bulk-done').waitFor();
+
+    const reviewer = await loggedIn('reviewer');
+    await reviewer.goto(`${base}/data/ganzhe/2022`);
+    await reviewer.getByLabel('理由').fill('水田面积与三调数据不符，请核对');
+    await reviewer.getByRole('button', { name: '退回修改' }).click();
+    await reviewer.locator('h1 .status-returned').waitFor();
+
+    await editor.goto(`${base}/`);
+    expect(await editor.locator('#returned-list').textContent()).toContain('水田面积与三调数据不符，请核对');
+    await shot(editor, 'workflow-home-returned-zh');
+    await editor.goto(`${base}/data/ganzhe/2022`);
+    expect(await editor.locator('#returned-reason').textContent()).toContain(
+      '水田面积与三调数据不符，请核对',
+    );
+    await shot(editor, 'workflow-form-returned-zh');
+
+    await reviewer.goto(`${base}/?lang=en`);
+    await reviewer.locator('a[href="/data/bulk?action=approve&year=2022"]').click();
+    await reviewer.getByRole('button', { name: 'Next: confirm' }).click();
+    await reviewer.locator('#bulk-confirm').waitFor();
+    await shot(reviewer, 'workflow-bulk-confirm-en');
+    await reviewer.getByRole('button', { name: /Confirm \(1\)/ }).click();
+    await reviewer.locator('#bulk-done').waitFor();
+    const [b] = await t.db.query<{ status: string }>(
+      "select status from survey_records where township_id = 'baisha' and year = 2022",
+    );
+    expect(b!.status).toBe('approved');
+    // the approved record is read-only in the browser: disabled inputs and no 保存
+    await editor.goto(`${base}/data/baisha/2022`);
+    expect(await editor.locator('#in-gdp').isDisabled()).toBe(true);
+    expect(await editor.getByRole('button', { name: '保存' }).count()).toBe(0);
+    await shot(editor, 'workflow-form-locked-zh');
+    await editor.context().close();
+    await reviewer.context().close();
+  });
+
   it('zh, 390 px: the form on a phone', async () => {
     const page = await loggedIn('editor', 'zh', 390);
     await page.goto(`${base}/data/ganzhe/2030`);
