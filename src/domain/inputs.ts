@@ -38,6 +38,8 @@ export interface TownshipInfo {
   id: string;
   /** Total area (km²); when given, the land-use areas must add up to it. */
   areaKm2?: Dec;
+  /** Names people write for it (甘蔗街道, Ganzhe Subdistrict): accepted in place of the id. */
+  names?: readonly string[];
 }
 
 const issueText = (i: InputIssue) =>
@@ -82,9 +84,17 @@ export function validateRecords(
   );
   const componentById = new Map(set.components.map((c) => [c.id, c]));
   const townshipById = townships ? new Map(townships.map((t) => [t.id, t])) : undefined;
+  const townshipByName = new Map(
+    (townships ?? []).flatMap((t) => (t.names ?? []).map((n) => [n.trim(), t.id] as const)),
+  );
   const seen = new Set<string>();
 
-  for (const r of raw) {
+  for (const given of raw) {
+    // a township written by its name is the township of that name
+    const named = townshipById?.has(given.township)
+      ? undefined
+      : townshipByName.get(String(given.township).trim());
+    const r = named ? { ...given, township: named } : given;
     const at = { township: r.township, year: r.year, sheet: r.origin?.sheet, row: r.origin?.row };
     const add = (field: string | undefined, zh: string, en: string) =>
       issues.push({ ...at, field, message: { zh, en } });
@@ -92,7 +102,11 @@ export function validateRecords(
     if (!Number.isInteger(year) || year < 1949 || year > 2100)
       add('year', `年份"${r.year}"无效`, `year "${r.year}" is not valid`);
     if (townshipById && !townshipById.has(r.township))
-      add('township', `未知乡镇"${r.township}"`, `unknown township "${r.township}"`);
+      add(
+        'township',
+        `未知乡镇"${r.township}"（可填乡镇名称或代号）`,
+        `unknown township "${r.township}" (write its name or id)`,
+      );
     const key = `${r.township}|${year}`;
     if (seen.has(key))
       add(undefined, '同一乡镇同一年份的数据重复', 'duplicate record for this township and year');

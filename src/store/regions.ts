@@ -42,7 +42,11 @@ export async function getTownship(db: Db, id: string): Promise<Township> {
   return t;
 }
 
-export const townshipInfo = (t: Township): TownshipInfo => ({ id: t.id, areaKm2: parseDecimal(t.area_km2) });
+export const townshipInfo = (t: Township): TownshipInfo => ({
+  id: t.id,
+  areaKm2: parseDecimal(t.area_km2),
+  names: [t.name_zh, t.name_en],
+});
 
 /**
  * township → year → resident population (人): the survey input resident_population, the one source of the
