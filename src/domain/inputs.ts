@@ -1,7 +1,7 @@
 import { ZERO, isSeveralValues, parseDecimal, sum, type Dec } from './decimal.js';
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
-import { convertValue, parseUnit, sameDimension, type Unit } from './units.js';
+import { convertValue, displayUnit, parseUnit, sameDimension, type Unit } from './units.js';
 
 /** Survey data as it arrives (from JSON, CSV, XLSX, a form or the API), before validation. */
 export interface RawRecord {
@@ -160,8 +160,8 @@ export function validateRecords(
         if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
           add(
             field,
-            `数值 ${converted.toString()} ${input.unit} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
-            `value ${converted.toString()} ${input.unit} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+            `数值 ${converted.toString()} ${displayUnit(input.unit)} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+            `value ${converted.toString()} ${displayUnit(input.unit)} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
           );
         return converted;
       };

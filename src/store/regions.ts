@@ -107,3 +107,12 @@ export async function updateTownship(db: Db, actor: Actor, id: string, e: Townsh
     });
   });
 }
+
+/** A township's names for messages (甘蔗街道 / Ganzhe Subdistrict); its id when it is not registered. */
+export async function townshipLabel(db: Db, id: string): Promise<{ zh: string; en: string }> {
+  const [t] = await db.query<{ name_zh: string; name_en: string }>(
+    'select name_zh, name_en from townships where id = $1',
+    [id],
+  );
+  return t ? { zh: t.name_zh, en: t.name_en } : { zh: id, en: id };
+}

@@ -5,7 +5,7 @@ import type { CompiledSet } from '../domain/model.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
-import { listTownships, townshipInfo } from './regions.js';
+import { listTownships, townshipInfo, townshipLabel } from './regions.js';
 
 export type RecordStatus = 'draft' | 'submitted' | 'approved';
 
@@ -198,15 +198,16 @@ export async function saveRecords(
     for (const { record, expectedVersion, replaceOverrides } of changes) {
       const { township, year } = record;
       const old = await getRecord(tx, township, year, true);
+      const name = () => townshipLabel(tx, township);
       if (old && old.status !== 'draft')
         throw new ConflictError({
-          zh: `${township} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
-          en: `${township} ${year} is ${old.status}: it cannot change until it is returned or reopened`,
+          zh: `${(await name()).zh} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
+          en: `${(await name()).en} ${year} is ${old.status === 'approved' ? 'approved' : 'submitted'}: it cannot change until it is returned or reopened`,
         });
       if (expectedVersion !== undefined && (old?.version ?? null) !== expectedVersion)
         throw new ConflictError({
-          zh: `${township} ${year} 年数据已被他人修改（版本 ${old?.version ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
-          en: `${township} ${year} was changed by someone else (version ${old?.version ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
+          zh: `${(await name()).zh} ${year} 年数据已被他人修改（版本 ${old?.version ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
+          en: `${(await name()).en} ${year} was changed by someone else (version ${old?.version ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
         });
       const given = storedValues(record);
       const values = mode === 'merge' ? mergeValues(old?.values, given) : given;
@@ -243,8 +244,8 @@ export async function saveRecords(
           );
       if (!written.length)
         throw new ConflictError({
-          zh: `${township} ${year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
-          en: `${township} ${year} was just created by someone else; reload and save again: your changes were not saved`,
+          zh: `${(await name()).zh} ${year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
+          en: `${(await name()).en} ${year} was just created by someone else; reload and save again: your changes were not saved`,
         });
       await recordEvent(tx, actor, {
         action: old ? 'update' : 'create',
@@ -305,8 +306,8 @@ export async function changeStatus(
     const row = await getRecord(tx, township, year, true);
     if (!row)
       throw new NotFoundError({
-        zh: `${township} ${year} 年没有数据`,
-        en: `no data for ${township} ${year}`,
+        zh: `${(await townshipLabel(tx, township)).zh} ${year} 年没有数据`,
+        en: `no data for ${(await townshipLabel(tx, township)).en} ${year}`,
       });
     if (target.expectedVersion !== undefined && row.version !== target.expectedVersion)
       throw new ConflictError({

@@ -1,4 +1,5 @@
 import { displayStatus, type FieldChange } from '../store/survey.js';
+import { displayUnit } from '../domain/units.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
@@ -95,10 +96,7 @@ export function createApp(o: AppOptions) {
         }).format(new Date(d))
       : '';
   // unit text as people write it: hm2 → hm², m3 → m³, tCO2 → tCO₂ (the stored unit text does not change)
-  app.locals.unitText = (u: string) =>
-    u
-      .replace(/m([23])(?![0-9])/g, (_m, n: string) => (n === '2' ? 'm²' : 'm³'))
-      .replace(/CO2(?![0-9])/g, 'CO₂');
+  app.locals.unitText = displayUnit;
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();

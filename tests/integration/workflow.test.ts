@@ -83,6 +83,8 @@ describe('workflow that talks', () => {
       .type('form')
       .send({ ...formFields(page.text), _csrf: editor.csrf, version: '1', 'values[gdp]': '1' });
     expect(res.status).toBe(409);
+    // named by the township's name, not its id
+    expect(res.text).toContain('白沙镇 2021 年数据已审核锁定，不能修改');
   });
 
   it('bulk submit asks for confirmation first, then submits every chosen record', async () => {
