@@ -193,12 +193,49 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
     await reviewer.context().close();
   });
 
-  it('zh, 390 px: the form on a phone', async () => {
-    const page = await loggedIn('editor', 'zh', 390);
-    await page.goto(`${base}/data/ganzhe/2030`);
-    await shot(page, 'entry-form-390-zh');
-    await page.goto(`${base}/data/ganzhe/2030?lang=en`);
-    await shot(page, 'entry-form-390-en');
+  it('zh: the running 合计 of land areas against the township area while typing, in any unit', async () => {
+    // zhuqi's area set to 36 km² = 3600 hm² for this test
+    await t.db.query("update townships set area_km2 = 36 where id = 'zhuqi'");
+    const page = await loggedIn('editor');
+    await page.goto(`${base}/data/zhuqi/2030`);
+    const total = page.locator('#area-total');
+    await page.locator('#in-land_area-forest_broadleaf').fill('1200.5');
+    await page.locator('#in-land_area-forest_coniferous').fill('1500');
+    // 1200.5 + 1500 = 2700.5 hm²; 2700.5 − 3600 = −899.5 hm²; 13 − 2 = 11 classes blank
+    await expect
+      .poll(() => total.textContent())
+      .toBe('合计 2700.5 hm²，乡镇面积 3600 hm²，差 -899.5 hm²；11 类未填');
+    // the rest pasted as one column: 899.5 and ten zeros → 3600 hm², which agrees
+    await paste(page, '#in-land_area-forest_mixed', ['899.5', ...Array(10).fill('0')].join('\n'));
+    await expect.poll(() => total.textContent()).toBe('合计 3600 hm²，乡镇面积 3600 hm²，相符');
+    expect(await total.getAttribute('class')).toContain('on');
+    // shown in 亩 (×15), the total is still 3600 hm²
+    await page.locator('select[name="units[land_area]"]').selectOption('亩');
+    expect(await page.locator('#in-land_area-forest_broadleaf').inputValue()).toBe('18007.5');
+    await expect.poll(() => total.textContent()).toBe('合计 3600 hm²，乡镇面积 3600 hm²，相符');
+    await shot(page, 'entry-area-total-zh');
     await page.context().close();
+  });
+
+  it('390 px, zh and en: the form, the home page and bulk submit never scroll sideways', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await loggedIn('editor', lang, 390);
+      for (const [path, name] of [
+        ['/data/ganzhe/2030', 'form'],
+        ['/', 'home'],
+        ['/data/bulk?action=submit', 'bulk'],
+        ['/import', 'import'],
+      ] as const) {
+        await page.goto(`${base}${path}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `${lang} ${path} is ${width} px wide`).toBeLessThanOrEqual(390);
+        await shot(page, `entry-390-${name}-${lang}`);
+      }
+      // at desktop width too
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${base}/data/ganzhe/2030`);
+      await shot(page, `entry-form-desktop-${lang}`);
+      await page.context().close();
+    }
   });
 });

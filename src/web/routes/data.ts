@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { RawRecord } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
 import { conversionFactor } from '../../domain/units.js';
+import { parseDecimal } from '../../domain/decimal.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
@@ -162,6 +163,8 @@ async function showForm(
       notice,
       conflict: extra.conflict,
       editable,
+      // the land-use areas (hm²) add up to the township's area: the form shows the running total against it
+      townshipAreaHm2: parseDecimal(township.area_km2)?.times(100).toString(),
       savedChanges: savedChanges?.map((c) => describeChange(set, c, req.lang, res.app.locals.unitText)),
       unitFactor: (input: CompiledSet['inputs'][number], text: string) => {
         const u = input.acceptUnits.find((x) => x.text === text)?.unit ?? input.unitValue;

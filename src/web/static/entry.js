@@ -145,3 +145,50 @@ for (const select of form?.querySelectorAll('select[data-input]') ?? []) {
       );
   });
 }
+
+// the running 合计 of the land-use areas against the township's area, while typing
+const totalBox = document.getElementById('area-total');
+function updateAreaTotal() {
+  if (!totalBox) return;
+  const select = form.querySelector('select[data-input="land_area"]');
+  const inputs = [...form.querySelectorAll('input[data-input="land_area"]')];
+  let total = new D(0);
+  let blank = 0;
+  let bad = 0;
+  for (const input of inputs) {
+    const text = input.value.trim().replace(/,/g, '');
+    if (text === '') {
+      blank++;
+      continue;
+    }
+    const f = factor(select, input.dataset.unit);
+    if (!isNumber(text) || text.endsWith('%') || !f) {
+      bad++;
+      continue;
+    }
+    total = total.plus(new D(text).times(f.num).div(f.den));
+  }
+  const area = new D(totalBox.dataset.area);
+  const unit = totalBox.dataset.unitText;
+  const diff = total.minus(area);
+  const fmt = (d) => d.toDecimalPlaces(4).toFixed();
+  const ok = diff.abs().lte('0.01') && !blank && !bad;
+  totalBox.classList.toggle('on', ok);
+  totalBox.classList.toggle('off', !ok && blank === 0);
+  totalBox.textContent = en
+    ? `Total ${fmt(total)} ${unit} · township area ${fmt(area)} ${unit} · ` +
+      (ok ? 'they agree' : `difference ${fmt(diff)} ${unit}`) +
+      (blank ? ` · ${blank} class(es) blank` : '') +
+      (bad ? ` · ${bad} not a number` : '')
+    : `合计 ${fmt(total)} ${unit}，乡镇面积 ${fmt(area)} ${unit}，` +
+      (ok ? '相符' : `差 ${fmt(diff)} ${unit}`) +
+      (blank ? `；${blank} 类未填` : '') +
+      (bad ? `；${bad} 格不是数值` : '');
+}
+if (totalBox) {
+  form.addEventListener('input', (e) => {
+    if (e.target.dataset?.input === 'land_area') updateAreaTotal();
+  });
+  form.querySelector('select[data-input="land_area"]')?.addEventListener('change', updateAreaTotal);
+  updateAreaTotal();
+}
