@@ -12,6 +12,14 @@ export default tseslint.config(
   },
   {
     files: ['src/web/static/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', d3: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        d3: 'readonly',
+        Event: 'readonly',
+        HTMLInputElement: 'readonly',
+      },
+    },
   },
 );

@@ -16,12 +16,24 @@ export const ONE: Dec = new Dec(1);
 
 const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Parses a decimal from text or a JS number; returns undefined for anything else (no NaN, no Infinity). */
+// thousands separators only between groups of three digits of the integer part: "1,234,567.5", "1 234"
+const GROUPED = /^[+-]?\d{1,3}([,_ ]\d{3})+(\.\d*)?([eE][+-]?\d+)?$/;
+
+/** True when a text holds several values (a column or row pasted from a spreadsheet) rather than one. */
+export const isSeveralValues = (raw: unknown): boolean =>
+  typeof raw === 'string' && /[\r\n\t;]/.test(raw.trim());
+
+/**
+ * Parses a decimal from text or a JS number; returns undefined for anything else (no NaN, no Infinity).
+ * Separators are accepted only as thousands grouping: "1200.5\n1500" or "1200.5 1500" is several values,
+ * never the number 1200.51500.
+ */
 export function parseDecimal(raw: unknown): Dec | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) ? new Dec(String(raw)) : undefined;
   if (typeof raw !== 'string') return undefined;
-  const text = raw.trim().replace(/[,_\s]/g, '');
-  return DECIMAL_TEXT.test(text) ? new Dec(text) : undefined;
+  const trimmed = raw.trim();
+  if (DECIMAL_TEXT.test(trimmed)) return new Dec(trimmed);
+  return GROUPED.test(trimmed) ? new Dec(trimmed.replace(/[,_ ]/g, '')) : undefined;
 }
 
 export function sum(values: Iterable<Dec>): Dec {

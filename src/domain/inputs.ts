@@ -1,14 +1,17 @@
-import { ZERO, parseDecimal, sum, type Dec } from './decimal.js';
+import { ZERO, isSeveralValues, parseDecimal, sum, type Dec } from './decimal.js';
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
-import { convertValue, parseUnit, sameDimension, type Unit } from './units.js';
+import { convertValue, displayUnit, parseUnit, sameDimension, type Unit } from './units.js';
 
 /** Survey data as it arrives (from JSON, CSV, XLSX, a form or the API), before validation. */
 export interface RawRecord {
   township: string;
   year: number | string;
   values: Record<string, unknown>;
-  /** input id → the unit the value is given in, when not the set's own unit. */
+  /**
+   * input id → the unit the value is given in, when not the set's own unit; "input.landClass" → the unit
+   * of that one cell, when it differs from the input's (a form keeps values it showed in the unit shown).
+   */
   units?: Record<string, string>;
   overrides?: Record<string, { quantity: unknown; unit?: string; source?: string }>;
   /** Where the record came from, for messages: e.g. { sheet: '数据', row: 5 }. */
@@ -35,6 +38,8 @@ export interface TownshipInfo {
   id: string;
   /** Total area (km²); when given, the land-use areas must add up to it. */
   areaKm2?: Dec;
+  /** Names people write for it (甘蔗街道, Ganzhe Subdistrict): accepted in place of the id. */
+  names?: readonly string[];
 }
 
 const issueText = (i: InputIssue) =>
@@ -79,9 +84,17 @@ export function validateRecords(
   );
   const componentById = new Map(set.components.map((c) => [c.id, c]));
   const townshipById = townships ? new Map(townships.map((t) => [t.id, t])) : undefined;
+  const townshipByName = new Map(
+    (townships ?? []).flatMap((t) => (t.names ?? []).map((n) => [n.trim(), t.id] as const)),
+  );
   const seen = new Set<string>();
 
-  for (const r of raw) {
+  for (const given of raw) {
+    // a township written by its name is the township of that name
+    const named = townshipById?.has(given.township)
+      ? undefined
+      : townshipByName.get(String(given.township).trim());
+    const r = named ? { ...given, township: named } : given;
     const at = { township: r.township, year: r.year, sheet: r.origin?.sheet, row: r.origin?.row };
     const add = (field: string | undefined, zh: string, en: string) =>
       issues.push({ ...at, field, message: { zh, en } });
@@ -89,7 +102,11 @@ export function validateRecords(
     if (!Number.isInteger(year) || year < 1949 || year > 2100)
       add('year', `年份"${r.year}"无效`, `year "${r.year}" is not valid`);
     if (townshipById && !townshipById.has(r.township))
-      add('township', `未知乡镇"${r.township}"`, `unknown township "${r.township}"`);
+      add(
+        'township',
+        `未知乡镇"${r.township}"（可填乡镇名称或代号）`,
+        `unknown township "${r.township}" (write its name or id)`,
+      );
     const key = `${r.township}|${year}`;
     if (seen.has(key))
       add(undefined, '同一乡镇同一年份的数据重复', 'duplicate record for this township and year');
@@ -105,22 +122,35 @@ export function validateRecords(
           add(input.id, `缺少必填项：${input.labels.zh}`, `missing required value: ${input.labels.en}`);
         continue;
       }
-      const unitText = r.units?.[input.id];
-      let from: Unit = input.unitValue;
-      if (unitText !== undefined && unitText !== input.unit) {
+      const unitOf = (field: string): Unit | undefined => {
+        const unitText = r.units?.[field] ?? r.units?.[input.id];
+        if (unitText === undefined || unitText === input.unit) return input.unitValue;
         const accepted = input.acceptUnits.find((u) => u.text === unitText);
-        if (!accepted) {
-          const list = input.acceptUnits.map((u) => u.text).join('、');
-          add(
-            input.id,
-            `单位"${unitText}"不可用，可用单位：${list}`,
-            `unit "${unitText}" not accepted; use one of: ${list}`,
-          );
-          continue;
-        }
-        from = accepted.unit;
-      }
+        if (accepted) return accepted.unit;
+        const list = input.acceptUnits.map((u) => u.text).join('、');
+        add(
+          field,
+          `单位"${unitText}"不可用，可用单位：${list}`,
+          `unit "${unitText}" not accepted; use one of: ${list}`,
+        );
+        return undefined;
+      };
+      if (!unitOf(input.id)) continue;
       const read = (x: unknown, field: string): Dec | undefined => {
+        const from = unitOf(field);
+        if (!from) return undefined;
+        if (isSeveralValues(x)) {
+          const shown = String(x)
+            .trim()
+            .split(/\s*[\r\n\t;]+\s*/)
+            .join(' / ');
+          add(
+            field,
+            `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
+            `"${shown}" is several values (a pasted column?); each field takes one number`,
+          );
+          return undefined;
+        }
         const v = parseInputValue(x, input.percent);
         if (!v) {
           add(field, `"${String(x)}"不是数值`, `"${String(x)}" is not a number`);
@@ -130,13 +160,13 @@ export function validateRecords(
         if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
           add(
             field,
-            `数值 ${converted.toString()} ${input.unit} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
-            `value ${converted.toString()} ${input.unit} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+            `数值 ${converted.toString()} ${displayUnit(input.unit)} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+            `value ${converted.toString()} ${displayUnit(input.unit)} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
           );
         return converted;
       };
       if (input.perLandClass) {
-        const perClass = readPerClass(input, given, classIds, classByCode, read, add, allowMissing);
+        const perClass = readPerClass(input, given, set.landClasses, classByCode, read, add, allowMissing);
         if (perClass) values.set(input.id, perClass);
       } else {
         const v = read(given, input.id);
@@ -195,7 +225,7 @@ export function validateRecords(
 function readPerClass(
   input: InputModel,
   given: unknown,
-  classIds: readonly string[],
+  classes: readonly { id: string; labels: Bilingual }[],
   classByCode: ReadonlyMap<string, string>,
   read: (x: unknown, field: string) => Dec | undefined,
   add: (field: string | undefined, zh: string, en: string) => void,
@@ -205,6 +235,7 @@ function readPerClass(
     add(input.id, '应按地类分别填写', 'expected one value per land class');
     return undefined;
   }
+  const classIds = classes.map((c) => c.id);
   const out = new Map<string, Dec>();
   for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
     // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
@@ -217,12 +248,14 @@ function readPerClass(
     if (v) out.set(cls, (out.get(cls) ?? ZERO).plus(v));
   }
   const missing = allowMissing ? [] : classIds.filter((c) => !out.has(c));
-  for (const c of missing)
+  for (const c of missing) {
+    const labels = classes.find((x) => x.id === c)!.labels;
     add(
       `${input.id}.${c}`,
-      `缺少地类"${c}"的数值（无则填 0）`,
-      `missing value for land class "${c}" (enter 0 if none)`,
+      `${input.labels.zh}：缺少"${labels.zh}"的数值（无则填 0）`,
+      `${input.labels.en}: missing value for "${labels.en}" (enter 0 if none)`,
     );
+  }
   return out;
 }
 

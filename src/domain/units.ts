@@ -259,3 +259,10 @@ export function formatRatio(r: Ratio): string {
   const d = ratioToDecimal(r);
   return d.toSignificantDigits(10).toString();
 }
+
+/** A unit as people write it: hm2 → hm², 万m3 → 万m³, tCO2 → tCO₂, t/(hm2*a) → t/(hm²·a). Display only. */
+export const displayUnit = (u: string): string =>
+  u
+    .replace(/m([23])(?![0-9])/g, (_m, n: string) => (n === '2' ? 'm²' : 'm³'))
+    .replace(/CO2(?![0-9])/g, 'CO₂')
+    .replace(/\*/g, '·');

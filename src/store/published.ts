@@ -169,14 +169,14 @@ export async function publishReport(
 export async function listPublished(db: Db): Promise<Omit<PublishedReport, 'snapshot'>[]> {
   return db.query(
     `select p.id, p.kind, p.scope, p.year, p.compare_year, p.set_id, p.set_version, p.profile, p.content_hash,
-            u.username as published_by_name, p.published_at
+            coalesce(u.display_name, u.username) as published_by_name, p.published_at
      from published_reports p left join users u on u.id = p.published_by order by p.id desc`,
   );
 }
 
 export async function getPublished(db: Db, id: number): Promise<PublishedReport> {
   const [row] = await db.query<PublishedReport>(
-    `select p.*, u.username as published_by_name from published_reports p left join users u on u.id = p.published_by
+    `select p.*, coalesce(u.display_name, u.username) as published_by_name from published_reports p left join users u on u.id = p.published_by
      where p.id = $1`,
     [id],
   );

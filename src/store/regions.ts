@@ -42,7 +42,11 @@ export async function getTownship(db: Db, id: string): Promise<Township> {
   return t;
 }
 
-export const townshipInfo = (t: Township): TownshipInfo => ({ id: t.id, areaKm2: parseDecimal(t.area_km2) });
+export const townshipInfo = (t: Township): TownshipInfo => ({
+  id: t.id,
+  areaKm2: parseDecimal(t.area_km2),
+  names: [t.name_zh, t.name_en],
+});
 
 /**
  * township → year → resident population (人): the survey input resident_population, the one source of the
@@ -102,4 +106,13 @@ export async function updateTownship(db: Db, actor: Actor, id: string, e: Townsh
       newValue: { nameZh: e.nameZh, nameEn: e.nameEn, areaKm2: e.areaKm2 },
     });
   });
+}
+
+/** A township's names for messages (甘蔗街道 / Ganzhe Subdistrict); its id when it is not registered. */
+export async function townshipLabel(db: Db, id: string): Promise<{ zh: string; en: string }> {
+  const [t] = await db.query<{ name_zh: string; name_en: string }>(
+    'select name_zh, name_en from townships where id = $1',
+    [id],
+  );
+  return t ? { zh: t.name_zh, en: t.name_en } : { zh: id, en: id };
 }

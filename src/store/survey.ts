@@ -5,7 +5,7 @@ import type { CompiledSet } from '../domain/model.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
-import { listTownships, townshipInfo } from './regions.js';
+import { listTownships, townshipInfo, townshipLabel } from './regions.js';
 
 export type RecordStatus = 'draft' | 'submitted' | 'approved';
 
@@ -29,7 +29,22 @@ export interface SurveyRow {
   updated_by_name?: string | null;
   submitted_by_name?: string | null;
   approved_by_name?: string | null;
+  /** Display names, for people to read (the *_name fields are usernames, for the API). */
+  updated_by_display?: string | null;
+  submitted_by_display?: string | null;
+  approved_by_display?: string | null;
+  returned_by_display?: string | null;
+  /** Why a reviewer returned (or reopened) the record; cleared when it is submitted again. */
+  returned_reason: string | null;
+  returned_action: 'return' | 'reopen' | null;
+  returned_by: number | null;
+  returned_at: Date | null;
 }
+
+/** The status a person reads: a draft that a reviewer sent back is 已退回 (returned) until resubmitted. */
+export type DisplayStatus = RecordStatus | 'returned';
+export const displayStatus = (r: Pick<SurveyRow, 'status' | 'returned_reason'>): DisplayStatus =>
+  r.status === 'draft' && r.returned_reason ? 'returned' : r.status;
 
 export function storedValues(r: InputRecord): StoredValues {
   const out: StoredValues = {};
@@ -59,9 +74,11 @@ export const rawFromRow = (
   overrides: row.overrides,
 });
 
-const SELECT = `select r.*, u.username as updated_by_name, s.username as submitted_by_name, a.username as approved_by_name
+const SELECT = `select r.*, u.username as updated_by_name, s.username as submitted_by_name, a.username as approved_by_name,
+    u.display_name as updated_by_display, s.display_name as submitted_by_display,
+    a.display_name as approved_by_display, b.display_name as returned_by_display
   from survey_records r left join users u on u.id = r.updated_by left join users s on s.id = r.submitted_by
-  left join users a on a.id = r.approved_by`;
+  left join users a on a.id = r.approved_by left join users b on b.id = r.returned_by`;
 
 export async function getRecord(
   db: Db,
@@ -181,15 +198,16 @@ export async function saveRecords(
     for (const { record, expectedVersion, replaceOverrides } of changes) {
       const { township, year } = record;
       const old = await getRecord(tx, township, year, true);
+      const name = () => townshipLabel(tx, township);
       if (old && old.status !== 'draft')
         throw new ConflictError({
-          zh: `${township} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
-          en: `${township} ${year} is ${old.status}: it cannot change until it is returned or reopened`,
+          zh: `${(await name()).zh} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
+          en: `${(await name()).en} ${year} is ${old.status === 'approved' ? 'approved' : 'submitted'}: it cannot change until it is returned or reopened`,
         });
       if (expectedVersion !== undefined && (old?.version ?? null) !== expectedVersion)
         throw new ConflictError({
-          zh: `${township} ${year} 年数据已被他人修改（版本 ${old?.version ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
-          en: `${township} ${year} was changed by someone else (version ${old?.version ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
+          zh: `${(await name()).zh} ${year} 年数据已被他人修改（版本 ${old?.version ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
+          en: `${(await name()).en} ${year} was changed by someone else (version ${old?.version ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
         });
       const given = storedValues(record);
       const values = mode === 'merge' ? mergeValues(old?.values, given) : given;
@@ -226,8 +244,8 @@ export async function saveRecords(
           );
       if (!written.length)
         throw new ConflictError({
-          zh: `${township} ${year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
-          en: `${township} ${year} was just created by someone else; reload and save again: your changes were not saved`,
+          zh: `${(await name()).zh} ${year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
+          en: `${(await name()).en} ${year} was just created by someone else; reload and save again: your changes were not saved`,
         });
       await recordEvent(tx, actor, {
         action: old ? 'update' : 'create',
@@ -272,7 +290,7 @@ export async function changeStatus(
   const rule = TRANSITIONS[action];
   if (!rule.roles.includes(actor.role))
     throw new ForbiddenError({
-      zh: `您的角色不能执行此操作（${action}）`,
+      zh: `您的角色不能${{ submit: '提交审核', approve: '审核通过', return: '退回', reopen: '重新打开' }[action]}`,
       en: `your role cannot ${action} survey data`,
     });
   const reason = target.reason?.trim();
@@ -288,8 +306,8 @@ export async function changeStatus(
     const row = await getRecord(tx, township, year, true);
     if (!row)
       throw new NotFoundError({
-        zh: `${township} ${year} 年没有数据`,
-        en: `no data for ${township} ${year}`,
+        zh: `${(await townshipLabel(tx, township)).zh} ${year} 年没有数据`,
+        en: `no data for ${(await townshipLabel(tx, township)).en} ${year}`,
       });
     if (target.expectedVersion !== undefined && row.version !== target.expectedVersion)
       throw new ConflictError({
@@ -325,9 +343,13 @@ export async function changeStatus(
     const [updated] = await tx.query<SurveyRow>(
       `update survey_records set status = $3, version = version + 1,
          submitted_by = case when $4 = 'submit' then $5::int when $3 = 'draft' then null else submitted_by end,
-         approved_by = case when $4 = 'approve' then $5::int else null end
+         approved_by = case when $4 = 'approve' then $5::int else null end,
+         returned_reason = case when $4 in ('return', 'reopen') then $6 when $4 = 'submit' then null else returned_reason end,
+         returned_action = case when $4 in ('return', 'reopen') then $4 when $4 = 'submit' then null else returned_action end,
+         returned_by = case when $4 in ('return', 'reopen') then $5::int when $4 = 'submit' then null else returned_by end,
+         returned_at = case when $4 in ('return', 'reopen') then now() when $4 = 'submit' then null else returned_at end
        where township_id = $1 and year = $2 returning *`,
-      [township, year, rule.to, action, actor.id],
+      [township, year, rule.to, action, actor.id, reason ?? null],
     );
     await recordEvent(tx, actor, {
       action,

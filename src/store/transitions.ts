@@ -5,6 +5,7 @@ import type { CompiledSet } from '../domain/model.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, ValidationError } from './errors.js';
+import { townshipLabel } from './regions.js';
 import { getRecord } from './survey.js';
 
 export interface TransitionRow {
@@ -93,10 +94,12 @@ export async function saveTransitions(
           await getRecord(tx, t.township, t.fromYear),
           await getRecord(tx, t.township, t.toYear),
         ];
-        if (a?.status === 'approved' && b?.status === 'approved')
+        const name =
+          a?.status === 'approved' && b?.status === 'approved' && (await townshipLabel(tx, t.township));
+        if (name)
           throw new ConflictError({
-            zh: `${t.township} ${t.fromYear} 与 ${t.toYear} 年数据均已审核，转移矩阵已锁定；须先重新打开其中一年`,
-            en: `${t.township}: ${t.fromYear} and ${t.toYear} are both approved, so the matrix is locked; reopen one of the years first`,
+            zh: `${name.zh} ${t.fromYear} 与 ${t.toYear} 年数据均已审核，转移矩阵已锁定；须先重新打开其中一年`,
+            en: `${name.en}: ${t.fromYear} and ${t.toYear} are both approved, so the matrix is locked; reopen one of the years first`,
           });
       }
     for (const { matrix: t, expectedVersion } of matrices) {

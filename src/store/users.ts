@@ -41,7 +41,7 @@ export async function createUser(db: Db, actor: Actor, input: unknown): Promise<
       throw new ValidationError([
         {
           field: 'username',
-          message: { zh: `用户名"${u.username}"已存在`, en: `username "${u.username}" is taken` },
+          message: { zh: `"${u.username}"已被其他用户使用`, en: `"${u.username}" is taken by another user` },
         },
       ]);
     const [user] = await tx.query<User>(

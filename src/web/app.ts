@@ -1,3 +1,5 @@
+import { displayStatus, type FieldChange } from '../store/survey.js';
+import { displayUnit } from '../domain/units.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
@@ -11,6 +13,7 @@ import { SetLoadError } from '../methods/compile.js';
 import { findUser, type User } from '../store/users.js';
 import { LANGS, translator, type Lang, type MessageKey } from './i18n.js';
 import { authRoutes } from './routes/auth.js';
+import { bulkRoutes } from './routes/bulk.js';
 import { dataRoutes } from './routes/data.js';
 import { importRoutes } from './routes/import.js';
 import { setRoutes } from './routes/sets.js';
@@ -42,6 +45,8 @@ export interface AppOptions {
 declare module 'express-session' {
   interface SessionData {
     userId?: number;
+    /** The field changes of the user's last save of a survey record, shown once on the next page. */
+    lastSave?: { key: string; changes: FieldChange[] };
   }
 }
 
@@ -83,11 +88,18 @@ export function createApp(o: AppOptions) {
     warningFigure,
     envelopeText,
   };
+  app.locals.displayStatus = displayStatus;
+  // times as people read them: local time of the county (Asia/Shanghai), to the minute
+  app.locals.localTime = (d: Date | string | null | undefined) =>
+    d
+      ? new Intl.DateTimeFormat('sv-SE', {
+          timeZone: 'Asia/Shanghai',
+          dateStyle: 'short',
+          timeStyle: 'short',
+        }).format(new Date(d))
+      : '';
   // unit text as people write it: hm2 → hm², m3 → m³, tCO2 → tCO₂ (the stored unit text does not change)
-  app.locals.unitText = (u: string) =>
-    u
-      .replace(/m([23])(?![0-9])/g, (_m, n: string) => (n === '2' ? 'm²' : 'm³'))
-      .replace(/CO2(?![0-9])/g, 'CO₂');
+  app.locals.unitText = displayUnit;
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();
@@ -121,6 +133,9 @@ export function createApp(o: AppOptions) {
     }),
   );
   app.use('/static', express.static(join(ROOT, 'src/web/static'), { maxAge: '1h' }));
+  app.get('/static/decimal.mjs', (_req, res) =>
+    res.type('text/javascript').sendFile(join(ROOT, 'node_modules/decimal.js/decimal.mjs')),
+  );
   app.get('/static/d3.min.js', (_req, res) => res.sendFile(join(ROOT, 'node_modules/d3/dist/d3.min.js')));
 
   app.get('/healthz', async (_req, res) => {
@@ -197,6 +212,7 @@ export function createApp(o: AppOptions) {
 
   app.use(authRoutes(o));
   app.use('/api/v1', apiRoutes());
+  app.use(bulkRoutes());
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());

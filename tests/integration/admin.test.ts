@@ -114,12 +114,12 @@ describe('admin: users', () => {
     const n = await userCount();
     const dup = await newUser(admin, { username: 'editor' });
     expect(dup.status).toBe(422);
-    expect(dup.text).toContain('username：用户名&#34;editor&#34;已存在');
+    expect(dup.text).toContain('用户名：&#34;editor&#34;已被其他用户使用');
     // the typed values stay in the form
     expect(dup.text).toContain('name="username" required value="editor"');
     const short = await newUser(admin, { username: 'short.pw', password: 'short' });
     expect(short.status).toBe(422);
-    expect(short.text).toMatch(/password：[^<]*at least 10 characters/);
+    expect(short.text).toMatch(/密码：[^<]*at least 10 characters/);
     const badRole = await newUser(admin, { username: 'bad.role', role: 'root' });
     expect(badRole.status).toBe(422);
     const badName = await newUser(admin, { username: 'X' });
@@ -161,7 +161,7 @@ describe('admin: users', () => {
       new_value: { role: 'reviewer', active: true },
     });
     const audit = await admin.agent.get('/audit?user=admin');
-    expect(audit.text).toContain('<code>zhao.min</code>');
+    expect(audit.text).toContain('<td>修改</td><td>用户 <span class="subject">zhao.min</span></td>');
     expect(audit.text).toContain('{&#34;role&#34;:&#34;editor&#34;,&#34;active&#34;:true}');
     expect(audit.text).toContain('{&#34;role&#34;:&#34;reviewer&#34;,&#34;active&#34;:true}');
   });
@@ -358,7 +358,7 @@ describe('the audit trail page', () => {
       ...html
         .slice(html.indexOf('<tbody>'))
         .matchAll(
-          /<tr><td>(\d+)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<code>([^<]*)<\/code>/g,
+          /<tr><td>(\d+)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<span class="subject">([^<]*)<\/span>/g,
         ),
     ].map((m) => ({ who: m[2], action: m[3], entity: m[4]!.trim(), key: m[5]! }));
 
@@ -372,13 +372,17 @@ describe('the audit trail page', () => {
 
     const byTownship = rows((await reviewer.agent.get('/audit?township=baisha')).text);
     expect(byTownship.length).toBeGreaterThan(0);
-    expect(byTownship.every((r) => r.key.startsWith('baisha'))).toBe(true);
-    expect(byTownship.some((r) => r.entity === 'township' && r.who === 'admin')).toBe(true);
+    // townships, actions and entities in words, never ids
+    expect(byTownship.every((r) => r.key.startsWith('白沙镇'))).toBe(true);
+    expect(byTownship.some((r) => r.entity === '乡镇' && r.who === 'admin')).toBe(true);
 
     const byYear = rows((await reviewer.agent.get('/audit?year=2023')).text);
-    expect(byYear).toEqual([
-      { who: 'editor', action: 'create', entity: 'survey_record', key: 'ganzhe/2023' },
-    ]);
+    expect(byYear).toEqual([{ who: 'editor', action: '新建', entity: '填报数据', key: '甘蔗街道 2023' }]);
+
+    // the change itself in words: 地区生产总值：（空） → 100000 万元
+    expect((await reviewer.agent.get('/audit?year=2023')).text).toContain(
+      '<li>地区生产总值：（空） → 100000 万元</li>',
+    );
 
     const byUser = rows((await editor.agent.get('/audit?user=editor')).text);
     expect(byUser.length).toBeGreaterThan(0);

@@ -82,7 +82,7 @@ describe('bulk import: upload → full validation → preview → one atomic com
     const preview = await editor.agent.get(upload.headers.location!);
     expect(preview.text).toContain('15 个乡镇年度');
     expect(preview.text).toMatch(
-      /<td>甘蔗街道<\/td><td>2023<\/td><td>地区生产总值 <code>gdp<\/code><\/td><td class="num">—<\/td><td class="num">98765.4<\/td><td>万元<\/td>/,
+      /<td>甘蔗街道<\/td><td>2023<\/td><td>地区生产总值<\/td><td class="num">—<\/td><td class="num">98765.4<\/td><td>万元<\/td>/,
     );
     expect(await count(2023)).toBe(0); // nothing written before the commit
     const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
@@ -123,7 +123,8 @@ describe('bulk import: upload → full validation → preview → one atomic com
     expect((await editor.agent.get('/api/v1/records/ganzhe/2023')).body.values.gdp).toBe('1');
   });
 
-  it('approved data cannot be overwritten by an import', async () => {
+  it('approved data cannot be overwritten by an import: its rows are skipped, and the preview says so', async () => {
+    const before = (await editor.agent.get('/api/v1/records/ganzhe/2021')).body;
     const file = await workbookFor(2021, (ws) => {
       ws.getRow(3).getCell(columnOf(ws, 'gdp')).value = 5;
     });
@@ -131,8 +132,65 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .post('/import')
       .field('_csrf', editor.csrf)
       .attach('file', file, '2021.xlsx');
-    expect(res.status).toBe(422);
-    expect(res.text).toContain('已审核锁定');
+    expect(res.status).toBe(303);
+    const preview = await editor.agent.get(res.headers.location!);
+    expect(preview.text).toMatch(/id="import-skipped"[\s\S]*文件中 15 行不导入/);
+    expect(preview.text).toContain(
+      '甘蔗街道 2021：已审核，已锁定：此行 1 个数值不导入（须审核员先退回或重新打开）',
+    );
+    expect(preview.text).toContain('白沙镇 2021：已审核，已锁定；此行为空');
+    const id = /\/import\/(\d+)/.exec(res.headers.location!)![1];
+    await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    expect((await editor.agent.get('/api/v1/records/ganzhe/2021')).body).toEqual(before);
+  });
+
+  it('a fresh template for a year in which one township is approved imports the others; townships by Chinese name', async () => {
+    // baisha's 2024 is approved (copied from 2021); the others have nothing for 2024
+    await t.db.query(
+      `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version)
+       select township_id, 2024, set_id, set_version, values, overrides, 'approved', 1
+       from survey_records where township_id = 'baisha' and year = 2021`,
+    );
+    const res0 = await editor.agent
+      .get('/template.xlsx?year=2024')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res0.body as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    // the clerk writes the township's Chinese name and one value: 祥谦镇, GDP 123456 万元
+    let row = 0;
+    ws.eachRow((r, n) => {
+      if (r.getCell(1).value === 'xiangqian') row = n;
+    });
+    expect(row).toBeGreaterThan(2);
+    ws.getRow(row).getCell(1).value = '祥谦镇';
+    ws.getRow(row).getCell(columnOf(ws, 'gdp')).value = 123456;
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', file, 'template-2024.xlsx');
+    expect(res.status).toBe(303);
+    const preview = await editor.agent.get(res.headers.location!);
+    expect(preview.text).toContain('白沙镇 2024：已审核，已锁定；此行为空');
+    expect(preview.text).toContain('甘蔗街道 2024：空行');
+    expect(preview.text).toMatch(/<td>祥谦镇<\/td><td>2024<\/td><td>地区生产总值<\/td>/);
+    const id = /\/import\/(\d+)/.exec(res.headers.location!)![1];
+    const commit = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    expect(commit.status).toBe(303);
+    const rows = await t.db.query<{ township_id: string; status: string; gdp: string }>(
+      "select township_id, status, values->>'gdp' as gdp from survey_records where year = 2024 order by township_id",
+    );
+    expect(rows.map((r) => [r.township_id, r.status])).toEqual([
+      ['baisha', 'approved'],
+      ['xiangqian', 'draft'],
+    ]);
+    expect(rows[1]!.gdp).toBe('123456');
   });
 
   it('a file that is not a spreadsheet, or no file, gets a clear error; viewers and forged posts are refused', async () => {

@@ -454,6 +454,14 @@ describe('robustness', () => {
     );
     const byDefault = (await viewer.agent.get('/reports/gep')).text;
     expect(byDefault).toContain('闽侯县 2021 年生态系统生产总值');
+    // the report index opens on 2021 too (every township approved), and marks 2022 (1 of 15) as partial
+    const index = (await viewer.agent.get('/reports')).text;
+    const yearSelect = /<select name="year">([\s\S]*?)<\/select>/.exec(index)![1]!;
+    expect(yearSelect).toContain('<option value="2021" selected>2021</option>');
+    expect(yearSelect).toContain('<option value="2022">2022（部分乡镇未审核）</option>');
+    expect(/<select name="to">[\s\S]*?<\/select>/.exec(index)![0]).toContain(
+      '<option value="2021" selected>2021</option>',
+    );
     const partial = (await viewer.agent.get('/reports/gep?year=2022')).text;
     expect(partial).toContain('未纳入（该年无已审核数据）');
     // compared like for like: xiangqian's 2022 (a copy of its 2021) against xiangqian's 2021, not 1 township against 15

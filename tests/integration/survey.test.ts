@@ -257,6 +257,6 @@ describe('survey data entry: draft → submitted → approved', () => {
     const page = await viewer.agent.get('/data/baisha/2021');
     expect(page.status).toBe(200);
     expect(page.text).not.toContain('<button>保存</button>');
-    expect(page.text).toMatch(/name="values\[gdp\]"[^>]*readonly/);
+    expect(page.text).toMatch(/name="values\[gdp\]"[^>]* disabled/);
   });
 });

@@ -70,7 +70,8 @@ describe('land-use transition matrices', () => {
       .type('form')
       .send(matrixForm(page.text));
     expect(res.status).toBe(409);
-    expect(res.text).toContain('均已审核，转移矩阵已锁定');
+    // the township by its name, never its id
+    expect(res.text).toContain('白沙镇 2020 与 2021 年数据均已审核，转移矩阵已锁定');
     expect(await stored('baisha')).toEqual(before);
   });
 
@@ -125,11 +126,11 @@ describe('land-use transition matrices', () => {
       .send({ ...fields, [cell]: changed });
     expect(res.status).toBe(422);
     const rowSum = Object.values(before.matrix.forest_broadleaf!).reduce((a, v) => a + Number(v), 0);
-    const m = /matrix\.forest_broadleaf：行合计 ([\d.]+) hm² ≠ 期初面积 ([\d.]+) hm²/.exec(res.text);
+    const m = /转移矩阵·阔叶林（行）：行合计 ([\d.]+) hm² ≠ 期初面积 ([\d.]+) hm²/.exec(res.text);
     expect(m, 'the row-sum issue').not.toBeNull();
     expect(Number(m![1])).toBeCloseTo(rowSum + 1, 6);
     expect(Number(m![2])).toBeCloseTo(rowSum, 1);
-    expect(res.text).toMatch(/matrix\.\*\.forest_broadleaf：列合计 [\d.]+ hm² ≠ 期末面积 [\d.]+ hm²/);
+    expect(res.text).toMatch(/转移矩阵·阔叶林（列）：列合计 [\d.]+ hm² ≠ 期末面积 [\d.]+ hm²/);
     // the typed value stays in the form
     expect(res.text).toContain(`name="${cell}" value="${changed}"`);
     expect(await stored('baisha')).toEqual(before);

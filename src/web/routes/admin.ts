@@ -3,6 +3,8 @@ import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listEvents } from '../../store/audit.js';
+import { describeEvent } from '../audit-text.js';
+import { pick } from '../i18n.js';
 import { ConflictError, ValidationError } from '../../store/errors.js';
 import {
   getTownship,
@@ -214,13 +216,29 @@ export function adminRoutes() {
       beforeId: positiveInt(req.query.before),
       limit: 100,
     };
-    const events = await listEvents(db, filter);
+    const [events, townships, users, set] = await Promise.all([
+      listEvents(db, filter),
+      listTownships(db),
+      listUsers(db),
+      activeSet(req),
+    ]);
+    const names = new Map(townships.map((t) => [t.id, pick(req.lang, { zh: t.name_zh, en: t.name_en })]));
+    const people = new Map(users.map((u) => [u.username, u.display_name]));
     page(res, 'admin/audit', {
       title: res.locals.t('nav_audit'),
-      events,
+      events: events.map((e) => ({
+        ...e,
+        who:
+          e.username === 'system'
+            ? req.lang === 'en'
+              ? 'system'
+              : '系统'
+            : (people.get(e.username ?? '') ?? e.username),
+        text: describeEvent(e, req.lang, set, (id) => names.get(id)),
+      })),
       filter,
-      townships: await listTownships(db),
-      users: await listUsers(db),
+      townships,
+      users,
       years: await recordYears(db),
       settingsNow: await getSettings(db),
     });

@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { RawRecord } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
+import { conversionFactor } from '../../domain/units.js';
+import { parseDecimal } from '../../domain/decimal.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
@@ -11,13 +13,35 @@ import {
   getRecord,
   saveRecords,
   validateSurvey,
+  type FieldChange,
   type StoredValues,
   type WorkflowAction,
 } from '../../store/survey.js';
-import { pick } from '../i18n.js';
+import { pick, type Lang } from '../i18n.js';
 import type { InputIssue } from '../../domain/inputs.js';
 
-/** Form body → raw record: empty fields dropped, units kept where the user picked another one. */
+/** What the form showed: the text of each value and the unit it was shown in (posted back as `shown`). */
+export interface ShownState {
+  values: Record<string, unknown>;
+  /** input id → unit shown; "input.landClass" → the unit of that one cell when it differs. */
+  units: Record<string, string>;
+}
+
+const parseShown = (raw: unknown): ShownState => {
+  try {
+    const s = typeof raw === 'string' ? (JSON.parse(raw) as Partial<ShownState>) : {};
+    const obj = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? x : {});
+    return { values: obj(s.values) as ShownState['values'], units: obj(s.units) as ShownState['units'] };
+  } catch {
+    return { values: {}, units: {} };
+  }
+};
+
+/**
+ * Form body → raw record: empty fields dropped. The unit select of an input applies to what the user typed:
+ * a value posted exactly as the form showed it keeps the unit it was shown in, so switching hm² to 亩 never
+ * re-reads the stored hm² values as 亩.
+ */
 export function rawFromForm(
   set: CompiledSet,
   township: string,
@@ -28,22 +52,53 @@ export function rawFromForm(
   const units: Record<string, string> = {};
   const given = (body.values ?? {}) as Record<string, unknown>;
   const unitsGiven = (body.units ?? {}) as Record<string, unknown>;
+  const shown = parseShown(body.shown);
   for (const input of set.inputs) {
     const v = given[input.id];
+    const u = unitsGiven[input.id];
+    const selected = typeof u === 'string' && u ? u : input.unit;
+    if (selected !== input.unit) units[input.id] = selected;
+    const shownUnit = (key: string) => shown.units[key] ?? shown.units[input.id] ?? input.unit;
+    const keepShown = (key: string, posted: string, shownText: unknown) => {
+      if (typeof shownText === 'string' && shownText.trim() === posted && shownUnit(key) !== selected)
+        units[key] = shownUnit(key);
+    };
     if (input.perLandClass && v && typeof v === 'object') {
       const cells = Object.fromEntries(
         Object.entries(v as Record<string, unknown>).filter(
           ([, x]) => typeof x === 'string' && x.trim() !== '',
         ),
-      );
+      ) as Record<string, string>;
+      const shownCells = (shown.values[input.id] ?? {}) as Record<string, unknown>;
+      for (const [cls, x] of Object.entries(cells))
+        keepShown(`${input.id}.${cls}`, x.trim(), shownCells[cls]);
       if (Object.keys(cells).length) values[input.id] = cells;
-    } else if (typeof v === 'string' && v.trim() !== '') values[input.id] = v.trim();
-    const u = unitsGiven[input.id];
-    if (typeof u === 'string' && u && u !== input.unit) units[input.id] = u;
+    } else if (typeof v === 'string' && v.trim() !== '') {
+      values[input.id] = v.trim();
+      keepShown(input.id, v.trim(), shown.values[input.id]);
+    }
   }
   for (const k of Object.keys(given))
     if (!(k in values) && !set.inputs.some((i) => i.id === k)) values[k] = given[k];
   return { township, year, values, units };
+}
+
+/** One field change as a reader says it: "地类面积·林地：1234.5 → 1300 hm²". */
+export function describeChange(
+  set: CompiledSet,
+  c: FieldChange,
+  lang: Lang,
+  unitText: (u: string) => string,
+) {
+  const [id, cls] = c.field.split('.');
+  const input = set.inputs.find((i) => i.id === id);
+  const landClass = cls ? set.landClasses.find((x) => x.id === cls) : undefined;
+  const name = input
+    ? pick(lang, input.labels) + (landClass ? '·' + pick(lang, landClass.labels) : '')
+    : c.field;
+  const blank = lang === 'en' ? '(blank)' : '（空）';
+  const unit = input && !input.percent ? ' ' + unitText(input.unit) : '';
+  return `${name}${lang === 'en' ? ': ' : '：'}${c.old ?? blank} → ${c.new ?? blank}${unit}`;
 }
 
 interface FormState {
@@ -84,6 +139,13 @@ async function showForm(
     const key = i.field ?? '';
     issuesByField.set(key, [...(issuesByField.get(key) ?? []), pick(req.lang, i.message)]);
   }
+  // what the last save of this record changed, said once after the redirect
+  let savedChanges: FieldChange[] | undefined;
+  const last = req.session.lastSave;
+  if (req.query.saved && last?.key === `${township.id}/${year}`) {
+    savedChanges = last.changes;
+    delete req.session.lastSave;
+  }
   const editable =
     (req.user!.role === 'editor' || req.user!.role === 'admin') && (!record || record.status === 'draft');
   page(
@@ -101,6 +163,14 @@ async function showForm(
       notice,
       conflict: extra.conflict,
       editable,
+      // the land-use areas (hm²) add up to the township's area: the form shows the running total against it
+      townshipAreaHm2: parseDecimal(township.area_km2)?.times(100).toString(),
+      savedChanges: savedChanges?.map((c) => describeChange(set, c, req.lang, res.app.locals.unitText)),
+      unitFactor: (input: CompiledSet['inputs'][number], text: string) => {
+        const u = input.acceptUnits.find((x) => x.text === text)?.unit ?? input.unitValue;
+        const f = conversionFactor(u, input.unitValue);
+        return { num: f.num.toString(), den: f.den.toString() };
+      },
     },
     extra.status,
   );
@@ -139,13 +209,14 @@ export function dataRoutes() {
     const { records, issues } = await validateSurvey(db, set, [raw], { allowMissing: true });
     if (issues.length) return showForm(req, res, { state, issues, status: 422 });
     try {
-      await saveRecords(
+      const changes = await saveRecords(
         db,
         actorOf(req.user!),
         set,
         [{ record: records[0]!, expectedVersion: version }],
         'replace',
       );
+      req.session.lastSave = { key: `${township.id}/${year}`, changes };
     } catch (e) {
       if (e instanceof ConflictError)
         return showForm(req, res, { state, conflict: pick(req.lang, e.messageText), status: 409 });

@@ -21,6 +21,15 @@ import {
 import type { InputIssue } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
 
+/** A row of the file that is not imported, and why (said in the preview). */
+interface SkippedRow {
+  township: string;
+  year: number;
+  reason: 'locked_blank' | 'locked_changes' | 'blank' | 'unchanged';
+  status?: string;
+  values?: number;
+}
+
 interface BatchRecord {
   township: string;
   year: number;
@@ -60,26 +69,31 @@ async function preview(
   const changes: FieldChange[] = [];
   const issues: InputIssue[] = [];
   const batch: BatchRecord[] = [];
+  const skipped: SkippedRow[] = [];
   for (const record of records) {
     const old = await getRecord(db, record.township, record.year);
-    if (old && old.status !== 'draft') {
-      issues.push({
-        township: record.township,
-        year: record.year,
-        message: {
-          zh: `该乡镇该年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能导入；须先退回或重新打开`,
-          en: `this township-year is ${old.status}; it must be returned or reopened before an import`,
-        },
-      });
-      continue;
-    }
     const given = storedValues(record);
     const merged = { ...(old?.values ?? {}) };
     for (const [id, v] of Object.entries(given))
       merged[id] =
         typeof v === 'string' ? v : { ...((old?.values[id] as Record<string, string>) ?? {}), ...v };
     const c = diffValues(record.township, record.year, old?.values, merged);
-    if (!c.length) continue;
+    const at = { township: record.township, year: record.year };
+    // a submitted or approved record is locked: its row is skipped and the preview says so, whether it
+    // is blank (a fresh template for the year) or would change values (return or reopen it first)
+    if (old && old.status !== 'draft') {
+      skipped.push({
+        ...at,
+        reason: c.length ? 'locked_changes' : 'locked_blank',
+        status: old.status,
+        values: c.length,
+      });
+      continue;
+    }
+    if (!c.length) {
+      skipped.push({ ...at, reason: Object.keys(given).length ? 'unchanged' : 'blank' });
+      continue;
+    }
     changes.push(...c);
     batch.push({
       township: record.township,
@@ -88,7 +102,7 @@ async function preview(
       expectedVersion: old?.version ?? null,
     });
   }
-  return { changes, issues, batch };
+  return { changes, issues, batch, skipped };
 }
 
 export function importRoutes() {
@@ -120,7 +134,9 @@ export function importRoutes() {
       );
     const townships = (await listTownships(db)).map(townshipInfo);
     const { records, issues } = await readUpload(set, req.file, townships);
-    const p = issues.length ? { changes: [], issues: [], batch: [] } : await preview(req, set, records);
+    const p = issues.length
+      ? { changes: [], issues: [], batch: [], skipped: [] }
+      : await preview(req, set, records);
     const allIssues = [...issues, ...p.issues];
     if (allIssues.length)
       return page(
@@ -136,7 +152,7 @@ export function importRoutes() {
         req.file.originalname,
         set.id,
         set.version,
-        JSON.stringify({ records: p.batch, changes: p.changes }),
+        JSON.stringify({ records: p.batch, changes: p.changes, skipped: p.skipped }),
       ],
     );
     res.redirect(303, `/import/${batch!.id}`);
@@ -150,7 +166,7 @@ export function importRoutes() {
       set_id: string;
       set_version: string;
       status: string;
-      payload: { records: BatchRecord[]; changes: FieldChange[] };
+      payload: { records: BatchRecord[]; changes: FieldChange[]; skipped?: SkippedRow[] };
     }>('select * from import_batches where id = $1', [positiveInt(req.params.id) ?? 0]);
     if (!b || b.user_id !== req.user!.id)
       throw new NotFoundError({ zh: '导入批次不存在', en: 'no such import' });

@@ -1,0 +1,97 @@
+import type { CompiledSet } from '../domain/model.js';
+import { displayUnit } from '../domain/units.js';
+import type { AuditRow as AuditEvent } from '../store/audit.js';
+import type { Lang } from './i18n.js';
+
+/** Audit events as a reader says them: actions and entities in words, names for ids, before → after. */
+const ACTIONS: Record<string, [string, string]> = {
+  create: ['新建', 'Created'],
+  update: ['修改', 'Changed'],
+  submit: ['提交审核', 'Submitted for review'],
+  approve: ['审核通过', 'Approved'],
+  return: ['退回修改', 'Returned'],
+  reopen: ['重新打开', 'Reopened'],
+  import: ['批量导入', 'Imported'],
+  publish: ['发布', 'Published'],
+  derive: ['派生新版本', 'Derived a new version'],
+  edit_parameters: ['修改参数', 'Edited parameters'],
+  load: ['载入', 'Loaded'],
+  reload: ['重新载入', 'Reloaded'],
+  delete: ['删除', 'Deleted'],
+};
+const ENTITIES: Record<string, [string, string]> = {
+  survey_record: ['填报数据', 'Survey data'],
+  transition: ['地类转移矩阵', 'Land-use transitions'],
+  import_batch: ['导入批次', 'Import'],
+  coefficient_set: ['核算参数集', 'Coefficient set'],
+  report: ['核算报告', 'Report'],
+  setting: ['设置', 'Setting'],
+  user: ['用户', 'User'],
+  township: ['乡镇', 'Township'],
+  region: ['行政区', 'Region'],
+};
+const STATUS: Record<string, [string, string]> = {
+  draft: ['草稿', 'Draft'],
+  submitted: ['已提交', 'Submitted'],
+  approved: ['已审核', 'Approved'],
+};
+
+export interface EventText {
+  action: string;
+  entity: string;
+  /** What the event is about, in names: 甘蔗街道 2022. */
+  subject: string;
+  /** Field changes in words, or undefined when the event has no field-level values (then `raw` is shown). */
+  changes?: string[];
+  raw?: { old: string; new: string };
+}
+
+export function describeEvent(
+  e: AuditEvent,
+  lang: Lang,
+  set: CompiledSet,
+  townshipName: (id: string) => string | undefined,
+): EventText {
+  const i = lang === 'en' ? 1 : 0;
+  const action = ACTIONS[e.action]?.[i] ?? e.action;
+  const entity = ENTITIES[e.entity]?.[i] ?? e.entity;
+  const key = e.entity_key ?? '';
+  const [first, rest] = key.split('/');
+  const name = first ? townshipName(first) : undefined;
+  const subject =
+    name && ['survey_record', 'transition', 'township'].includes(e.entity)
+      ? `${name} ${rest ?? ''}`.trim()
+      : key;
+  const blank = lang === 'en' ? '(blank)' : '（空）';
+  const sep = lang === 'en' ? ': ' : '：';
+  const text = (v: unknown) =>
+    v === null || v === undefined ? blank : typeof v === 'string' ? v : JSON.stringify(v);
+  const old = (e.old_value ?? {}) as Record<string, unknown>;
+  const now = (e.new_value ?? {}) as Record<string, unknown>;
+  if (e.entity === 'survey_record' && ['submit', 'approve', 'return', 'reopen'].includes(e.action)) {
+    const s = (v: unknown) => STATUS[String(v)]?.[i] ?? text(v);
+    return {
+      action,
+      entity,
+      subject,
+      changes: [`${lang === 'en' ? 'Status' : '状态'}${sep}${s(old.status)} → ${s(now.status)}`],
+    };
+  }
+  if (e.entity === 'survey_record' && (e.action === 'create' || e.action === 'update')) {
+    const changes = [...new Set([...Object.keys(old), ...Object.keys(now)])]
+      .filter((f) => f !== 'overrides')
+      .map((f) => {
+        const [id, cls] = f.split('.');
+        const input = set.inputs.find((x) => x.id === id);
+        const c = cls ? set.landClasses.find((x) => x.id === cls) : undefined;
+        const label = input ? input.labels[lang] + (c ? '·' + c.labels[lang] : '') : f;
+        const unit = input && !input.percent ? ' ' + displayUnit(input.unit) : '';
+        return `${label}${sep}${text(old[f])} → ${text(now[f])}${unit}`;
+      });
+    if ('overrides' in now)
+      changes.push(lang === 'en' ? 'External model figures changed' : '外部模型结果有变更');
+    return { action, entity, subject, changes };
+  }
+  const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v).slice(0, 400));
+  return { action, entity, subject, raw: { old: json(e.old_value), new: json(e.new_value) } };
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formFields, login, startApp, type Session, type TestApp } from './harness.js';
+
+let t: TestApp;
+let editor: Session;
+let reviewer: Session;
+let admin: Session;
+
+beforeAll(async () => {
+  t = await startApp();
+  [editor, reviewer, admin] = (await Promise.all(
+    ['editor', 'reviewer', 'admin'].map((u) => login(t.app, u)),
+  )) as [Session, Session, Session];
+  // the harness names every user by their username; give them display names to see those are shown
+  await t.db.query("update users set display_name = '王审核' where username = 'reviewer'");
+  await t.db.query("update users set display_name = '李填报' where username = 'editor'");
+}, 120_000);
+afterAll(() => t.close());
+
+const status = async (township: string, year: number) =>
+  (
+    await t.db.query<{ status: string; version: number }>(
+      'select status, version from survey_records where township_id = $1 and year = $2',
+      [township, year],
+    )
+  )[0];
+
+/** A complete 2022 draft, prefilled from 2021 through the form, saved by `s`. */
+async function draft(s: Session, township: string) {
+  const form = await s.agent.get(`/data/${township}/2022?prefill=previous`);
+  const res = await s.agent.post(`/data/${township}/2022`).type('form').send(formFields(form.text));
+  expect(res.status).toBe(303);
+}
+
+async function act(s: Session, township: string, action: string, reason?: string) {
+  const v = (await status(township, 2022))!.version;
+  return s.agent
+    .post(`/data/${township}/2022/status`)
+    .type('form')
+    .send({ _csrf: s.csrf, version: String(v), action, ...(reason ? { reason } : {}) });
+}
+
+describe('workflow that talks', () => {
+  it('a returned record shows 已退回 with its reason, by name, on the form and the home page, until resubmitted', async () => {
+    await draft(editor, 'ganzhe');
+    expect((await act(editor, 'ganzhe', 'submit')).status).toBe(303);
+    expect((await act(reviewer, 'ganzhe', 'return', '水田面积与三调数据不符，请核对')).status).toBe(303);
+    const form = await editor.agent.get('/data/ganzhe/2022');
+    expect(form.text).toMatch(/class="status status-returned">已退回</);
+    expect(form.text).toMatch(
+      /id="returned-reason"[\s\S]*?审核员退回修改[\s\S]*?王审核[\s\S]*?水田面积与三调数据不符，请核对/,
+    );
+    const home = await editor.agent.get('/');
+    expect(home.text).toMatch(
+      /id="returned-list"[\s\S]*?甘蔗街道 2022[\s\S]*?王审核：水田面积与三调数据不符，请核对/,
+    );
+    expect(home.text).toMatch(/title="水田面积与三调数据不符，请核对">已退回</);
+    // English too
+    const en = await editor.agent.get('/data/ganzhe/2022?lang=en');
+    expect(en.text).toMatch(/>Returned</);
+    expect(en.text).toContain('Returned by the reviewer');
+    await editor.agent.get('/?lang=zh');
+    // submitted again: no longer returned
+    expect((await act(editor, 'ganzhe', 'submit')).status).toBe(303);
+    const after = await editor.agent.get('/data/ganzhe/2022');
+    expect(after.text).not.toContain('id="returned-reason"');
+    expect(after.text).toMatch(/class="status status-submitted">已提交</);
+  });
+
+  it('a locked record is read-only: every value input and unit select disabled, no 保存, and a save is refused', async () => {
+    const page = await editor.agent.get('/data/baisha/2021');
+    const form = page.text.slice(page.text.indexOf('id="survey-form"'));
+    const inputs = [...form.matchAll(/<input id="in-[^>]*>/g)].map((m) => m[0]);
+    const selects = [...form.matchAll(/<select name="units[^>]*>/g)].map((m) => m[0]);
+    expect(inputs.length).toBeGreaterThan(20);
+    expect(inputs.filter((i) => !/ disabled/.test(i))).toEqual([]);
+    expect(selects.filter((i) => !/ disabled/.test(i))).toEqual([]);
+    expect(page.text).not.toContain('<button>保存</button>');
+    expect(page.text).not.toContain('/static/entry.js');
+    expect(page.text).toMatch(/id="locked-note">数据已锁定/);
+    const res = await editor.agent
+      .post('/data/baisha/2021')
+      .type('form')
+      .send({ ...formFields(page.text), _csrf: editor.csrf, version: '1', 'values[gdp]': '1' });
+    expect(res.status).toBe(409);
+    // named by the township's name, not its id
+    expect(res.text).toContain('白沙镇 2021 年数据已审核锁定，不能修改');
+  });
+
+  it('bulk submit asks for confirmation first, then submits every chosen record', async () => {
+    for (const id of ['baisha', 'shangjie']) await draft(editor, id);
+    const choose = await editor.agent.get('/data/bulk?action=submit&year=2022');
+    expect(choose.text).toContain('白沙镇');
+    expect(choose.text).toContain('上街镇');
+    const keys = [...choose.text.matchAll(/name="records" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(keys.sort()).toEqual([
+      `baisha/2022/${(await status('baisha', 2022))!.version}`,
+      `shangjie/2022/${(await status('shangjie', 2022))!.version}`,
+    ]);
+    const confirm = await editor.agent
+      .post('/data/bulk')
+      .type('form')
+      .send({ _csrf: editor.csrf, action: 'submit', records: keys });
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toMatch(/确认提交审核以下 2 条数据？[\s\S]*白沙镇 2022[\s\S]*上街镇 2022/);
+    // nothing happened yet
+    expect((await status('baisha', 2022))!.status).toBe('draft');
+    const done = await editor.agent
+      .post('/data/bulk')
+      .type('form')
+      .send({ _csrf: editor.csrf, action: 'submit', records: keys, confirm: '1' });
+    expect(done.text).toMatch(/id="bulk-done">已提交审核 2 条/);
+    expect((await status('baisha', 2022))!.status).toBe('submitted');
+    expect((await status('shangjie', 2022))!.status).toBe('submitted');
+  });
+
+  it('bulk approve approves what it may and names each record it may not, with the reason', async () => {
+    // the admin enters and submits one record themselves: four eyes forbid them to approve it
+    await draft(admin, 'nanyu');
+    expect((await act(admin, 'nanyu', 'submit')).status).toBe(303);
+    const keys = await Promise.all(
+      ['ganzhe', 'baisha', 'shangjie', 'nanyu'].map(
+        async (id) => `${id}/2022/${(await status(id, 2022))!.version}`,
+      ),
+    );
+    const done = await admin.agent
+      .post('/data/bulk')
+      .type('form')
+      .send({ _csrf: admin.csrf, action: 'approve', records: keys, confirm: '1' });
+    expect(done.text).toMatch(/已审核通过 3 条：甘蔗街道 2022、白沙镇 2022、上街镇 2022/);
+    expect(done.text).toMatch(/id="bulk-refused"[\s\S]*南屿镇 2022：不能审核自己提交或修改的数据/);
+    expect((await status('baisha', 2022))!.status).toBe('approved');
+    expect((await status('nanyu', 2022))!.status).toBe('submitted');
+    // a stale version is refused, not approved blindly
+    const stale = await reviewer.agent
+      .post('/data/bulk')
+      .type('form')
+      .send({ _csrf: reviewer.csrf, action: 'approve', records: ['nanyu/2022/1'], confirm: '1' });
+    expect(stale.text).toMatch(/南屿镇 2022：数据已被他人修改/);
+    // an editor cannot bulk approve
+    const forbidden = await editor.agent.get('/data/bulk?action=approve');
+    expect(forbidden.status).toBe(403);
+  });
+});
