@@ -1,4 +1,4 @@
-import { Dec, parseDecimal } from '../domain/decimal.js';
+import { Dec, parseDecimal, readDecimal } from '../domain/decimal.js';
 import {
   FormulaError,
   checkFormula,
@@ -135,7 +135,9 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     const check = (raw: string, where: string): Dec | undefined => {
       const v = parseRate(raw, spec.percent);
       if (!v) {
-        issue(key, where, `"${raw}" is not a number${spec.percent ? ' (a rate may be written with %)' : ''}`);
+        const r = readDecimal(raw.trim().replace(/%$/, ''));
+        const why = r.ok ? `"${raw}" is not a number` : r.message.en;
+        issue(key, where, `${why}${spec.percent ? ' (a rate may be written with %)' : ''}`);
         return undefined;
       }
       if ((lo && v.lt(lo)) || (hi && v.gt(hi)))
@@ -438,9 +440,15 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       componentsUsed: [...d.deps],
       unsetParameters: [...d.unset],
     };
-    const plan = compilePlan(model, parameters, layout, decimalArithmetic, (v) => v, perClassKeys);
-    components.push({ ...model, plan });
+    try {
+      const plan = compilePlan(model, parameters, layout, decimalArithmetic, (v) => v, perClassKeys);
+      components.push({ ...model, plan });
+    } catch (e) {
+      if (!(e instanceof FormulaError)) throw e;
+      issue(`product:${d.productId}`, `products.${d.productId}.components.${d.id}`, e.message);
+    }
   }
+  if (issues.length) throw new SetLoadError(issues);
 
   return {
     id: data.id,

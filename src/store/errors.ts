@@ -47,3 +47,10 @@ export class NotFoundError extends Error {
     super(messageText.en);
   }
 }
+
+/** The request itself cannot be read (a NUL byte, invalid text, a malformed path): 400, nothing done. */
+export class BadRequestError extends Error {
+  constructor(readonly messageText: Bilingual) {
+    super(messageText.en);
+  }
+}

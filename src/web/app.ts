@@ -6,7 +6,14 @@ import { csrfSync } from 'csrf-sync';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Db } from '../store/db.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../store/errors.js';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../store/errors.js';
+import { refuseBadText } from './text-guard.js';
 import { SetLoadError } from '../methods/compile.js';
 import { findUser, type User } from '../store/users.js';
 import { LANGS, translator, type Lang, type MessageKey } from './i18n.js';
@@ -127,6 +134,7 @@ export function createApp(o: AppOptions) {
 
   app.use(express.urlencoded({ extended: true, limit: '4mb', parameterLimit: 20000 }));
   app.use(express.json({ limit: '4mb' }));
+  app.use(refuseBadText);
 
   const PgStore = connectPgSimple(session);
   app.use(
@@ -233,6 +241,7 @@ function describeError(
   if (err instanceof ConflictError) return { status: 409, messages: [pickMsg(err.messageText)] };
   if (err instanceof ForbiddenError) return { status: 403, messages: [pickMsg(err.messageText)] };
   if (err instanceof NotFoundError) return { status: 404, messages: [pickMsg(err.messageText)] };
+  if (err instanceof BadRequestError) return { status: 400, messages: [pickMsg(err.messageText)] };
   const code = (err as { code?: string }).code;
   if (code === 'EBADCSRFTOKEN' || (err as { status?: number }).status === 403)
     return { status: 403, messages: [t('csrf_failed')] };
