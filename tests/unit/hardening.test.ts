@@ -3,13 +3,10 @@
  * not finite or whose exponents can explode are refused at load, the engine refuses to hand on a figure
  * that is not finite, identity checks fail on NaN, unit names are own properties only, and long or
  * deep formulas are refused with a message (no stack overflow).
- *
- * The sets here are tiny ones written into a temporary folder, so the tests do not follow set (a).
+
+ * The sets here are tiny ones (tiny-set.ts), so the tests do not follow set (a).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccountingError, accountTownship, checkIdentities } from '../../src/domain/accounting.js';
 import type { RegionAccount } from '../../src/domain/accounting.js';
 import { Dec, parseDecimal, readDecimal } from '../../src/domain/decimal.js';
@@ -18,81 +15,7 @@ import { validateRecords } from '../../src/domain/inputs.js';
 import { UnitError, parseUnit } from '../../src/domain/units.js';
 import { SetLoadError } from '../../src/methods/compile.js';
 import { loadSet } from '../../src/methods/resolve.js';
-
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-/**
- * A one-product set: input x (1, range 0–1e6) and y (1), parameter k (元/t, 2 by default),
- * component c with quantity `quantity` (t) and value `value` (元).
- */
-function tinySet(
-  o: { quantity?: string; value?: string; k?: string; kRange?: [string, string] } = {},
-): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gep-harden-'));
-  made.push(dir);
-  mkdirSync(join(dir, 'tiny'));
-  const set = {
-    id: 'tiny',
-    version: '1.0.0',
-    status: 'draft',
-    title: { zh: '小集', en: 'Tiny set' },
-    profiles: [{ id: 'all', labels: { zh: '全部', en: 'All' } }],
-    inputGroups: [{ id: 'g', labels: { zh: '组', en: 'Group' } }],
-    landClasses: [{ id: 'forest', labels: { zh: '林地', en: 'Forest' }, ecosystem: 'forest' }],
-    inputs: [
-      {
-        id: 'x',
-        labels: { zh: '甲', en: 'X' },
-        unit: '1',
-        range: ['0', '1e6'],
-        department: { zh: '部', en: 'Dept' },
-        group: 'g',
-      },
-      {
-        id: 'y',
-        labels: { zh: '乙', en: 'Y' },
-        unit: '1',
-        department: { zh: '部', en: 'Dept' },
-        group: 'g',
-        required: false,
-      },
-    ],
-    parameters: [
-      {
-        id: 'k',
-        labels: { zh: '价', en: 'Price' },
-        unit: '元/t',
-        value: o.k ?? '2',
-        source: 'test',
-        verified: true,
-        ...(o.kRange ? { range: o.kRange } : {}),
-      },
-    ],
-    products: [
-      {
-        id: 'p',
-        category: 'provisioning',
-        labels: { zh: '产品', en: 'Product' },
-        method: 'market_value',
-        profiles: ['all'],
-        components: [
-          {
-            id: 'c',
-            labels: { zh: '组分丙', en: 'Component C' },
-            ecosystem: 'forest',
-            quantity: { formula: o.quantity ?? 'asUnit(x, "t")', unit: 't' },
-            value: { formula: o.value ?? 'Q * k', unit: '元' },
-          },
-        ],
-      },
-    ],
-  };
-  writeFileSync(join(dir, 'tiny', '1.0.0.yaml'), JSON.stringify(set));
-  return dir;
-}
+import { tinySet } from './tiny-set.js';
 
 /** The messages a tiny set is refused with. */
 function refusal(o: Parameters<typeof tinySet>[0]): string {
