@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { boot, sessionSecret } from './store/boot.js';
 import { isPostgresUrl } from './store/db.js';
 import { claimEmbedded, databaseUrl } from './store/config.js';
-import { createApp, jsonLogger } from './web/app.js';
+import { createApp, jsonLogger, trustProxySetting } from './web/app.js';
 
 /** The app: PORT (3000), DATA_DIR (./data, the embedded database) or DATABASE_URL (PostgreSQL). */
 const log = jsonLogger();
@@ -22,6 +22,7 @@ const app = createApp({
   log,
   secureCookies: process.env.COOKIE_SECURE === '1',
   pruneSessions: true,
+  trustProxy: trustProxySetting(process.env.TRUST_PROXY),
 });
 const server = app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
   log({

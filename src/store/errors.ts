@@ -11,7 +11,9 @@ export class ValidationError extends Error {
     return new ValidationError(
       error.issues.map((i) => {
         const field = i.path.join('.');
-        return { field: field || undefined, message: { zh: zodMessageZh(i.code, i.message), en: i.message } };
+        // a custom check may carry its own Chinese message in params.zh
+        const zh = (i as { params?: { zh?: string } }).params?.zh ?? zodMessageZh(i.code, i.message);
+        return { field: field || undefined, message: { zh, en: i.message } };
       }),
     );
   }
