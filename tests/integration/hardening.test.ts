@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startApp, type Session, type TestApp } from './harness.js';
+import { dump, login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
 let admin: Session;
@@ -19,26 +19,6 @@ beforeAll(async () => {
   ];
 }, 60_000);
 afterAll(() => t.close());
-
-/** The tables a refused request must not change, as text (sessions and rate limits excluded). */
-export async function dump(db: TestApp['db']): Promise<string> {
-  const tables = [
-    'audit_events',
-    'coefficient_sets',
-    'import_batches',
-    'published_reports',
-    'regions',
-    'settings',
-    'survey_records',
-    'townships',
-    'transitions',
-    'users',
-  ];
-  const parts: string[] = [];
-  for (const table of tables)
-    parts.push(table, JSON.stringify(await db.query(`select * from ${table} order by 1`)));
-  return parts.join('\n');
-}
 
 /** /healthz answers 200 within 1 s. */
 async function healthy() {

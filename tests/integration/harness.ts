@@ -125,3 +125,23 @@ const decode = (s: string) =>
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+
+/** The tables a refused request must not change, as text (sessions and rate limits excluded). */
+export async function dump(db: Db): Promise<string> {
+  const tables = [
+    'audit_events',
+    'coefficient_sets',
+    'import_batches',
+    'published_reports',
+    'regions',
+    'settings',
+    'survey_records',
+    'townships',
+    'transitions',
+    'users',
+  ];
+  const parts: string[] = [];
+  for (const table of tables)
+    parts.push(table, JSON.stringify(await db.query(`select * from ${table} order by 1`)));
+  return parts.join('\n');
+}
