@@ -6,6 +6,7 @@
 
  * The sets here are tiny ones (tiny-set.ts), so the tests do not follow set (a).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccountingError, accountTownship, checkIdentities } from '../../src/domain/accounting.js';
 import type { RegionAccount } from '../../src/domain/accounting.js';
@@ -214,5 +215,33 @@ describe('override quantities are finite, bounded and not negative (H1)', () => 
   });
   it('5 t is accepted', () => {
     expect(withOverride('5', 't')).toEqual([]);
+  });
+});
+
+describe('fuzz: set files with formulas that cannot give a finite figure (fast-check)', () => {
+  const badPart = fc.oneof(
+    fc.integer({ min: 1, max: 1e6 }).map((n) => `${n} / 0`),
+    fc.integer({ min: 1, max: 1e6 }).map((n) => `${n} / (${n} - ${n})`),
+    fc.integer({ min: 116, max: 1e9 }).map((n) => `exp(${n})`),
+    fc.integer({ min: 1, max: 1e6 }).map((n) => `sqrt(-${n})`),
+    fc.integer({ min: 0, max: 1e6 }).map((n) => `log(-${n})`),
+    fc.integer({ min: 2, max: 1e6 }).map((n) => `(-${n})^(1/3)`),
+    fc.integer({ min: 11, max: 1e9 }).map((k) => `2^${k}`),
+    fc.integer({ min: 2, max: 12 }).map((k) => `10^10^${k}`),
+    fc.constantFrom('x ^ y', 'y ^ x', '2 ^ x', 'x ^ (1 / 0)'),
+    fc.integer({ min: 101, max: 400 }).map((n) => Array.from({ length: n }, () => 'x').join('+')),
+    fc.integer({ min: 41, max: 200 }).map((n) => '('.repeat(n) + 'x' + ')'.repeat(n)),
+  );
+  it('each is refused at load with an issue naming the component (200 runs)', () => {
+    let refusedCount = 0;
+    fc.assert(
+      fc.property(badPart, (part) => {
+        const msg = refusal({ quantity: `asUnit(x * (${part}), "t")` });
+        expect(msg).toContain('products.p.components.c');
+        refusedCount++;
+      }),
+      { numRuns: 200, seed: 15 },
+    );
+    expect(refusedCount).toBe(200);
   });
 });
