@@ -16,6 +16,7 @@ import {
 import { refuseBadText } from './text-guard.js';
 import { SetLoadError } from '../methods/compile.js';
 import { sessionUser, type User } from '../store/users.js';
+import { AccountingError } from '../domain/accounting.js';
 import { LANGS, translator, type Lang, type MessageKey } from './i18n.js';
 import { authRoutes } from './routes/auth.js';
 import { dataRoutes } from './routes/data.js';
@@ -263,6 +264,10 @@ function describeError(
   const pickMsg = (m: { zh: string; en: string }) => m[lang];
   if (err instanceof ValidationError)
     return { status: 422, messages: err.issues.map((i) => formatIssue(i, lang)), issues: [...err.issues] };
+  // the engine refused a figure (not finite, absurd size) or an identity failed: the data or the method
+  // must be corrected; the message names the township, year and component
+  if (err instanceof AccountingError)
+    return { status: 422, messages: [`${t('accounting_failed')}: ${err.message}`] };
   if (err instanceof SetLoadError)
     return { status: 422, messages: err.issues.map((i) => `${i.path}: ${i.message}`) };
   if (err instanceof ConflictError) return { status: 409, messages: [pickMsg(err.messageText)] };
