@@ -1,14 +1,19 @@
 import { resolve } from 'node:path';
 import { boot, sessionSecret } from './store/boot.js';
 import { isPostgresUrl } from './store/db.js';
-import { claimEmbedded, databaseUrl } from './store/config.js';
-import { createApp, jsonLogger } from './web/app.js';
+import { claimEmbedded, databaseUrl, holdAppLock } from './store/config.js';
+import { createApp, jsonLogger, trustProxySetting } from './web/app.js';
 
 /** The app: PORT (3000), DATA_DIR (./data, the embedded database) or DATABASE_URL (PostgreSQL). */
 const log = jsonLogger();
 const port = Number(process.env.PORT ?? 3000);
 const url = databaseUrl();
+// restore and start exclude each other: a lock file on the embedded folder, an advisory lock on PostgreSQL
 const release = claimEmbedded(url, 'server');
+const releaseAppLock = await holdAppLock(url).catch((e: unknown) => {
+  release();
+  throw e;
+});
 
 const { db, setupToken } = await boot({
   url,
@@ -22,6 +27,7 @@ const app = createApp({
   log,
   secureCookies: process.env.COOKIE_SECURE === '1',
   pruneSessions: true,
+  trustProxy: trustProxySetting(process.env.TRUST_PROXY),
 });
 const server = app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
   log({
@@ -39,7 +45,7 @@ const server = app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
 
 const stop = () =>
   server.close(() =>
-    db.close().then(() => {
+    Promise.all([db.close(), releaseAppLock()]).then(() => {
       release();
       process.exit(0);
     }),

@@ -31,14 +31,21 @@ async function readPassword(): Promise<string> {
   }
 }
 
+/** Opens the app's database; the embedded one is marked as the command line's until release(). */
 async function openStore() {
   const url = databaseUrl();
-  claimEmbedded(url, 'cli');
-  return boot({
-    url,
-    coefficientsDir: resolve('coefficients'),
-    seedFile: resolve('seeds/minhou/dataset.json'),
-  });
+  const release = claimEmbedded(url, 'cli');
+  try {
+    const { db } = await boot({
+      url,
+      coefficientsDir: resolve('coefficients'),
+      seedFile: resolve('seeds/minhou/dataset.json'),
+    });
+    return { db, release };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }
 
 export async function runDbCommand(
@@ -47,7 +54,7 @@ export async function runDbCommand(
   o: DbCommandOptions,
   io: { out: (t: string) => void; err: (t: string) => void },
 ): Promise<number> {
-  const { db } = await openStore();
+  const { db, release } = await openStore();
   try {
     if (command === 'create-user') {
       try {
@@ -81,5 +88,6 @@ export async function runDbCommand(
     return 0;
   } finally {
     await db.close();
+    release();
   }
 }

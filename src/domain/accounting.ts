@@ -1,4 +1,4 @@
-import { Dec, ZERO, sum } from './decimal.js';
+import { Dec, ZERO, isSaneFigure, sum } from './decimal.js';
 import { TOTAL, type CompiledSet, type ComponentModel } from './model.js';
 import { PriceIndexError, priceBasis, pricedSet, restatesPrices, type PriceBasis } from './prices.js';
 import type { Category, EcosystemType } from '../methods/schema.js';
@@ -121,6 +121,17 @@ export function accountTownship(
 
   for (const c of set.components) {
     if (!included.has(c.product.id)) continue;
+    // the engine never hands on a figure that is not finite or of absurd size: the error names the component
+    const label = `${record.township} ${record.year}: ${c.labels.zh} (${c.id})`;
+    const figure = (what: string) => (v: Dec) => {
+      if (!isSaneFigure(v))
+        throw new AccountingError(
+          `${label}: the ${what} is ${v.isFinite() ? `too large (${v.toSignificantDigits(6).toString()})` : v.toString()}; check the inputs and the formula`,
+        );
+      return v;
+    };
+    const q = figure('quantity');
+    const val = figure('value');
     const override = record.overrides?.get(c.id);
     // an override replaces the formula's total; a per-class component still needs its inputs to
     // spread the external figure over land classes (in proportion to the formula's own split)
@@ -142,7 +153,7 @@ export function accountTownship(
     let uncapped: Dec | undefined;
     if (c.landClasses) {
       byClass = new Map();
-      for (const cls of c.landClasses) byClass.set(cls, c.plan.quantity.get(cls)!(env as Dec[]));
+      for (const cls of c.landClasses) byClass.set(cls, q(c.plan.quantity.get(cls)!(env as Dec[])));
       quantity = sum(byClass.values());
       if (override) {
         if (quantity.isZero() && !override.quantity.isZero())
@@ -152,7 +163,7 @@ export function accountTownship(
         byClass = quantity.isZero() ? byClass : allocate(byClass, quantity, override.quantity);
         quantity = override.quantity;
       } else if (c.plan.cap) {
-        const cap = c.plan.cap(env as Dec[]);
+        const cap = figure('cap')(c.plan.cap(env as Dec[]));
         if (quantity.gt(cap)) {
           uncapped = quantity;
           byClass = allocate(byClass, quantity, cap);
@@ -163,9 +174,9 @@ export function accountTownship(
     } else if (override) {
       quantity = override.quantity;
     } else {
-      quantity = c.plan.quantity.get(TOTAL)!(env as Dec[]);
+      quantity = q(c.plan.quantity.get(TOTAL)!(env as Dec[]));
       if (c.plan.cap) {
-        const cap = c.plan.cap(env as Dec[]);
+        const cap = figure('cap')(c.plan.cap(env as Dec[]));
         if (quantity.gt(cap)) [uncapped, quantity] = [quantity, cap];
       }
     }
@@ -191,12 +202,12 @@ export function accountTownship(
       valueByClass = new Map();
       for (const [cls, q] of byClass) {
         env[layout.qSlot] = q;
-        valueByClass.set(cls, c.plan.value.get(cls)!(env as Dec[]));
+        valueByClass.set(cls, val(c.plan.value.get(cls)!(env as Dec[])));
       }
       value = sum(valueByClass.values());
     } else {
       env[layout.qSlot] = quantity;
-      value = c.plan.value.get(TOTAL)!(env as Dec[]);
+      value = val(c.plan.value.get(TOTAL)!(env as Dec[]));
     }
     if (c.plan.outOfRegionShare) {
       const missingShare = c.outOfRegionShare!.checked.symbols.filter(
@@ -367,7 +378,8 @@ export function checkIdentities(region: RegionAccount): string[] {
   const tolerance = new Dec('1e-9');
   const broken: string[] = [];
   const expect = (what: string, v: Dec) => {
-    if (v.minus(region.gep).abs().gt(tolerance))
+    // NaN compares false with everything: a check passes only when the difference is within tolerance
+    if (!v.minus(region.gep).abs().lte(tolerance))
       broken.push(`${what} = ${v.toString()} ≠ GEP ${region.gep.toString()}`);
   };
   expect('Σ categories', sum(Object.values(region.categoryValues)));
@@ -376,7 +388,7 @@ export function checkIdentities(region: RegionAccount): string[] {
   expect('Σ components', sum(region.componentValues.values()));
   for (const t of region.townships) {
     const cats = sum(Object.values(t.categoryValues));
-    if (cats.minus(t.gep).abs().gt(tolerance)) broken.push(`${t.township}: Σ categories ≠ GEP`);
+    if (!cats.minus(t.gep).abs().lte(tolerance)) broken.push(`${t.township}: Σ categories ≠ GEP`);
   }
   return broken;
 }

@@ -14,27 +14,81 @@ type DecimalCtor = typeof import('decimal.js').Decimal;
 export const ZERO: Dec = new Dec(0);
 export const ONE: Dec = new Dec(1);
 
-const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-// thousands separators only between groups of three digits of the integer part: "1,234,567.5", "1 234"
-const GROUPED = /^[+-]?\d{1,3}([,_ ]\d{3})+(\.\d*)?([eE][+-]?\d+)?$/;
+/**
+ * The one rule for every number that enters (form, import, API, override, set file, set edit, area):
+ * finite, at most 40 significant digits, and 0 or 10⁻³⁰ ≤ |x| < 10³¹. Text may group thousands with
+ * commas in their proper places only ("1,234.5"; "1,5" and "1 2 3" are refused). Full-width digits and
+ * signs (１２３．５) are accepted: the text is NFKC-normalised first.
+ */
+export const NUMBER_LIMITS = { maxSignificantDigits: 40, maxExponent: 30, maxLength: 100 } as const;
 
 /** True when a text holds several values (a column or row pasted from a spreadsheet) rather than one. */
 export const isSeveralValues = (raw: unknown): boolean =>
   typeof raw === 'string' && /[\r\n\t;]/.test(raw.trim());
 
-/**
- * Parses a decimal from text or a JS number; returns undefined for anything else (no NaN, no Infinity).
- * Separators are accepted only as thousands grouping: "1200.5\n1500" or "1200.5 1500" is several values,
- * never the number 1200.51500.
- */
-export function parseDecimal(raw: unknown): Dec | undefined {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? new Dec(String(raw)) : undefined;
-  if (typeof raw !== 'string') return undefined;
-  const trimmed = raw.trim();
-  if (DECIMAL_TEXT.test(trimmed)) return new Dec(trimmed);
-  return GROUPED.test(trimmed) ? new Dec(trimmed.replace(/[,_ ]/g, '')) : undefined;
+const DECIMAL_TEXT = /^[+-]?(\d{1,3}(,\d{3})+(\.\d*)?|\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+export type DecimalReading = { ok: true; value: Dec } | { ok: false; message: { zh: string; en: string } };
+
+/** Reads a decimal from text or a JS number, saying why when it cannot. */
+export function readDecimal(raw: unknown): DecimalReading {
+  const shown = String(raw).slice(0, 40) + (String(raw).length > 40 ? '…' : '');
+  const notNumber = {
+    ok: false as const,
+    message: { zh: `"${shown}"不是数值`, en: `"${shown}" is not a number` },
+  };
+  let text: string;
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) return notNumber;
+    text = String(raw);
+  } else if (typeof raw === 'string') {
+    text = raw.normalize('NFKC').trim();
+  } else return notNumber;
+  if (text.length > NUMBER_LIMITS.maxLength)
+    return {
+      ok: false,
+      message: {
+        zh: `"${shown}"过长（数值最多 ${NUMBER_LIMITS.maxLength} 个字符）`,
+        en: `"${shown}" is too long (a number has at most ${NUMBER_LIMITS.maxLength} characters)`,
+      },
+    };
+  const m = DECIMAL_TEXT.exec(text);
+  if (!m) return notNumber;
+  const plain = text.replace(/,/g, '');
+  const mantissa = plain
+    .replace(/^[+-]/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '');
+  const digits = mantissa.replace(/^0+/, '').length;
+  const writtenExp = m[5] ? m[5].slice(1) : '0';
+  const tooBig = {
+    ok: false as const,
+    message: {
+      zh: `"${shown}"超出可接受的数值范围（绝对值须小于 10^${NUMBER_LIMITS.maxExponent + 1}、不小于 10^-${NUMBER_LIMITS.maxExponent}，有效数字不超过 ${NUMBER_LIMITS.maxSignificantDigits} 位）`,
+      en: `"${shown}" is outside the accepted range (|x| < 10^${NUMBER_LIMITS.maxExponent + 1} and ≥ 10^-${NUMBER_LIMITS.maxExponent}, at most ${NUMBER_LIMITS.maxSignificantDigits} significant digits)`,
+    },
+  };
+  if (digits > NUMBER_LIMITS.maxSignificantDigits || writtenExp.replace(/^[+-]?0*/, '').length > 4)
+    return tooBig;
+  const value = new Dec(plain);
+  if (!value.isFinite()) return notNumber;
+  if (!value.isZero() && Math.abs(value.e) > NUMBER_LIMITS.maxExponent) return tooBig;
+  return { ok: true, value };
 }
+
+/** Parses a decimal under the rule above; undefined for anything else (no NaN, no Infinity, no 1e9000). */
+export function parseDecimal(raw: unknown): Dec | undefined {
+  const r = readDecimal(raw);
+  return r.ok ? r.value : undefined;
+}
+
+/**
+ * Every figure the engine produces must be finite and below this magnitude (10⁵⁰): beyond it a figure is
+ * an error in the data or the method, and printing it would cost time and memory without meaning.
+ */
+export const FIGURE_MAX_EXPONENT = 50;
+
+export const isSaneFigure = (v: Dec): boolean => v.isFinite() && (v.isZero() || v.e <= FIGURE_MAX_EXPONENT);
 
 export function sum(values: Iterable<Dec>): Dec {
   let total = ZERO;

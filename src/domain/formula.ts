@@ -1,5 +1,5 @@
 import type { MathNode } from 'mathjs';
-import { Dec, math } from './decimal.js';
+import { Dec, isSaneFigure, math } from './decimal.js';
 import {
   DIMENSIONLESS,
   UnitError,
@@ -82,13 +82,41 @@ const unwrap = (raw: MathNode): AnyNode => {
   return n;
 };
 
+/** Limits that keep a formula readable and its checking cheap (no stack overflow on a 20,000-term sum). */
+export const FORMULA_LIMITS = { maxLength: 1000, maxNesting: 40, maxDepth: 100, maxPower: 10 } as const;
+
 export function parseFormula(text: string): MathNode {
   if (typeof text !== 'string' || !text.trim()) throw new FormulaError('empty formula');
+  if (text.length > FORMULA_LIMITS.maxLength)
+    throw new FormulaError(
+      `the formula has ${text.length} characters; at most ${FORMULA_LIMITS.maxLength} are allowed (split it into components)`,
+    );
+  let open = 0;
+  for (const ch of text) {
+    open += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+    if (open > FORMULA_LIMITS.maxNesting)
+      throw new FormulaError(`parentheses nested more than ${FORMULA_LIMITS.maxNesting} deep`);
+  }
+  let node: MathNode;
   try {
-    return math.parse(text);
+    node = math.parse(text);
   } catch (e) {
+    if (e instanceof RangeError) throw new FormulaError('the formula is too deeply nested');
     throw new FormulaError(`syntax error: ${(e as Error).message}`);
   }
+  // depth of the tree, without recursion: a long sum is a deep left-leaning tree
+  const stack: [MathNode, number][] = [[node, 1]];
+  while (stack.length) {
+    const [n, depth] = stack.pop()!;
+    if (depth > FORMULA_LIMITS.maxDepth)
+      throw new FormulaError(
+        `the formula is nested more than ${FORMULA_LIMITS.maxDepth} operations deep; split it into components`,
+      );
+    const a = n as AnyNode;
+    for (const child of [...(a.args ?? []), a.content, a.condition, a.trueExpr, a.falseExpr])
+      if (child) stack.push([child, depth + 1]);
+  }
+  return node;
 }
 
 const unitArg = (node: AnyNode, fn: string): Unit => {
@@ -258,6 +286,8 @@ export interface Arithmetic<T> {
   ln(a: T): T;
   sqrt(a: T): T;
   cmp(a: T, b: T): number;
+  /** Finite and of a magnitude a figure can have (see isSaneFigure). */
+  isSane(a: T): boolean;
 }
 
 export const decimalArithmetic: Arithmetic<Dec> = {
@@ -273,6 +303,7 @@ export const decimalArithmetic: Arithmetic<Dec> = {
   ln: (a) => a.ln(),
   sqrt: (a) => a.sqrt(),
   cmp: (a, b) => a.cmp(b),
+  isSane: isSaneFigure,
 };
 
 export const floatArithmetic: Arithmetic<number> = {
@@ -288,6 +319,7 @@ export const floatArithmetic: Arithmetic<number> = {
   ln: Math.log,
   sqrt: Math.sqrt,
   cmp: (a, b) => a - b,
+  isSane: (a) => Number.isFinite(a) && Math.abs(a) < 1e50,
 };
 
 /** A symbol is either a known constant (folded at compile time) or a slot of the record being accounted. */
@@ -307,9 +339,17 @@ export function compileFormula<T>(
   };
 
   const lift = (c: Compiled<T>) => ('constant' in c ? () => c.constant : c.run);
-  const fold = (parts: Compiled<T>[], f: (...v: T[]) => T): Compiled<T> => {
-    if (parts.every((p) => 'constant' in p))
-      return { constant: f(...parts.map((p) => (p as { constant: T }).constant)) };
+  // a constant part of a formula (literals and parameters) is computed once, here: it must be finite
+  // and of a sane magnitude, so x / 0, exp(10^20), sqrt(-1), log(0), (-8)^(1/3) are refused at load
+  const fold = (parts: Compiled<T>[], f: (...v: T[]) => T, what = ''): Compiled<T> => {
+    if (parts.every((p) => 'constant' in p)) {
+      const constant = f(...parts.map((p) => (p as { constant: T }).constant));
+      if (!arith.isSane(constant))
+        throw new FormulaError(
+          `a constant part${what ? ` (${what})` : ''} of "${checked.text}" is not a finite number of sane size (${String(constant)})`,
+        );
+      return { constant };
+    }
     const runs = parts.map(lift);
     if (runs.length === 1) {
       const [r0] = runs as [(e: ReadonlyArray<T>) => T];
@@ -365,10 +405,23 @@ export function compileFormula<T>(
             return fold(parts, arith.sub);
           case 'multiply':
             return fold(parts, arith.mul);
-          case 'divide':
-            return fold(parts, arith.div);
-          case 'pow':
-            return fold(parts, arith.pow);
+          case 'divide': {
+            const d = parts[1]!;
+            if ('constant' in d && arith.cmp(d.constant, arith.literal('0')) === 0)
+              throw new FormulaError(`division by zero in "${checked.text}"`);
+            return fold(parts, arith.div, 'a division');
+          }
+          case 'pow': {
+            // an exponent is a constant (a literal or a parameter) of at most 10 in magnitude: a
+            // variable or large exponent can explode (10^10^10) beyond anything a figure can be
+            const k = parts[1]!;
+            const max = arith.literal(String(FORMULA_LIMITS.maxPower));
+            if (!('constant' in k) || arith.cmp(arith.abs(k.constant), max) > 0)
+              throw new FormulaError(
+                `an exponent must be a constant between -${FORMULA_LIMITS.maxPower} and ${FORMULA_LIMITS.maxPower} in "${checked.text}"`,
+              );
+            return fold(parts, arith.pow, 'a power');
+          }
           case 'unaryMinus':
             return fold(parts, arith.neg);
           default:
@@ -392,7 +445,7 @@ export function compileFormula<T>(
           log: arith.ln,
           sqrt: arith.sqrt,
         };
-        return fold(parts, unary[name]!);
+        return fold(parts, unary[name]!, `${name}()`);
       }
       default:
         throw new FormulaError(`cannot compile ${n.type}`);

@@ -1,4 +1,4 @@
-import { ZERO, isSeveralValues, parseDecimal, sum, type Dec } from './decimal.js';
+import { ZERO, isSeveralValues, readDecimal, sum, type Dec, type DecimalReading } from './decimal.js';
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, displayUnit, parseUnit, sameDimension, type Unit } from './units.js';
@@ -42,6 +42,9 @@ export interface TownshipInfo {
   names?: readonly string[];
 }
 
+/** A township's area (km²): at least 0.01 km², at most 200,000 km² (larger than any county of China). */
+export const TOWNSHIP_AREA_KM2 = { min: 0.01, max: 200_000 } as const;
+
 const issueText = (i: InputIssue) =>
   [
     i.sheet && `sheet ${i.sheet}`,
@@ -60,10 +63,13 @@ export function formatIssue(i: InputIssue, lang: 'zh' | 'en' = 'zh'): string {
 }
 
 /** Parses a value that may be written with % for a rate input. */
-function parseInputValue(raw: unknown, percent: boolean): Dec | undefined {
-  if (typeof raw === 'string' && raw.trim().endsWith('%'))
-    return percent ? parseDecimal(raw.trim().slice(0, -1))?.div(100) : undefined;
-  return parseDecimal(raw);
+function parseInputValue(raw: unknown, percent: boolean): DecimalReading {
+  if (typeof raw === 'string' && raw.trim().endsWith('%')) {
+    const r = readDecimal(raw.trim().slice(0, -1));
+    if (percent && r.ok) return { ok: true, value: r.value.div(100) };
+    return percent ? r : readDecimal(raw);
+  }
+  return readDecimal(raw);
 }
 
 /** Validates records against a set: every problem at once, converted values in the set's units. */
@@ -151,11 +157,12 @@ export function validateRecords(
           );
           return undefined;
         }
-        const v = parseInputValue(x, input.percent);
-        if (!v) {
-          add(field, `"${String(x)}"不是数值`, `"${String(x)}" is not a number`);
+        const r = parseInputValue(x, input.percent);
+        if (!r.ok) {
+          add(field, r.message.zh, r.message.en);
           return undefined;
         }
+        const v = r.value;
         const converted = convertValue(v, from, input.unitValue);
         if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
           add(
@@ -179,7 +186,7 @@ export function validateRecords(
     if (area instanceof Map && info?.areaKm2 && area.size === classIds.length) {
       const totalHm2 = sum(area.values());
       const expected = info.areaKm2.times(100);
-      if (totalHm2.minus(expected).abs().gt('0.01'))
+      if (!totalHm2.minus(expected).abs().lte('0.01'))
         add(
           'land_area',
           `各地类面积之和 ${totalHm2.toString()} hm² 与乡镇面积 ${expected.toString()} hm² 不符`,
@@ -211,8 +218,16 @@ export function validateRecords(
         );
         continue;
       }
-      const q = parseDecimal(o.quantity);
-      if (!q) add(field, `"${String(o.quantity)}"不是数值`, `"${String(o.quantity)}" is not a number`);
+      const read = readDecimal(o.quantity);
+      // an external figure is a quantity: finite, bounded (the rule of readDecimal) and never negative
+      const q = read.ok && !read.value.isNeg() ? read.value : undefined;
+      if (!read.ok) add(field, read.message.zh, read.message.en);
+      else if (!q)
+        add(
+          field,
+          `外部模型结果不能为负数：${String(o.quantity)}`,
+          `an external figure cannot be negative: ${String(o.quantity)}`,
+        );
       if (!o.source?.trim()) add(field, '外部模型结果须注明来源', 'an external figure needs its source');
       if (q && o.source?.trim())
         overrides.set(cid, { quantity: convertValue(q, unit, declared), source: o.source.trim() });

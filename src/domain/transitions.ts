@@ -66,13 +66,13 @@ export function checkTransition(
     const colSum = classIds.reduce((a, from) => a.plus(cells.get(from)!.get(cls)!), ZERO);
     const open = opening.get(cls) ?? ZERO;
     const close = closing.get(cls) ?? ZERO;
-    if (rowSum.minus(open).abs().gt(tol))
+    if (!rowSum.minus(open).abs().lte(tol))
       add(
         `matrix.${cls}`,
         `行合计 ${rowSum} hm² ≠ 期初面积 ${open} hm²`,
         `row sum ${rowSum} hm² ≠ opening area ${open} hm²`,
       );
-    if (colSum.minus(close).abs().gt(tol))
+    if (!colSum.minus(close).abs().lte(tol))
       add(
         `matrix.*.${cls}`,
         `列合计 ${colSum} hm² ≠ 期末面积 ${close} hm²`,

@@ -109,21 +109,28 @@ const ATOMS: Record<string, AtomDef> = {
 const MULTIPLIERS: Record<string, Ratio> = { 万: ratio(10n ** 4n), 亿: ratio(10n ** 8n) };
 
 const atomCache = new Map<string, Unit>();
+/** Own properties only: "constructor", "__proto__" or "toString" are not units. */
+const own = <V>(table: Record<string, V>, key: string): V | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
 
 function atom(name: string): Unit {
   const cached = atomCache.get(name);
   if (cached) return cached;
   let unit: Unit | undefined;
-  const def = ATOMS[name];
+  const def = own(ATOMS, name);
   if (def) {
     const scale = typeof def.scale === 'string' ? ratioFromDecimal(def.scale) : def.scale;
     unit = { dims: def.dims, scale, terms: name === '1' ? [] : [[name, 1]] };
-  } else if (MULTIPLIERS[name[0] ?? ''] && name.length > 1) {
+  } else if (own(MULTIPLIERS, name[0] ?? '') && name.length > 1) {
     const inner = atom(name.slice(1));
-    unit = { dims: inner.dims, scale: mulRatio(MULTIPLIERS[name[0]!]!, inner.scale), terms: [[name, 1]] };
+    unit = {
+      dims: inner.dims,
+      scale: mulRatio(own(MULTIPLIERS, name[0]!)!, inner.scale),
+      terms: [[name, 1]],
+    };
   } else {
     const power = /^(.+?)([23])$/.exec(name);
-    if (power && ATOMS[power[1]!]?.dims.length === 1) {
+    if (power && own(ATOMS, power[1]!)?.dims.length === 1) {
       const base = atom(power[1]!);
       const n = Number(power[2]);
       unit = { dims: { length: n }, scale: powRatio(base.scale, n), terms: [[name, 1]] };
@@ -188,6 +195,8 @@ const SUPERSCRIPTS: Record<string, string> = { '²': '2', '³': '3', '₂': '2',
 
 /** Parses "元/m3", "t/(hm2*a)", "MJ*mm/(hm2*h*a)", "kJ/m²/d", "万t", "tCO2/tC". */
 export function parseUnit(text: string): Unit {
+  if (typeof text !== 'string') throw new UnitError('a unit is text, e.g. "m3"');
+  if (text.length > 60) throw new UnitError(`unit "${text.slice(0, 20)}…" is too long`);
   const source = text.replace(/[²³₂·×]/g, (c) => SUPERSCRIPTS[c] ?? c).trim();
   if (!source) throw new UnitError('empty unit');
   const tokens = source.match(/\(|\)|\*|\/|\^|[^\s()*/^]+/g) ?? [];
@@ -215,7 +224,7 @@ export function parseUnit(text: string): Unit {
     if (peek() === '^') {
       pos++;
       const n = Number(tokens[pos++]);
-      if (!Number.isInteger(n)) fail('exponent must be an integer');
+      if (!Number.isInteger(n) || Math.abs(n) > 6) fail('exponent must be an integer between -6 and 6');
       u = powerUnit(u, n);
     }
     return u;
@@ -238,7 +247,7 @@ export function parseUnit(text: string): Unit {
 const SUP: Record<string, string> = { '2': '²', '3': '³' };
 /** m2 → m², km3 → km³; a unit defined under its own name (tCO2) keeps its digits, shown as a subscript. */
 const prettyAtom = (s: string) =>
-  ATOMS[s.replace(/^[万亿]+/, '')]
+  own(ATOMS, s.replace(/^[万亿]+/, ''))
     ? s.replace(/CO2$/, 'CO₂')
     : s.replace(/^(.*[a-z])([23])$/i, (_, b: string, n: string) => b + SUP[n]);
 

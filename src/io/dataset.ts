@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDecimal } from '../domain/decimal.js';
-import type { RawRecord, TownshipInfo } from '../domain/inputs.js';
+import { TOWNSHIP_AREA_KM2, type RawRecord, type TownshipInfo } from '../domain/inputs.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
 
 /**
@@ -80,6 +80,10 @@ export function parseDataset(raw: unknown, source = 'data'): Dataset {
     const areaKm2 = t.areaKm2 === undefined ? undefined : parseDecimal(t.areaKm2);
     if (t.areaKm2 !== undefined && !areaKm2)
       throw new DatasetError(`${source}: townships.${t.id}.areaKm2 is not a number`);
+    if (areaKm2 && (areaKm2.lt(TOWNSHIP_AREA_KM2.min) || areaKm2.gt(TOWNSHIP_AREA_KM2.max)))
+      throw new DatasetError(
+        `${source}: townships.${t.id}.areaKm2 must be from ${TOWNSHIP_AREA_KM2.min} to ${TOWNSHIP_AREA_KM2.max} km²`,
+      );
     return { id: t.id, labels: t.labels, areaKm2 };
   });
   const transitions = file.transitions.map((t) => ({

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { InputRecord } from '../domain/accounting.js';
 import { parseDecimal, type Dec } from '../domain/decimal.js';
@@ -67,6 +68,7 @@ export function readTableRows(
   const classIds = new Set(set.landClasses.map((c) => c.id));
   const codes = new Set(set.landClasses.flatMap((c) => c.sourceCodes));
   const columns: Column[] = [];
+  const firstColumn = new Map<string, string>();
   header.forEach((h, index) => {
     const text = cellText(h).trim();
     const col = columnLetter(index);
@@ -74,6 +76,20 @@ export function readTableRows(
     const m = HEADER.exec(text);
     const key = m?.[1] ?? text;
     const unit = m?.[2] || undefined;
+    // the same field twice (e.g. in hm² and in 亩) would lose one of them: refused, naming both columns
+    const same = key === '乡镇' ? 'township' : key === '年份' ? 'year' : key;
+    const first = firstColumn.get(same);
+    if (first) {
+      issue(
+        headerRow,
+        col,
+        `列"${text}"与 ${first} 列重复：同一指标只能有一列`,
+        `column "${text}" repeats column ${first}: one column per field`,
+        key,
+      );
+      return;
+    }
+    firstColumn.set(same, col);
     if (key === 'township' || key === '乡镇') return void columns.push({ index, kind: 'township' });
     if (key === 'year' || key === '年份') return void columns.push({ index, kind: 'year' });
     const [inputId = '', cls] = key.split(/\.(.*)/s);
@@ -184,30 +200,230 @@ function cellText(cell: unknown): string {
   return String(cell as string);
 }
 
-export function readCsvTable(set: CompiledSet, text: string, sheet = 'csv'): TableInput {
-  const rows = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
-  return readTableRows(set, rows, sheet);
+/**
+ * What one uploaded table may hold. Reading costs time linear in the cells and memory bounded by these;
+ * a table beyond them is refused with a message saying which limit and where.
+ */
+export const TABLE_LIMITS = {
+  /** Data rows (after the header). */
+  maxRows: 10_000,
+  maxColumns: 1_000,
+  /** Non-empty cells. */
+  maxCells: 1_000_000,
+  /** Characters in one cell. */
+  maxCellLength: 1_000,
+  /** The unpacked size of an XLSX file (all its parts), in bytes. */
+  maxInflatedBytes: 50 * 1024 * 1024,
+} as const;
+
+/** How long reading an XLSX may go without progress before it is given up (a damaged file). */
+export const XLSX_STALL_MS = 15_000;
+
+const refused = (issue: InputIssue): TableInput => ({ records: [], issues: [issue], columnOf: new Map() });
+
+const limitIssue = (sheet: string | undefined, zh: string, en: string, row?: number, column?: string) =>
+  refused({ sheet, row, column, field: 'file', message: { zh, en } });
+
+/** Checks rows of cells against TABLE_LIMITS; the first limit passed, as an issue. */
+function tableLimitIssue(
+  sheet: string,
+  rows: readonly (readonly unknown[])[],
+  rowNumbers?: readonly number[],
+): TableInput | undefined {
+  if (rows.length - 1 > TABLE_LIMITS.maxRows)
+    return limitIssue(
+      sheet,
+      `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
+      `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
+    );
+  let cells = 0;
+  for (const [i, r] of rows.entries()) {
+    const row = rowNumbers?.[i] ?? i + 1;
+    if (r.length > TABLE_LIMITS.maxColumns)
+      return limitIssue(
+        sheet,
+        `第 ${row} 行超过 ${TABLE_LIMITS.maxColumns} 列`,
+        `row ${row} has more than ${TABLE_LIMITS.maxColumns} columns`,
+        row,
+      );
+    for (const [c, cell] of r.entries()) {
+      const text = typeof cell === 'string' ? cell : '';
+      if (cell !== undefined && cell !== null && cell !== '') cells++;
+      if (text.length > TABLE_LIMITS.maxCellLength)
+        return limitIssue(
+          sheet,
+          `单元格 ${columnLetter(c)}${row} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
+          `cell ${columnLetter(c)}${row} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
+          row,
+          columnLetter(c),
+        );
+    }
+  }
+  if (cells > TABLE_LIMITS.maxCells)
+    return limitIssue(
+      sheet,
+      `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
+      `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
+    );
+  return undefined;
 }
 
+export function readCsvTable(set: CompiledSet, text: string, sheet = 'csv'): TableInput {
+  let rows: string[][];
+  try {
+    rows = parseCsv(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      to_line: TABLE_LIMITS.maxRows + 2,
+      max_record_size: TABLE_LIMITS.maxCellLength * TABLE_LIMITS.maxColumns,
+    }) as string[][];
+  } catch (e) {
+    return limitIssue(
+      sheet,
+      `CSV 文件无法读取：${(e as Error).message}`,
+      `the CSV file cannot be read: ${(e as Error).message}`,
+    );
+  }
+  return tableLimitIssue(sheet, rows) ?? readTableRows(set, rows, sheet);
+}
+
+/**
+ * The unpacked size of a ZIP file, from the sizes its central directory declares (the reader below also
+ * stops at the row, column, cell and length limits, whatever the declared sizes say). Undefined when the
+ * file is not a ZIP this reader understands (ZIP64 included: an upload is at most a few MB).
+ */
+export function zipInflatedSize(buf: Buffer): number | undefined {
+  const EOCD = 0x06054b50;
+  const CDH = 0x02014b50;
+  for (let at = buf.length - 22; at >= Math.max(0, buf.length - 22 - 0xffff); at--) {
+    if (buf.readUInt32LE(at) !== EOCD) continue;
+    const entries = buf.readUInt16LE(at + 10);
+    let p = buf.readUInt32LE(at + 16);
+    let total = 0;
+    for (let i = 0; i < entries; i++) {
+      if (p + 46 > buf.length || buf.readUInt32LE(p) !== CDH) return undefined;
+      const size = buf.readUInt32LE(p + 24);
+      if (size === 0xffffffff) return undefined;
+      total += size;
+      p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    }
+    return total;
+  }
+  return undefined;
+}
+
+/**
+ * Reads the first sheet of an XLSX file with exceljs's streaming reader: one pass over the rows, linear
+ * in the cells, stopping at the first limit passed; a file that cannot be read throws. A formula cell is refused, naming the cell: the value
+ * a spreadsheet last computed is not survey data we can check.
+ */
 export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer): Promise<TableInput> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(data as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws)
-    return {
-      records: [],
-      issues: [{ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } }],
-      columnOf: new Map(),
-    };
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const inflated = zipInflatedSize(buf);
+  // not a workbook at all: thrown, as exceljs does, for the caller to name the file
+  if (inflated === undefined) throw new Error('not a ZIP archive');
+  if (inflated > TABLE_LIMITS.maxInflatedBytes)
+    return limitIssue(
+      undefined,
+      `工作簿解压后超过 ${TABLE_LIMITS.maxInflatedBytes / 1024 / 1024} MB，请删去多余内容或分批导入`,
+      `the workbook unpacks to more than ${TABLE_LIMITS.maxInflatedBytes / 1024 / 1024} MB; remove what is not needed or import it in parts`,
+    );
+  const input = Readable.from([buf]);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
   const rows: unknown[][] = [];
   const numbers: number[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, n) => {
-    const cells: unknown[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) cells.push(row.getCell(c).value);
-    rows.push(cells);
-    numbers.push(n);
-  });
-  return readTableRows(set, rows, ws.name, numbers);
+  let sheetName: string | undefined;
+  let cells = 0;
+  let problem: TableInput | undefined;
+  // a damaged file can leave exceljs's stream waiting for data that never comes: a read that makes no
+  // progress for XLSX_STALL_MS is given up, with an error (the server is not blocked meanwhile)
+  let timer: NodeJS.Timeout | undefined;
+  let fail: (e: Error) => void = () => {};
+  const stalled = new Promise<never>((_, reject) => (fail = reject));
+  const progress = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new Error('the workbook stopped reading; is it damaged?')), XLSX_STALL_MS);
+  };
+  const consume = async () => {
+    progress();
+    for await (const sheet of reader) {
+      progress();
+      const name = (sheet as unknown as { name: string }).name;
+      sheetName = name;
+      for await (const row of sheet) {
+        progress();
+        if (rows.length > TABLE_LIMITS.maxRows) {
+          problem = limitIssue(
+            name,
+            `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
+            `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
+          );
+          break;
+        }
+        const values: unknown[] = [];
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          if (problem) return;
+          const at = () => `${columnLetter(col - 1)}${row.number}`;
+          const v = cell.value as unknown;
+          if (col > TABLE_LIMITS.maxColumns)
+            problem = limitIssue(
+              name,
+              `单元格 ${at()} 超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
+              `cell ${at()} is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
+              row.number,
+              columnLetter(col - 1),
+            );
+          else if (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))
+            problem = limitIssue(
+              name,
+              `单元格 ${at()} 是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
+              `cell ${at()} holds a formula; enter the value instead (copy, then paste values only)`,
+              row.number,
+              columnLetter(col - 1),
+            );
+          else if (cellText(v).length > TABLE_LIMITS.maxCellLength)
+            problem = limitIssue(
+              name,
+              `单元格 ${at()} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
+              `cell ${at()} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
+              row.number,
+              columnLetter(col - 1),
+            );
+          else if (++cells > TABLE_LIMITS.maxCells)
+            problem = limitIssue(
+              name,
+              `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
+              `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
+            );
+          else values[col - 1] = v;
+        });
+        if (problem) break;
+        rows.push(values);
+        numbers.push(row.number);
+      }
+      break; // the first sheet only
+    }
+  };
+  try {
+    await Promise.race([consume(), stalled]);
+  } finally {
+    clearTimeout(timer);
+    input.destroy();
+  }
+  if (problem) return problem;
+  if (sheetName === undefined)
+    return refused({ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } });
+  // a row read sparsely has holes: every row is as wide as the widest, so cells line up with the header
+  const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
+  for (const r of rows) r.length = width;
+  return readTableRows(set, rows, sheetName, numbers);
 }
 
 export async function readTableFile(set: CompiledSet, path: string): Promise<TableInput> {

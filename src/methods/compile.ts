@@ -1,4 +1,4 @@
-import { Dec, parseDecimal } from '../domain/decimal.js';
+import { Dec, parseDecimal, readDecimal } from '../domain/decimal.js';
 import {
   FormulaError,
   checkFormula,
@@ -161,7 +161,9 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     const check = (raw: string, where: string): Dec | undefined => {
       const v = parseRate(raw, spec.percent);
       if (!v) {
-        issue(key, where, `"${raw}" is not a number${spec.percent ? ' (a rate may be written with %)' : ''}`);
+        const r = readDecimal(raw.trim().replace(/%$/, ''));
+        const why = r.ok ? `"${raw}" is not a number` : r.message.en;
+        issue(key, where, `${why}${spec.percent ? ' (a rate may be written with %)' : ''}`);
         return undefined;
       }
       if ((lo && v.lt(lo)) || (hi && v.gt(hi)))
@@ -501,6 +503,15 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       unsetParameters: [...d.unset],
     };
   });
+  // every plan compiled once here so that a formula refused at compile time is an issue of the set file
+  for (const m of models)
+    try {
+      compilePlan(m, parameters, layout, decimalArithmetic, (v) => v, perClassKeys);
+    } catch (e) {
+      if (!(e instanceof FormulaError)) throw e;
+      issue(`product:${m.product.id}`, `products.${m.product.id}.components.${m.id}`, e.message);
+    }
+  if (issues.length) throw new SetLoadError(issues);
   const replan = (params: ReadonlyMap<string, ParameterModel>) => ({
     components: models.map((m) => ({
       ...m,

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { Db } from './db.js';
+import { RESTORE_LOCK } from './config.js';
 
 /** Tables in the order a restore inserts them (parents first). Sessions and rate limits are not kept. */
 export const BACKUP_TABLES = [
@@ -60,6 +61,16 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
   for (const t of BACKUP_TABLES) if (!tables.has(t)) throw new Error(`${path}: table ${t} is missing`);
   const counts: Record<string, number> = {};
   await db.transaction(async (tx) => {
+    // on PostgreSQL, no app process may run during a restore (each holds RESTORE_LOCK shared)
+    if (tx.kind === 'postgres') {
+      const [lock] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [
+        RESTORE_LOCK,
+      ]);
+      if (!lock?.ok)
+        throw new Error(
+          '应用正在使用该数据库，请先停止所有应用进程再恢复 (the app is running on this database; stop every app process before a restore)',
+        );
+    }
     await tx.exec(
       `truncate ${[...BACKUP_TABLES, 'session', 'rate_limits'].join(', ')} restart identity cascade`,
     );

@@ -11,7 +11,9 @@ export class ValidationError extends Error {
     return new ValidationError(
       error.issues.map((i) => {
         const field = i.path.join('.');
-        return { field: field || undefined, message: { zh: zodMessageZh(i.code, i.message), en: i.message } };
+        // a custom check may carry its own Chinese message in params.zh
+        const zh = (i as { params?: { zh?: string } }).params?.zh ?? zodMessageZh(i.code, i.message);
+        return { field: field || undefined, message: { zh, en: i.message } };
       }),
     );
   }
@@ -43,6 +45,13 @@ export class ForbiddenError extends Error {
 }
 
 export class NotFoundError extends Error {
+  constructor(readonly messageText: Bilingual) {
+    super(messageText.en);
+  }
+}
+
+/** The request itself cannot be read (a NUL byte, invalid text, a malformed path): 400, nothing done. */
+export class BadRequestError extends Error {
   constructor(readonly messageText: Bilingual) {
     super(messageText.en);
   }

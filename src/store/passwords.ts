@@ -33,3 +33,66 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const dummyHash = hashPassword(randomBytes(16).toString('hex'));
 
 export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+
+/**
+ * Passwords too common to be secret (lists of leaked passwords and their Chinese favourites), compared
+ * in lower case. A password must not be one of these, nor one character repeated, nor only whitespace.
+ */
+const COMMON_PASSWORDS = new Set([
+  '1234567890',
+  '0123456789',
+  '12345678910',
+  '0987654321',
+  '1111111111',
+  '1q2w3e4r5t',
+  'qwertyuiop',
+  'asdfghjkl;',
+  '1qaz2wsx3edc',
+  'password12',
+  'password123',
+  'password1234',
+  'passw0rd123',
+  'p@ssw0rd123',
+  'iloveyou123',
+  'qwerty123456',
+  'qwer123456',
+  'abc1234567',
+  'abcd123456',
+  'a123456789',
+  'aa123456789',
+  'woaini1314',
+  'woaini520',
+  '5201314520',
+  '1314520520',
+  'administrator',
+  'admin123456',
+  'admin12345',
+  'changeme123',
+  'welcome123',
+  'letmein123',
+  'gepledger123',
+  'gep-ledger',
+]);
+
+/** The password policy, as a reason in zh and en when a password fails it. */
+export function passwordProblem(password: string): { zh: string; en: string } | undefined {
+  if (password.trim() === '')
+    return { zh: '密码不能只由空白字符组成', en: 'the password cannot be only whitespace' };
+  if ([...password].length < PASSWORD_MIN_LENGTH)
+    return {
+      zh: `密码至少 ${PASSWORD_MIN_LENGTH} 个字符`,
+      en: `password: at least ${PASSWORD_MIN_LENGTH} characters`,
+    };
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return {
+      zh: `密码最多 ${PASSWORD_MAX_LENGTH} 个字符`,
+      en: `password: at most ${PASSWORD_MAX_LENGTH} characters`,
+    };
+  if (new Set(password).size <= 2 || COMMON_PASSWORDS.has(password.trim().toLowerCase()))
+    return {
+      zh: '这个密码太常见或太简单，请换一个',
+      en: 'this password is too common or too simple; choose another',
+    };
+  return undefined;
+}

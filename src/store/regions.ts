@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Dec, parseDecimal } from '../domain/decimal.js';
-import type { TownshipInfo } from '../domain/inputs.js';
+import { TOWNSHIP_AREA_KM2, type TownshipInfo } from '../domain/inputs.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { NotFoundError, ValidationError } from './errors.js';
@@ -64,18 +64,20 @@ export async function populations(db: Db): Promise<Map<string, Map<number, Dec>>
   return out;
 }
 
-const decimalText = (field: string, min: number) =>
+const decimalText = (field: string, min: number, max: number) =>
   z
     .string()
     .trim()
-    .refine((s) => parseDecimal(s)?.gte(min) === true, { message: `${field}: a number ≥ ${min}` });
+    .refine((s) => parseDecimal(s)?.gte(min) === true && parseDecimal(s)?.lte(max) === true, {
+      message: `${field}: a number from ${min} to ${max}`,
+    });
 
 export const townshipEditSchema = z.object({
   nameZh: z.string().trim().min(1).max(40),
   nameEn: z.string().trim().min(1).max(80),
-  areaKm2: decimalText('areaKm2', 0.01),
+  areaKm2: decimalText('areaKm2', TOWNSHIP_AREA_KM2.min, TOWNSHIP_AREA_KM2.max),
   population: z
-    .record(z.string().regex(/^\d{4}$/), z.union([z.literal(''), decimalText('population', 0)]))
+    .record(z.string().regex(/^\d{4}$/), z.union([z.literal(''), decimalText('population', 0, 1e9)]))
     .optional(),
 });
 export type TownshipEdit = z.infer<typeof townshipEditSchema>;

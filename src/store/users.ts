@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from './db.js';
 import { recordEvent, type Actor } from './audit.js';
-import { hashPassword, verifyPassword, dummyHash, PASSWORD_MIN_LENGTH } from './passwords.js';
+import { hashPassword, verifyPassword, dummyHash, passwordProblem } from './passwords.js';
 import { NotFoundError, ValidationError } from './errors.js';
 
 export const ROLES = ['admin', 'editor', 'reviewer', 'viewer'] as const;
@@ -13,6 +13,8 @@ export interface User {
   display_name: string;
   role: Role;
   active: boolean;
+  /** Sessions opened in an earlier epoch are refused (bumped on deactivation and password change). */
+  session_epoch: number;
 }
 
 export const newUserSchema = z.object({
@@ -22,13 +24,18 @@ export const newUserSchema = z.object({
     .regex(/^[a-z][a-z0-9_.-]{2,31}$/, { message: 'username: 3–32 lower-case letters, digits, _ . -' }),
   displayName: z.string().trim().min(1).max(60),
   role: z.enum(ROLES),
-  password: z
-    .string()
-    .min(PASSWORD_MIN_LENGTH, { message: `password: at least ${PASSWORD_MIN_LENGTH} characters` }),
+  password: passwordSchema(),
 });
+
+function passwordSchema() {
+  return z.string().superRefine((p, ctx) => {
+    const problem = passwordProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh } });
+  });
+}
 export type NewUser = z.infer<typeof newUserSchema>;
 
-const USER_COLUMNS = 'id, username, display_name, role, active';
+const USER_COLUMNS = 'id, username, display_name, role, active, session_epoch';
 
 export async function createUser(db: Db, actor: Actor, input: unknown): Promise<User> {
   const parsed = newUserSchema.safeParse(input);
@@ -81,10 +88,14 @@ export async function updateUser(
           { message: { zh: '不能停用或降级最后一位管理员', en: 'the last active admin cannot be removed' } },
         ]);
     }
+    // deactivation ends the user's sessions for good: reactivating does not revive them
     const [user] = await tx.query<User>(
-      `update users set role = $2, active = $3 where id = $1 returning ${USER_COLUMNS}`,
+      `update users set role = $2, active = $3,
+         session_epoch = session_epoch + case when $3 then 0 else 1 end
+       where id = $1 returning ${USER_COLUMNS}`,
       [id, role, active],
     );
+    if (!active) await endSessions(tx, id);
     await recordEvent(tx, actor, {
       action: 'update',
       entity: 'user',
@@ -120,4 +131,34 @@ export async function authenticate(db: Db, username: string, password: string): 
   if (!row || !ok) return undefined;
   const { password_hash: _hash, ...user } = row;
   return user;
+}
+
+/** Deletes the stored sessions of a user (their epoch is bumped too, so a session saved late is refused). */
+async function endSessions(db: Db, id: number): Promise<void> {
+  await db.query("delete from session where (sess->>'userId') = $1", [String(id)]);
+}
+
+/** Sets a user's password (policy checked); every session of the user ends for good. */
+export async function setPassword(db: Db, actor: Actor, id: number, password: unknown): Promise<void> {
+  const parsed = passwordSchema().safeParse(password);
+  if (!parsed.success)
+    throw new ValidationError(
+      ValidationError.fromZod(parsed.error).issues.map((i) => ({ ...i, field: 'password' })),
+    );
+  const hash = await hashPassword(parsed.data);
+  await db.transaction(async (tx) => {
+    const [user] = await tx.query<User>(
+      `update users set password_hash = $2, session_epoch = session_epoch + 1 where id = $1 returning ${USER_COLUMNS}`,
+      [id, hash],
+    );
+    if (!user) throw new NotFoundError({ zh: '用户不存在', en: 'no such user' });
+    await endSessions(tx, id);
+    await recordEvent(tx, actor, { action: 'set_password', entity: 'user', entityKey: user.username });
+  });
+}
+
+/** The active user a session belongs to, when the session was opened in the user's current epoch. */
+export async function sessionUser(db: Db, id: number, epoch: number | undefined): Promise<User | undefined> {
+  const user = await findUser(db, id);
+  return user && user.session_epoch === (epoch ?? 0) ? user : undefined;
 }

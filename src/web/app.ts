@@ -8,9 +8,17 @@ import { csrfSync } from 'csrf-sync';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Db } from '../store/db.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../store/errors.js';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../store/errors.js';
+import { refuseBadText } from './text-guard.js';
 import { SetLoadError } from '../methods/compile.js';
-import { findUser, type User } from '../store/users.js';
+import { sessionUser, type User } from '../store/users.js';
+import { AccountingError } from '../domain/accounting.js';
 import { LANGS, translator, type Lang, type MessageKey } from './i18n.js';
 import { authRoutes } from './routes/auth.js';
 import { bulkRoutes } from './routes/bulk.js';
@@ -37,7 +45,10 @@ export interface AppOptions {
   /** Where log lines go; one JSON object per request and per error. */
   log?: (line: Record<string, unknown>) => void;
   secureCookies?: boolean;
-  loginRateLimit?: { windowMs: number; limit: number };
+  /** Failed logins allowed per window: `limit` per client address, `accountLimit` (default: limit) per username. */
+  loginRateLimit?: { windowMs: number; limit: number; accountLimit?: number };
+  /** Express's `trust proxy`: off unless set (see trustProxySetting and TRUST_PROXY). */
+  trustProxy?: boolean | number | string;
   /** Delete expired sessions every 15 minutes (the server); tests leave it off. */
   pruneSessions?: boolean;
 }
@@ -47,6 +58,8 @@ declare module 'express-session' {
     userId?: number;
     /** The field changes of the user's last save of a survey record, shown once on the next page. */
     lastSave?: { key: string; changes: FieldChange[] };
+    /** The user's session epoch at login (see users.session_epoch). */
+    epoch?: number;
   }
 }
 
@@ -67,6 +80,19 @@ export function jsonLogger(stream: NodeJS.WritableStream = process.stdout) {
     stream.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', ...line }) + '\n');
 }
 
+/**
+ * TRUST_PROXY as express reads it: unset, "", "0" or "false" → off; a number → that many proxy hops;
+ * "true" → every proxy (only when nothing but the proxy can reach the app); otherwise addresses or
+ * names such as "loopback" or "10.0.0.1, 10.0.0.2".
+ */
+export function trustProxySetting(value: string | undefined): boolean | number | string {
+  const v = (value ?? '').trim();
+  if (v === '' || v === '0' || v.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v.toLowerCase() === 'true') return true;
+  return v;
+}
+
 export function createApp(o: AppOptions) {
   const { db } = o;
   const log = o.log ?? jsonLogger();
@@ -75,7 +101,9 @@ export function createApp(o: AppOptions) {
   app.set('view engine', 'ejs');
   // compiled templates are kept (express does so only when NODE_ENV=production); restart to see view edits
   app.set('view cache', process.env.NODE_ENV !== 'development');
-  app.set('trust proxy', 'loopback');
+  // off by default: X-Forwarded-For is believed only from the proxies TRUST_PROXY names, so a client
+  // cannot choose the address the login limit counts
+  app.set('trust proxy', o.trustProxy ?? false);
   app.disable('x-powered-by');
   app.locals.db = db;
   // the one display rounding of report figures (views never compute)
@@ -145,6 +173,7 @@ export function createApp(o: AppOptions) {
 
   app.use(express.urlencoded({ extended: true, limit: '4mb', parameterLimit: 20000 }));
   app.use(express.json({ limit: '4mb' }));
+  app.use(refuseBadText);
 
   const PgStore = connectPgSimple(session);
   app.use(
@@ -171,7 +200,14 @@ export function createApp(o: AppOptions) {
       res.cookie('lang', fromQuery, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 * 1000 });
       req.lang = fromQuery as Lang;
     } else req.lang = /(?:^|;\s*)lang=en(?:;|$)/.test(req.headers.cookie ?? '') ? 'en' : 'zh';
-    if (req.session.userId) req.user = await findUser(db, req.session.userId);
+    if (req.session.userId) {
+      req.user = await sessionUser(db, req.session.userId, req.session.epoch);
+      // a session of a deactivated user, or of an older password, is ended: it never comes back
+      if (!req.user) {
+        delete req.session.userId;
+        delete req.session.epoch;
+      }
+    }
     res.locals.lang = req.lang;
     res.locals.t = translator(req.lang);
     res.locals.user = req.user;
@@ -247,11 +283,16 @@ function describeError(
   const pickMsg = (m: { zh: string; en: string }) => m[lang];
   if (err instanceof ValidationError)
     return { status: 422, messages: err.issues.map((i) => formatIssue(i, lang)), issues: [...err.issues] };
+  // the engine refused a figure (not finite, absurd size) or an identity failed: the data or the method
+  // must be corrected; the message names the township, year and component
+  if (err instanceof AccountingError)
+    return { status: 422, messages: [`${t('accounting_failed')}: ${err.message}`] };
   if (err instanceof SetLoadError)
     return { status: 422, messages: err.issues.map((i) => `${i.path}: ${i.message}`) };
   if (err instanceof ConflictError) return { status: 409, messages: [pickMsg(err.messageText)] };
   if (err instanceof ForbiddenError) return { status: 403, messages: [pickMsg(err.messageText)] };
   if (err instanceof NotFoundError) return { status: 404, messages: [pickMsg(err.messageText)] };
+  if (err instanceof BadRequestError) return { status: 400, messages: [pickMsg(err.messageText)] };
   const code = (err as { code?: string }).code;
   if (code === 'EBADCSRFTOKEN' || (err as { status?: number }).status === 403)
     return { status: 403, messages: [t('csrf_failed')] };

@@ -20,6 +20,12 @@ const MESSAGES = {
   logout: ['退出', 'Log out'],
   username: ['用户名', 'Username'],
   password: ['密码', 'Password'],
+  set_password: ['重设密码', 'Set password'],
+  accounting_failed: [
+    '核算无法完成，请检查数据与参数集',
+    'the accounting cannot be completed; check the data and the set',
+  ],
+  new_password: ['新密码', 'New password'],
   display_name: ['姓名', 'Name'],
   role: ['角色', 'Role'],
   role_admin: ['管理员', 'Administrator'],

@@ -9,11 +9,12 @@ import { COEFFICIENTS, login, PASSWORD, SAMPLE, startApp, testDatabaseUrl, type 
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startApp({ loginLimit: 3 });
+  // behind a trusted proxy on loopback, each client below has its own address (TRUST_PROXY=loopback)
+  t = await startApp({ loginLimit: 3, trustProxy: 'loopback' });
 });
 afterAll(() => t.close());
 
-/** A client with its own address (the app trusts X-Forwarded-For from loopback), so limits do not mix. */
+/** A client with its own address (this app trusts X-Forwarded-For from loopback), so limits do not mix. */
 function client(app: Express, ip: string) {
   const agent = request.agent(app);
   const token = async () => {

@@ -63,7 +63,15 @@ export interface TestApp {
 }
 
 export async function startApp(
-  o: { users?: boolean; loginLimit?: number; url?: string } = {},
+  o: {
+    users?: boolean;
+    loginLimit?: number;
+    /** Failed logins per account (default 1000, so tests of the address limit are not mixed with it). */
+    accountLimit?: number;
+    /** e.g. 'loopback', so a test can give each client its own address with X-Forwarded-For. */
+    trustProxy?: string;
+    url?: string;
+  } = {},
 ): Promise<TestApp> {
   const url = o.url ?? (await testDatabaseUrl());
   const { db } = await boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
@@ -74,7 +82,8 @@ export async function startApp(
     db,
     sessionSecret: 'test-secret',
     log: () => {},
-    loginRateLimit: { windowMs: 60_000, limit: o.loginLimit ?? 1000 },
+    loginRateLimit: { windowMs: 60_000, limit: o.loginLimit ?? 1000, accountLimit: o.accountLimit ?? 1000 },
+    trustProxy: o.trustProxy,
   });
   return { app, db, url, close: () => db.close().then(() => dropTestDatabase(url)) };
 }
@@ -116,3 +125,23 @@ const decode = (s: string) =>
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+
+/** The tables a refused request must not change, as text (sessions and rate limits excluded). */
+export async function dump(db: Db): Promise<string> {
+  const tables = [
+    'audit_events',
+    'coefficient_sets',
+    'import_batches',
+    'published_reports',
+    'regions',
+    'settings',
+    'survey_records',
+    'townships',
+    'transitions',
+    'users',
+  ];
+  const parts: string[] = [];
+  for (const table of tables)
+    parts.push(table, JSON.stringify(await db.query(`select * from ${table} order by 1`)));
+  return parts.join('\n');
+}

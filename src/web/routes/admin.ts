@@ -15,7 +15,7 @@ import {
 } from '../../store/regions.js';
 import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings, updateSettings } from '../../store/settings.js';
-import { createUser, listUsers, updateUser, ROLES, type Role } from '../../store/users.js';
+import { createUser, listUsers, setPassword, updateUser, ROLES, type Role } from '../../store/users.js';
 import { recordYears, saveRecords, validateSurvey } from '../../store/survey.js';
 
 const statusesOf = async (db: ReturnType<typeof dbOf>, township: string) =>
@@ -58,6 +58,29 @@ export function adminRoutes() {
           roles: ROLES,
           issues: e.issues,
           form: req.body,
+        },
+        422,
+      );
+    }
+    res.redirect(303, '/admin/users');
+  });
+
+  // an admin sets a user's password (policy checked); the user's sessions end for good
+  r.post('/admin/users/:id/password', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    try {
+      await setPassword(db, actorOf(req.user!), positiveInt(req.params.id) ?? 0, req.body.password);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return page(
+        res,
+        'admin/users',
+        {
+          title: res.locals.t('nav_users'),
+          users: await listUsers(db),
+          roles: ROLES,
+          issues: e.issues,
+          form: {},
         },
         422,
       );

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { timingSafeEqual } from 'node:crypto';
 import { page, type AppOptions } from '../app.js';
@@ -19,27 +19,49 @@ const safeNext = (next: unknown) =>
 export function authRoutes(o: AppOptions) {
   const r = Router();
   const db = o.db;
+  const windowMs = o.loginRateLimit?.windowMs ?? 15 * 60 * 1000;
+  const limit = o.loginRateLimit?.limit ?? 10;
+  const refuse = (req: Request, res: Response) =>
+    page(
+      res,
+      'login',
+      { title: translator(req.lang)('login'), error: translator(req.lang)('too_many_attempts'), next: '/' },
+      429,
+    );
+  // failed attempts are counted per client address and, separately, per account: guessing one
+  // account's password from many addresses meets the second limit
   const limiter = rateLimit({
-    windowMs: o.loginRateLimit?.windowMs ?? 15 * 60 * 1000,
-    limit: o.loginRateLimit?.limit ?? 10,
+    windowMs,
+    limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: true,
     store: new DbRateLimitStore(db),
-    handler: (req, res) =>
-      page(
-        res,
-        'login',
-        { title: translator(req.lang)('login'), error: translator(req.lang)('too_many_attempts'), next: '/' },
-        429,
-      ),
+    handler: refuse,
+    // without TRUST_PROXY, X-Forwarded-For is ignored on purpose: no warning for it
+    validate: { xForwardedForHeader: false },
+  });
+  const accountLimiter = rateLimit({
+    windowMs,
+    limit: o.loginRateLimit?.accountLimit ?? limit,
+    standardHeaders: false,
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    store: new DbRateLimitStore(db, 'login-account:'),
+    validate: { xForwardedForHeader: false },
+    keyGenerator: (req) =>
+      String((req.body as { username?: unknown } | undefined)?.username ?? '')
+        .trim()
+        .toLowerCase()
+        .slice(0, 64),
+    handler: refuse,
   });
 
   r.get('/login', (req, res) =>
     page(res, 'login', { title: translator(req.lang)('login'), next: safeNext(req.query.next) }),
   );
 
-  r.post('/login', limiter, async (req, res, next) => {
+  r.post('/login', limiter, accountLimiter, async (req, res, next) => {
     const { username, password } = req.body as { username?: string; password?: string };
     const user = await authenticate(db, String(username ?? ''), String(password ?? ''));
     if (!user)
@@ -58,6 +80,7 @@ export function authRoutes(o: AppOptions) {
     req.session.regenerate((err) => {
       if (err) return next(err);
       req.session.userId = user.id;
+      req.session.epoch = user.session_epoch;
       req.session.save((e) => (e ? next(e) : res.redirect(safeNext(req.body.next))));
     });
   });
