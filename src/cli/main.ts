@@ -47,6 +47,7 @@ import {
 } from '../io/bundle.js';
 import { gepRows, productRows, townshipProductRows, YUAN_PER_YI } from '../report/gep-table.js';
 import { renderTable } from '../report/text-table.js';
+import { formatNumber } from '../report/format.js';
 import { geepRows } from '../report/geep-table.js';
 import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
@@ -283,7 +284,13 @@ function formatTable(run: Run, lang: 'zh' | 'en'): string {
     lang === 'zh'
       ? `${run.data.region.name.zh} 分产品价值（全县）`
       : `${run.data.region.name.en}: value by product`;
-  const geep = geepRows(run.region, run.records, nameOf(run, lang), lang === 'zh' ? '合计' : 'Total');
+  const geep = geepRows(
+    run.set,
+    run.region,
+    run.records,
+    nameOf(run, lang),
+    lang === 'zh' ? '合计' : 'Total',
+  );
   const gHead =
     lang === 'zh'
       ? ['乡镇', 'GDP(亿元)', '绿色GDP(亿元)', 'GEEP(亿元)', 'GEP/GDP', 'GEP/面积(万元/km²)', 'GEP/人(元/人)']
@@ -303,7 +310,7 @@ function formatTable(run: Run, lang: 'zh' | 'en'): string {
     yi(r.greenGdp),
     yi(r.geep),
     opt(r.gepToGdp, (v) => formatFixed(v, 2)),
-    opt(r.gepPerKm2, (v) => formatFixed(v.div(10000), 1)),
+    opt(r.gepPerKm2, (v) => formatNumber(v, 'wan_yuan_per_km2', 1)),
     opt(r.gepPerCapita, (v) => formatFixed(v, 0)),
   ]);
   const gTable = renderTable(gHead, gBody, undefined, new Set([geep.length - 1]));

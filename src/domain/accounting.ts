@@ -2,6 +2,7 @@ import { Dec, ZERO, sum } from './decimal.js';
 import { TOTAL, type CompiledSet, type ComponentModel } from './model.js';
 import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
+import { roleValue } from './roles.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -233,8 +234,8 @@ function summarise(
     else addEco(r.component.ecosystem ?? 'unallocated', r.value);
   }
   const gep = sum(CATEGORIES.map((c) => categoryValues[c]));
-  const deductionWan = record.values.get('out_of_region_value') as Dec | undefined;
-  const outOfRegionDeduction = deductionWan ? deductionWan.times(10000) : ZERO;
+  // the input with the out_of_region_value role, converted from its declared unit to 元
+  const outOfRegionDeduction = roleValue(set, record, 'out_of_region_value') ?? ZERO;
   return {
     township: record.township,
     year: record.year,

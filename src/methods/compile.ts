@@ -24,6 +24,7 @@ import {
 } from '../domain/model.js';
 import { parseUnit, sameDimension, UnitError, type Unit } from '../domain/units.js';
 import type { ResolvedSet } from './resolve.js';
+import { roleMismatch } from '../domain/roles.js';
 
 export interface SetIssue {
   /** The file the offending item came from. */
@@ -117,6 +118,12 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       const hi = parseRate(spec.range[1], spec.percent);
       if (!lo || !hi || lo.gt(hi)) issue(key, `${path}.range`, 'a range is two numbers, low ≤ high');
       else range = [lo, hi];
+    }
+    if (spec.role) {
+      const holder = inputs.find((i) => i.role === spec.role);
+      if (holder) issue(key, `${path}.role`, `the role "${spec.role}" is played by ${holder.id} already`);
+      const why = roleMismatch(spec.role, { unitValue: unit, perLandClass: spec.perLandClass });
+      if (why) issue(key, `${path}.role`, why);
     }
     inputs.push({ ...spec, unitValue: unit, acceptUnits, range });
   }

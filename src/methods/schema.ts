@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_ROLES } from '../domain/roles.js';
 
 /**
  * The schema of a coefficient set file (coefficients/<set>/<version>.yaml). One declaration drives
@@ -59,6 +60,8 @@ const input = z
     group: id,
     percent: z.boolean().default(false),
     description: labels.optional(),
+    /** What the input means to the accounts (GDP, pollution cost, population…): found by role, converted by unit. */
+    role: z.enum(INPUT_ROLES).optional(),
   })
   .strict();
 

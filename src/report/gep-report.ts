@@ -179,7 +179,7 @@ export function gepReport(args: {
     totalRow('gep_net', { zh: 'GEP（扣除区域外输入）', en: 'GEP net of outside value' }, totals.gepNet),
   );
 
-  const figures = scopeFigures(args.records);
+  const figures = scopeFigures(set, args.records);
   const indicators = gepIndicators({ gep: totals.gep, ...figures, previousGep: args.previousGep });
   return {
     scope,

@@ -112,8 +112,8 @@ export interface SummaryYear {
   readonly year: number;
 }
 
-function figuresOf(y: SummaryYear): Record<string, Dec | undefined> {
-  const f = scopeFigures(y.records);
+function figuresOf(set: CompiledSet, y: SummaryYear): Record<string, Dec | undefined> {
+  const f = scopeFigures(set, y.records);
   const geep = accountGeep({ ...f, regulatingValue: y.totals.categoryValues.regulating });
   const ind = gepIndicators({ gep: y.totals.gep, ...f });
   return {
@@ -136,8 +136,8 @@ export function summaryReport(args: {
   topN?: number;
 }): Summary {
   const { set, current, previous } = args;
-  const now = figuresOf(current);
-  const before = previous ? figuresOf(previous) : undefined;
+  const now = figuresOf(set, current);
+  const before = previous ? figuresOf(set, previous) : undefined;
   const items = Object.entries(MEANINGS).map(([id, m]): SummaryItem => {
     const value = now[id];
     const prev = before?.[id];

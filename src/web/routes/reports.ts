@@ -266,9 +266,10 @@ interface YearView {
   readonly records: readonly InputRecord[];
 }
 
-function geepView(ctx: Ctx, now: YearView, latest?: YearView) {
+function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView) {
   const before = latest && comparable(now, latest);
   const report = geepReport({
+    set,
     region: now.region,
     records: now.records,
     townships: townshipLabels(ctx),
@@ -482,7 +483,7 @@ export function reportRoutes() {
       year,
       previousYear: before?.year,
       missing: now.missing,
-      ...geepView(ctx, now, before),
+      ...geepView(ctx, ctx.set, now, before),
       intro: introLines(ctx, title, req.lang),
       fileName: `geep-${year}`,
     });
@@ -591,7 +592,7 @@ export function reportRoutes() {
       s.opening && { year: s.opening.year, region: check.opening.region, records: check.opening.records };
     const body =
       published.kind === 'geep'
-        ? geepView(ctx, now, before)
+        ? geepView(ctx, check.set, now, before)
         : published.kind === 'comparison'
           ? {
               ...compareView(ctx, check.set, req.lang, now, before),
