@@ -45,7 +45,17 @@ import {
   resolvedFromBundle,
   type Bundle,
 } from '../io/bundle.js';
-import { gepRows, productRows, townshipProductRows, YUAN_PER_YI } from '../report/gep-table.js';
+import { gepRows, productRows, YUAN_PER_YI } from '../report/gep-table.js';
+import { accountFigures, scopeJson } from '../report/account-figures.js';
+import { EsvError } from '../domain/esv.js';
+import {
+  addEsvSheets,
+  addFigureSheet,
+  esvText,
+  exact,
+  FIGURE_CSV_HEADER,
+  figureCsvRows,
+} from './account-output.js';
 import { renderTable } from '../report/text-table.js';
 import { formatNumber } from '../report/format.js';
 import { geepRows } from '../report/geep-table.js';
@@ -318,19 +328,41 @@ function formatTable(run: Run, lang: 'zh' | 'en'): string {
     lang === 'zh'
       ? 'GEEP = GDP − 环境退化成本 − 生态破坏成本 + 调节服务价值；绿色GDP = GDP − 两项成本'
       : 'GEEP = GDP − pollution cost − ecological damage cost + regulating services; green GDP = GDP − both costs';
-  return [...headerLines(run, lang), '', main, '', pTitle, pTable, '', gTitle, gTable, ''].join('\n');
+  return [
+    ...headerLines(run, lang),
+    '',
+    main,
+    '',
+    pTitle,
+    pTable,
+    '',
+    gTitle,
+    gTable,
+    '',
+    ...esvText(figuresOf(run), lang),
+  ].join('\n');
+}
+
+/** Every figure of the run (GEP, GEEP, indicators, ESV) per township and for the region. */
+function figuresOf(run: Run) {
+  try {
+    return accountFigures({
+      set: run.set,
+      region: run.region,
+      records: run.records,
+      townships: run.data.region.townships,
+      totalLabels: run.data.region.name,
+    });
+  } catch (e) {
+    if (e instanceof EsvError) throw new DataError([e.message]);
+    throw e;
+  }
 }
 
 function resultsJson(run: Run, lang: 'zh' | 'en') {
   const names = nameOf(run, lang);
-  const figs = (a: RegionAccount | RegionAccount['townships'][number]) => ({
-    gep: a.gep.toString(),
-    outOfRegionDeduction: a.outOfRegionDeduction.toString(),
-    gepNet: a.gepNet.toString(),
-    categories: Object.fromEntries(Object.entries(a.categoryValues).map(([k, v]) => [k, v.toString()])),
-    products: Object.fromEntries([...a.productValues].map(([k, v]) => [k, v.toString()])),
-    ecosystems: Object.fromEntries([...a.ecosystemValues].map(([k, v]) => [k, v.toString()])),
-  });
+  const figures = figuresOf(run);
+  const figs = (id: string) => scopeJson(figures.scopes.find((s) => s.id === id)!.lines);
   return {
     format: 'gep-ledger/results@1',
     appVersion: appVersion(),
@@ -339,11 +371,12 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
     set: { id: run.set.id, version: run.set.version, hash: run.set.hash },
     profile: run.profile,
     unit: '元',
-    county: figs(run.region),
+    equivalentValue: figures.esv ? exact(figures.esv.equivalentValue) : undefined,
+    county: figs('total'),
     townships: run.region.townships.map((t) => ({
       township: t.township,
       name: names(t.township),
-      ...figs(t),
+      ...figs(t.township),
       traces: traceAccount(run.set, t),
     })),
     inputs: run.raw,
@@ -357,36 +390,17 @@ async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<num
   if (format === 'table') text = formatTable(run, lang);
   else if (format === 'json') text = JSON.stringify(resultsJson(run, lang), null, 2) + '\n';
   else if (format === 'csv') {
-    const names = nameOf(run, 'zh');
-    const rows: unknown[][] = [
-      [
-        'region',
-        'year',
-        'set',
-        'set_hash',
-        'profile',
-        'township',
-        'township_zh',
-        'product',
-        'product_zh',
-        'category',
-        'value_yuan',
-      ],
+    const prefix = [
+      run.data.region.id,
+      run.year,
+      `${run.set.id}@${run.set.version}`,
+      run.set.hash,
+      run.profile,
     ];
-    for (const r of townshipProductRows(run.set, run.region))
-      rows.push([
-        run.data.region.id,
-        run.year,
-        `${run.set.id}@${run.set.version}`,
-        run.set.hash,
-        run.profile,
-        r.township,
-        names(r.township),
-        r.product,
-        r.productZh,
-        r.category,
-        r.value.toString(),
-      ]);
+    const rows = [
+      [...FIGURE_CSV_HEADER],
+      ...figureCsvRows(figuresOf(run), prefix, nameOf(run, 'zh'), run.data.region.name.zh),
+    ];
     text = toCsv(rows);
   } else if (format === 'xlsx') {
     if (!opts.out) throw new UsageError('xlsx 输出需要 --out / xlsx output needs --out');
@@ -399,6 +413,9 @@ async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<num
         ...(run.data.region.sample ? ['示例数据 (sample data)'] : []),
       ],
     );
+    const figures = figuresOf(run);
+    addFigureSheet(wb, figures, nameOf(run, 'zh'), run.data.region.name.zh);
+    addEsvSheets(wb, figures);
     await wb.xlsx.writeFile(opts.out);
     io.err(`${opts.out}`);
     return EXIT.ok;

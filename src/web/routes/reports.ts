@@ -315,7 +315,7 @@ function esvView(ctx: Ctx, set: CompiledSet, now: YearView) {
     townships: townshipLabels(ctx),
     totalLabels: ctx.regionLabels,
   });
-  return { report, tables: [report.byGroup, report.gepVsEsv] };
+  return { report, tables: [report.byGroup, report.byService, report.byType, report.gepVsEsv] };
 }
 
 export function reportRoutes() {
