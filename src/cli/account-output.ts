@@ -64,7 +64,7 @@ export function reportTableText(table: ReportTable, lang: Lang): string {
       return c.unit ? formatNumber(v, c.unit) : v.toString();
     }),
   );
-  const totals = new Set(table.rows.flatMap((r, i) => (r.isTotal ? [i] : [])));
+  const totals = new Set(table.rows.flatMap((r, i) => (r.isTotal && i > 0 ? [i] : [])));
   return [table.title[lang], renderTable(head, body, undefined, totals)].join('\n');
 }
 

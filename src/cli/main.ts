@@ -1,6 +1,6 @@
 /**
  * gep: the command line of GEP Ledger.
- *   account | validate | template | lock | bundle | rerun | prices
+ *   account | balance-sheet | validate | template | lock | bundle | rerun | prices
  * Exit codes: 0 ok, 1 coefficient set invalid, 2 data invalid, 3 rerun mismatch, 64 usage error.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -62,6 +62,10 @@ import { geepRows } from '../report/geep-table.js';
 import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
 import { runDbCommand } from './db-commands.js';
+import { DataError, UsageError } from './errors.js';
+import { BALANCE_SHEET_USAGE, cmdBalanceSheet } from './commands/balance-sheet.js';
+import { BalanceSheetConfigError } from '../domain/balance-sheet-config.js';
+import type { TransitionMatrix } from '../domain/transitions.js';
 import { APP_VERSION } from '../app-version.js';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
@@ -76,38 +80,48 @@ const defaultIo: Io = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
 };
 
-export const USAGE = `用法 usage: gep <command> [options]
+export const USAGE = `用法 usage: gep <command> [options]    (npm run gep -- <command> …)
 
   account  --set <id>[@version] --data <file.json|.csv|.xlsx> --year <year>
            [--profile academic] [--township <id> | --by township] [--format table|json|csv|xlsx]
            [--out <file>] [--region <dataset.json>] [--lang zh|en] [--coefficients <dir>]
+           GEP (gross, net; by category, product, component, land class, ecosystem), GEEP, green GDP,
+           indicators and, with an equivalent-factor set, ESV (by service, group, ecosystem type)
+           e.g. gep account --set minhou-2021 --data seeds/minhou/dataset.json --year 2021 --format json
+${BALANCE_SHEET_USAGE}
   validate --set <id>[@version] [--data <file>] [--region <dataset.json>]
+           e.g. gep validate --set minhou-2021 --data seeds/minhou/dataset.json
   template --set <id>[@version] --out <template.xlsx|template.csv> [--region <dataset.json>] [--years 2021,2022]
-  lock     [--coefficients <dir>]
+           e.g. gep template --set minhou-2021 --region seeds/minhou/dataset.json --years 2022 --out t.xlsx
   bundle   --set <id>[@version] --data <file> --year <year> --out <run.json> [--profile academic]
+           e.g. gep bundle --set minhou-2021 --data seeds/minhou/dataset.json --year 2021 --out run.json
   rerun    <bundle.json>
+           e.g. gep rerun run.json
   prices   --set <id>[@version] [--lang zh|en] [--format table|csv] [--out <file>]
+           e.g. gep prices --set minhou-2021 --format csv --out prices.csv
+  lock     [--coefficients <dir>]
+           e.g. gep lock
 
   应用数据库 the app's database (DATA_DIR, default ./data; or DATABASE_URL):
   create-user --role admin|editor|reviewer|viewer --username <name> [--name <display name>]
            (password from GEP_PASSWORD or typed in the terminal)
+           e.g. GEP_PASSWORD='…' gep create-user --role admin --username admin --name 管理员
   backup   --out <file>        whole database to one file
+           e.g. gep backup --out gep-2026-11-25.backup
   restore  <file>              replaces the whole database with a backup, in one transaction
+           e.g. gep restore gep-2026-11-25.backup
 
-退出码 exit codes: 0 正常 ok, 1 参数集无效 set invalid, 2 数据无效 data invalid, 3 复算不一致 rerun mismatch, 64 用法错误 usage`;
-
-class UsageError extends Error {}
-class DataError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
+退出码 exit codes: 0 正常 ok, 1 参数集无效 set invalid, 2 数据无效 data invalid (or a balance-sheet identity
+that does not hold), 3 复算不一致 rerun mismatch, 64 用法错误 usage`;
 
 const OPTIONS = {
   set: { type: 'string' },
   data: { type: 'string' },
   year: { type: 'string' },
   years: { type: 'string' },
+  opening: { type: 'string' },
+  closing: { type: 'string' },
+  config: { type: 'string' },
   profile: { type: 'string' },
   township: { type: 'string' },
   by: { type: 'string' },
@@ -151,6 +165,8 @@ interface LoadedData {
   region: Region;
   raw: RawRecord[];
   table?: TableInput;
+  /** Land-use transition matrices of a JSON data file (for the balance sheet's extent account). */
+  transitions: TransitionMatrix[];
 }
 
 const isTable = (path: string) => /\.(csv|xlsx)$/i.test(path);
@@ -168,7 +184,8 @@ async function loadData(set: CompiledSet, path: string, regionPath?: string): Pr
   };
   if (!isTable(path)) {
     const region = toRegion(path);
-    return { region, raw: [...readDatasetJson(path).records] };
+    const ds = readDatasetJson(path);
+    return { region, raw: [...ds.records], transitions: [...ds.transitions] };
   }
   const table = await readTableFile(set, path);
   const region: Region = regionPath
@@ -182,7 +199,7 @@ async function loadData(set: CompiledSet, path: string, regionPath?: string): Pr
           labels: { zh: id, en: id },
         })),
       };
-  return { region, raw: table.records, table };
+  return { region, raw: table.records, table, transitions: [] };
 }
 
 function validate(set: CompiledSet, data: LoadedData, raw: RawRecord[]) {
@@ -676,6 +693,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return cmdRerun(rest[0], io, lang);
       case 'prices':
         return cmdPrices(opts, io, lang);
+      case 'balance-sheet': {
+        const accountYear = async (y: number) => {
+          const run = await runAccount({ ...opts, year: String(y), township: undefined }, lang);
+          return {
+            set: run.set,
+            records: run.records,
+            region: run.region,
+            regionInfo: run.data.region,
+            transitions: run.data.transitions,
+          };
+        };
+        const result = await cmdBalanceSheet(opts, lang, accountYear, io.out, io.err);
+        return result === 'ok' ? EXIT.ok : EXIT.dataInvalid;
+      }
       case 'create-user':
       case 'backup':
       case 'restore':
@@ -695,6 +726,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (e instanceof DatasetError) {
       io.err(e.message);
       return EXIT.dataInvalid;
+    }
+    if (e instanceof BalanceSheetConfigError) {
+      e.issues.forEach((l) => io.err(l));
+      return EXIT.setInvalid;
     }
     if (e instanceof AccountingError) {
       io.err(e.message);

@@ -464,6 +464,7 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     products,
     components,
     equivalentFactor,
+    balanceSheet: data.balanceSheet,
     layout,
   };
 }

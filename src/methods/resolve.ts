@@ -204,6 +204,7 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
   };
   for (const s of sections) merged.set(s, new Map());
   let equivalentFactor: CoefficientSetFile['equivalentFactor'];
+  let balanceSheet: string | undefined;
   const issues: SetIssue[] = [];
   for (const { data, file } of chain) {
     const setKey = `${data.id}@${data.version}`;
@@ -249,6 +250,7 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
           message: `no inherited product "${pid}" to remove`,
         });
     }
+    if (data.balanceSheet) balanceSheet = data.balanceSheet;
     if (data.equivalentFactor) {
       equivalentFactor = data.equivalentFactor;
       origins.set('equivalentFactor', file);
@@ -287,6 +289,7 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
     parameters: values('parameters'),
     products: values('products'),
     equivalentFactor,
+    balanceSheet,
   };
   const lineage = chain.map((c) => ({ id: c.data.id, version: c.data.version }));
   const hash = sha256(canonicalJson({ ...data, status: undefined, lineage }));

@@ -181,6 +181,14 @@ export const coefficientSetFile = z
       .optional(),
     /** A child set's changes to parameters it inherits: new value, unit, source, year, verified flag. */
     parameterOverrides: z.array(parameterOverride).default([]),
+    /**
+     * The balance-sheet configuration (coefficients/balance-sheet/<id>.yaml) the set's accounts use unless
+     * another is chosen; inherited, a child set may name another.
+     */
+    balanceSheet: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .optional(),
     /** Ids of products a child set removes from its parent. */
     removeProducts: z.array(id).default([]),
   })

@@ -253,3 +253,20 @@ describe('the gep binary', () => {
     expect(r.stdout).toContain('合计');
   });
 });
+
+describe('gep --help and the README', () => {
+  it('lists every command with an example, and the README command-line table names the same commands', async () => {
+    const r = await run('--help');
+    expect(r.code).toBe(EXIT.ok);
+    const commands = [...r.out.matchAll(/^ {2}([a-z][a-z-]+) /gm)].map((m) => m[1]!);
+    expect(commands).toEqual(
+      expect.arrayContaining(['account', 'balance-sheet', 'validate', 'template', 'bundle', 'rerun']),
+    );
+    for (const c of commands) expect(r.out, `example of ${c}`).toMatch(new RegExp(`e\\.g\\. .*gep ${c}\\b`));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| command | what it does | example |'));
+    const documented = [...table.matchAll(/^\| `([a-z][a-z-]+)[ `]/gm)].map((m) => m[1]!);
+    expect([...documented].sort()).toEqual([...commands].sort());
+    for (const c of commands) expect(table).toMatch(new RegExp(`npm run gep -- ${c}\\b`));
+  });
+});

@@ -1,9 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { InputRecord, RegionAccount, TownshipAccount } from '../../domain/accounting.js';
 import { parseBalanceSheetConfig } from '../../domain/balance-sheet-config.js';
+import { balanceSheetConfigFor } from '../../methods/balance-sheet-config.js';
 import { regionBalanceSheet } from '../../domain/balance-sheet.js';
 import { traceComponent } from '../../domain/trace.js';
 import type { CompiledSet } from '../../domain/model.js';
@@ -54,8 +52,6 @@ import { dbOf, positiveInt, yearParam } from '../context.js';
 import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
 import { APP_VERSION } from '../../app-version.js';
-
-const BALANCE_SHEET_CONFIG = join(import.meta.dirname, '../../../coefficients/balance-sheet/minhou.yaml');
 
 interface Ctx {
   set: CompiledSet;
@@ -214,8 +210,6 @@ function traceLink(year: number, table: ReportTable) {
     return `/reports/trace?${q}`;
   };
 }
-
-const readBalanceSheetConfigFile = (): unknown => parseYaml(readFileSync(BALANCE_SHEET_CONFIG, 'utf8'));
 
 const balanceSheetTables = (report: ReturnType<typeof balanceSheetReport>) => [
   report.extent,
@@ -433,11 +427,8 @@ export function reportRoutes() {
     const scope = pickScope(ctx, req.query.township);
     const db = dbOf(req);
     const [opening, closing] = [await mustAccount(req, ctx, from), await mustAccount(req, ctx, to)];
-    const config = parseBalanceSheetConfig(
-      readBalanceSheetConfigFile(),
-      ctx.set,
-      'coefficients/balance-sheet/minhou.yaml',
-    );
+    const { raw, source } = balanceSheetConfigFor(ctx.set);
+    const config = parseBalanceSheetConfig(raw, ctx.set, source);
     const both = inBothYears(opening, closing);
     const sheets = regionBalanceSheet({
       set: ctx.set,
@@ -541,7 +532,7 @@ export function reportRoutes() {
       scope,
       year,
       compareYear: balanceSheet || req.body.from ? pickYear(ctx, req.body.from) : undefined,
-      balanceSheetConfig: balanceSheet ? readBalanceSheetConfigFile() : undefined,
+      balanceSheetConfig: balanceSheet ? balanceSheetConfigFor(ctx.set).raw : undefined,
       appVersion: APP_VERSION,
     });
     res.redirect(303, `/reports/published/${id}`);
