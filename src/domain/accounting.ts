@@ -3,6 +3,7 @@ import { TOTAL, type CompiledSet, type ComponentModel } from './model.js';
 import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
 import { roleValue } from './roles.js';
+import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -33,6 +34,8 @@ export interface ComponentResult {
   /** The uncapped sum, when the cap applied. */
   readonly uncapped?: Dec;
   readonly override?: QuantityOverride;
+  /** For an override of a per-class component: split by the formula's own split, or not allocated. */
+  readonly overrideAllocation?: OverrideAllocation;
 }
 
 /** The totals every account has, a township's or a region's (元). */
@@ -94,14 +97,10 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
   for (const c of set.components) {
     if (!included.has(c.product.id)) continue;
     const override = record.overrides?.get(c.id);
-    // an override replaces the formula's total; a per-class component still needs its inputs to
-    // spread the external figure over land classes (in proportion to the formula's own split)
-    const needsInputs = !override || c.landClasses !== null;
-    const missing = needsInputs ? c.inputsUsed.filter((id) => !record.values.has(id)) : [];
-    const missingDeps = needsInputs
-      ? c.componentsUsed.filter((id) => skipped.has(id) || !computed.has(id))
-      : [];
-    if (missing.length || missingDeps.length) {
+    const missing = c.inputsUsed.filter((id) => !record.values.has(id));
+    const missingDeps = c.componentsUsed.filter((id) => skipped.has(id) || !computed.has(id));
+    // an override replaces the formula's total: a component with one needs its inputs only to split it
+    if (!override && (missing.length || missingDeps.length)) {
       const reason = missing.length
         ? `no data for ${missing.join(', ')}`
         : `depends on ${missingDeps.join(', ')}`;
@@ -109,21 +108,44 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
       results.push({ component: c, status: 'not_applicable', reason });
       continue;
     }
+    if (override) {
+      const refusal = overrideRefusal(set, c, (id) => record.values.has(id));
+      if (refusal)
+        throw new AccountingError(
+          `${record.township} ${record.year}: ${c.id}: ${refusal.en} / ${refusal.zh}`,
+        );
+      const valueDeps = c.value.checked.symbols.filter((x) => missingDeps.includes(x));
+      if (valueDeps.length)
+        throw new AccountingError(
+          `${record.township} ${record.year}: ${c.id}: the value formula needs ${valueDeps.join(', ')}, which could not be computed / 价值公式所需的 ${valueDeps.join('、')} 无法计算`,
+        );
+    }
     let quantity: Dec;
     let byClass: Map<string, Dec> | undefined;
     let uncapped: Dec | undefined;
-    if (c.landClasses) {
+    let allocation: OverrideAllocation | undefined;
+    if (c.landClasses && override) {
+      // split in proportion to the formula's own split when it can be computed and is not zero;
+      // otherwise the external figure is a total, not allocated to land classes
+      if (!missing.length && !missingDeps.length) {
+        const formula = new Map<string, Dec>();
+        for (const cls of c.landClasses) formula.set(cls, c.plan.quantity.get(cls)!(env as Dec[]));
+        const formulaTotal = sum(formula.values());
+        if (!formulaTotal.isZero()) byClass = allocate(formula, formulaTotal, override.quantity);
+      }
+      allocation = byClass ? 'by_formula' : 'unallocated';
+      const varying = byClass || !c.plan.value ? [] : classDependentValueSymbols(set, c);
+      if (varying.length)
+        throw new AccountingError(
+          `${record.township} ${record.year}: ${c.id}: the formula gives 0 for every land class, so the external figure cannot be split, and the value formula varies by class (${varying.join(', ')}) / 公式各地类结果均为 0，外部实物量无法分摊，价值公式又随地类变化，无法估值`,
+        );
+      quantity = override.quantity;
+      if (byClass) for (const [cls, q] of byClass) env[layout.perClass(c.id, cls)!] = q;
+    } else if (c.landClasses) {
       byClass = new Map();
       for (const cls of c.landClasses) byClass.set(cls, c.plan.quantity.get(cls)!(env as Dec[]));
       quantity = sum(byClass.values());
-      if (override) {
-        if (quantity.isZero() && !override.quantity.isZero())
-          throw new AccountingError(
-            `${record.township} ${record.year}: ${c.id}: the external figure cannot be split over land classes, the formula gives 0 for all of them`,
-          );
-        byClass = quantity.isZero() ? byClass : allocate(byClass, quantity, override.quantity);
-        quantity = override.quantity;
-      } else if (c.plan.cap) {
+      if (c.plan.cap) {
         const cap = c.plan.cap(env as Dec[]);
         if (quantity.gt(cap)) {
           uncapped = quantity;
@@ -153,6 +175,7 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
         quantityByClass: byClass,
         uncapped,
         override,
+        overrideAllocation: allocation,
       });
       continue;
     }
@@ -166,8 +189,10 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
       }
       value = sum(valueByClass.values());
     } else {
+      // a per-class component's unallocated total is valued with the formula of any class: the refusal
+      // check above made sure the value formula does not vary by class
       env[layout.qSlot] = quantity;
-      value = c.plan.value.get(TOTAL)!(env as Dec[]);
+      value = c.plan.value.get(c.landClasses?.[0] ?? TOTAL)!(env as Dec[]);
     }
     results.push({
       component: c,
@@ -178,6 +203,7 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
       valueByClass,
       uncapped,
       override,
+      overrideAllocation: allocation,
     });
   }
   env[layout.qSlot] = undefined;

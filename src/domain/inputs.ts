@@ -2,6 +2,7 @@ import { ZERO, parseDecimal, sum, type Dec } from './decimal.js';
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, parseUnit, sameDimension, type Unit } from './units.js';
+import { overrideRefusal } from './overrides.js';
 
 /** Survey data as it arrives (from JSON, CSV, XLSX, a form or the API), before validation. */
 export interface RawRecord {
@@ -184,7 +185,10 @@ export function validateRecords(
       const q = parseDecimal(o.quantity);
       if (!q) add(field, `"${String(o.quantity)}"不是数值`, `"${String(o.quantity)}" is not a number`);
       if (!o.source?.trim()) add(field, '外部模型结果须注明来源', 'an external figure needs its source');
-      if (q && o.source?.trim())
+      // a draft may still lack the inputs that make an override usable: checked when it is submitted
+      const refusal = allowMissing ? undefined : overrideRefusal(set, component, (id) => values.has(id));
+      if (refusal) add(field, refusal.zh, refusal.en);
+      else if (q && o.source?.trim())
         overrides.set(cid, { quantity: convertValue(q, unit, declared), source: o.source.trim() });
     }
     records.push({ township: r.township, year, values, overrides: overrides.size ? overrides : undefined });
