@@ -234,7 +234,7 @@ async function runAccount(opts: Options, lang: 'zh' | 'en'): Promise<Run> {
   if (!opts.data) throw new UsageError('缺少 --data / missing --data');
   const year = requireYear(opts.year);
   const profile = opts.profile ?? set.profiles[0]?.id ?? 'academic';
-  if (!set.profiles.some((p) => p.id === profile))
+  if (set.products.length && !set.profiles.some((p) => p.id === profile))
     throw new UsageError(
       `未知口径 unknown profile "${profile}"; ${set.profiles.map((p) => p.id).join(', ')}`,
     );

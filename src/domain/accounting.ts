@@ -65,6 +65,8 @@ export class AccountingError extends Error {}
 
 /** Products of a profile, in catalogue order. */
 export function productsInProfile(set: CompiledSet, profile: string) {
+  // a set without products (equivalent-factor ESV only) has nothing to choose by profile
+  if (!set.products.length) return [];
   if (!set.profiles.some((p) => p.id === profile))
     throw new AccountingError(
       `unknown profile "${profile}" in ${set.id}@${set.version}; profiles: ${set.profiles.map((p) => p.id).join(', ')}`,

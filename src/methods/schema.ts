@@ -191,6 +191,13 @@ export const coefficientSetFile = z
       .optional(),
     /** Ids of products a child set removes from its parent. */
     removeProducts: z.array(id).default([]),
+    /** Ids of inputs a child set removes (e.g. an equivalent-factor-only set keeps land_area alone). */
+    removeInputs: z.array(id).optional(),
+    /**
+     * Ids of land classes a child set removes; their per-class parameter values and equivalent-factor
+     * mapping go with them (a component still listing one is an error: remove or redefine its product).
+     */
+    removeLandClasses: z.array(id).optional(),
   })
   .strict();
 
