@@ -56,6 +56,9 @@ export function parseRate(raw: string, percentAllowed: boolean): Dec | undefined
   return parseDecimal(text);
 }
 
+const MONEY_UNITS = ['元', '万元', '亿元', '万亿元'] as const;
+const isMoney = (u: Unit) => Object.keys(u.dims).length === 1 && u.dims.money === 1;
+
 /** Compiles a resolved set; every problem is collected, none is thrown one at a time. */
 export function compileSet(resolved: ResolvedSet): CompiledSet {
   const issues: SetIssue[] = [];
@@ -112,6 +115,11 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
         issue(key, `${path}.acceptUnits`, `"${text}" cannot convert to "${spec.unit}"`);
       else if (u && text !== spec.unit) acceptUnits.push({ text, unit: u });
     }
+    // an amount of money may always be entered in 元, 万元, 亿元 or 万亿元 (a province's GDP): exact conversions
+    if (isMoney(unit))
+      for (const text of MONEY_UNITS)
+        if (text !== spec.unit && !acceptUnits.some((a) => a.text === text))
+          acceptUnits.push({ text, unit: parseUnit(text) });
     let range: [Dec, Dec] | undefined;
     if (spec.range) {
       const lo = parseRate(spec.range[0], spec.percent);

@@ -148,3 +148,16 @@ describe('a role is checked when the set is loaded', () => {
     );
   });
 });
+
+describe('monetary inputs accept 万亿元 (a province)', () => {
+  it('GDP 0.001 万亿元 = 100,000 万元 = 1,000,000,000 元; every money input lists 元, 万元, 亿元 and 万亿元', () => {
+    const gdp = wanSet.inputs.find((i) => i.id === 'gdp')!;
+    expect(gdp.acceptUnits.map((u) => u.text)).toEqual(
+      expect.arrayContaining(['万元', '亿元', '元', '万亿元']),
+    );
+    const r = record({ gdp: '0.001' });
+    const { county } = geepOf(wanSet, { ...r, units: { gdp: '万亿元' } });
+    expect(county.gdp.toString()).toBe('1000000000');
+    expect(county.greenGdp.toString()).toBe('998500000');
+  });
+});
