@@ -11,6 +11,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/main.js';
 import { runCli } from './cli-run.js';
@@ -169,5 +170,42 @@ describe('the same figures in CSV (exact) and in the table (万元, 2 decimals)'
     expect(line('生态系统服务价值（当量因子法）', '甲镇')).toMatch(/\s938\.15$/);
     expect(line('生态系统服务价值：分服务', '乙镇').split(/\s+/)[3]).toBe('10.32');
     expect(line('生态系统服务价值：分生态系统类型', '手算县')).toMatch(/\s1,501\.82$/);
+  });
+});
+
+describe('the same figures in XLSX', () => {
+  it('ESV sheets in 元 and a sheet of every figure with its exact text', async () => {
+    const out = join(tmp, 'esv.xlsx');
+    const r = await runCli(
+      'account',
+      '--set',
+      'esv-xie-2015',
+      '--data',
+      DATA,
+      '--year',
+      '2021',
+      '--format',
+      'xlsx',
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(EXIT.ok);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const services = wb.getWorksheet('ESV 服务')!;
+    const header = services.getRow(2).values as unknown[];
+    const col = header.findIndex((h) => h === '气候调节 (元)');
+    let a: ExcelJS.Row | undefined;
+    services.eachRow((row) => {
+      if (row.getCell(1).value === '甲镇') a = row;
+    });
+    expect(a!.getCell(col).value).toBe(2657070); // 120 × 6.50 × 3406.50
+    const figures = wb.getWorksheet('明细 figures')!;
+    const exact: string[] = [];
+    figures.eachRow((row) => {
+      if (row.getCell(1).value === '乙镇' && row.getCell(3).value === 'water_supply')
+        exact.push(String(row.getCell(7).value));
+    });
+    expect(exact).toContain('103216.95');
   });
 });
