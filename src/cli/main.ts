@@ -402,6 +402,14 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
 
 async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<number> {
   const run = await runAccount(opts, lang);
+  // an external figure is never dropped silently: one outside the profile is named
+  for (const t of run.region.townships)
+    for (const id of t.unusedOverrides ?? [])
+      io.err(
+        lang === 'zh'
+          ? `注意：${t.township} ${t.year} 的外部模型结果 overrides.${id} 不属于口径 ${run.profile} 的产品，本次未使用`
+          : `note: ${t.township} ${t.year}: external figure overrides.${id} belongs to a product outside profile ${run.profile}; not used in this account`,
+      );
   const format = opts.format ?? 'table';
   let text: string | undefined;
   if (format === 'table') text = formatTable(run, lang);

@@ -59,6 +59,8 @@ export interface TownshipAccount extends GepTotals {
   readonly components: readonly ComponentResult[];
   /** The evaluation array the figures were computed from: traces read it. */
   readonly env: ReadonlyArray<Dec | undefined>;
+  /** Overrides of components whose product is not in the profile: kept in the data, not used, named here. */
+  readonly unusedOverrides?: readonly string[];
 }
 
 export class AccountingError extends Error {}
@@ -209,7 +211,11 @@ export function accountTownship(set: CompiledSet, record: InputRecord, profile: 
     });
   }
   env[layout.qSlot] = undefined;
-  return summarise(set, record, profile, results, env);
+  const unused = [...(record.overrides?.keys() ?? [])].filter(
+    (id) => !results.some((r) => r.component.id === id),
+  );
+  const account = summarise(set, record, profile, results, env);
+  return unused.length ? { ...account, unusedOverrides: unused } : account;
 }
 
 /**

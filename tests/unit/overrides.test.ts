@@ -174,3 +174,43 @@ describe('an override of a per-class component', () => {
     expect(good.code).toBe(EXIT.ok);
   });
 });
+
+describe('an override of a product outside the profile', () => {
+  it('is not used by that profile, and named: in the account and by gep account', async () => {
+    const rec = valid(raw({}, { canopy_water: { quantity: '50000', source: 'InVEST' } }));
+    // canopy_interception is in the academic profile only
+    expect(accountTownship(set, rec, 'national_2022').unusedOverrides).toEqual(['canopy_water']);
+    expect(accountTownship(set, rec, 'academic').unusedOverrides).toBeUndefined();
+    const path = join(tmp, 'profile.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        format: 'gep-ledger/dataset@1',
+        region: { id: 'r', labels: { zh: '县', en: 'County' } },
+        townships: [{ id: 't1', labels: { zh: '甲', en: 'A' }, kind: 'town' }],
+        records: [{ ...raw({}, { canopy_water: { quantity: '50000', source: 'InVEST' } }), township: 't1' }],
+      }),
+    );
+    const r = await runCli(
+      'account',
+      '--set',
+      'canopy',
+      '--coefficients',
+      COEFFS,
+      '--data',
+      path,
+      '--year',
+      '2021',
+      '--profile',
+      'national_2022',
+      '--format',
+      'csv',
+      '--lang',
+      'en',
+    );
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.err).toContain(
+      'external figure overrides.canopy_water belongs to a product outside profile national_2022',
+    );
+  });
+});
