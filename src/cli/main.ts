@@ -1,6 +1,6 @@
 /**
  * gep: the command line of GEP Ledger.
- *   account | validate | template | lock | bundle | rerun | prices
+ *   account | balance-sheet | validate | template | lock | bundle | rerun | prices
  * Exit codes: 0 ok, 1 coefficient set invalid, 2 data invalid, 3 rerun mismatch, 64 usage error.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -46,8 +46,19 @@ import {
   resolvedFromBundle,
   type Bundle,
 } from '../io/bundle.js';
-import { gepRows, productRows, townshipProductRows, YUAN_PER_YI } from '../report/gep-table.js';
+import { gepRows, productRows, YUAN_PER_YI } from '../report/gep-table.js';
+import { accountFigures, scopeJson } from '../report/account-figures.js';
+import { EsvError } from '../domain/esv.js';
+import {
+  addEsvSheets,
+  addFigureSheet,
+  esvText,
+  exact,
+  FIGURE_CSV_HEADER,
+  figureCsvRows,
+} from './account-output.js';
 import { renderTable } from '../report/text-table.js';
+import { formatNumber } from '../report/format.js';
 import { geepRows } from '../report/geep-table.js';
 import { priceList } from '../report/price-list.js';
 import { join } from 'node:path';
@@ -55,6 +66,10 @@ import { runDbCommand } from './db-commands.js';
 import { rulesOf, warningLines, warningsOf } from './plausibility.js';
 import { plausibilityIssues } from '../domain/plausibility.js';
 import { warningJson } from '../report/plausibility.js';
+import { DataError, UsageError } from './errors.js';
+import { BALANCE_SHEET_USAGE, cmdBalanceSheet } from './commands/balance-sheet.js';
+import { BalanceSheetConfigError } from '../domain/balance-sheet-config.js';
+import type { TransitionMatrix } from '../domain/transitions.js';
 import { APP_VERSION } from '../app-version.js';
 
 export const EXIT = { ok: 0, setInvalid: 1, dataInvalid: 2, mismatch: 3, usage: 64 } as const;
@@ -69,40 +84,50 @@ const defaultIo: Io = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
 };
 
-export const USAGE = `用法 usage: gep <command> [options]
+export const USAGE = `用法 usage: gep <command> [options]    (npm run gep -- <command> …)
 
   account  --set <id>[@version] --data <file.json|.csv|.xlsx> --year <year>
            [--profile academic] [--township <id> | --by township] [--format table|json|csv|xlsx]
            [--constant-prices [--base-year 2020]]   (default: current prices of the year)
            [--out <file>] [--region <dataset.json>] [--lang zh|en] [--coefficients <dir>]
+           GEP (gross, net; by category, product, component, land class, ecosystem), GEEP, green GDP,
+           indicators and, with an equivalent-factor set, ESV (by service, group, ecosystem type)
+           e.g. gep account --set minhou-2021 --data seeds/minhou/dataset.json --year 2021 --format json
+${BALANCE_SHEET_USAGE}
   validate --set <id>[@version] [--data <file>] [--region <dataset.json>]
+           e.g. gep validate --set minhou-2021 --data seeds/minhou/dataset.json
   template --set <id>[@version] --out <template.xlsx|template.csv> [--region <dataset.json>] [--years 2021,2022]
-  lock     [--coefficients <dir>]
+           e.g. gep template --set minhou-2021 --region seeds/minhou/dataset.json --years 2022 --out t.xlsx
   bundle   --set <id>[@version] --data <file> --year <year> --out <run.json> [--profile academic]
+           e.g. gep bundle --set minhou-2021 --data seeds/minhou/dataset.json --year 2021 --out run.json
   rerun    <bundle.json>
+           e.g. gep rerun run.json
   prices   --set <id>[@version] [--year <year>] [--lang zh|en] [--format table|csv] [--out <file>]
            (--year: each money parameter also restated to that year's prices by the set's price index)
+           e.g. gep prices --set minhou-2021 --year 2021
+  lock     [--coefficients <dir>]
+           e.g. gep lock
 
   应用数据库 the app's database (DATA_DIR, default ./data; or DATABASE_URL):
   create-user --role admin|editor|reviewer|viewer --username <name> [--name <display name>]
            (password from GEP_PASSWORD or typed in the terminal)
+           e.g. GEP_PASSWORD='…' gep create-user --role admin --username admin --name 管理员
   backup   --out <file>        whole database to one file
+           e.g. gep backup --out gep-2026-11-25.backup
   restore  <file>              replaces the whole database with a backup, in one transaction
+           e.g. gep restore gep-2026-11-25.backup
 
-退出码 exit codes: 0 正常 ok, 1 参数集无效 set invalid, 2 数据无效 data invalid, 3 复算不一致 rerun mismatch, 64 用法错误 usage`;
-
-class UsageError extends Error {}
-class DataError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
+退出码 exit codes: 0 正常 ok, 1 参数集无效 set invalid, 2 数据无效 data invalid (or a balance-sheet identity
+that does not hold), 3 复算不一致 rerun mismatch, 64 用法错误 usage`;
 
 const OPTIONS = {
   set: { type: 'string' },
   data: { type: 'string' },
   year: { type: 'string' },
   years: { type: 'string' },
+  opening: { type: 'string' },
+  closing: { type: 'string' },
+  config: { type: 'string' },
   profile: { type: 'string' },
   township: { type: 'string' },
   by: { type: 'string' },
@@ -148,6 +173,8 @@ interface LoadedData {
   region: Region;
   raw: RawRecord[];
   table?: TableInput;
+  /** Land-use transition matrices of a JSON data file (for the balance sheet's extent account). */
+  transitions: TransitionMatrix[];
 }
 
 const isTable = (path: string) => /\.(csv|xlsx)$/i.test(path);
@@ -165,7 +192,8 @@ async function loadData(set: CompiledSet, path: string, regionPath?: string): Pr
   };
   if (!isTable(path)) {
     const region = toRegion(path);
-    return { region, raw: [...readDatasetJson(path).records] };
+    const ds = readDatasetJson(path);
+    return { region, raw: [...ds.records], transitions: [...ds.transitions] };
   }
   const table = await readTableFile(set, path);
   const region: Region = regionPath
@@ -179,7 +207,7 @@ async function loadData(set: CompiledSet, path: string, regionPath?: string): Pr
           labels: { zh: id, en: id },
         })),
       };
-  return { region, raw: table.records, table };
+  return { region, raw: table.records, table, transitions: [] };
 }
 
 function validate(set: CompiledSet, data: LoadedData, raw: RawRecord[]) {
@@ -214,7 +242,7 @@ async function runAccount(opts: Options, lang: 'zh' | 'en'): Promise<Run> {
   if (!opts.data) throw new UsageError('缺少 --data / missing --data');
   const year = requireYear(opts.year);
   const profile = opts.profile ?? set.profiles[0]?.id ?? 'academic';
-  if (!set.profiles.some((p) => p.id === profile))
+  if (set.products.length && !set.profiles.some((p) => p.id === profile))
     throw new UsageError(
       `未知口径 unknown profile "${profile}"; ${set.profiles.map((p) => p.id).join(', ')}`,
     );
@@ -318,7 +346,13 @@ function formatTable(run: Run, lang: 'zh' | 'en'): string {
     lang === 'zh'
       ? `${run.data.region.name.zh} 分产品价值（全县）`
       : `${run.data.region.name.en}: value by product`;
-  const geep = geepRows(run.region, run.records, nameOf(run, lang), lang === 'zh' ? '合计' : 'Total');
+  const geep = geepRows(
+    run.set,
+    run.region,
+    run.records,
+    nameOf(run, lang),
+    lang === 'zh' ? '合计' : 'Total',
+  );
   const gHead =
     lang === 'zh'
       ? ['乡镇', 'GDP(亿元)', '绿色GDP(亿元)', 'GEEP(亿元)', 'GEP/GDP', 'GEP/面积(万元/km²)', 'GEP/人(元/人)']
@@ -338,7 +372,7 @@ function formatTable(run: Run, lang: 'zh' | 'en'): string {
     yi(r.greenGdp),
     yi(r.geep),
     opt(r.gepToGdp, (v) => formatFixed(v, 2)),
-    opt(r.gepPerKm2, (v) => formatFixed(v.div(10000), 1)),
+    opt(r.gepPerKm2, (v) => formatNumber(v, 'wan_yuan_per_km2', 1)),
     opt(r.gepPerCapita, (v) => formatFixed(v, 0)),
   ]);
   const gTable = renderTable(gHead, gBody, undefined, new Set([geep.length - 1]));
@@ -346,19 +380,41 @@ function formatTable(run: Run, lang: 'zh' | 'en'): string {
     lang === 'zh'
       ? 'GEEP = GDP − 环境退化成本 − 生态破坏成本 + 调节服务价值；绿色GDP = GDP − 两项成本'
       : 'GEEP = GDP − pollution cost − ecological damage cost + regulating services; green GDP = GDP − both costs';
-  return [...headerLines(run, lang), '', main, '', pTitle, pTable, '', gTitle, gTable, ''].join('\n');
+  return [
+    ...headerLines(run, lang),
+    '',
+    main,
+    '',
+    pTitle,
+    pTable,
+    '',
+    gTitle,
+    gTable,
+    '',
+    ...esvText(figuresOf(run), lang),
+  ].join('\n');
+}
+
+/** Every figure of the run (GEP, GEEP, indicators, ESV) per township and for the region. */
+function figuresOf(run: Run) {
+  try {
+    return accountFigures({
+      set: run.set,
+      region: run.region,
+      records: run.records,
+      townships: run.data.region.townships,
+      totalLabels: run.data.region.name,
+    });
+  } catch (e) {
+    if (e instanceof EsvError) throw new DataError([e.message]);
+    throw e;
+  }
 }
 
 function resultsJson(run: Run, lang: 'zh' | 'en') {
   const names = nameOf(run, lang);
-  const figs = (a: RegionAccount | RegionAccount['townships'][number]) => ({
-    gep: a.gep.toString(),
-    outOfRegionDeduction: a.outOfRegionDeduction.toString(),
-    gepNet: a.gepNet.toString(),
-    categories: Object.fromEntries(Object.entries(a.categoryValues).map(([k, v]) => [k, v.toString()])),
-    products: Object.fromEntries([...a.productValues].map(([k, v]) => [k, v.toString()])),
-    ecosystems: Object.fromEntries([...a.ecosystemValues].map(([k, v]) => [k, v.toString()])),
-  });
+  const figures = figuresOf(run);
+  const figs = (id: string) => scopeJson(figures.scopes.find((s) => s.id === id)!.lines);
   return {
     format: 'gep-ledger/results@1',
     appVersion: appVersion(),
@@ -369,11 +425,12 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
     set: { id: run.set.id, version: run.set.version, hash: run.set.hash },
     profile: run.profile,
     unit: '元',
-    county: figs(run.region),
+    equivalentValue: figures.esv ? exact(figures.esv.equivalentValue) : undefined,
+    county: figs('total'),
     townships: run.region.townships.map((t) => ({
       township: t.township,
       name: names(t.township),
-      ...figs(t),
+      ...figs(t.township),
       traces: traceAccount(run.set, t),
     })),
     inputs: run.raw,
@@ -382,6 +439,14 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
 
 async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<number> {
   const run = await runAccount(opts, lang);
+  // an external figure is never dropped silently: one outside the profile is named
+  for (const t of run.region.townships)
+    for (const id of t.unusedOverrides ?? [])
+      io.err(
+        lang === 'zh'
+          ? `注意：${t.township} ${t.year} 的外部模型结果 overrides.${id} 不属于口径 ${run.profile} 的产品，本次未使用`
+          : `note: ${t.township} ${t.year}: external figure overrides.${id} belongs to a product outside profile ${run.profile}; not used in this account`,
+      );
   const format = opts.format ?? 'table';
   const rules = rulesOf(opts.coefficients ?? 'coefficients');
   const kind = opts.township ? 'township' : 'region';
@@ -403,36 +468,17 @@ async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<num
         2,
       ) + '\n';
   else if (format === 'csv') {
-    const names = nameOf(run, 'zh');
-    const rows: unknown[][] = [
-      [
-        'region',
-        'year',
-        'set',
-        'set_hash',
-        'profile',
-        'township',
-        'township_zh',
-        'product',
-        'product_zh',
-        'category',
-        'value_yuan',
-      ],
+    const prefix = [
+      run.data.region.id,
+      run.year,
+      `${run.set.id}@${run.set.version}`,
+      run.set.hash,
+      run.profile,
     ];
-    for (const r of townshipProductRows(run.set, run.region))
-      rows.push([
-        run.data.region.id,
-        run.year,
-        `${run.set.id}@${run.set.version}`,
-        run.set.hash,
-        run.profile,
-        r.township,
-        names(r.township),
-        r.product,
-        r.productZh,
-        r.category,
-        r.value.toString(),
-      ]);
+    const rows = [
+      [...FIGURE_CSV_HEADER],
+      ...figureCsvRows(figuresOf(run), prefix, nameOf(run, 'zh'), run.data.region.name.zh),
+    ];
     text = toCsv(rows);
   } else if (format === 'xlsx') {
     if (!opts.out) throw new UsageError('xlsx 输出需要 --out / xlsx output needs --out');
@@ -445,6 +491,9 @@ async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<num
         ...(run.data.region.sample ? ['示例数据 (sample data)'] : []),
       ],
     );
+    const figures = figuresOf(run);
+    addFigureSheet(wb, figures, nameOf(run, 'zh'), run.data.region.name.zh);
+    addEsvSheets(wb, figures);
     await wb.xlsx.writeFile(opts.out);
     io.err(`${opts.out}`);
     return EXIT.ok;
@@ -769,6 +818,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return cmdRerun(rest[0], io, lang);
       case 'prices':
         return cmdPrices(opts, io, lang);
+      case 'balance-sheet': {
+        const accountYear = async (y: number) => {
+          const run = await runAccount({ ...opts, year: String(y), township: undefined }, lang);
+          return {
+            set: run.set,
+            records: run.records,
+            region: run.region,
+            regionInfo: run.data.region,
+            transitions: run.data.transitions,
+          };
+        };
+        const result = await cmdBalanceSheet(opts, lang, accountYear, io.out, io.err);
+        return result === 'ok' ? EXIT.ok : EXIT.dataInvalid;
+      }
       case 'create-user':
       case 'backup':
       case 'restore':
@@ -788,6 +851,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (e instanceof DatasetError) {
       io.err(e.message);
       return EXIT.dataInvalid;
+    }
+    if (e instanceof BalanceSheetConfigError) {
+      e.issues.forEach((l) => io.err(l));
+      return EXIT.setInvalid;
     }
     if (e instanceof AccountingError) {
       io.err(e.message);

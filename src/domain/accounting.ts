@@ -3,6 +3,8 @@ import { TOTAL, type CompiledSet, type ComponentModel } from './model.js';
 import { PriceIndexError, priceBasis, pricedSet, restatesPrices, type PriceBasis } from './prices.js';
 import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
+import { roleValue } from './roles.js';
+import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -36,6 +38,8 @@ export interface ComponentResult {
   /** The part of the value originating outside the region (share × value), deducted for net GEP. */
   readonly outOfRegion?:
     { readonly share: Dec; readonly value: Dec } | { readonly missing: readonly string[] };
+  /** For an override of a per-class component: split by the formula's own split, or not allocated. */
+  readonly overrideAllocation?: OverrideAllocation;
 }
 
 /** The totals every account has, a township's or a region's (元). */
@@ -61,12 +65,16 @@ export interface TownshipAccount extends GepTotals {
   readonly components: readonly ComponentResult[];
   /** The evaluation array the figures were computed from: traces read it. */
   readonly env: ReadonlyArray<Dec | undefined>;
+  /** Overrides of components whose product is not in the profile: kept in the data, not used, named here. */
+  readonly unusedOverrides?: readonly string[];
 }
 
 export class AccountingError extends Error {}
 
 /** Products of a profile, in catalogue order. */
 export function productsInProfile(set: CompiledSet, profile: string) {
+  // a set without products (equivalent-factor ESV only) has nothing to choose by profile
+  if (!set.products.length) return [];
   if (!set.profiles.some((p) => p.id === profile))
     throw new AccountingError(
       `unknown profile "${profile}" in ${set.id}@${set.version}; profiles: ${set.profiles.map((p) => p.id).join(', ')}`,
@@ -133,14 +141,10 @@ export function accountTownship(
     const q = figure('quantity');
     const val = figure('value');
     const override = record.overrides?.get(c.id);
-    // an override replaces the formula's total; a per-class component still needs its inputs to
-    // spread the external figure over land classes (in proportion to the formula's own split)
-    const needsInputs = !override || c.landClasses !== null;
-    const missing = needsInputs ? c.inputsUsed.filter((id) => !record.values.has(id)) : [];
-    const missingDeps = needsInputs
-      ? c.componentsUsed.filter((id) => skipped.has(id) || !computed.has(id))
-      : [];
-    if (missing.length || missingDeps.length) {
+    const missing = c.inputsUsed.filter((id) => !record.values.has(id));
+    const missingDeps = c.componentsUsed.filter((id) => skipped.has(id) || !computed.has(id));
+    // an override replaces the formula's total: a component with one needs its inputs only to split it
+    if (!override && (missing.length || missingDeps.length)) {
       const reason = missing.length
         ? `no data for ${missing.join(', ')}`
         : `depends on ${missingDeps.join(', ')}`;
@@ -148,21 +152,44 @@ export function accountTownship(
       results.push({ component: c, status: 'not_applicable', reason });
       continue;
     }
+    if (override) {
+      const refusal = overrideRefusal(set, c, (id) => record.values.has(id));
+      if (refusal)
+        throw new AccountingError(
+          `${record.township} ${record.year}: ${c.id}: ${refusal.en} / ${refusal.zh}`,
+        );
+      const valueDeps = c.value.checked.symbols.filter((x) => missingDeps.includes(x));
+      if (valueDeps.length)
+        throw new AccountingError(
+          `${record.township} ${record.year}: ${c.id}: the value formula needs ${valueDeps.join(', ')}, which could not be computed / 价值公式所需的 ${valueDeps.join('、')} 无法计算`,
+        );
+    }
     let quantity: Dec;
     let byClass: Map<string, Dec> | undefined;
     let uncapped: Dec | undefined;
-    if (c.landClasses) {
+    let allocation: OverrideAllocation | undefined;
+    if (c.landClasses && override) {
+      // split in proportion to the formula's own split when it can be computed and is not zero;
+      // otherwise the external figure is a total, not allocated to land classes
+      if (!missing.length && !missingDeps.length) {
+        const formula = new Map<string, Dec>();
+        for (const cls of c.landClasses) formula.set(cls, c.plan.quantity.get(cls)!(env as Dec[]));
+        const formulaTotal = sum(formula.values());
+        if (!formulaTotal.isZero()) byClass = allocate(formula, formulaTotal, override.quantity);
+      }
+      allocation = byClass ? 'by_formula' : 'unallocated';
+      const varying = byClass || !c.plan.value ? [] : classDependentValueSymbols(set, c);
+      if (varying.length)
+        throw new AccountingError(
+          `${record.township} ${record.year}: ${c.id}: the formula gives 0 for every land class, so the external figure cannot be split, and the value formula varies by class (${varying.join(', ')}) / 公式各地类结果均为 0，外部实物量无法分摊，价值公式又随地类变化，无法估值`,
+        );
+      quantity = override.quantity;
+      if (byClass) for (const [cls, q] of byClass) env[layout.perClass(c.id, cls)!] = q;
+    } else if (c.landClasses) {
       byClass = new Map();
       for (const cls of c.landClasses) byClass.set(cls, q(c.plan.quantity.get(cls)!(env as Dec[])));
       quantity = sum(byClass.values());
-      if (override) {
-        if (quantity.isZero() && !override.quantity.isZero())
-          throw new AccountingError(
-            `${record.township} ${record.year}: ${c.id}: the external figure cannot be split over land classes, the formula gives 0 for all of them`,
-          );
-        byClass = quantity.isZero() ? byClass : allocate(byClass, quantity, override.quantity);
-        quantity = override.quantity;
-      } else if (c.plan.cap) {
+      if (c.plan.cap) {
         const cap = figure('cap')(c.plan.cap(env as Dec[]));
         if (quantity.gt(cap)) {
           uncapped = quantity;
@@ -192,6 +219,7 @@ export function accountTownship(
         quantityByClass: byClass,
         uncapped,
         override,
+        overrideAllocation: allocation,
       });
       continue;
     }
@@ -206,8 +234,10 @@ export function accountTownship(
       }
       value = sum(valueByClass.values());
     } else {
+      // a per-class component's unallocated total is valued with the formula of any class: the refusal
+      // check above made sure the value formula does not vary by class
       env[layout.qSlot] = quantity;
-      value = val(c.plan.value.get(TOTAL)!(env as Dec[]));
+      value = val(c.plan.value.get(c.landClasses?.[0] ?? TOTAL)!(env as Dec[]));
     }
     if (c.plan.outOfRegionShare) {
       const missingShare = c.outOfRegionShare!.checked.symbols.filter(
@@ -233,10 +263,15 @@ export function accountTownship(
       uncapped,
       override,
       outOfRegion,
+      overrideAllocation: allocation,
     });
   }
   env[layout.qSlot] = undefined;
-  return summarise(set, record, profile, results, env, prices);
+  const unused = [...(record.overrides?.keys() ?? [])].filter(
+    (id) => !results.some((r) => r.component.id === id),
+  );
+  const account = summarise(set, record, profile, results, env, prices);
+  return unused.length ? { ...account, unusedOverrides: unused } : account;
 }
 
 /**
@@ -290,11 +325,14 @@ function summarise(
     else addEco(r.component.ecosystem ?? 'unallocated', r.value);
   }
   const gep = sum(CATEGORIES.map((c) => categoryValues[c]));
-  const deductionWan = record.values.get('out_of_region_value') as Dec | undefined;
+  // the input with the out_of_region_value role, converted from its declared unit to 元, plus the
+  // components' out-of-region shares
   const computedDeduction = sum(
     results.flatMap((r) => (r.outOfRegion && 'value' in r.outOfRegion ? [r.outOfRegion.value] : [])),
   );
-  const outOfRegionDeduction = (deductionWan ? deductionWan.times(10000) : ZERO).plus(computedDeduction);
+  const outOfRegionDeduction = (roleValue(set, record, 'out_of_region_value') ?? ZERO).plus(
+    computedDeduction,
+  );
   return {
     township: record.township,
     year: record.year,

@@ -3,6 +3,7 @@ import { pricedSet } from './prices.js';
 import type { CompiledSet } from './model.js';
 import type { InputRecord } from './accounting.js';
 import { convertValue, parseUnit } from './units.js';
+import { roleInput } from './roles.js';
 
 /**
  * Ecosystem service value by the equivalent-factor method (当量因子法, Xie Gaodi et al. 2015):
@@ -105,12 +106,12 @@ export function accountEsv(
 
 /**
  * The per-land-class areas of an input record, in hm² (converted from the input's declared unit).
- * `inputId` is the per-land-class area input of the set (land_area in gep-functional).
+ * `inputId` is the per-land-class area input; by default the input with the land_area role.
  */
 export function landAreaFromRecord(
   set: CompiledSet,
   record: InputRecord,
-  inputId = 'land_area',
+  inputId = roleInput(set, 'land_area')?.id ?? 'land_area',
 ): Map<string, Dec> {
   const input = set.inputs.find((i) => i.id === inputId);
   if (!input || !input.perLandClass)

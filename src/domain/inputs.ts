@@ -2,6 +2,7 @@ import { ZERO, isSeveralValues, readDecimal, sum, type Dec, type DecimalReading 
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, displayUnit, parseUnit, sameDimension, type Unit } from './units.js';
+import { overrideRefusal } from './overrides.js';
 
 /** Survey data as it arrives (from JSON, CSV, XLSX, a form or the API), before validation. */
 export interface RawRecord {
@@ -229,7 +230,10 @@ export function validateRecords(
           `an external figure cannot be negative: ${String(o.quantity)}`,
         );
       if (!o.source?.trim()) add(field, '外部模型结果须注明来源', 'an external figure needs its source');
-      if (q && o.source?.trim())
+      // a draft may still lack the inputs that make an override usable: checked when it is submitted
+      const refusal = allowMissing ? undefined : overrideRefusal(set, component, (id) => values.has(id));
+      if (refusal) add(field, refusal.zh, refusal.en);
+      else if (q && o.source?.trim())
         overrides.set(cid, { quantity: convertValue(q, unit, declared), source: o.source.trim() });
     }
     records.push({ township: r.township, year, values, overrides: overrides.size ? overrides : undefined });

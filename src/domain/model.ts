@@ -30,6 +30,8 @@ export interface CompiledSet {
   /** All components of all products, in dependency order. */
   readonly components: readonly ComponentModel[];
   readonly equivalentFactor?: EquivalentFactorModel;
+  /** Id of the balance-sheet configuration the set names (inherited), if any. */
+  readonly balanceSheet?: string;
   readonly layout: SlotLayout;
   /** Price-index series by id; empty when the set does not restate prices. */
   readonly priceIndices: ReadonlyMap<string, PriceIndexModel>;

@@ -50,7 +50,14 @@ export interface ComponentTrace {
   readonly reason?: string;
   readonly method: string;
   readonly quantity?: FormulaTrace;
-  readonly override?: { quantity: string; unit: string; source: string };
+  readonly override?: {
+    quantity: string;
+    unit: string;
+    source: string;
+    /** Per-class component: split over the classes by the formula's split, or a total not allocated. */
+    allocation?: 'by_formula' | 'unallocated';
+    note?: Labels;
+  };
   readonly cap?: FormulaTrace & { applied: boolean; uncapped?: string };
   readonly value?: FormulaTrace;
   /** Share of the value from outside the region and the amount deducted for net GEP (元). */
@@ -142,6 +149,18 @@ function describe(
   return { formula: formula.text, unit: formula.unitText, result: result?.toString() ?? '', symbols };
 }
 
+const ALLOCATION_NOTES: Record<'by_formula' | 'unallocated' | 'none', Labels | undefined> = {
+  by_formula: {
+    zh: '外部实物量按公式各地类结果的比例分摊到地类',
+    en: "the external quantity is split over the land classes in proportion to the formula's own result per class",
+  },
+  unallocated: {
+    zh: '外部实物量作为总量计入，未分摊到地类（记为“未分配到生态系统”）',
+    en: 'the external quantity is taken as a total, not allocated to land classes (shown as not allocated to an ecosystem)',
+  },
+  none: undefined,
+};
+
 /** The trace of a component's total, or of one land class of a per-class component. */
 export function traceComponent(
   stated: CompiledSet,
@@ -178,9 +197,13 @@ export function traceComponent(
         quantity: result.override.quantity.toString(),
         unit: c.quantity.unitText,
         source: result.override.source,
+        allocation: result.overrideAllocation,
+        note: ALLOCATION_NOTES[result.overrideAllocation ?? 'none'],
       }
     : undefined;
-  const perClassTotal = landClass === undefined && c.landClasses !== null;
+  // an unallocated total of a per-class component has no classes: its value is traced as a total
+  const unallocated = result.overrideAllocation === 'unallocated';
+  const perClassTotal = landClass === undefined && c.landClasses !== null && !unallocated;
   return {
     ...base,
     override,

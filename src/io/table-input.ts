@@ -12,7 +12,7 @@ import { parseDecimal, type Dec } from '../domain/decimal.js';
 import { convertValue } from '../domain/units.js';
 import type { CompiledSet } from '../domain/model.js';
 import { validateRecords, type InputIssue, type RawRecord, type TownshipInfo } from '../domain/inputs.js';
-import { LABEL_ROW_MARK } from './template.js';
+import { LABEL_ROW_MARK, type OverrideField } from './template.js';
 
 export interface TableInput {
   readonly records: RawRecord[];
@@ -37,7 +37,10 @@ const HEADER = /^\s*([^\s(（]+)\s*(?:[(（]\s*(.*?)\s*[)）])?\s*$/;
 
 interface Column {
   index: number;
-  kind: 'township' | 'year' | 'value';
+  kind: 'township' | 'year' | 'value' | 'override';
+  /** Of an override column: the component and which of its three cells. */
+  component?: string;
+  field?: OverrideField;
   input?: string;
   key?: string;
   landClass?: string;
@@ -65,6 +68,7 @@ export function readTableRows(
   const header = rows[0] ?? [];
   const headerRow = rowNumbers?.[0] ?? 1;
   const inputById = new Map(set.inputs.map((i) => [i.id, i]));
+  const componentById = new Map(set.components.map((c) => [c.id, c]));
   const classIds = new Set(set.landClasses.map((c) => c.id));
   const codes = new Set(set.landClasses.flatMap((c) => c.sourceCodes));
   const columns: Column[] = [];
@@ -92,6 +96,29 @@ export function readTableRows(
     firstColumn.set(same, col);
     if (key === 'township' || key === '乡镇') return void columns.push({ index, kind: 'township' });
     if (key === 'year' || key === '年份') return void columns.push({ index, kind: 'year' });
+    const o = /^overrides\.([^.]+)\.(quantity|unit|source)$/.exec(key);
+    if (o) {
+      const component = componentById.get(o[1]!);
+      if (!component) {
+        issue(
+          headerRow,
+          col,
+          `未知核算项"${o[1]}"（列"${text}"）`,
+          `unknown component "${o[1]}" (column "${text}")`,
+          key,
+        );
+        return;
+      }
+      if (o[2] === 'quantity') columnOf.set(`overrides.${component.id}`, col);
+      columnOf.set(key, col);
+      return void columns.push({
+        index,
+        kind: 'override',
+        component: component.id,
+        field: o[2] as OverrideField,
+        unit: o[2] === 'quantity' ? unit : undefined,
+      });
+    }
     const [inputId = '', cls] = key.split(/\.(.*)/s);
     const input = inputById.get(inputId);
     const known =
@@ -167,10 +194,35 @@ export function readTableRows(
           ((values[c.input!] ??= {}) as Record<string, unknown>)[c.landClass] = v;
         else values[c.input!] = v;
       }
+      // an external quantity: its three cells; the unit cell may be blank (the header's unit)
+      const overrides: NonNullable<RawRecord['overrides']> = {};
+      for (const c of columns) {
+        if (c.kind !== 'override') continue;
+        const v = cellValue(cells[c.index]);
+        if (v === undefined) continue;
+        const o = (overrides[c.component!] ??= { quantity: undefined });
+        if (c.field === 'quantity') {
+          o.quantity = v;
+          o.unit ??= c.unit;
+        } else if (c.field === 'unit') o.unit = cellText(v).trim();
+        else o.source = cellText(v).trim();
+      }
+      for (const [cid, o] of Object.entries(overrides))
+        if (o.quantity === undefined) {
+          issue(
+            row,
+            columnOf.get(`overrides.${cid}`),
+            `外部模型结果"${cid}"缺少实物量（只填了单位或来源）`,
+            `external figure "${cid}" has no quantity (only its unit or source)`,
+            `overrides.${cid}`,
+          );
+          delete overrides[cid];
+        }
       records.push({
         township,
         year: /^\d+$/.test(yearText) ? Number(yearText) : yearText,
         values,
+        overrides: Object.keys(overrides).length ? overrides : undefined,
         units: Object.keys(units).length ? { ...units } : undefined,
         origin: { sheet, row },
       });

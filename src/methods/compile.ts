@@ -26,6 +26,7 @@ import {
 } from '../domain/model.js';
 import { parseUnit, sameDimension, UnitError, type Unit } from '../domain/units.js';
 import type { ResolvedSet } from './resolve.js';
+import { roleMismatch } from '../domain/roles.js';
 
 export interface SetIssue {
   /** The file the offending item came from. */
@@ -56,6 +57,9 @@ export function parseRate(raw: string, percentAllowed: boolean): Dec | undefined
   }
   return parseDecimal(text);
 }
+
+const MONEY_UNITS = ['元', '万元', '亿元', '万亿元'] as const;
+const isMoney = (u: Unit) => Object.keys(u.dims).length === 1 && u.dims.money === 1;
 
 /** Compiles a resolved set; every problem is collected, none is thrown one at a time. */
 export function compileSet(resolved: ResolvedSet): CompiledSet {
@@ -113,12 +117,23 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
         issue(key, `${path}.acceptUnits`, `"${text}" cannot convert to "${spec.unit}"`);
       else if (u && text !== spec.unit) acceptUnits.push({ text, unit: u });
     }
+    // an amount of money may always be entered in 元, 万元, 亿元 or 万亿元 (a province's GDP): exact conversions
+    if (isMoney(unit))
+      for (const text of MONEY_UNITS)
+        if (text !== spec.unit && !acceptUnits.some((a) => a.text === text))
+          acceptUnits.push({ text, unit: parseUnit(text) });
     let range: [Dec, Dec] | undefined;
     if (spec.range) {
       const lo = parseRate(spec.range[0], spec.percent);
       const hi = parseRate(spec.range[1], spec.percent);
       if (!lo || !hi || lo.gt(hi)) issue(key, `${path}.range`, 'a range is two numbers, low ≤ high');
       else range = [lo, hi];
+    }
+    if (spec.role) {
+      const holder = inputs.find((i) => i.role === spec.role);
+      if (holder) issue(key, `${path}.role`, `the role "${spec.role}" is played by ${holder.id} already`);
+      const why = roleMismatch(spec.role, { unitValue: unit, perLandClass: spec.perLandClass });
+      if (why) issue(key, `${path}.role`, why);
     }
     inputs.push({ ...spec, unitValue: unit, acceptUnits, range });
   }
@@ -539,6 +554,7 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
     products,
     components,
     equivalentFactor,
+    balanceSheet: data.balanceSheet,
     layout,
     priceIndices,
     constantPriceYear: data.constantPriceYear,

@@ -10,7 +10,13 @@ import type { CompiledSet } from '../domain/model.js';
 export interface ResolvedSet {
   readonly data: Omit<
     CoefficientSetFile,
-    'extends' | 'parameterOverrides' | 'removeProducts' | 'equivalentFactorOverrides' | 'priceIndices'
+    | 'extends'
+    | 'parameterOverrides'
+    | 'removeProducts'
+    | 'removeInputs'
+    | 'removeLandClasses'
+    | 'equivalentFactorOverrides'
+    | 'priceIndices'
   > & { priceIndices?: CoefficientSetFile['priceIndices'] };
   /** The file of the set itself. */
   readonly file: string;
@@ -217,6 +223,8 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
   for (const s of sections) merged.set(s, new Map());
   let equivalentFactor: CoefficientSetFile['equivalentFactor'];
   let constantPriceYear: number | undefined;
+  let balanceSheet: string | undefined;
+  const removedClasses = new Set<string>();
   const issues: SetIssue[] = [];
   for (const { data, file } of chain) {
     const setKey = `${data.id}@${data.version}`;
@@ -254,14 +262,20 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
       origins.set(`parameter:${o.id}`, file);
       definedIn.set(o.id, setKey);
     }
-    for (const pid of data.removeProducts) {
-      if (!merged.get('products')!.delete(pid))
-        issues.push({
-          file,
-          path: `removeProducts.${pid}`,
-          message: `no inherited product "${pid}" to remove`,
-        });
-    }
+    const removals = [
+      ['removeProducts', 'products', 'product'],
+      ['removeInputs', 'inputs', 'input'],
+      ['removeLandClasses', 'landClasses', 'land class'],
+    ] as const;
+    for (const [key, section, what] of removals)
+      for (const rid of data[key] ?? []) {
+        if (!merged.get(section)!.delete(rid))
+          issues.push({ file, path: `${key}.${rid}`, message: `no inherited ${what} "${rid}" to remove` });
+        else if (section === 'landClasses') removedClasses.add(rid);
+      }
+    // a class removed here may be given again by a later set of the chain (re-added below by its own list)
+    for (const c of data.landClasses) removedClasses.delete(c.id);
+    if (data.balanceSheet) balanceSheet = data.balanceSheet;
     if (data.constantPriceYear !== undefined) constantPriceYear = data.constantPriceYear;
     if (data.equivalentFactor) {
       equivalentFactor = data.equivalentFactor;
@@ -286,6 +300,25 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
     }
   }
   if (issues.length) throw new SetLoadError(issues);
+  // removed land classes take their per-class parameter values and their equivalent-factor mapping along
+  if (removedClasses.size) {
+    const params = merged.get('parameters')!;
+    for (const [pid, p] of params) {
+      const values = (p as { values?: Record<string, string> }).values;
+      if (values && Object.keys(values).some((c) => removedClasses.has(c)))
+        params.set(pid, {
+          ...p,
+          values: Object.fromEntries(Object.entries(values).filter(([c]) => !removedClasses.has(c))),
+        } as { id: string });
+    }
+    if (equivalentFactor)
+      equivalentFactor = {
+        ...equivalentFactor,
+        mapping: Object.fromEntries(
+          Object.entries(equivalentFactor.mapping).filter(([c]) => !removedClasses.has(c)),
+        ),
+      };
+  }
   const leaf = chain.at(-1)!;
   const values = (s: (typeof sections)[number]) => [...merged.get(s)!.values()] as never;
   const data: ResolvedSet['data'] = {
@@ -304,6 +337,7 @@ function mergeChain(chain: { data: CoefficientSetFile; file: string }[]): Resolv
     // absent rather than empty, so that sets without price indices keep the hash they always had
     priceIndices: merged.get('priceIndices')!.size ? values('priceIndices') : undefined,
     constantPriceYear,
+    balanceSheet,
   };
   const lineage = chain.map((c) => ({ id: c.data.id, version: c.data.version }));
   const hash = sha256(canonicalJson({ ...data, status: undefined, lineage }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_ROLES } from '../domain/roles.js';
 
 /**
  * The schema of a coefficient set file (coefficients/<set>/<version>.yaml). One declaration drives
@@ -59,6 +60,8 @@ const input = z
     group: id,
     percent: z.boolean().default(false),
     description: labels.optional(),
+    /** What the input means to the accounts (GDP, pollution cost, population…): found by role, converted by unit. */
+    role: z.enum(INPUT_ROLES).optional(),
   })
   .strict();
 
@@ -215,8 +218,23 @@ export const coefficientSetFile = z
       .optional(),
     /** A child set's changes to parameters it inherits: new value, unit, source, year, verified flag. */
     parameterOverrides: z.array(parameterOverride).default([]),
+    /**
+     * The balance-sheet configuration (coefficients/balance-sheet/<id>.yaml) the set's accounts use unless
+     * another is chosen; inherited, a child set may name another.
+     */
+    balanceSheet: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .optional(),
     /** Ids of products a child set removes from its parent. */
     removeProducts: z.array(id).default([]),
+    /** Ids of inputs a child set removes (e.g. an equivalent-factor-only set keeps land_area alone). */
+    removeInputs: z.array(id).optional(),
+    /**
+     * Ids of land classes a child set removes; their per-class parameter values and equivalent-factor
+     * mapping go with them (a component still listing one is an error: remove or redefine its product).
+     */
+    removeLandClasses: z.array(id).optional(),
   })
   .strict();
 

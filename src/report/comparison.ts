@@ -231,7 +231,7 @@ export function comparisonReport(args: {
   const labels = new Map(args.townships.map((t) => [t.id, t.labels]));
   const labelOf = (t: string) => labels.get(t) ?? { zh: t, en: t };
   const totalLabels = args.totalLabels ?? L('全县', 'County');
-  const indicators = geepRows(region, args.records, (t) => t, totalLabels.zh, previous);
+  const indicators = geepRows(set, region, args.records, (t) => t, totalLabels.zh, previous);
   const townshipRows = indicators.filter((r) => !r.isTotal);
   const metrics = (Object.keys(RANKING_METRICS) as RankingMetric[]).filter(
     (m) => m !== 'gep_growth' || previous !== undefined,

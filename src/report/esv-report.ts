@@ -26,6 +26,10 @@ export interface EsvReport {
   readonly equivalentValue: Dec;
   readonly scopes: readonly EsvScope[];
   readonly byGroup: ReportTable;
+  /** Township × service (元): every service of the table. */
+  readonly byService: ReportTable;
+  /** Township × ecosystem type of the table (元), the types with area somewhere in the region. */
+  readonly byType: ReportTable;
   readonly gepVsEsv: ReportTable;
 }
 
@@ -81,6 +85,35 @@ export function esvReport(args: {
     rows: scopes.map((s) => row(s, { ...Object.fromEntries(s.esv.byGroup), total: s.esv.total })),
     note: UNROUNDED_NOTE,
   };
+  const byService: ReportTable = {
+    id: 'esv_by_service',
+    title: { zh: '生态系统服务价值：分服务', en: 'Ecosystem service value by service' },
+    columns: [
+      { id: 'township', labels: { zh: '乡镇', en: 'Township' } },
+      ...ef.services.map((s) => ({ id: s.id, labels: s.labels, unit: 'wan_yuan' as const })),
+      { id: 'total', labels: { zh: '合计', en: 'Total' }, unit: 'wan_yuan' as const },
+    ],
+    rows: scopes.map((s) => row(s, { ...Object.fromEntries(s.esv.byService), total: s.esv.total })),
+    note: UNROUNDED_NOTE,
+  };
+  const county = scopes.at(-1)!.esv;
+  const types = ef.types.filter((t) => county.byType.has(t.id));
+  const byType: ReportTable = {
+    id: 'esv_by_type',
+    title: { zh: '生态系统服务价值：分生态系统类型', en: 'Ecosystem service value by ecosystem type' },
+    columns: [
+      { id: 'township', labels: { zh: '乡镇', en: 'Township' } },
+      ...types.map((t) => ({ id: t.id, labels: t.labels, unit: 'wan_yuan' as const })),
+      { id: 'total', labels: { zh: '合计', en: 'Total' }, unit: 'wan_yuan' as const },
+    ],
+    rows: scopes.map((s) =>
+      row(s, {
+        ...Object.fromEntries(types.map((t) => [t.id, s.esv.byType.get(t.id) ?? ZERO])),
+        total: s.esv.total,
+      }),
+    ),
+    note: UNROUNDED_NOTE,
+  };
   const gepVsEsv: ReportTable = {
     id: 'gep_vs_esv',
     title: {
@@ -107,5 +140,13 @@ export function esvReport(args: {
       en: 'The methods differ: GEP values final goods and services as quantity × price; ESV estimates from land area × equivalent factors and includes supporting services.',
     },
   };
-  return { year: region.year, equivalentValue: scopes[0]!.esv.equivalentValue, scopes, byGroup, gepVsEsv };
+  return {
+    year: region.year,
+    equivalentValue: scopes[0]!.esv.equivalentValue,
+    scopes,
+    byGroup,
+    byService,
+    byType,
+    gepVsEsv,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { Dec } from '../domain/decimal.js';
 import type { InputRecord, RegionAccount } from '../domain/accounting.js';
+import type { CompiledSet } from '../domain/model.js';
 import { yearOverYear } from '../domain/geep.js';
 import type { Labels } from '../methods/schema.js';
 import type { TownshipLabel } from './comparison.js';
@@ -78,6 +79,7 @@ export interface GeepReport {
 }
 
 export function geepReport(args: {
+  set: CompiledSet;
   region: RegionAccount;
   records: readonly InputRecord[];
   townships: readonly TownshipLabel[];
@@ -86,9 +88,14 @@ export function geepReport(args: {
 }): GeepReport {
   const totalLabels = args.totalLabels ?? { zh: '全县', en: 'County' };
   const labels = new Map(args.townships.map((t) => [t.id, t.labels]));
-  const current = geepRows(args.region, args.records, (t) => t, 'total');
+  const current = geepRows(args.set, args.region, args.records, (t) => t, 'total');
   const before = args.previous
-    ? new Map(geepRows(args.previous.region, args.previous.records, (t) => t, 'total').map((r) => [r.id, r]))
+    ? new Map(
+        geepRows(args.set, args.previous.region, args.previous.records, (t) => t, 'total').map((r) => [
+          r.id,
+          r,
+        ]),
+      )
     : undefined;
   const rows = current.map((r): GeepReportRow => {
     const prev: GeepRow | undefined = before?.get(r.id);

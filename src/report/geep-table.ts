@@ -1,8 +1,9 @@
 /** Report model: GEEP, green GDP and the comparison indicators per township and for the county (元). */
-import { Dec, ZERO, sum } from '../domain/decimal.js';
+import type { Dec } from '../domain/decimal.js';
 import type { InputRecord, RegionAccount, TownshipAccount } from '../domain/accounting.js';
 import { accountGeep, gepIndicators, type GeepResult, type GepIndicators } from '../domain/geep.js';
-import { totalArea } from '../domain/inputs.js';
+import type { CompiledSet } from '../domain/model.js';
+import { scopeFigures } from './scope-figures.js';
 
 export interface GeepRow extends GeepResult, GepIndicators {
   readonly id: string;
@@ -13,30 +14,23 @@ export interface GeepRow extends GeepResult, GepIndicators {
   readonly population: Dec;
 }
 
-const WAN = new Dec(10000);
-const scalar = (r: InputRecord, id: string) => {
-  const v = r.values.get(id);
-  return v instanceof Dec ? v : ZERO;
-};
-
-function figures(account: TownshipAccount | RegionAccount, records: readonly InputRecord[]) {
-  const total = (id: string) => sum(records.map((r) => scalar(r, id)));
-  const geep = accountGeep({
-    gdp: total('gdp').times(WAN),
-    pollutionCost: total('pollution_cost').times(WAN),
-    ecologicalDamageCost: total('ecological_damage_cost').times(WAN),
-    regulatingValue: account.categoryValues.regulating,
-  });
-  const areaKm2 = sum(records.map(totalArea)).div(100);
-  const population = total('resident_population');
-  return { ...geep, gep: account.gep, areaKm2, population };
+function figures(
+  set: CompiledSet,
+  account: TownshipAccount | RegionAccount,
+  records: readonly InputRecord[],
+) {
+  const f = scopeFigures(set, records);
+  const geep = accountGeep({ ...f, regulatingValue: account.categoryValues.regulating });
+  return { ...geep, gep: account.gep, areaKm2: f.areaKm2, population: f.population };
 }
 
 /**
- * One row per township and a county total; GDP and the costs come from the records (万元 → 元),
+ * One row per township and a county total; GDP and the costs come from the records (the inputs with
+ * those roles, converted to 元),
  * the regulating-service value from the account. Growth is against `previous` when given.
  */
 export function geepRows(
+  set: CompiledSet,
   region: RegionAccount,
   records: readonly InputRecord[],
   nameOf: (township: string) => string,
@@ -46,11 +40,11 @@ export function geepRows(
   const recordOf = new Map(records.map((r) => [r.township, r]));
   const before = new Map(previous?.townships.map((t) => [t.township, t.gep]));
   const rows = region.townships.map((t) => {
-    const f = figures(t, [recordOf.get(t.township)!]);
+    const f = figures(set, t, [recordOf.get(t.township)!]);
     const ind = gepIndicators({ ...f, previousGep: before.get(t.township) });
     return { id: t.township, name: nameOf(t.township), isTotal: false, ...f, ...ind };
   });
-  const f = figures(region, records);
+  const f = figures(set, region, records);
   rows.push({
     id: 'total',
     name: totalName,

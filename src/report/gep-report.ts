@@ -179,7 +179,7 @@ export function gepReport(args: {
     totalRow('gep_net', { zh: 'GEP（扣除区域外输入）', en: 'GEP net of outside value' }, totals.gepNet),
   );
 
-  const figures = scopeFigures(args.records);
+  const figures = scopeFigures(set, args.records);
   // per km², per capita and GEP/GDP on net GEP (GB/T 46869—2025), as the summary
   const indicators = gepIndicators({ gep: totals.gepNet, ...figures, previousGep: args.previousGep });
   return {

@@ -1,32 +1,31 @@
 /** Area, population and economy of a scope (a township or the county) from its records of one year. */
-import { Dec, ZERO, sum } from '../domain/decimal.js';
+import { type Dec } from '../domain/decimal.js';
 import type { InputRecord } from '../domain/accounting.js';
-import { totalArea } from '../domain/inputs.js';
+import type { CompiledSet } from '../domain/model.js';
+import { roleTotal } from '../domain/roles.js';
+import { convertValue, parseUnit } from '../domain/units.js';
 
-const WAN = new Dec(10000);
-const scalar = (r: InputRecord, id: string) => {
-  const v = r.values.get(id);
-  return v instanceof Dec ? v : ZERO;
-};
+const HM2 = parseUnit('hm2');
+const KM2 = parseUnit('km2');
 
 export interface ScopeFigures {
-  /** km², from the land-use areas (hm² ÷ 100) */
+  /** km², from the land-use areas (the input with the land_area role) */
   readonly areaKm2: Dec;
-  /** 人 */
+  /** 人 (the input with the population role) */
   readonly population: Dec;
-  /** 元 (the inputs are in 万元) */
+  /** 元, each from the input with its role, converted from the unit the set declares */
   readonly gdp: Dec;
   readonly pollutionCost: Dec;
   readonly ecologicalDamageCost: Dec;
 }
 
-export function scopeFigures(records: readonly InputRecord[]): ScopeFigures {
-  const total = (id: string) => sum(records.map((r) => scalar(r, id)));
+export function scopeFigures(set: CompiledSet, records: readonly InputRecord[]): ScopeFigures {
+  const total = (role: Parameters<typeof roleTotal>[2]) => roleTotal(set, records, role);
   return {
-    areaKm2: sum(records.map(totalArea)).div(100),
-    population: total('resident_population'),
-    gdp: total('gdp').times(WAN),
-    pollutionCost: total('pollution_cost').times(WAN),
-    ecologicalDamageCost: total('ecological_damage_cost').times(WAN),
+    areaKm2: convertValue(total('land_area'), HM2, KM2),
+    population: total('population'),
+    gdp: total('gdp'),
+    pollutionCost: total('pollution_cost'),
+    ecologicalDamageCost: total('ecological_damage_cost'),
   };
 }

@@ -144,8 +144,12 @@ function netAtConstantPrices(
   ).gepNet;
 }
 
-function figuresOf(y: SummaryYear, constantNet: Dec | undefined): Record<string, Dec | undefined> {
-  const f = scopeFigures(y.records);
+function figuresOf(
+  set: CompiledSet,
+  y: SummaryYear,
+  constantNet: Dec | undefined,
+): Record<string, Dec | undefined> {
+  const f = scopeFigures(set, y.records);
   const geep = accountGeep({ ...f, regulatingValue: y.totals.categoryValues.regulating });
   const ind = gepIndicators({ gep: y.totals.gepNet, ...f });
   return {
@@ -177,9 +181,9 @@ export function summaryReport(args: {
   const { set, current, previous } = args;
   const profile = args.profile ?? 'academic';
   const baseYear = restatesPrices(set) ? (args.constantPriceYear ?? set.constantPriceYear) : undefined;
-  const now = figuresOf(current, netAtConstantPrices(set, profile, current.records, baseYear));
+  const now = figuresOf(set, current, netAtConstantPrices(set, profile, current.records, baseYear));
   const before = previous
-    ? figuresOf(previous, netAtConstantPrices(set, profile, previous.records, baseYear))
+    ? figuresOf(set, previous, netAtConstantPrices(set, profile, previous.records, baseYear))
     : undefined;
   const items = Object.entries(MEANINGS).map(([id, m]): SummaryItem => {
     const value = now[id];

@@ -152,6 +152,14 @@ export function openApiDocument() {
           },
         },
       },
+      '/api/v1/accounts/{year}': {
+        get: {
+          summary:
+            'Every figure of a year from approved data, per township and county, as exact decimal strings (元): GEP gross and net by category, product, component, land class and ecosystem; GEEP, green GDP, indicators; ESV by service, group and ecosystem type when the set has an equivalent-factor table',
+          parameters: [path('year', 'year')],
+          responses: { 200: { description: 'ok' }, 401: error, 404: error, 409: error, 422: error },
+        },
+      },
       '/api/v1/sets': {
         get: { summary: 'Coefficient sets', responses: { 200: { description: 'ok' }, 401: error } },
       },

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../src/web/routes/api.js';
+import { Dec } from '../../src/domain/decimal.js';
 import { login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -317,5 +318,43 @@ describe('the workflow through the API', () => {
     expect((await act(reviewer, 'xiangqian/2020', 'publish', { version: 1 })).status).toBe(404);
     expect((await act(reviewer, 'xiangqian/2020', 'approve', { version: '1' })).status).toBe(422);
     expect((await act(reviewer, 'nowhere/2020', 'approve', { version: 1 })).status).toBe(404);
+  });
+});
+
+describe('GET /api/v1/accounts/:year', () => {
+  it('every figure of the approved year, exact: Σ townships = county, GEEP = green GDP + regulating, ESV by service', async () => {
+    const res = await viewer.agent.get('/api/v1/accounts/2020');
+    expect(res.status).toBe(200);
+    type Scope = {
+      gep: string;
+      products: Record<string, string>;
+      geep: Record<string, string>;
+      esv: { total: string; byService: Record<string, string>; byGroup: Record<string, string> } | null;
+    };
+    const body = res.body as { unit: string; county: Scope; townships: (Scope & { township: string })[] };
+    expect(body.unit).toBe('元');
+    expect(body.townships.length).toBeGreaterThan(0);
+    const total = (xs: string[]) => xs.reduce((a, x) => a.plus(x), new Dec(0));
+    expect(total(body.townships.map((t) => t.gep)).eq(body.county.gep)).toBe(true);
+    expect(total(Object.values(body.county.products)).minus(body.county.gep).abs().lt('1e-9')).toBe(true);
+    const g = body.county.geep;
+    expect(new Dec(g.green_gdp!).plus(g.regulating_value!).eq(g.geep!)).toBe(true);
+    expect(body.county.esv).not.toBeNull();
+    expect(
+      total(Object.values(body.county.esv!.byService)).minus(body.county.esv!.total).abs().lt('1e-9'),
+    ).toBe(true);
+    expect(Object.keys(body.county.esv!.byGroup).sort()).toEqual([
+      'cultural',
+      'regulating',
+      'supply',
+      'support',
+    ]);
+  });
+
+  it('a year without approved data is 404 with a message; no session is 401', async () => {
+    const none = await viewer.agent.get('/api/v1/accounts/1990');
+    expect(none.status).toBe(404);
+    expect(none.body.error).toBeTruthy();
+    expect((await request(t.app).get('/api/v1/accounts/2020')).status).toBe(401);
   });
 });

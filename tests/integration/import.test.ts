@@ -229,4 +229,53 @@ describe('bulk import: upload → full validation → preview → one atomic com
     const b = (await editor.agent.get('/api/v1/records/nanyu/2024')).body.values;
     expect(b).toEqual(a);
   });
+  it('external quantities travel in the template: imported (500 万m³ → 5,000,000 m³), previewed, committed, exported', async () => {
+    const col = (ws: ExcelJS.Worksheet, header: string) => {
+      let n = 0;
+      ws.getRow(1).eachCell((c, i) => {
+        if (String(c.value).split(' (')[0] === header) n = i;
+      });
+      expect(n, header).toBeGreaterThan(0);
+      return n;
+    };
+    const file = await workbookFor(2025, (ws) => {
+      const row = ws.getRow(3); // ganzhe
+      row.getCell(col(ws, 'overrides.water_conservation.quantity')).value = 500;
+      row.getCell(col(ws, 'overrides.water_conservation.unit')).value = '万m3';
+      row.getCell(col(ws, 'overrides.water_conservation.source')).value = 'InVEST 3.14 年产水量';
+    });
+    const upload = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', file, 'with-overrides.xlsx');
+    expect(upload.status).toBe(303);
+    const preview = await editor.agent.get(upload.headers.location!);
+    expect(preview.text).toContain('<code>overrides.water_conservation</code>');
+    expect(preview.text).toContain('5000000 (InVEST 3.14 年产水量)');
+    const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
+    await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    const ganzhe = (await editor.agent.get('/api/v1/records/ganzhe/2025')).body;
+    expect(ganzhe.overrides.water_conservation).toEqual({
+      quantity: '5000000',
+      source: 'InVEST 3.14 年产水量',
+    });
+
+    const exported = await editor.agent
+      .get('/export.xlsx?year=2025')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(exported.body as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    let row: ExcelJS.Row | undefined;
+    ws.eachRow((r) => {
+      if (r.getCell(1).value === 'ganzhe') row = r;
+    });
+    expect(row!.getCell(col(ws, 'overrides.water_conservation.quantity')).value).toBe(5000000);
+    expect(row!.getCell(col(ws, 'overrides.water_conservation.source')).value).toBe('InVEST 3.14 年产水量');
+  });
 });

@@ -49,11 +49,24 @@ describe('gep account', () => {
     expect(json.appVersion).toBe('0.1.0');
   });
 
-  it('CSV output has a BOM and one row per township × product', async () => {
+  it('CSV output has a BOM and one row per township × figure; Σ product rows = the GEP row, exact', async () => {
     const r = await run('account', ...base, '--format', 'csv');
     expect(r.code).toBe(EXIT.ok);
     expect(r.out.charCodeAt(0)).toBe(0xfeff);
-    expect(r.out).toContain('value_yuan');
+    const rows = r.out
+      .slice(1)
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
+    expect(rows[0]!.slice(-5)).toEqual(['measure', 'item', 'item_zh', 'unit', 'value']);
+    const of = (t: string, m: string) => rows.filter((x) => x[5] === t && x[7] === m);
+    expect(sum(of('ganzhe', 'product').map((x) => new Dec(x[11]!))).toString()).toBe(
+      new Dec(of('ganzhe', 'gep')[0]![11]!).toString(),
+    );
+    // GEEP = green GDP + regulating value, both printed
+    const geep = new Map(of('total', 'geep').map((x) => [x[8], new Dec(x[11]!)]));
+    expect(geep.get('geep')!.eq(geep.get('green_gdp')!.plus(geep.get('regulating_value')!))).toBe(true);
+    expect(of('total', 'esv_total')).toHaveLength(1);
   });
 
   it('bad usage exits 64', async () => {
@@ -238,5 +251,22 @@ describe('the gep binary', () => {
     });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('合计');
+  });
+});
+
+describe('gep --help and the README', () => {
+  it('lists every command with an example, and the README command-line table names the same commands', async () => {
+    const r = await run('--help');
+    expect(r.code).toBe(EXIT.ok);
+    const commands = [...r.out.matchAll(/^ {2}([a-z][a-z-]+) /gm)].map((m) => m[1]!);
+    expect(commands).toEqual(
+      expect.arrayContaining(['account', 'balance-sheet', 'validate', 'template', 'bundle', 'rerun']),
+    );
+    for (const c of commands) expect(r.out, `example of ${c}`).toMatch(new RegExp(`e\\.g\\. .*gep ${c}\\b`));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| command | what it does | example |'));
+    const documented = [...table.matchAll(/^\| `([a-z][a-z-]+)[ `]/gm)].map((m) => m[1]!);
+    expect([...documented].sort()).toEqual([...commands].sort());
+    for (const c of commands) expect(table).toMatch(new RegExp(`npm run gep -- ${c}\\b`));
   });
 });

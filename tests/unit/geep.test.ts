@@ -107,7 +107,7 @@ describe('GEEP report rows for the sample county', async () => {
       ds.townships,
     ).records;
   const region = (y: number) => aggregateRegion(year(y).map((r) => accountTownship(set, r, 'national_2022')));
-  const rows = geepRows(region(2021), year(2021), (id) => id, 'total', region(2020));
+  const rows = geepRows(set, region(2021), year(2021), (id) => id, 'total', region(2020));
 
   it('each row: GEEP = GDP − PDC − EDC + regulating, inputs in 万元', () => {
     const rec = year(2021).find((r) => r.township === 'tingping')!;

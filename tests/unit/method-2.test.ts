@@ -340,3 +340,17 @@ describe('comparison: growth ranked at constant prices', () => {
     );
   });
 });
+
+describe('ESV with method 2.0.0: one equivalent restated from 2010 prices', () => {
+  it('3,406.50 元/hm² (2010) × 692.7 ÷ 536.1 at 2021 prices; 100 hm² of broadleaf = 100 × 22.95 equivalents', async () => {
+    const { accountEsv } = await import('../../src/domain/esv.js');
+    const esv = loadSet(COEFFICIENTS, 'esv-xie-2015', '2.0.0');
+    const r = accountEsv(esv, new Map([['forest_broadleaf', D(100)]]), 2021);
+    const d = D('3406.50').times('692.7').div('536.1'); // 4,401.59… 元/hm²
+    // equal to 30 significant digits (the engine multiplies 3406.50 by the index ratio, 34 digits each step)
+    expect(r.equivalentValue.toSignificantDigits(30).toString()).toBe(d.toSignificantDigits(30).toString());
+    expect(r.total.toSignificantDigits(30).toString()).toBe(
+      d.times(100).times('22.95').toSignificantDigits(30).toString(),
+    );
+  });
+});

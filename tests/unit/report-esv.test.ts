@@ -40,6 +40,19 @@ describe('ESV report worked by hand (Xie 2015, D = 3,406.50 元/hm²)', () => {
     expectDec(cell(report.byGroup, 'total', 'total'), '12096822.15');
   });
 
+  it('per service: a climate regulation 100 × 6.50 × 3,406.50 = 2,214,225 元; b hydrological 10 × 102.24 × 3,406.50 = 3,482,805.6 元', () => {
+    expectDec(cell(report.byService, 'a', 'climate_regulation'), '2214225');
+    expectDec(cell(report.byService, 'b', 'hydrological_regulation'), '3482805.6');
+    expectDec(cell(report.byService, 'total', 'total'), '12096822.15');
+  });
+
+  it('per ecosystem type: broadleaf 7,817,917.5 and water body 4,278,904.65 元; only types with area are columns', () => {
+    expect(report.byType.columns.map((c) => c.id)).toEqual(['township', 'broadleaf', 'water_body', 'total']);
+    expectDec(cell(report.byType, 'a', 'broadleaf'), '7817917.5');
+    expectDec(cell(report.byType, 'a', 'water_body'), '0');
+    expectDec(cell(report.byType, 'total', 'water_body'), '4278904.65');
+  });
+
   it('GEP beside ESV: a 300,000,000 vs 7,817,917.5 元; no ratio for b whose GEP is 0', () => {
     expectDec(cell(report.gepVsEsv, 'a', 'difference'), D('7817917.5').minus('300000000'));
     expectDec(cell(report.gepVsEsv, 'a', 'ratio'), D('7817917.5').div('300000000'));

@@ -58,6 +58,7 @@ describe('one-page summary of township a, 2021 against 2020', () => {
 
 describe('GEEP report', () => {
   const r = geepReport({
+    set,
     region: HAND.current,
     records: HAND.records,
     townships: HAND.townships,

@@ -4,7 +4,11 @@ import { actorOf } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listEvents } from '../../store/audit.js';
-import { NotFoundError, ValidationError } from '../../store/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
+import { accountYear } from '../../store/accounts.js';
+import { getSettings } from '../../store/settings.js';
+import { accountFigures, scopeJson } from '../../report/account-figures.js';
+import { EsvError } from '../../domain/esv.js';
 import { getTownship, listTownships } from '../../store/regions.js';
 import { getSetRow, listSetRows, loadCompiledSet } from '../../store/sets.js';
 import {
@@ -146,6 +150,40 @@ export function apiRoutes() {
   });
 
   r.get('/sets', requireRole(...ANY_ROLE), async (req, res) => res.json(await listSetRows(dbOf(req))));
+
+  // every figure the engine computes for a year's approved data, as exact decimal strings (元 unless said)
+  r.get('/accounts/:year', requireRole(...ANY_ROLE), async (req, res) => {
+    const db = dbOf(req);
+    const year = yearParam(req.params.year);
+    if (year === undefined)
+      throw new ValidationError([{ field: 'year', message: { zh: '年份无效', en: 'not a valid year' } }]);
+    const settings = await getSettings(db);
+    const set = await loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version);
+    const accounted = await accountYear(db, set, settings.profile, year);
+    if (!accounted)
+      throw new NotFoundError({ zh: `${year} 年没有已审核的数据`, en: `no approved data for ${year}` });
+    const townships = (await listTownships(db)).map((t) => ({
+      id: t.id,
+      labels: { zh: t.name_zh, en: t.name_en },
+    }));
+    let figures;
+    try {
+      figures = accountFigures({ set, region: accounted.region, records: accounted.records, townships });
+    } catch (e) {
+      if (e instanceof EsvError) throw new ConflictError({ zh: e.message, en: e.message });
+      throw e;
+    }
+    const lines = (id: string) => scopeJson(figures.scopes.find((s) => s.id === id)!.lines);
+    res.json({
+      year,
+      set: { id: set.id, version: set.version, hash: set.hash },
+      profile: settings.profile,
+      unit: '元',
+      missing: accounted.missing.map((t) => t.id),
+      county: lines('total'),
+      townships: accounted.region.townships.map((t) => ({ township: t.township, ...lines(t.township) })),
+    });
+  });
 
   r.get('/sets/:id/:version', requireRole(...ANY_ROLE), async (req, res) => {
     const db = dbOf(req);

@@ -14,9 +14,11 @@ import {
   listRecords,
   rawFromRow,
   saveRecords,
+  storedOverrides,
   storedValues,
   validateSurvey,
   type FieldChange,
+  type StoredOverrides,
 } from '../../store/survey.js';
 import type { InputIssue } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
@@ -34,6 +36,8 @@ interface BatchRecord {
   township: string;
   year: number;
   values: Record<string, unknown>;
+  /** External quantities the file gives (in the component's unit), merged into the stored ones on commit. */
+  overrides?: StoredOverrides;
   expectedVersion: number | null;
 }
 
@@ -60,6 +64,25 @@ export async function readUpload(
   return validateTable(set, table, townships, { allowMissing: true });
 }
 
+/** Changed external quantities: field "overrides.<component>", shown as "quantity (source)". */
+function diffOverrides(
+  township: string,
+  year: number,
+  before: StoredOverrides | undefined,
+  given: StoredOverrides,
+): FieldChange[] {
+  const text = (o: StoredOverrides[string] | undefined) => (o ? `${o.quantity} (${o.source})` : null);
+  return Object.entries(given)
+    .filter(([cid, o]) => text(before?.[cid]) !== text(o))
+    .map(([cid, o]) => ({
+      township,
+      year,
+      field: `overrides.${cid}`,
+      old: text(before?.[cid]),
+      new: text(o),
+    }));
+}
+
 async function preview(
   req: Request,
   set: CompiledSet,
@@ -77,7 +100,11 @@ async function preview(
     for (const [id, v] of Object.entries(given))
       merged[id] =
         typeof v === 'string' ? v : { ...((old?.values[id] as Record<string, string>) ?? {}), ...v };
-    const c = diffValues(record.township, record.year, old?.values, merged);
+    const givenOverrides = storedOverrides(record);
+    const c = [
+      ...diffValues(record.township, record.year, old?.values, merged),
+      ...diffOverrides(record.township, record.year, old?.overrides, givenOverrides),
+    ];
     const at = { township: record.township, year: record.year };
     // a submitted or approved record is locked: its row is skipped and the preview says so, whether it
     // is blank (a fresh template for the year) or would change values (return or reopen it first)
@@ -91,7 +118,8 @@ async function preview(
       continue;
     }
     if (!c.length) {
-      skipped.push({ ...at, reason: Object.keys(given).length ? 'unchanged' : 'blank' });
+      const anyGiven = Object.keys(given).length || Object.keys(givenOverrides).length;
+      skipped.push({ ...at, reason: anyGiven ? 'unchanged' : 'blank' });
       continue;
     }
     changes.push(...c);
@@ -99,6 +127,7 @@ async function preview(
       township: record.township,
       year: record.year,
       values: given,
+      overrides: Object.keys(givenOverrides).length ? givenOverrides : undefined,
       expectedVersion: old?.version ?? null,
     });
   }
@@ -196,7 +225,12 @@ export function importRoutes() {
         en: 'the coefficient set changed; upload again',
       });
     const raw = batch.payload.records.map((b) =>
-      rawFromRow({ township_id: b.township, year: b.year, values: b.values as never, overrides: {} }),
+      rawFromRow({
+        township_id: b.township,
+        year: b.year,
+        values: b.values as never,
+        overrides: b.overrides ?? {},
+      }),
     );
     const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
     if (issues.length) throw new ValidationError(issues);
@@ -248,7 +282,12 @@ export function importRoutes() {
       const years = exporting
         ? [...new Set(records.map((x) => x.year))].sort()
         : [year ?? (await templateYears(req)).at(-1)!];
-      const filled = records.map((x) => ({ township: x.township_id, year: x.year, values: x.values }));
+      const filled = records.map((x) => ({
+        township: x.township_id,
+        year: x.year,
+        values: x.values,
+        overrides: x.overrides,
+      }));
       const name = `${exporting ? 'gep-data' : 'gep-template'}-${set.id}-${set.version}${year ? '-' + year : ''}`;
       if (req.path.endsWith('.csv')) {
         res.type('text/csv; charset=utf-8').attachment(`${name}.csv`);

@@ -1,9 +1,8 @@
-import { Router, type Request, type Response } from 'express';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { Router, type Request, type Response } from 'express';
 import type { InputRecord, RegionAccount, TownshipAccount } from '../../domain/accounting.js';
 import { parseBalanceSheetConfig } from '../../domain/balance-sheet-config.js';
+import { balanceSheetConfigFor } from '../../methods/balance-sheet-config.js';
 import { regionBalanceSheet } from '../../domain/balance-sheet.js';
 import { traceComponent } from '../../domain/trace.js';
 import type { CompiledSet } from '../../domain/model.js';
@@ -58,7 +57,6 @@ import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
 import { APP_VERSION } from '../../app-version.js';
 
-const BALANCE_SHEET_CONFIG = join(import.meta.dirname, '../../../coefficients/balance-sheet/minhou-2.yaml');
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
 /** The plausibility document (a versioned file of the release), read once per process. */
 let plausibility: { rules?: PlausibilityRules } | undefined;
@@ -222,8 +220,6 @@ function traceLink(year: number, table: ReportTable) {
   };
 }
 
-const readBalanceSheetConfigFile = (): unknown => parseYaml(readFileSync(BALANCE_SHEET_CONFIG, 'utf8'));
-
 const balanceSheetTables = (report: ReturnType<typeof balanceSheetReport>) => [
   report.extent,
   ...(report.transitionMatrix ? [report.transitionMatrix] : []),
@@ -282,9 +278,10 @@ interface YearView {
   readonly records: readonly InputRecord[];
 }
 
-function geepView(ctx: Ctx, now: YearView, latest?: YearView) {
+function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView) {
   const before = latest && comparable(now, latest);
   const report = geepReport({
+    set,
     region: now.region,
     records: now.records,
     townships: townshipLabels(ctx),
@@ -332,7 +329,7 @@ function esvView(ctx: Ctx, set: CompiledSet, now: YearView) {
     townships: townshipLabels(ctx),
     totalLabels: ctx.regionLabels,
   });
-  return { report, tables: [report.byGroup, report.gepVsEsv] };
+  return { report, tables: [report.byGroup, report.byService, report.byType, report.gepVsEsv] };
 }
 
 export function reportRoutes() {
@@ -452,11 +449,8 @@ export function reportRoutes() {
     const scope = pickScope(ctx, req.query.township);
     const db = dbOf(req);
     const [opening, closing] = [await mustAccount(req, ctx, from), await mustAccount(req, ctx, to)];
-    const config = parseBalanceSheetConfig(
-      readBalanceSheetConfigFile(),
-      ctx.set,
-      'coefficients/balance-sheet/minhou.yaml',
-    );
+    const { raw, source } = balanceSheetConfigFor(ctx.set);
+    const config = parseBalanceSheetConfig(raw, ctx.set, source);
     const both = inBothYears(opening, closing);
     const sheets = regionBalanceSheet({
       set: ctx.set,
@@ -502,7 +496,7 @@ export function reportRoutes() {
       year,
       previousYear: before?.year,
       missing: now.missing,
-      ...geepView(ctx, now, before),
+      ...geepView(ctx, ctx.set, now, before),
       intro: introLines(ctx, title, req.lang),
       fileName: `geep-${year}`,
     });
@@ -560,7 +554,7 @@ export function reportRoutes() {
       scope,
       year,
       compareYear: balanceSheet || req.body.from ? pickYear(ctx, req.body.from) : undefined,
-      balanceSheetConfig: balanceSheet ? readBalanceSheetConfigFile() : undefined,
+      balanceSheetConfig: balanceSheet ? balanceSheetConfigFor(ctx.set).raw : undefined,
       appVersion: APP_VERSION,
     });
     res.redirect(303, `/reports/published/${id}`);
@@ -611,7 +605,7 @@ export function reportRoutes() {
       s.opening && { year: s.opening.year, region: check.opening.region, records: check.opening.records };
     const body =
       published.kind === 'geep'
-        ? geepView(ctx, now, before)
+        ? geepView(ctx, check.set, now, before)
         : published.kind === 'comparison'
           ? {
               ...compareView(ctx, check.set, req.lang, now, before),
