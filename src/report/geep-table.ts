@@ -10,6 +10,8 @@ export interface GeepRow extends GeepResult, GepIndicators {
   readonly name: string;
   readonly isTotal: boolean;
   readonly gep: Dec;
+  /** Net GEP (GB/T 46869—2025): the basis of the indicators per km², per capita and GEP/GDP. */
+  readonly gepNet: Dec;
   readonly areaKm2: Dec;
   readonly population: Dec;
 }
@@ -21,7 +23,7 @@ function figures(
 ) {
   const f = scopeFigures(set, records);
   const geep = accountGeep({ ...f, regulatingValue: account.categoryValues.regulating });
-  return { ...geep, gep: account.gep, areaKm2: f.areaKm2, population: f.population };
+  return { ...geep, gep: account.gep, gepNet: account.gepNet, areaKm2: f.areaKm2, population: f.population };
 }
 
 /**
@@ -38,10 +40,10 @@ export function geepRows(
   previous?: RegionAccount,
 ): GeepRow[] {
   const recordOf = new Map(records.map((r) => [r.township, r]));
-  const before = new Map(previous?.townships.map((t) => [t.township, t.gep]));
+  const before = new Map(previous?.townships.map((t) => [t.township, t.gepNet]));
   const rows = region.townships.map((t) => {
     const f = figures(set, t, [recordOf.get(t.township)!]);
-    const ind = gepIndicators({ ...f, previousGep: before.get(t.township) });
+    const ind = gepIndicators({ ...f, gep: f.gepNet, previousGep: before.get(t.township) });
     return { id: t.township, name: nameOf(t.township), isTotal: false, ...f, ...ind };
   });
   const f = figures(set, region, records);
@@ -50,7 +52,7 @@ export function geepRows(
     name: totalName,
     isTotal: true,
     ...f,
-    ...gepIndicators({ ...f, previousGep: previous?.gep }),
+    ...gepIndicators({ ...f, gep: f.gepNet, previousGep: previous?.gepNet }),
   });
   return rows;
 }
