@@ -250,7 +250,7 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .attach('file', file, 'with-overrides.xlsx');
     expect(upload.status).toBe(303);
     const preview = await editor.agent.get(upload.headers.location!);
-    expect(preview.text).toContain('<code>overrides.water_conservation</code>');
+    expect(preview.text).toContain('水源涵养 · 外部模型实物量'); // the component by its name, not its id
     expect(preview.text).toContain('5000000 (InVEST 3.14 年产水量)');
     const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
     await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });

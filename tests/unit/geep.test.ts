@@ -137,6 +137,9 @@ describe('GEEP report rows for the sample county', async () => {
           .lt('1e-12'),
       ).toBe(true);
     expect(total.areaKm2.toString()).toBe('2136');
-    expect(total.growth!.eq(region(2021).gep.minus(region(2020).gep).div(region(2020).gep))).toBe(true);
+    // growth of net GEP (GB/T 46869—2025), the basis of every indicator
+    expect(total.growth!.eq(region(2021).gepNet.minus(region(2020).gepNet).div(region(2020).gepNet))).toBe(
+      true,
+    );
   });
 });

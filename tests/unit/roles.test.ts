@@ -90,12 +90,14 @@ describe('GEEP and GEP/GDP do not depend on the unit a set declares its monetary
     }
   });
 
-  it('GEEP = green GDP + regulating value, identical; GEP/GDP = GEP ÷ 1e9 元, identical', () => {
+  it('GEEP = green GDP + regulating value, identical; GEP/GDP = net GEP ÷ 1e9 元, identical', () => {
     const regulating = wan.region.categoryValues.regulating;
     expect(regulating.gt(0)).toBe(true);
     for (const r of [wan, yi, yuan]) {
       expect(r.county.geep.toString()).toBe(regulating.plus('998500000').toString());
-      expect(r.county.gepToGdp!.toString()).toBe(r.region.gep.div('1e9').toString());
+      // on net GEP: the out-of-region value (a role too) converted from each unit the same
+      expect(r.county.gepToGdp!.toString()).toBe(r.region.gepNet.div('1e9').toString());
+      expect(r.region.gepNet.toString()).toBe(wan.region.gepNet.toString());
       expect(r.region.gep.toString()).toBe(wan.region.gep.toString());
     }
     // GEP/GDP is a ratio near 1, not in the thousands (the 亿元 set once gave GEP ÷ (10 × 10⁴))
