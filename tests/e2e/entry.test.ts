@@ -3,39 +3,23 @@
  * glued number, and switching a unit select never re-reads stored values in the new unit. Screenshots go to
  * tests/e2e/screenshots/ (not in git).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src/web/pdf.js';
-import { PASSWORD, ROOT, startApp, type TestApp } from '../integration/harness.js';
-
-const SHOTS = join(ROOT, 'tests/e2e/screenshots');
-const executablePath = chromiumPath();
-if (!executablePath && process.env.E2E_REQUIRED)
-  throw new Error('Chromium is required for the browser tests');
+import { PASSWORD, type TestApp } from '../integration/harness.js';
+import { SHOTS, executablePath, startBrowserApp, type BrowserApp } from './browser.js';
 
 describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt', () => {
+  let app: BrowserApp;
   let t: TestApp;
-  let server: Server;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await startApp();
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    app = await startBrowserApp();
+    ({ t, base, browser } = app);
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   async function loggedIn(username: string, lang: 'zh' | 'en' = 'zh', width = 1280): Promise<Page> {
     const context = await browser.newContext({

@@ -2,41 +2,25 @@
  * Browser journeys in headless Chromium (Debian's package, driven by playwright-core): the four people of
  * the issue, each through the real pages. Screenshots go to tests/e2e/screenshots/ (not in git).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src/web/pdf.js';
-import { PASSWORD, ROOT, startApp, type TestApp } from '../integration/harness.js';
-
-const SHOTS = join(ROOT, 'tests/e2e/screenshots');
-const executablePath = chromiumPath();
-// CI installs Chromium and sets E2E_REQUIRED=1, so there a missing browser fails instead of skipping
-if (!executablePath && process.env.E2E_REQUIRED)
-  throw new Error('Chromium is required for the browser tests');
+import { PASSWORD, type TestApp } from '../integration/harness.js';
+import { SHOTS, executablePath, startBrowserApp, type BrowserApp } from './browser.js';
 
 describe.skipIf(!executablePath)('browser journeys', () => {
+  let app: BrowserApp;
   let t: TestApp;
-  let server: Server;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await startApp();
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    app = await startBrowserApp();
+    ({ t, base, browser } = app);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   async function loggedIn(username: string): Promise<Page> {
     const context = await browser.newContext({
@@ -120,7 +104,7 @@ describe.skipIf(!executablePath)('browser journeys', () => {
     expect(await page.locator('.trace table').count()).toBeGreaterThan(0);
     await expect
       .poll(() => page.locator('.trace').first().textContent())
-      .toMatch(/minhou-2021@1\.0\.0|\[M\]|\[V\]/);
+      .toMatch(/minhou-2021@2\.0\.0|\[M\]|\[V\]/);
     await shot(page, '4-finance-trace');
     // the same report as PDF, printed by headless Chromium on the server
     const pdf = await page.request.get(`${base}/reports/gep?year=2021&format=pdf`);
@@ -128,6 +112,28 @@ describe.skipIf(!executablePath)('browser journeys', () => {
     const body = await pdf.body();
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(body.length).toBeGreaterThan(20_000);
+    await page.context().close();
+  });
+
+  it('a finance official reads net GEP as the headline, at current and constant prices, in zh, en and on a phone', async () => {
+    const page = await loggedIn('viewer');
+    await page.goto(`${base}/reports/gep?year=2021`);
+    const first = page.locator('.summary .figure').first();
+    await expect.poll(() => first.locator('dt').textContent()).toContain('GEP（净值，GB/T 46869—2025）');
+    await expect
+      .poll(() => page.locator('.summary [data-id="gep_net_constant"] dt').textContent())
+      .toContain('2020年不变价');
+    expect(await page.locator('.summary .prices').textContent()).toContain('2021年当年价');
+    await shot(page, '3b-finance-summary-zh');
+    await page.goto(`${base}/reports/trace?year=2021&township=ganzhe&component=water_domestic`);
+    expect(await page.locator('.trace').first().textContent()).toContain('区域外输入份额（净GEP扣除）');
+    await shot(page, '3c-finance-trace-upstream-zh');
+    await page.goto(`${base}/reports/gep?year=2021&lang=en`);
+    await expect.poll(() => first.locator('dt').textContent()).toContain('Net GEP (GB/T 46869—2025)');
+    await shot(page, '3d-finance-summary-en');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/reports/gep?year=2021&lang=zh`);
+    await shot(page, '3e-finance-summary-phone');
     await page.context().close();
   });
 
