@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
@@ -6,6 +6,7 @@ import { listEvents } from '../../store/audit.js';
 import { describeEvent } from '../audit-text.js';
 import { pick } from '../i18n.js';
 import { ConflictError, ValidationError } from '../../store/errors.js';
+import type { InputIssue } from '../../domain/inputs.js';
 import {
   getTownship,
   listTownships,
@@ -28,20 +29,22 @@ const statusesOf = async (db: ReturnType<typeof dbOf>, township: string) =>
     ).map((r) => [r.year, r.status]),
   );
 
+/** The users page, with the issues of a refused form (and what was typed) when there are any. */
+async function usersPage(req: Request, res: Response, issues: readonly InputIssue[], form: object) {
+  return page(
+    res,
+    'admin/users',
+    { title: res.locals.t('nav_users'), users: await listUsers(dbOf(req)), roles: ROLES, issues, form },
+    issues.length ? 422 : 200,
+  );
+}
+
 export function adminRoutes() {
   const r = Router();
 
   r.get('/admin', requireRole('admin'), (_req, res) => res.redirect('/admin/users'));
 
-  r.get('/admin/users', requireRole('admin'), async (req, res) => {
-    page(res, 'admin/users', {
-      title: res.locals.t('nav_users'),
-      users: await listUsers(dbOf(req)),
-      roles: ROLES,
-      issues: [],
-      form: {},
-    });
-  });
+  r.get('/admin/users', requireRole('admin'), (req, res) => usersPage(req, res, [], {}));
 
   r.post('/admin/users', requireRole('admin'), async (req, res) => {
     const db = dbOf(req);
@@ -49,18 +52,7 @@ export function adminRoutes() {
       await createUser(db, actorOf(req.user!), req.body);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      return page(
-        res,
-        'admin/users',
-        {
-          title: res.locals.t('nav_users'),
-          users: await listUsers(db),
-          roles: ROLES,
-          issues: e.issues,
-          form: req.body,
-        },
-        422,
-      );
+      return usersPage(req, res, e.issues, req.body);
     }
     res.redirect(303, '/admin/users');
   });
@@ -72,18 +64,7 @@ export function adminRoutes() {
       await setPassword(db, actorOf(req.user!), positiveInt(req.params.id) ?? 0, req.body.password);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      return page(
-        res,
-        'admin/users',
-        {
-          title: res.locals.t('nav_users'),
-          users: await listUsers(db),
-          roles: ROLES,
-          issues: e.issues,
-          form: {},
-        },
-        422,
-      );
+      return usersPage(req, res, e.issues, {});
     }
     res.redirect(303, '/admin/users');
   });
