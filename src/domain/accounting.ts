@@ -274,6 +274,27 @@ export function accountTownship(
   return unused.length ? { ...account, unusedOverrides: unused } : account;
 }
 
+const constantCache = new WeakMap<InputRecord, Map<string, TownshipAccount>>();
+
+/**
+ * The account of a record at the constant prices of `baseYear`, kept as long as the record object lives (the
+ * store keeps a year's records while their versions stand), so that reports do not re-account per request.
+ */
+export function accountAtConstantPrices(
+  set: CompiledSet,
+  record: InputRecord,
+  profile: string,
+  baseYear: number,
+): TownshipAccount {
+  let byKey = constantCache.get(record);
+  if (!byKey) constantCache.set(record, (byKey = new Map()));
+  const key = `${set.hash}|${profile}|${baseYear}`;
+  let account = byKey.get(key);
+  if (!account)
+    byKey.set(key, (account = accountTownship(set, record, profile, { constantPriceYear: baseYear })));
+  return account;
+}
+
 /**
  * Scales per-class quantities to a new total (a cap, or an external figure) in proportion; the largest
  * class takes the rounding remainder, so the parts add up to the total exactly and empty classes stay 0.

@@ -4,7 +4,7 @@
  * Pure: accounts and records in, plain data out; indicators come from geep-table (gepIndicators).
  */
 import { ZERO, type Dec } from '../domain/decimal.js';
-import { accountTownship, type InputRecord, type RegionAccount } from '../domain/accounting.js';
+import { accountAtConstantPrices, type InputRecord, type RegionAccount } from '../domain/accounting.js';
 import { restatesPrices } from '../domain/prices.js';
 import type { CompiledSet } from '../domain/model.js';
 import { CATEGORIES, type Category, type Labels } from '../methods/schema.js';
@@ -199,7 +199,7 @@ function constantPriceGrowth(
 ): Map<string, Dec | undefined> | undefined {
   const base = set.constantPriceYear;
   if (!previousRecords || base === undefined || !restatesPrices(set)) return undefined;
-  const net = (r: InputRecord) => accountTownship(set, r, profile, { constantPriceYear: base }).gepNet;
+  const net = (r: InputRecord) => accountAtConstantPrices(set, r, profile, base).gepNet;
   const before = new Map(previousRecords.map((r) => [r.township, net(r)]));
   return new Map(
     records.map((r) => {

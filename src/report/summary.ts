@@ -4,7 +4,12 @@
  * one-line meaning in Chinese and English.
  */
 import type { Dec } from '../domain/decimal.js';
-import { accountTownship, aggregateRegion, type GepTotals, type InputRecord } from '../domain/accounting.js';
+import {
+  accountAtConstantPrices,
+  aggregateRegion,
+  type GepTotals,
+  type InputRecord,
+} from '../domain/accounting.js';
 import { restatesPrices } from '../domain/prices.js';
 import { accountGeep, gepIndicators, yearOverYear } from '../domain/geep.js';
 import type { CompiledSet } from '../domain/model.js';
@@ -139,9 +144,7 @@ function netAtConstantPrices(
   baseYear?: number,
 ) {
   if (baseYear === undefined || !restatesPrices(set) || !records.length) return undefined;
-  return aggregateRegion(
-    records.map((r) => accountTownship(set, r, profile, { constantPriceYear: baseYear })),
-  ).gepNet;
+  return aggregateRegion(records.map((r) => accountAtConstantPrices(set, r, profile, baseYear))).gepNet;
 }
 
 function figuresOf(
