@@ -518,10 +518,11 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       unsetParameters: [...d.unset],
     };
   });
-  // every plan compiled once here so that a formula refused at compile time is an issue of the set file
+  // a formula refused at compile time (e.g. a constant part that is not finite) is an issue of the set file
+  const plans = new Map<string, ComponentModel['plan']>();
   for (const m of models)
     try {
-      compilePlan(m, parameters, layout, decimalArithmetic, (v) => v, perClassKeys);
+      plans.set(m.id, compilePlan(m, parameters, layout, decimalArithmetic, (v) => v, perClassKeys));
     } catch (e) {
       if (!(e instanceof FormulaError)) throw e;
       issue(`product:${m.product.id}`, `products.${m.product.id}.components.${m.id}`, e.message);
@@ -537,7 +538,7 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       standardValueEval: standardValueEvaluator(equivalentFactor.standardValue.checked, params),
     },
   });
-  const { components } = replan(parameters);
+  const components = models.map((m) => ({ ...m, plan: plans.get(m.id)! }));
 
   return {
     id: data.id,
