@@ -522,7 +522,10 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
   const plans = new Map<string, ComponentModel['plan']>();
   for (const m of models)
     try {
-      plans.set(m.id, compilePlan(m, parameters, layout, decimalArithmetic, (v) => v, perClassKeys));
+      plans.set(
+        m.id,
+        compilePlan(m, parameters, layout, decimalArithmetic, (v) => v, perClassKeys),
+      );
     } catch (e) {
       if (!(e instanceof FormulaError)) throw e;
       issue(`product:${m.product.id}`, `products.${m.product.id}.components.${m.id}`, e.message);
