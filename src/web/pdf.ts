@@ -32,6 +32,34 @@ export function renderPdf(html: string): Promise<Buffer> {
   return run;
 }
 
+/** Printable width of A4 with 12 mm side margins, in CSS pixels (96 per inch): portrait and landscape. */
+const PORTRAIT_PX = Math.floor(((210 - 24) / 25.4) * 96);
+const LANDSCAPE_PX = Math.floor(((297 - 24) / 25.4) * 96);
+
+/**
+ * No column is lost: the page is laid out at the portrait width; when a table is wider, at the landscape width;
+ * when it is wider still, the print is scaled down to fit (not below 0.4). Widths are read from the layout
+ * through the browser's protocol (the page's own scripts stay off).
+ */
+async function fitToPage(
+  page: import('playwright-core').Page,
+  html: string,
+): Promise<{ landscape: boolean; scale: number }> {
+  const widest = async (width: number) => {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.setContent(html, { waitUntil: 'load' });
+    let max = 0;
+    for (const table of await page.locator('table, svg').all()) {
+      const box = await table.boundingBox();
+      if (box) max = Math.max(max, box.x + box.width);
+    }
+    return max;
+  };
+  if ((await widest(PORTRAIT_PX)) <= PORTRAIT_PX + 1) return { landscape: false, scale: 1 };
+  const wide = await widest(LANDSCAPE_PX);
+  return { landscape: true, scale: Math.max(0.4, Math.min(1, LANDSCAPE_PX / wide)) };
+}
+
 const STYLESHEET = fileURLToPath(new URL('./static/app.css', import.meta.url));
 
 async function print(html: string): Promise<Buffer> {
@@ -50,10 +78,13 @@ async function print(html: string): Promise<Buffer> {
     const standalone = html
       .replace(/<link rel="stylesheet"[^>]*>/, () => `<style>${css}</style>`)
       .replace(/<script[^>]*><\/script>/g, '');
-    await page.setContent(standalone, { waitUntil: 'load' });
+    await page.emulateMedia({ media: 'print' });
+    const layout = await fitToPage(page, standalone);
     return Buffer.from(
       await page.pdf({
         format: 'A4',
+        landscape: layout.landscape,
+        scale: layout.scale,
         printBackground: true,
         margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
       }),

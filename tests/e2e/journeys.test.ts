@@ -112,6 +112,11 @@ describe.skipIf(!executablePath)('browser journeys', () => {
     const body = await pdf.body();
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(body.length).toBeGreaterThan(20_000);
+    // a report wider than A4 portrait prints in landscape (or scaled), never with columns cut off
+    for (const path of ['/reports/geep?year=2021', '/reports/balance-sheet?from=2020&to=2021']) {
+      const wide = (await (await page.request.get(`${base}${path}&format=pdf`)).body()).toString('latin1');
+      expect(wide, path).toMatch(/\/MediaBox \[0 0 84\d\.\d+ 59\d\.\d+\]/); // A4 landscape, in points
+    }
     await page.context().close();
   });
 
