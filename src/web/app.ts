@@ -176,15 +176,17 @@ export function createApp(o: AppOptions) {
   app.use(refuseBadText);
 
   const PgStore = connectPgSimple(session);
+  const store = new PgStore({
+    pool: {
+      query: async (sql: string, params?: unknown[]) => ({ rows: await db.query(sql, params) }),
+    } as never,
+    tableName: 'session',
+    pruneSessionInterval: o.pruneSessions ? 15 * 60 : false,
+  });
+  throttleTouch(store);
   app.use(
     session({
-      store: new PgStore({
-        pool: {
-          query: async (sql: string, params?: unknown[]) => ({ rows: await db.query(sql, params) }),
-        } as never,
-        tableName: 'session',
-        pruneSessionInterval: o.pruneSessions ? 15 * 60 : false,
-      }),
+      store,
       name: 'gep.sid',
       secret: o.sessionSecret,
       resave: false,
@@ -317,3 +319,21 @@ function renderLayout(res: Response, body: string, title: string) {
 }
 
 export const tr = (res: Response, key: MessageKey) => (res.locals.t as (k: MessageKey) => string)(key);
+
+/**
+ * A rolling session is touched (its expiry rewritten in the database) by every request; a read changes nothing
+ * else. Touch a session at most once every five minutes per process, so that a GET does not write (the 8-hour
+ * expiry moves by at most those five minutes).
+ */
+function throttleTouch(store: session.Store) {
+  const touch = store.touch?.bind(store);
+  if (!touch) return;
+  const lastTouch = new Map<string, number>();
+  store.touch = (sid, sess, cb) => {
+    const now = Date.now();
+    if (now - (lastTouch.get(sid) ?? 0) < 5 * 60 * 1000) return cb?.();
+    if (lastTouch.size > 10_000) lastTouch.clear();
+    lastTouch.set(sid, now);
+    touch(sid, sess, cb);
+  };
+}

@@ -119,6 +119,17 @@ describe('logging in', () => {
     expect(page.text).toContain('name="next" value="/"');
   });
 
+  it('a page read does not rewrite the session in the database (touched at most once per five minutes)', async () => {
+    const s = await login(t.app, 'viewer');
+    const expiry = async () =>
+      (await t.db.query<{ e: string }>('select max(expire)::text as e from session'))[0]!.e;
+    await s.agent.get('/reports');
+    const before = await expiry();
+    await new Promise((r) => setTimeout(r, 1100)); // a touch would move the expiry by at least a second
+    for (let i = 0; i < 3; i++) expect((await s.agent.get('/reports')).status).toBe(200);
+    expect(await expiry()).toBe(before);
+  });
+
   it('logout destroys the session', async () => {
     const s = await login(t.app, 'reviewer');
     const rows = await sessionRows();
