@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startApp, tempDir, type Session, type TestApp } from '../integration/harness.js';
+import { binary, login, startApp, tempDir, type Session, type TestApp } from '../integration/harness.js';
 
 const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find(existsSync);
 if (!soffice && process.env.E2E_REQUIRED) throw new Error('LibreOffice is required for this test');
@@ -30,14 +30,7 @@ describe.skipIf(!soffice)('XLSX export in LibreOffice', () => {
       ...table.matchAll(/<th scope="row">([^<]+)<\/th>\s*<td class="num" data-value="[^"]*">([^<]+)<\/td>/g),
     ].map((m) => [m[1]!.trim(), m[2]!]);
     expect(shown.length).toBeGreaterThan(20);
-    const res = await viewer.agent
-      .get('/reports/gep?year=2021&format=xlsx')
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const res = await binary(viewer, '/reports/gep?year=2021&format=xlsx');
     const dir = tempDir();
     const xlsx = join(dir, 'gep.xlsx');
     writeFileSync(xlsx, res.body as Buffer);

@@ -105,6 +105,17 @@ export async function login(app: Express, username: string, password = PASSWORD)
 }
 
 /** The hidden inputs of a page's form, as a browser would send them back. */
+/** GETs a binary download (XLSX, PDF) with the session; the response body is a Buffer. */
+export const binary = (s: Session, url: string) =>
+  s.agent
+    .get(url)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+
 export function formFields(html: string, formId = 'survey-form'): Record<string, string> {
   const start = html.indexOf(`id="${formId}"`);
   const form = html.slice(start, html.indexOf('</form>', start));

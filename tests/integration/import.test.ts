@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startApp, type Session, type TestApp } from './harness.js';
+import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
 let editor: Session;
@@ -14,14 +14,7 @@ afterAll(() => t.close());
 
 /** The 2021 export with its year column set to another year: a filled-in template. */
 async function workbookFor(year: number, edit?: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
-  const res = await editor.agent
-    .get('/export.xlsx?year=2021')
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+  const res = await binary(editor, '/export.xlsx?year=2021');
   expect(res.status).toBe(200);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.body as ArrayBuffer);
@@ -151,14 +144,7 @@ describe('bulk import: upload → full validation → preview → one atomic com
        select township_id, 2024, set_id, set_version, values, overrides, 'approved', 1
        from survey_records where township_id = 'baisha' and year = 2021`,
     );
-    const res0 = await editor.agent
-      .get('/template.xlsx?year=2024')
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const res0 = await binary(editor, '/template.xlsx?year=2024');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res0.body as ArrayBuffer);
     const ws = wb.worksheets[0]!;
@@ -260,14 +246,7 @@ describe('bulk import: upload → full validation → preview → one atomic com
       source: 'InVEST 3.14 年产水量',
     });
 
-    const exported = await editor.agent
-      .get('/export.xlsx?year=2025')
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const exported = await binary(editor, '/export.xlsx?year=2025');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(exported.body as ArrayBuffer);
     const ws = wb.worksheets[0]!;

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dec } from '../../src/domain/decimal.js';
-import { login, startApp, type Session, type TestApp } from './harness.js';
+import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 import { runCli } from '../unit/cli-run.js';
 
 let t: TestApp;
@@ -27,16 +27,6 @@ function rowValue(html: string, key: string, nth = 0): Dec {
   const values = [...row[1]!.matchAll(/data-value="([^"]*)"/g)].map((m) => m[1]!);
   return new Dec(values[nth]!);
 }
-
-const binary = (s: Session, url: string) =>
-  s.agent
-    .get(url)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
 
 describe('GEP report', () => {
   it('a product value is its quantity × the set’s price, worked by hand', async () => {
