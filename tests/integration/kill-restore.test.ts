@@ -1,0 +1,89 @@
+/**
+ * A restore killed with SIGKILL part-way leaves the database all old or all new, never a mix: a child process
+ * restores a backup over a changed database and is killed at a different moment in each round; the database is
+ * then reopened and every township's area must match one state or the other for all townships at once.
+ * Embedded database on disk, or PostgreSQL when TEST_DATABASE_URL is set.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backup } from '../../src/store/backup.js';
+import { boot } from '../../src/store/boot.js';
+import { openDb } from '../../src/store/db.js';
+import { COEFFICIENTS, ROOT, SAMPLE, dropTestDatabase, tempDir, testDatabaseUrl } from './harness.js';
+
+const areas = async (url: string) => {
+  const db = await openDb({ url });
+  try {
+    const rows = await db.query<{ id: string; a: string }>(
+      'select id, area_km2::text as a from townships order by id',
+    );
+    return rows.map((r) => `${r.id}=${r.a}`).join(',');
+  } finally {
+    await db.close();
+  }
+};
+
+describe('kill -9 during a restore', () => {
+  it('leaves the whole database as it was before or as in the backup, in every round', async () => {
+    const url = process.env.TEST_DATABASE_URL ? await testDatabaseUrl() : join(tempDir(), 'pgdata');
+    const file = join(tempDir(), 'backup.jsonl');
+    {
+      const { db } = await boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
+      await backup(db, file);
+      // after the backup, every township's area changes: the restore must bring all of them back or none
+      await db.query('update townships set area_km2 = area_km2 + 1');
+      await db.close();
+    }
+    const changed = await areas(url);
+    const script = `import { openDb } from ${JSON.stringify(join(ROOT, 'src/store/db.ts'))};
+      import { restore } from ${JSON.stringify(join(ROOT, 'src/store/backup.ts'))};
+      const db = await openDb({ url: ${JSON.stringify(url)} });
+      console.log('started');
+      await restore(db, ${JSON.stringify(file)});
+      await db.close();
+      console.log('restored');`;
+    const outcomes = new Set<string>();
+    let restored: string | undefined;
+    // killed right after it starts, 0.15 s and 0.4 s later; the last round is left to finish
+    for (const delayMs of [0, 150, 400, undefined]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (out.includes('started') && delayMs !== undefined) {
+            clearInterval(timer);
+            setTimeout(resolve, delayMs);
+          }
+        }, 20);
+        child.once('exit', () => (clearInterval(timer), resolve()));
+      });
+      child.kill('SIGKILL');
+      await new Promise((r) =>
+        child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r),
+      );
+      const now = await areas(url);
+      if (out.includes('restored')) restored = now;
+      outcomes.add(now === changed ? 'old' : 'other');
+      // all townships at once: either every area is the changed one or none is
+      const changedSet = new Set(changed.split(','));
+      const kept = now.split(',').filter((x) => changedSet.has(x)).length;
+      expect([0, now.split(',').length]).toContain(kept);
+      // put the changed state back for the next round when the restore went through
+      if (now !== changed) {
+        const db = await openDb({ url });
+        await db.query('update townships set area_km2 = area_km2 + 1');
+        await db.close();
+      }
+    }
+    // the last round lets the restore finish: its result is the backup's areas, one less everywhere
+    expect(restored).toBeDefined();
+    expect(restored).not.toBe(changed);
+    expect(outcomes.size).toBeGreaterThanOrEqual(1);
+    await dropTestDatabase(url);
+  }, 240_000);
+});
