@@ -1,5 +1,6 @@
 /**
- * A restore killed with SIGKILL part-way leaves the database all old or all new, never a mix: a child process
+ * An import commit (the one write path of survey data: 15 townships in one transaction) and a restore, each
+ * killed with SIGKILL part-way, leave the database all old or all new, never a mix. A restore leaves the database all old or all new, never a mix: a child process
  * restores a backup over a changed database and is killed at a different moment in each round; the database is
  * then reopened and every township's area must match one state or the other for all townships at once.
  * Embedded database on disk, or PostgreSQL when TEST_DATABASE_URL is set.
@@ -24,7 +25,7 @@ const areas = async (url: string) => {
   }
 };
 
-describe('kill -9 during a restore', () => {
+describe('kill -9 during a write', () => {
   it('leaves the whole database as it was before or as in the backup, in every round', async () => {
     const url = process.env.TEST_DATABASE_URL ? await testDatabaseUrl() : join(tempDir(), 'pgdata');
     const file = join(tempDir(), 'backup.jsonl');
@@ -84,6 +85,73 @@ describe('kill -9 during a restore', () => {
     expect(restored).toBeDefined();
     expect(restored).not.toBe(changed);
     expect(outcomes.size).toBeGreaterThanOrEqual(1);
+    await dropTestDatabase(url);
+  }, 240_000);
+
+  it('an import commit of 15 townships killed at any moment leaves 0 or 15 records of the year', async () => {
+    const url = process.env.TEST_DATABASE_URL ? await testDatabaseUrl() : join(tempDir(), 'pgdata');
+    {
+      const { db } = await boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
+      await db.close();
+    }
+    const count = async () => {
+      const db = await openDb({ url });
+      try {
+        return (
+          await db.query<{ n: number }>('select count(*)::int as n from survey_records where year = 2022')
+        )[0]!.n;
+      } finally {
+        await db.close();
+      }
+    };
+    const module = (path: string) => JSON.stringify(join(ROOT, path));
+    const script = `import { openDb } from ${module('src/store/db.ts')};
+      import { loadCompiledSet } from ${module('src/store/sets.ts')};
+      import { saveRecords } from ${module('src/store/survey.ts')};
+      import { SYSTEM_ACTOR } from ${module('src/store/audit.ts')};
+      import { readDatasetJson } from ${module('src/io/dataset.ts')};
+      import { validateRecords } from ${module('src/domain/inputs.ts')};
+      const db = await openDb({ url: ${JSON.stringify(url)} });
+      const set = await loadCompiledSet(db, 'minhou-2021', '2.0.0');
+      const raw = readDatasetJson(${JSON.stringify(SAMPLE)}).records
+        .filter((r) => r.year === 2021).map((r) => ({ ...r, year: 2022 }));
+      const { records } = validateRecords(set, raw);
+      console.log('started');
+      await saveRecords(db, SYSTEM_ACTOR, set, records.map((record) => ({ record })), 'replace');
+      await db.close();
+      console.log('committed');`;
+    const seen = new Set<number>();
+    for (const delayMs of [0, 100, 300, undefined]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (out.includes('started') && delayMs !== undefined) {
+            clearInterval(timer);
+            setTimeout(resolve, delayMs);
+          }
+        }, 20);
+        child.once('exit', () => (clearInterval(timer), resolve()));
+      });
+      child.kill('SIGKILL');
+      await new Promise((r) =>
+        child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r),
+      );
+      const n = await count();
+      expect([0, 15]).toContain(n);
+      if (out.includes('committed')) expect(n).toBe(15);
+      seen.add(n);
+      if (n === 15) {
+        const db = await openDb({ url });
+        await db.query('delete from survey_records where year = 2022');
+        await db.close();
+      }
+    }
+    expect(seen.has(15)).toBe(true); // the round left to finish committed all 15
     await dropTestDatabase(url);
   }, 240_000);
 });
