@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src/web/pdf.js';
 import { ROOT, startApp, type TestApp } from '../integration/harness.js';
 
@@ -37,6 +38,33 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       await browser.close();
       server.close();
       await t.close();
+    },
+  };
+}
+
+/**
+ * Starts the app and Chromium before a file's tests and stops them after; the fields of the returned object are
+ * read once the tests run.
+ */
+export function useBrowserApp(timeoutMs: number): Omit<BrowserApp, 'close'> {
+  let app: BrowserApp | undefined;
+  beforeAll(async () => {
+    app = await startBrowserApp();
+  }, timeoutMs);
+  afterAll(() => app?.close());
+  const started = () => {
+    if (!app) throw new Error('the browser app has not started');
+    return app;
+  };
+  return {
+    get t() {
+      return started().t;
+    },
+    get base() {
+      return started().base;
+    },
+    get browser() {
+      return started().browser;
     },
   };
 }

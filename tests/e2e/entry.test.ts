@@ -4,35 +4,26 @@
  * tests/e2e/screenshots/ (not in git).
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, type TestApp } from '../integration/harness.js';
-import { SHOTS, executablePath, startBrowserApp, type BrowserApp } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD } from '../integration/harness.js';
+import { SHOTS, executablePath, useBrowserApp } from './browser.js';
 
 describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt', () => {
-  let app: BrowserApp;
-  let t: TestApp;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    ({ t, base, browser } = app);
-  }, 120_000);
-  afterAll(() => app?.close());
+  const app = useBrowserApp(120_000);
 
   async function loggedIn(username: string, lang: 'zh' | 'en' = 'zh', width = 1280): Promise<Page> {
-    const context = await browser.newContext({
+    const context = await app.browser.newContext({
       locale: lang === 'en' ? 'en-US' : 'zh-CN',
       viewport: { width, height: 900 },
     });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.base });
     const page = await context.newPage();
-    await page.goto(`${base}/login?lang=${lang}`);
+    await page.goto(`${app.base}/login?lang=${lang}`);
     await page.locator('input[name=username]').fill(username);
     await page.locator('input[name=password]').fill(PASSWORD);
     await page.locator('form button').last().click();
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${app.base}/`);
     return page;
   }
 
@@ -48,7 +39,7 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
 
   const landArea = async (township: string, year: number) =>
     (
-      await t.db.query<{ a: Record<string, string> }>(
+      await app.t.db.query<{ a: Record<string, string> }>(
         "select values->'land_area' as a from survey_records where township_id = $1 and year = $2",
         [township, year],
       )
@@ -56,7 +47,7 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
 
   it('zh: a column pasted from Excel goes down the land-class fields, is saved as three numbers, and the save says what changed', async () => {
     const page = await loggedIn('editor');
-    await page.goto(`${base}/data/ganzhe/2030`);
+    await page.goto(`${app.base}/data/ganzhe/2030`);
     await paste(page, '#in-land_area-forest_broadleaf', '1200.5\r\n1500\r\n900\r\n');
     expect(await page.locator('#in-land_area-forest_broadleaf').inputValue()).toBe('1200.5');
     expect(await page.locator('#in-land_area-forest_coniferous').inputValue()).toBe('1500');
@@ -87,7 +78,7 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
 
   it('en: switching 地类面积 from hm² to 亩 converts what is shown, and stored hm² values stay as they were', async () => {
     const page = await loggedIn('editor', 'en');
-    await page.goto(`${base}/data/baisha/2030`);
+    await page.goto(`${app.base}/data/baisha/2030`);
     await page.locator('#in-land_area-forest_broadleaf').fill('1234.5');
     await page.locator('#in-land_area-paddy').fill('450');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -125,17 +116,17 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
   it('zh: bulk submit with confirmation, a return with its reason seen by the clerk, bulk approve with confirmation', async () => {
     const editor = await loggedIn('editor');
     for (const id of ['ganzhe', 'baisha']) {
-      await editor.goto(`${base}/data/${id}/2022?prefill=previous`);
+      await editor.goto(`${app.base}/data/${id}/2022?prefill=previous`);
       await editor.getByRole('button', { name: '保存' }).click();
       await editor.locator('#saved-changes').waitFor();
     }
-    await editor.goto(`${base}/`);
+    await editor.goto(`${app.base}/`);
     await editor.locator('a[href="/data/bulk?action=submit&year=2022"]').click();
     await editor.getByRole('button', { name: '下一步：确认' }).click();
     await editor.locator('#bulk-confirm').waitFor();
     expect(await editor.locator('#bulk-confirm').textContent()).toContain('确认提交审核以下 2 条数据？');
     await shot(editor, 'workflow-bulk-confirm-zh');
-    const beforeConfirm = await t.db.query<{ n: number }>(
+    const beforeConfirm = await app.t.db.query<{ n: number }>(
       "select count(*)::int as n from survey_records where year = 2022 and status = 'submitted'",
     );
     expect(beforeConfirm[0]!.n).toBe(0);
@@ -143,33 +134,33 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
     await editor.locator('#bulk-done').waitFor();
 
     const reviewer = await loggedIn('reviewer');
-    await reviewer.goto(`${base}/data/ganzhe/2022`);
+    await reviewer.goto(`${app.base}/data/ganzhe/2022`);
     await reviewer.getByLabel('理由').fill('水田面积与三调数据不符，请核对');
     await reviewer.getByRole('button', { name: '退回修改' }).click();
     await reviewer.locator('h1 .status-returned').waitFor();
 
-    await editor.goto(`${base}/`);
+    await editor.goto(`${app.base}/`);
     expect(await editor.locator('#returned-list').textContent()).toContain('水田面积与三调数据不符，请核对');
     await shot(editor, 'workflow-home-returned-zh');
-    await editor.goto(`${base}/data/ganzhe/2022`);
+    await editor.goto(`${app.base}/data/ganzhe/2022`);
     expect(await editor.locator('#returned-reason').textContent()).toContain(
       '水田面积与三调数据不符，请核对',
     );
     await shot(editor, 'workflow-form-returned-zh');
 
-    await reviewer.goto(`${base}/?lang=en`);
+    await reviewer.goto(`${app.base}/?lang=en`);
     await reviewer.locator('a[href="/data/bulk?action=approve&year=2022"]').click();
     await reviewer.getByRole('button', { name: 'Next: confirm' }).click();
     await reviewer.locator('#bulk-confirm').waitFor();
     await shot(reviewer, 'workflow-bulk-confirm-en');
     await reviewer.getByRole('button', { name: /Confirm \(1\)/ }).click();
     await reviewer.locator('#bulk-done').waitFor();
-    const [b] = await t.db.query<{ status: string }>(
+    const [b] = await app.t.db.query<{ status: string }>(
       "select status from survey_records where township_id = 'baisha' and year = 2022",
     );
     expect(b!.status).toBe('approved');
     // the approved record is read-only in the browser: disabled inputs and no 保存
-    await editor.goto(`${base}/data/baisha/2022`);
+    await editor.goto(`${app.base}/data/baisha/2022`);
     expect(await editor.locator('#in-gdp').isDisabled()).toBe(true);
     expect(await editor.getByRole('button', { name: '保存' }).count()).toBe(0);
     await shot(editor, 'workflow-form-locked-zh');
@@ -179,9 +170,9 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
 
   it('zh: the running 合计 of land areas against the township area while typing, in any unit', async () => {
     // zhuqi's area set to 36 km² = 3600 hm² for this test
-    await t.db.query("update townships set area_km2 = 36 where id = 'zhuqi'");
+    await app.t.db.query("update townships set area_km2 = 36 where id = 'zhuqi'");
     const page = await loggedIn('editor');
-    await page.goto(`${base}/data/zhuqi/2030`);
+    await page.goto(`${app.base}/data/zhuqi/2030`);
     const total = page.locator('#area-total');
     await page.locator('#in-land_area-forest_broadleaf').fill('1200.5');
     await page.locator('#in-land_area-forest_coniferous').fill('1500');
@@ -210,14 +201,14 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
         ['/data/bulk?action=submit', 'bulk'],
         ['/import', 'import'],
       ] as const) {
-        await page.goto(`${base}${path}`);
+        await page.goto(`${app.base}${path}`);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, `${lang} ${path} is ${width} px wide`).toBeLessThanOrEqual(390);
         await shot(page, `entry-390-${name}-${lang}`);
       }
       // at desktop width too
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.goto(`${base}/data/ganzhe/2030`);
+      await page.goto(`${app.base}/data/ganzhe/2030`);
       await shot(page, `entry-form-desktop-${lang}`);
       await page.context().close();
     }

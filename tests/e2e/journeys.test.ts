@@ -5,35 +5,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, type TestApp } from '../integration/harness.js';
-import { SHOTS, executablePath, startBrowserApp, type BrowserApp } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD } from '../integration/harness.js';
+import { SHOTS, executablePath, useBrowserApp } from './browser.js';
 
 describe.skipIf(!executablePath)('browser journeys', () => {
-  let app: BrowserApp;
-  let t: TestApp;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    ({ t, base, browser } = app);
-  }, 60_000);
-  afterAll(() => app?.close());
+  const app = useBrowserApp(60_000);
 
   async function loggedIn(username: string): Promise<Page> {
-    const context = await browser.newContext({
+    const context = await app.browser.newContext({
       locale: 'zh-CN',
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,
     });
     const page = await context.newPage();
-    await page.goto(`${base}/login`);
+    await page.goto(`${app.base}/login`);
     await page.getByLabel('用户名').fill(username);
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${app.base}/`);
     return page;
   }
 
@@ -54,7 +45,7 @@ describe.skipIf(!executablePath)('browser journeys', () => {
     await page.getByRole('button', { name: '提交审核' }).click();
     await page.locator('h1 .status-submitted').waitFor();
     await shot(page, '1-editor-submitted');
-    const r = await t.db.query<{ status: string; gdp: string }>(
+    const r = await app.t.db.query<{ status: string; gdp: string }>(
       "select status, values->>'gdp' as gdp from survey_records where township_id = 'ganzhe' and year = 2022",
     );
     expect(r).toEqual([{ status: 'submitted', gdp: '456789.12' }]);
@@ -63,11 +54,11 @@ describe.skipIf(!executablePath)('browser journeys', () => {
 
   it('a reviewer approves it', async () => {
     const page = await loggedIn('reviewer');
-    await page.goto(`${base}/data/ganzhe/2022`);
+    await page.goto(`${app.base}/data/ganzhe/2022`);
     await page.getByRole('button', { name: '审核通过' }).click();
     await page.locator('h1 .status-approved').waitFor();
     await shot(page, '2-reviewer-approved');
-    const [r] = await t.db.query<{ status: string }>(
+    const [r] = await app.t.db.query<{ status: string }>(
       "select status from survey_records where township_id = 'ganzhe' and year = 2022",
     );
     expect(r!.status).toBe('approved');
@@ -76,7 +67,7 @@ describe.skipIf(!executablePath)('browser journeys', () => {
 
   it('a finance official opens the county GEP report, the trace of one figure, and downloads the XLSX', async () => {
     const page = await loggedIn('viewer');
-    await page.goto(`${base}/reports/gep?year=2021`);
+    await page.goto(`${app.base}/reports/gep?year=2021`);
     const gepRow = page.locator('#table-value tr.total').first();
     const shown = await gepRow.locator('td.num').first().textContent();
     expect(shown).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
@@ -107,14 +98,16 @@ describe.skipIf(!executablePath)('browser journeys', () => {
       .toMatch(/minhou-2021@2\.0\.0|\[M\]|\[V\]/);
     await shot(page, '4-finance-trace');
     // the same report as PDF, printed by headless Chromium on the server
-    const pdf = await page.request.get(`${base}/reports/gep?year=2021&format=pdf`);
+    const pdf = await page.request.get(`${app.base}/reports/gep?year=2021&format=pdf`);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     const body = await pdf.body();
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(body.length).toBeGreaterThan(20_000);
     // a report wider than A4 portrait prints in landscape (or scaled), never with columns cut off
     for (const path of ['/reports/geep?year=2021', '/reports/balance-sheet?from=2020&to=2021']) {
-      const wide = (await (await page.request.get(`${base}${path}&format=pdf`)).body()).toString('latin1');
+      const wide = (await (await page.request.get(`${app.base}${path}&format=pdf`)).body()).toString(
+        'latin1',
+      );
       expect(wide, path).toMatch(/\/MediaBox \[0 0 84\d\.\d+ 59\d\.\d+\]/); // A4 landscape, in points
     }
     await page.context().close();
@@ -122,7 +115,7 @@ describe.skipIf(!executablePath)('browser journeys', () => {
 
   it('a finance official reads net GEP as the headline, at current and constant prices, in zh, en and on a phone', async () => {
     const page = await loggedIn('viewer');
-    await page.goto(`${base}/reports/gep?year=2021`);
+    await page.goto(`${app.base}/reports/gep?year=2021`);
     const first = page.locator('.summary .figure').first();
     await expect.poll(() => first.locator('dt').textContent()).toContain('GEP（净值，GB/T 46869—2025）');
     await expect
@@ -130,21 +123,21 @@ describe.skipIf(!executablePath)('browser journeys', () => {
       .toContain('2020年不变价');
     expect(await page.locator('.summary .prices').textContent()).toContain('2021年当年价');
     await shot(page, '3b-finance-summary-zh');
-    await page.goto(`${base}/reports/trace?year=2021&township=ganzhe&component=water_domestic`);
+    await page.goto(`${app.base}/reports/trace?year=2021&township=ganzhe&component=water_domestic`);
     expect(await page.locator('.trace').first().textContent()).toContain('区域外输入份额（净GEP扣除）');
     await shot(page, '3c-finance-trace-upstream-zh');
-    await page.goto(`${base}/reports/gep?year=2021&lang=en`);
+    await page.goto(`${app.base}/reports/gep?year=2021&lang=en`);
     await expect.poll(() => first.locator('dt').textContent()).toContain('Net GEP (GB/T 46869—2025)');
     await shot(page, '3d-finance-summary-en');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${base}/reports/gep?year=2021&lang=zh`);
+    await page.goto(`${app.base}/reports/gep?year=2021&lang=zh`);
     await shot(page, '3e-finance-summary-phone');
     await page.context().close();
   });
 
   it('an assessor opens the township comparison and sees the charts', async () => {
     const page = await loggedIn('viewer');
-    await page.goto(`${base}/reports/compare?year=2021`);
+    await page.goto(`${app.base}/reports/compare?year=2021`);
     const charts = page.locator('.chart svg');
     expect(await charts.count()).toBeGreaterThanOrEqual(5);
     // one bar per township in the GEP ranking
