@@ -109,7 +109,7 @@ ${BALANCE_SHEET_USAGE}
            e.g. gep lock
 
   应用数据库 the app's database (DATA_DIR, default ./data; or DATABASE_URL):
-  create-user --role admin|editor|reviewer|viewer --username <name> [--name <display name>]
+  create-user --role admin|editor|reviewer|finance|assessor|viewer --username <name> [--name <display name>]
            (password from GEP_PASSWORD or typed in the terminal)
            e.g. GEP_PASSWORD='…' gep create-user --role admin --username admin --name 管理员
   backup   --out <file>        whole database to one file

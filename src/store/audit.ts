@@ -1,9 +1,10 @@
 import type { Db } from './db.js';
+import type { Role } from './users.js';
 
 export interface Actor {
   readonly id: number | null;
   readonly username: string;
-  readonly role: 'admin' | 'editor' | 'reviewer' | 'viewer' | 'system';
+  readonly role: Role | 'system';
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, username: 'system', role: 'system' };

@@ -4,7 +4,7 @@ import { recordEvent, type Actor } from './audit.js';
 import { hashPassword, verifyPassword, dummyHash, passwordProblem } from './passwords.js';
 import { NotFoundError, ValidationError } from './errors.js';
 
-export const ROLES = ['admin', 'editor', 'reviewer', 'viewer'] as const;
+export const ROLES = ['admin', 'editor', 'reviewer', 'finance', 'assessor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {

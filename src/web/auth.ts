@@ -21,11 +21,13 @@ export function requireRole(...roles: Role[]) {
   };
 }
 
-export const ANY_ROLE: Role[] = ['admin', 'editor', 'reviewer', 'viewer'];
+export const ANY_ROLE: Role[] = ['admin', 'editor', 'reviewer', 'finance', 'assessor', 'viewer'];
 
 const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   admin: { zh: '管理员', en: 'administrator' },
   editor: { zh: '填报员', en: 'editor' },
   reviewer: { zh: '审核员', en: 'reviewer' },
+  finance: { zh: '财政人员', en: 'finance official' },
+  assessor: { zh: '考核人员', en: 'assessor' },
   viewer: { zh: '查阅者', en: 'viewer' },
 };

@@ -31,6 +31,8 @@ const MESSAGES = {
   role_admin: ['管理员', 'Administrator'],
   role_editor: ['填报员', 'Editor'],
   role_reviewer: ['审核员', 'Reviewer'],
+  role_finance: ['财政人员', 'Finance official'],
+  role_assessor: ['考核人员', 'Assessor'],
   role_viewer: ['查阅者', 'Viewer'],
   login_failed: ['用户名或密码错误', 'Wrong username or password'],
   too_many_attempts: ['登录尝试过多，请稍后再试', 'Too many login attempts; try again later'],
