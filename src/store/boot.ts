@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readDatasetJson } from '../io/dataset.js';
 import { openDb, type Db } from './db.js';
 import { migrate } from './migrate.js';
 import { loadDataset } from './seed.js';
+import { loadRegisterSample } from './register-seed.js';
 import { syncSetsFromFolder } from './sets.js';
 import { countUsers } from './users.js';
 
@@ -43,6 +46,12 @@ export async function boot(o: BootOptions): Promise<Booted> {
     if (!n && o.seedFile) {
       const { records } = await loadDataset(tx, readDatasetJson(o.seedFile), o.seedFile);
       log({ msg: 'sample county loaded', file: o.seedFile, records });
+      // the sample county's eco-product register and realisation ledger, when its file is there
+      const registerFile = join(dirname(o.seedFile), 'register.json');
+      if (existsSync(registerFile)) {
+        const loaded = await loadRegisterSample(tx, registerFile);
+        log({ msg: 'sample register loaded', file: registerFile, ...loaded });
+      }
     }
     await ensureSecret(tx);
     return (await countUsers(tx)) === 0 ? newSetupToken(tx, log) : undefined;

@@ -29,6 +29,7 @@ import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
+import { registerRoutes } from './routes/register.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -230,7 +231,7 @@ export function createApp(o: AppOptions) {
   const UPLOAD_ROUTES = new Set(['/import', '/transitions/import']);
   app.use((req, res, next) =>
     req.method === 'POST' &&
-    UPLOAD_ROUTES.has(req.path) &&
+    (UPLOAD_ROUTES.has(req.path) || /^\/register\/(import|\d+\/evidence)$/.test(req.path)) &&
     (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
       ? next()
       : csrfSynchronisedProtection(req, res, next),
@@ -257,6 +258,7 @@ export function createApp(o: AppOptions) {
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(adminRoutes());
+  app.use(registerRoutes());
 
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),
