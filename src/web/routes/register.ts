@@ -159,20 +159,33 @@ async function showLedger(
   );
 }
 
-export function registerRoutes() {
-  const r = Router();
+class ShowOnIndex extends Error {
+  constructor(readonly issues: InputIssue[]) {
+    super('import refused');
+  }
+}
 
-  r.get('/register', requireRole(...ANY_ROLE), async (req, res) => {
-    const db = dbOf(req);
-    const set = await activeSet(req);
-    page(res, 'register/index', {
+async function showIndex(req: Request, res: Response, issues: InputIssue[] = [], status?: number) {
+  const db = dbOf(req);
+  const set = await activeSet(req);
+  page(
+    res,
+    'register/index',
+    {
       title: req.lang === 'en' ? 'Eco-product register' : '生态产品目录',
       entries: await listEntries(db),
       productName: new Map(set.products.map((p) => [p.id, p.labels])),
       published: await listPublishedRegisters(db),
-      issues: [],
-    });
-  });
+      issues,
+    },
+    status,
+  );
+}
+
+export function registerRoutes() {
+  const r = Router();
+
+  r.get('/register', requireRole(...ANY_ROLE), (req, res) => showIndex(req, res));
 
   r.get('/register/template.xlsx', requireRole(...ANY_ROLE), async (_req, res) =>
     sendWorkbook(res, registerTemplate(), 'eco-product-register-template.xlsx'),
@@ -180,11 +193,21 @@ export function registerRoutes() {
 
   // import: upload → every problem listed, nothing written; or a preview of the rows → confirm → one commit
   r.post('/register/import', requireRole(...EDIT), singleUpload(), async (req, res) => {
+    try {
+      await importFile(req, res);
+    } catch (e) {
+      if (!(e instanceof ShowOnIndex)) throw e;
+      await showIndex(req, res, e.issues, 422);
+    }
+  });
+
+  const importFile = async (req: Request, res: Response) => {
     const db = dbOf(req);
     const set = await activeSet(req);
     const file = req.file;
-    const fail = (issues: InputIssue[]) => {
-      throw new ValidationError(issues);
+    // problems are listed on the register page, by sheet, row and field, and nothing is written
+    const fail = (issues: InputIssue[]): never => {
+      throw new ShowOnIndex(issues);
     };
     if (!file) fail([{ field: 'file', message: { zh: '请选择文件', en: 'choose a file' } }]);
     if (!file!.originalname.toLowerCase().endsWith('.xlsx'))
@@ -215,7 +238,7 @@ export function registerRoutes() {
       rows: checked.stored,
       set,
     });
-  });
+  };
 
   r.post('/register/import/:batch', requireRole(...EDIT), async (req, res) => {
     const db = dbOf(req);
