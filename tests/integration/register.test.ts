@@ -313,3 +313,61 @@ describe('XLSX import', () => {
     expect(await count('register_entries')).toBe(before + 2);
   });
 });
+
+describe('realisation ledger through the form', () => {
+  const form = (o: Record<string, string | string[]>) => ({
+    _csrf: editor.csrf,
+    kind: 'eco_bank',
+    date: '2021-10-01',
+    contractNo: 'STYH-TP-2021-02',
+    buyer: '县生态银行运营公司',
+    seller: '廷坪乡林农',
+    product: 'water_conservation',
+    entries: ['2'],
+    amount: '36000',
+    packageArea: '12',
+    operator: '县生态银行运营公司',
+    terms: '托管 10 年',
+    // 5 + 6.5 = 11.5 hm² ≠ 12 hm²
+    rights: '林农丙 | 林地经营权 | 5 | 2\n林农丁 | 林地经营权 | 6.5 | 2',
+    ...o,
+  });
+
+  it('refuses a package whose rights do not add up to its area, writing nothing', async () => {
+    const before = await count('realisations');
+    const events = await count('audit_events');
+    const res = await editor.agent.post('/realisation').type('form').send(form({}));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('资产包面积（hm²）：12 hm² ≠ 收储权益面积合计 11.5 hm²');
+    expect(await count('realisations')).toBe(before);
+    expect(await count('audit_events')).toBe(events);
+  });
+
+  it('saves a balanced package as a draft; only approved records count in the rate', async () => {
+    const res = await editor.agent
+      .post('/realisation')
+      .type('form')
+      .send(form({ packageArea: '11.5' }));
+    expect(res.status).toBe(303);
+    const [r] = await t.db.query<{ id: number; status: string; amount: string }>(
+      "select id, status, amount::text as amount from realisations where data->>'contractNo' = 'STYH-TP-2021-02'",
+    );
+    expect(r).toMatchObject({ status: 'draft', amount: '36000' });
+    const links = await t.db.query('select entry_id from realisation_entries where realisation_id = $1', [
+      r!.id,
+    ]);
+    expect(links).toEqual([{ entry_id: 2 }]);
+    // still 382.90 万元 realised: the draft is not counted
+    expect((await viewer.agent.get('/realisation')).text).toContain('382.90 万元');
+    for (const [who, action] of [
+      [editor, 'submit'],
+      [reviewer, 'approve'],
+    ] as const)
+      expect(
+        (await who.agent.post(`/realisation/${r!.id}/status`).type('form').send({ _csrf: who.csrf, action }))
+          .status,
+      ).toBe(303);
+    // 3 829 000 + 36 000 = 3 865 000 元 = 386.50 万元
+    expect((await viewer.agent.get('/realisation')).text).toContain('386.50 万元');
+  });
+});

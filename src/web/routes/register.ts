@@ -22,6 +22,7 @@ import {
   REALISATION_KINDS,
   SOURCE_LABELS,
   procurementLines,
+  entryFigure,
   validateEntries,
   type EntryField,
   type RawEntry,
@@ -29,7 +30,7 @@ import {
 } from '../../domain/register.js';
 import { readRegisterXlsx, registerListWorkbook, registerTemplate } from '../../io/register-xlsx.js';
 import { registerListModel, formatQuantity, type RegisterSnapshot } from '../../report/register-list.js';
-import { approvedYears } from '../../store/accounts.js';
+import { accountYear, approvedYears } from '../../store/accounts.js';
 import { recordEvent } from '../../store/audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
 import {
@@ -92,6 +93,21 @@ async function showEntry(
   const row = o.id !== undefined ? await getEntry(db, o.id) : undefined;
   const choices = await formChoices(req);
   const L = (zh: string, en: string) => (req.lang === 'en' ? en : zh);
+  // the entry's figure in the latest approved year, as the list shows it
+  let figure: { year: number; figure: ReturnType<typeof entryFigure> } | undefined;
+  const years = await approvedYears(db);
+  const year = years[years.length - 1];
+  if (row && year) {
+    const { profile } = await getSettings(db);
+    const accounts = await accountYear(db, choices.set, profile, year);
+    const entry = entryFromStored(
+      choices.set,
+      row.data,
+      choices.townships.map((t) => t.id),
+    );
+    const account = accounts?.region.townships.find((a) => a.township === entry.township);
+    figure = { year, figure: entryFigure(choices.set, entry, account) };
+  }
   page(
     res,
     'register/entry',
@@ -100,6 +116,8 @@ async function showEntry(
       row,
       values: o.values ?? row?.data ?? { source: 'accounts', share: '1', tradable: 'yes' },
       evidence: row ? await listEvidence(db, row.id) : [],
+      figure,
+      formatQuantity,
       issues: o.issues ?? [],
       editable: !row || (row.status === 'draft' && EDIT.includes(req.user!.role)),
       ...choices,
@@ -152,6 +170,7 @@ async function showLedger(
       kindLabels: KIND_LABELS,
       MANY_TOWNSHIPS,
       yuan: (text: string) => formatFixed(new Dec(text), 2),
+      qty: (text: string) => formatQuantity(new Dec(text)),
       values: o.values ?? {},
       issues: o.issues ?? [],
     },
