@@ -16,8 +16,22 @@ export const BACKUP_TABLES = [
   'transitions',
   'published_reports',
   'import_batches',
+  'register_entries',
+  'register_evidence',
+  'realisations',
+  'realisation_entries',
+  'published_registers',
   'audit_events',
 ] as const;
+
+/** Tables added after the backup format was first written: a backup made before them restores them empty. */
+const ADDED_LATER: ReadonlySet<string> = new Set([
+  'register_entries',
+  'register_evidence',
+  'realisations',
+  'realisation_entries',
+  'published_registers',
+]);
 
 const FORMAT = 'gep-ledger/backup@1';
 
@@ -58,7 +72,11 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
     const tab = line.indexOf('\t');
     if (tab > 0) tables.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  for (const t of BACKUP_TABLES) if (!tables.has(t)) throw new Error(`${path}: table ${t} is missing`);
+  for (const t of BACKUP_TABLES)
+    if (!tables.has(t)) {
+      if (!ADDED_LATER.has(t)) throw new Error(`${path}: table ${t} is missing`);
+      tables.set(t, '[]');
+    }
   const counts: Record<string, number> = {};
   await db.transaction(async (tx) => {
     // on PostgreSQL, no app process may run during a restore (each holds RESTORE_LOCK shared)
@@ -87,6 +105,10 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       ['audit_events', 'id'],
       ['published_reports', 'id'],
       ['import_batches', 'id'],
+      ['register_entries', 'id'],
+      ['register_evidence', 'id'],
+      ['realisations', 'id'],
+      ['published_registers', 'id'],
     ] as const)
       await tx.query(
         `select setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((select max(${column}) from ${table}), 1),

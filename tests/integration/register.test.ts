@@ -371,3 +371,35 @@ describe('realisation ledger through the form', () => {
     expect((await viewer.agent.get('/realisation')).text).toContain('386.50 万元');
   });
 });
+
+describe('backup and restore', () => {
+  it('carry the register, its evidence bytes, the ledger and the published lists', async () => {
+    const { backup, restore } = await import('../../src/store/backup.js');
+    const { boot } = await import('../../src/store/boot.js');
+    const { COEFFICIENTS, tempDir, testDatabaseUrl } = await import('./harness.js');
+    const { join } = await import('node:path');
+    const file = join(tempDir(), 'backup.gep');
+    await backup(t.db, file);
+    const q = (db: typeof t.db) =>
+      Promise.all([
+        db.query('select id, township_id, data::text, status, version from register_entries order by id'),
+        db.query(
+          "select id, file_name, encode(sha256(content), 'hex') as h from register_evidence order by id",
+        ),
+        db.query('select id, amount::text, data::text, status from realisations order by id'),
+        db.query('select * from realisation_entries order by 1, 2'),
+        db.query('select id, content_hash from published_registers order by id'),
+      ]);
+    const before = await q(t.db);
+    expect(before[1].length).toBe(1);
+    const b = await boot({ url: await testDatabaseUrl(), coefficientsDir: COEFFICIENTS });
+    await restore(b.db, file);
+    expect(await q(b.db)).toEqual(before);
+    // ids continue after the restored ones
+    const [next] = await b.db.query<{ id: number }>(
+      "insert into published_registers (year, snapshot, content_hash) values (2021, '{}', 'x') returning id",
+    );
+    expect(next!.id).toBe(2);
+    await b.db.close();
+  });
+});
