@@ -98,6 +98,9 @@ describe('the sample register (示例数据)', () => {
     expect(res.text).toContain('大湖乡 林业碳汇');
     expect(res.text).not.toContain('小箬乡 植被气候调节');
     expect(res.text).toMatch(/元\/m³/);
+    // the price basis names the published price the water-conservation value rests on, at 2021 prices
+    expect(res.text).toContain('minhou-2021@2.0.0');
+    expect(res.text).toMatch(/库容[^<]*元\/m³/);
   });
 });
 

@@ -28,6 +28,7 @@ import {
   type RawEntry,
   type RawRealisation,
 } from '../../domain/register.js';
+import { priceList, priceRows } from '../../report/price-list.js';
 import { readRegisterXlsx, registerListWorkbook, registerTemplate } from '../../io/register-xlsx.js';
 import { registerListModel, formatQuantity, type RegisterSnapshot } from '../../report/register-list.js';
 import { accountYear, approvedYears } from '../../store/accounts.js';
@@ -370,6 +371,26 @@ export function registerRoutes() {
         })),
     );
     const byId = new Map(snapshot.entries.map((e) => [String(e.id), e]));
+    // the published prices each line's value rests on: the scalar money parameters of its value formulas,
+    // restated to the year's prices where the set does so (the 公示价格 page lists the same rows)
+    const prices = priceRows(set, req.lang, year).filter((p) => !p.landClass);
+    const basis = new Map(
+      lines.map((l) => {
+        const e = byId.get(l.entry)!.stored;
+        const product = set.products.find((p) => p.id === l.product)!;
+        const used = new Set(
+          set.components
+            .filter((c) => (e.component ? c.id === e.component : product.componentIds.includes(c.id)))
+            .flatMap((c) => c.parametersUsed),
+        );
+        return [
+          l.entry,
+          prices
+            .filter((p) => used.has(p.parameter) && p.unit.includes('元'))
+            .map((p) => ({ name: p.parameterName, value: p.restated || p.value, unit: p.unit })),
+        ];
+      }),
+    );
     const budget = lines.reduce((a, l) => a.plus(l.budget ?? 0), new Dec(0));
     page(res, 'register/procurement', {
       title: req.lang === 'en' ? 'Government procurement list of eco-products' : '生态产品政府采购目录',
@@ -378,6 +399,8 @@ export function registerRoutes() {
       lines,
       byId,
       budget,
+      basis,
+      priceRef: priceList(set, req.lang),
       set,
       snapshot,
       formatQuantity,
