@@ -5,6 +5,9 @@ import { migrate } from './migrate.js';
 import { loadDataset } from './seed.js';
 import { syncSetsFromFolder } from './sets.js';
 import { countUsers } from './users.js';
+import { syncDocumentsFromFolder } from './documents.js';
+import { ASSESSMENT_KIND } from '../methods/assessment.js';
+import { decisionsSeedFor, loadDecisionsSeed } from './decisions-seed.js';
 
 export interface BootOptions {
   url: string;
@@ -37,12 +40,17 @@ export async function boot(o: BootOptions): Promise<Booted> {
     if (applied.length) log({ msg: 'migrations applied', applied });
     const problems = await syncSetsFromFolder(tx, o.coefficientsDir);
     for (const p of problems) log({ level: 'warn', msg: p });
+    for (const p of await syncDocumentsFromFolder(tx, o.coefficientsDir, ASSESSMENT_KIND))
+      log({ level: 'warn', msg: p });
     const [{ n }] = (await tx.query<{ n: number }>('select count(*)::int as n from regions')) as [
       { n: number },
     ];
     if (!n && o.seedFile) {
       const { records } = await loadDataset(tx, readDatasetJson(o.seedFile), o.seedFile);
       log({ msg: 'sample county loaded', file: o.seedFile, records });
+      const decisions = decisionsSeedFor(o.seedFile);
+      if (decisions)
+        log({ msg: 'sample assessment data loaded', ...(await loadDecisionsSeed(tx, decisions)) });
     }
     await ensureSecret(tx);
     return (await countUsers(tx)) === 0 ? newSetupToken(tx, log) : undefined;

@@ -6,6 +6,7 @@
  */
 import { Dec, ONE, ZERO, formatFixed, sum } from '../decimal.js';
 import { apportion, isWholeFen, roundToFen } from './money.js';
+import { showFigure } from '../assessment/rules.js';
 import type {
   AllocationInputs,
   AllocationKind,
@@ -103,8 +104,8 @@ export const ALLOCATION_RULES: Registry = {
           shares.set(t, shares.get(t)!.plus(f.weight.times(n)));
           parts.get(t)!.push({
             labels: {
-              zh: `${f.labels.zh}（权重 ${pct(f.weight)}，${num(values!.get(t)!)} ${f.unit}，占比 ${pct(n)}）`,
-              en: `${f.labels.en} (weight ${pct(f.weight)}, ${num(values!.get(t)!)} ${f.unit}, share ${pct(n)})`,
+              zh: `${f.labels.zh}（权重 ${pct(f.weight)}，${showFigure(values!.get(t)!, f.unit)}，占比 ${pct(n)}）`,
+              en: `${f.labels.en} (weight ${pct(f.weight)}, ${showFigure(values!.get(t)!, f.unit)}, share ${pct(n)})`,
             },
             amount: fund.amount.times(f.weight).times(n),
           });
