@@ -17,7 +17,19 @@ export const BACKUP_TABLES = [
   'published_reports',
   'import_batches',
   'audit_events',
+  'method_documents',
+  'assessment_figures',
+  'funds',
+  'published_decisions',
 ] as const;
+
+/** Tables added after the first backups were made: a backup without them restores them empty. */
+const LATER_TABLES = new Set<string>([
+  'method_documents',
+  'assessment_figures',
+  'funds',
+  'published_decisions',
+]);
 
 const FORMAT = 'gep-ledger/backup@1';
 
@@ -58,7 +70,11 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
     const tab = line.indexOf('\t');
     if (tab > 0) tables.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  for (const t of BACKUP_TABLES) if (!tables.has(t)) throw new Error(`${path}: table ${t} is missing`);
+  for (const t of BACKUP_TABLES)
+    if (!tables.has(t)) {
+      if (LATER_TABLES.has(t)) tables.set(t, '[]');
+      else throw new Error(`${path}: table ${t} is missing`);
+    }
   const counts: Record<string, number> = {};
   await db.transaction(async (tx) => {
     // on PostgreSQL, no app process may run during a restore (each holds RESTORE_LOCK shared)
@@ -87,6 +103,8 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       ['audit_events', 'id'],
       ['published_reports', 'id'],
       ['import_batches', 'id'],
+      ['funds', 'id'],
+      ['published_decisions', 'id'],
     ] as const)
       await tx.query(
         `select setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((select max(${column}) from ${table}), 1),

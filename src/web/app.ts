@@ -30,6 +30,7 @@ import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
 import { registerRoutes } from './routes/register.js';
+import { decisionRoutes } from './routes/decisions.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -259,6 +260,7 @@ export function createApp(o: AppOptions) {
   app.use(setRoutes());
   app.use(adminRoutes());
   app.use(registerRoutes());
+  app.use(decisionRoutes());
 
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),

@@ -142,6 +142,7 @@ const MESSAGES = {
   category: ['类别', 'Category'],
   no_published_set: ['尚未发布公示价格', 'No price list has been published yet'],
   changes: ['处变更', 'changes'],
+  nav_assessment: ['考核与资金', 'Assessment & funds'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;
