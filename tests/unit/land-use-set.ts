@@ -151,11 +151,16 @@ export function landUseSetFile(withRanges = true) {
   };
 }
 
-export function landUseSet(withRanges = true): CompiledSet {
+export function landUseSet(
+  withRanges = true,
+  edit?: (file: ReturnType<typeof landUseSetFile>) => void,
+): CompiledSet {
+  const file = landUseSetFile(withRanges);
+  edit?.(file);
   const dir = mkdtempSync(join(tmpdir(), 'gep-landuse-'));
   made.push(dir);
   mkdirSync(join(dir, 'landuse'));
-  writeFileSync(join(dir, 'landuse', '1.0.0.yaml'), JSON.stringify(landUseSetFile(withRanges)));
+  writeFileSync(join(dir, 'landuse', '1.0.0.yaml'), JSON.stringify(file));
   return loadSet(dir, 'landuse', '1.0.0');
 }
 
