@@ -92,7 +92,7 @@ describe('applying a scenario to a baseline', () => {
     );
     expect(r.issues).toEqual([]);
     const t2 = r.records.find((x) => x.township === 'T2')!;
-    const land = t2.values.get('land_area') as Map<string, { toString(): string }>;
+    const land = t2.values.get('land_area') as ReadonlyMap<string, { toString(): string }>;
     // table first (900 / 500 / 200), then the change list (10 hm² forest → built-up)
     expect(land.get('forest')!.toString()).toBe('890');
     expect(land.get('built_up')!.toString()).toBe('210');
