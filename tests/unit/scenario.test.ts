@@ -12,7 +12,7 @@ const townships = [
 const areasOf = (spec: ScenarioSpec, t = 'T1') => {
   const r = applyScenario(set, baseline, spec, townships);
   expect(r.issues).toEqual([]);
-  const m = r.records.find((x) => x.township === t)!.values.get('land_area') as Map<
+  const m = r.records.find((x) => x.township === t)!.values.get('land_area') as ReadonlyMap<
     string,
     { toString(): string }
   >;
