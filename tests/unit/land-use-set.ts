@@ -62,6 +62,22 @@ export function landUseSetFile(withRanges = true) {
         department: dept,
         group: 'g',
       },
+      {
+        id: 'forest_stock',
+        labels: { zh: '森林蓄积量', en: 'Forest growing stock' },
+        unit: 'm3',
+        department: dept,
+        group: 'g',
+        required: false,
+      },
+      {
+        id: 'water_total',
+        labels: { zh: '水资源总量', en: 'Water resources' },
+        unit: '万m3',
+        department: dept,
+        group: 'g',
+        required: false,
+      },
     ],
     parameters: [
       {
