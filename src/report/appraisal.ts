@@ -286,3 +286,179 @@ export function tenureStockTable(audit: TenureAudit, scopeName: Labels): Officia
     ],
   };
 }
+
+/** 任期内生态产品总值（GEP）变化表: by category at constant prices, start vs end (and the last three years). */
+export function tenureGepTable(audit: TenureAudit): OfficialTable {
+  const d = audit.gep;
+  const last = audit.lastThree;
+  const rows: OfficialRow[] = CATEGORIES.map((c, i) => ({
+    seq: CN_SEQ[i]!,
+    labels: CATEGORY_LABELS[c],
+    level: 0 as const,
+    isTotal: false,
+    cells: {
+      opening: d.byCategory[c].before,
+      closing: d.byCategory[c].after,
+      change: d.byCategory[c].delta,
+      growth: d.byCategory[c].before.isZero()
+        ? undefined
+        : pct(d.byCategory[c].delta.div(d.byCategory[c].before)),
+      ...(last ? { last3: last.gep.byCategory[c].delta } : {}),
+    },
+  }));
+  rows.push({
+    seq: '',
+    labels: { zh: '合计（GEP）', en: 'Total (GEP)' },
+    level: 0,
+    isTotal: true,
+    cells: {
+      opening: d.gep.before,
+      closing: d.gep.after,
+      change: d.gep.delta,
+      growth: audit.gepGrowth === undefined ? undefined : pct(audit.gepGrowth),
+      ...(last ? { last3: last.gep.gep.delta } : {}),
+    },
+  });
+  return {
+    id: 'tenure_gep',
+    title: { zh: '任期内生态产品总值（GEP）变化表', en: 'GEP over the tenure' },
+    subtitle: [
+      {
+        zh: `${audit.startYear} 年与 ${audit.endYear} 年，${audit.constantPriceYear} 年不变价`,
+        en: `${audit.startYear} and ${audit.endYear}, at ${audit.constantPriceYear} constant prices`,
+      },
+    ],
+    unitLine: { zh: '单位：万元', en: 'Unit: 10⁴ yuan' },
+    columns: [
+      { id: 'seq', labels: { zh: '序号', en: 'No.' } },
+      { id: 'item', labels: { zh: '类别', en: 'Category' } },
+      {
+        id: 'opening',
+        labels: { zh: `任期起始（${audit.startYear}）`, en: `Start (${audit.startYear})` },
+        unit: 'wan_yuan',
+      },
+      {
+        id: 'closing',
+        labels: { zh: `任期终止（${audit.endYear}）`, en: `End (${audit.endYear})` },
+        unit: 'wan_yuan',
+      },
+      { id: 'change', labels: { zh: '变化量', en: 'Change' }, unit: 'wan_yuan' },
+      { id: 'growth', labels: { zh: '增长率', en: 'Growth' } },
+      ...(last
+        ? [
+            {
+              id: 'last3',
+              labels: {
+                zh: `近三年变化（${last.startYear}—${audit.endYear}）`,
+                en: `Last three years (${last.startYear}–${audit.endYear})`,
+              },
+              unit: 'wan_yuan' as const,
+            },
+          ]
+        : []),
+    ],
+    rows,
+    notes: [],
+  };
+}
+
+/** 约束性指标完成情况表. */
+export function tenureIndicatorTable(audit: TenureAudit): OfficialTable {
+  const show = (u: 'hm2' | '%', x: Dec | undefined) =>
+    x === undefined ? '—' : u === '%' ? pct(x) : x.toDecimalPlaces(2).toString();
+  return {
+    id: 'tenure_indicators',
+    title: { zh: '约束性指标完成情况表', en: 'Binding indicators' },
+    subtitle: [{ zh: `${audit.endYear} 年`, en: `${audit.endYear}` }],
+    unitLine: { zh: '单位：见各行', en: 'Unit: per row' },
+    columns: [
+      { id: 'seq', labels: { zh: '序号', en: 'No.' } },
+      { id: 'item', labels: { zh: '指标', en: 'Indicator' } },
+      { id: 'unit', labels: { zh: '计量单位', en: 'Unit' } },
+      { id: 'target', labels: { zh: '目标值', en: 'Target' } },
+      { id: 'figure', labels: { zh: '实际值', en: 'Actual' } },
+      { id: 'completion', labels: { zh: '完成率', en: 'Completion' } },
+      { id: 'met', labels: { zh: '是否完成', en: 'Met' } },
+      { id: 'source', labels: { zh: '依据', en: 'Basis' } },
+    ],
+    rows: audit.indicators.map((s, i) => ({
+      seq: String(i + 1),
+      labels: s.indicator.labels,
+      level: 1,
+      isTotal: false,
+      cells: {
+        unit: s.indicator.unit === 'hm2' ? 'hm²' : '%',
+        target: `${s.indicator.bound === 'at_least' ? '≥' : '≤'} ${show(s.indicator.unit, s.indicator.target)}`,
+        figure: show(s.indicator.unit, s.figure),
+        completion: s.completion === undefined ? '—' : pct(s.completion),
+        met: s.met === undefined ? '—' : s.met ? '是' : '否',
+        source: `${s.indicator.verified ? '[V]' : '[M]'} ${s.indicator.source}`,
+      },
+    })),
+    notes: [
+      {
+        zh: '至少型指标完成率 = 实际 ÷ 目标；至多型（如建设用地总规模）= 目标 ÷ 实际。',
+        en: 'Completion: actual ÷ target for a floor; target ÷ actual for a ceiling (e.g. construction land).',
+      },
+    ],
+  };
+}
+
+/** 自然资源资产离任审计评价计分表: sections with caps, indicators with points and explanation, total, grade. */
+export function tenureScoreTable(audit: TenureAudit): OfficialTable {
+  const t = audit.score.townships[0];
+  const rows: OfficialRow[] = [];
+  if (t) {
+    const sections = t.sections.filter((s) => s.path.length === 0);
+    sections.forEach((s, i) => {
+      rows.push({
+        seq: CN_SEQ[i]!,
+        labels: s.labels,
+        level: 0,
+        isTotal: false,
+        cells: {
+          points: s.points,
+          note: s.capped ? `版块上限，未封顶 ${s.raw.toDecimalPlaces(2).toString()}` : '',
+        },
+      });
+      t.indicators
+        .filter((x) => x.path[0] === s.id)
+        .forEach((x, j) =>
+          rows.push({
+            seq: String(j + 1),
+            labels: x.labels,
+            level: 1,
+            isTotal: false,
+            cells: { weight: x.weight, points: x.points, note: x.explanation.text.zh },
+          }),
+        );
+    });
+    rows.push({
+      seq: '',
+      labels: { zh: '合计', en: 'Total' },
+      level: 0,
+      isTotal: true,
+      cells: { points: t.total, note: t.grade ? `等次：${t.grade.zh}` : `缺少：${t.missing.join('、')}` },
+    });
+  }
+  return {
+    id: 'tenure_score',
+    title: { zh: '自然资源资产离任审计评价计分表（预填）', en: 'Tenure audit score (pre-filled)' },
+    subtitle: [],
+    unitLine: { zh: '单位：分', en: 'Unit: points' },
+    columns: [
+      { id: 'seq', labels: { zh: '序号', en: 'No.' } },
+      { id: 'item', labels: { zh: '评价内容', en: 'Item' } },
+      { id: 'weight', labels: { zh: '分值', en: 'Weight' }, unit: 'ratio' },
+      { id: 'points', labels: { zh: '得分', en: 'Points' }, unit: 'ratio' },
+      { id: 'note', labels: { zh: '计分说明', en: 'Explanation' } },
+    ],
+    rows,
+    notes: [
+      {
+        zh: '部门评价项为预填值，须由审计组核实；等次：好 ≥ 90，较好 80–90，一般 70–80，较差 60–70，差 < 60。',
+        en: 'Department items are pre-filled and must be confirmed by the audit team; bands: good ≥ 90, fairly good 80–90, average 70–80, poor 60–70, very poor < 60.',
+      },
+    ],
+  };
+}

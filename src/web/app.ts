@@ -29,6 +29,7 @@ import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
+import { scenarioRoutes } from './routes/scenarios.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -227,7 +228,7 @@ export function createApp(o: AppOptions) {
   app.locals.csrfProtection = csrfSynchronisedProtection;
   // the two upload routes check the token themselves, after the multipart body is parsed; every other
   // request is checked here, whatever its content type
-  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import']);
+  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import', '/scenarios/land-use']);
   app.use((req, res, next) =>
     req.method === 'POST' &&
     UPLOAD_ROUTES.has(req.path) &&
@@ -257,6 +258,7 @@ export function createApp(o: AppOptions) {
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(adminRoutes());
+  app.use(scenarioRoutes());
 
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),
