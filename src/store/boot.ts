@@ -3,6 +3,8 @@ import { readDatasetJson } from '../io/dataset.js';
 import { openDb, type Db } from './db.js';
 import { migrate } from './migrate.js';
 import { loadDataset } from './seed.js';
+import { loadScenarioSample } from './scenario-seed.js';
+import { dirname, join } from 'node:path';
 import { syncSetsFromFolder } from './sets.js';
 import { countUsers } from './users.js';
 
@@ -43,6 +45,9 @@ export async function boot(o: BootOptions): Promise<Booted> {
     if (!n && o.seedFile) {
       const { records } = await loadDataset(tx, readDatasetJson(o.seedFile), o.seedFile);
       log({ msg: 'sample county loaded', file: o.seedFile, records });
+      // the sample appraisal projects and tenure audit (示例数据), beside the dataset
+      const scenarios = await loadScenarioSample(tx, join(dirname(o.seedFile), 'scenarios.json'));
+      if (scenarios.projects || scenarios.audits) log({ msg: 'sample scenarios loaded', ...scenarios });
     }
     await ensureSecret(tx);
     return (await countUsers(tx)) === 0 ? newSetupToken(tx, log) : undefined;
