@@ -65,7 +65,7 @@ describe('sample project appraisal (示例数据)', () => {
     const xlsx = await binary(viewer, `/scenarios/${p.id}/appraisal.xlsx`);
     expect(xlsx.status).toBe(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.body as Buffer);
+    await wb.xlsx.load(xlsx.body as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.getCell('A1').value).toBe('项目生态产品价值影响评估表');
     // the 合计 row's annual change equals the domain figure in 万元
@@ -158,7 +158,7 @@ describe('sample tenure audit (示例数据)', () => {
       expect(page.text).toContain(title);
     const xlsx = await binary(viewer, `/tenure-audits/${row.id}/audit.xlsx`);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.body as Buffer);
+    await wb.xlsx.load(xlsx.body as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toHaveLength(4);
     void getProject;
   });
