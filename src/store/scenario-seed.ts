@@ -8,7 +8,7 @@ import type { Db } from './db.js';
 import { createProject, createTenureAudit, saveAlternative } from './scenarios.js';
 import { loadCompiledSet } from './sets.js';
 import { getSettings } from './settings.js';
-import type { LandUseChangeSpec } from '../domain/scenario.js';
+import type { LandUseChangeSpec, ScenarioSpec } from '../domain/scenario.js';
 
 interface SampleFile {
   format: 'gep-ledger/scenarios@1';
@@ -21,7 +21,12 @@ interface SampleFile {
     set: string;
     rate: string;
     horizon: number;
-    alternatives: Array<{ name: string; note?: string; changes: LandUseChangeSpec[] }>;
+    alternatives: Array<{
+      name: string;
+      note?: string;
+      changes: LandUseChangeSpec[];
+      edits?: ScenarioSpec['edits'];
+    }>;
   }>;
   audits: Array<{
     name: string;
@@ -59,7 +64,15 @@ export async function loadScenarioSample(
       sample: true,
     });
     for (const a of p.alternatives)
-      await saveAlternative(db, SYSTEM_ACTOR, set, id, a.name, { changes: a.changes }, a.note ?? '');
+      await saveAlternative(
+        db,
+        SYSTEM_ACTOR,
+        set,
+        id,
+        a.name,
+        { changes: a.changes, ...(a.edits ? { edits: a.edits } : {}) },
+        a.note ?? '',
+      );
   }
   for (const a of data.audits) await createTenureAudit(db, SYSTEM_ACTOR, { ...a, sample: true });
   return { projects: data.projects.length, audits: data.audits.length };
