@@ -6,6 +6,7 @@ import { openDb, type Db } from './db.js';
 import { migrate } from './migrate.js';
 import { loadDataset } from './seed.js';
 import { loadRegisterSample } from './register-seed.js';
+import { loadScenarioSample } from './scenario-seed.js';
 import { syncSetsFromFolder } from './sets.js';
 import { countUsers } from './users.js';
 import { syncDocumentsFromFolder } from './documents.js';
@@ -60,6 +61,9 @@ export async function boot(o: BootOptions): Promise<Booted> {
       const decisions = decisionsSeedFor(o.seedFile);
       if (decisions)
         log({ msg: 'sample assessment data loaded', ...(await loadDecisionsSeed(tx, decisions)) });
+      // the sample appraisal projects and tenure audit (示例数据), beside the dataset
+      const scenarios = await loadScenarioSample(tx, join(dirname(o.seedFile), 'scenarios.json'));
+      if (scenarios.projects || scenarios.audits) log({ msg: 'sample scenarios loaded', ...scenarios });
     }
     await ensureSecret(tx);
     return (await countUsers(tx)) === 0 ? newSetupToken(tx, log) : undefined;

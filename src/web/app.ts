@@ -31,6 +31,7 @@ import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
 import { registerRoutes } from './routes/register.js';
 import { decisionRoutes } from './routes/decisions.js';
+import { scenarioRoutes } from './routes/scenarios.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -229,7 +230,7 @@ export function createApp(o: AppOptions) {
   app.locals.csrfProtection = csrfSynchronisedProtection;
   // the two upload routes check the token themselves, after the multipart body is parsed; every other
   // request is checked here, whatever its content type
-  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import']);
+  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import', '/scenarios/land-use']);
   app.use((req, res, next) =>
     req.method === 'POST' &&
     (UPLOAD_ROUTES.has(req.path) || /^\/register\/(import|\d+\/evidence)$/.test(req.path)) &&
@@ -261,6 +262,7 @@ export function createApp(o: AppOptions) {
   app.use(adminRoutes());
   app.use(registerRoutes());
   app.use(decisionRoutes());
+  app.use(scenarioRoutes());
 
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),
