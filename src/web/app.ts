@@ -29,6 +29,7 @@ import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
+import { geoRoutes } from './routes/geo.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -257,6 +258,7 @@ export function createApp(o: AppOptions) {
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(adminRoutes());
+  app.use(geoRoutes());
 
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),
