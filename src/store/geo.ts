@@ -40,7 +40,12 @@ export async function listBoundaries(db: Db): Promise<Boundary[]> {
 
 /** Replaces the boundaries of the townships given, with one audit event; others are kept. */
 export async function saveBoundaries(db: Db, actor: Actor, boundaries: readonly Boundary[]): Promise<void> {
-  await db.transaction(async (tx) => {
+  await db.transaction((tx) => writeBoundaries(tx, actor, boundaries));
+}
+
+/** The writes of saveBoundaries, inside the caller's transaction. */
+export async function writeBoundaries(tx: Db, actor: Actor, boundaries: readonly Boundary[]): Promise<void> {
+  {
     for (const b of boundaries)
       await tx.query(
         `insert into township_boundaries (township_id, geometry, area_m2, source) values ($1, $2, $3, $4)
@@ -54,5 +59,5 @@ export async function saveBoundaries(db: Db, actor: Actor, boundaries: readonly 
       entityKey: boundaries.map((b) => b.township).join(','),
       newValue: { townships: boundaries.length, source: boundaries[0]?.source },
     });
-  });
+  }
 }
