@@ -2,15 +2,25 @@
  * Spatial intake: the land-parcel layer DLTB → land-use areas (through the survey import's preview and
  * commit), the yearly change table → transition matrices, the township boundaries (XZQ / CJDCQ) → maps.
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { singleUpload, MAX_LAYER_UPLOAD_MB } from '../upload.js';
-import { page } from '../app.js';
+import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
 import { activeSet, dbOf, yearParam } from '../context.js';
 import { preview } from './import.js';
 import { listTownships, townshipInfo } from '../../store/regions.js';
-import { townshipCodes } from '../../store/geo.js';
+import { saveBoundaries, townshipCodes } from '../../store/geo.js';
+import { getRecord } from '../../store/survey.js';
+import { saveTransitions } from '../../store/transitions.js';
+import { ValidationError } from '../../store/errors.js';
+import { Dec } from '../../domain/decimal.js';
+import { matricesFromChanges } from '../../domain/land-changes.js';
+import { readChangeTable } from '../../io/geo/change-table.js';
+import { lonLatAreaM2, readBoundaries } from '../../io/geo/boundaries.js';
+import { writeSampleDltb, writeSampleXzq } from '../../../seeds/minhou/layers.js';
 import { validateRecords, type InputIssue } from '../../domain/inputs.js';
 import { openLayer, LayerError } from '../../io/geo/layer.js';
 import { landUseRecords, readDltb, type DltbSummary } from '../../io/geo/dltb.js';
@@ -75,7 +85,8 @@ export function geoRoutes() {
     const set = await activeSet(req);
     const file = req.file;
     const year = yearParam(req.body?.year);
-    const fail = (issues: InputIssue[]) => geoPage(req, res, { issues, fileName: file?.originalname }, 422);
+    const fail = (issues: readonly InputIssue[]) =>
+      geoPage(req, res, { issues, fileName: file?.originalname }, 422);
     try {
       if (!file)
         return await fail([
@@ -131,5 +142,128 @@ export function geoRoutes() {
       if (file?.path) await rm(file.path, { force: true });
     }
   });
+  // the yearly change survey's change table → transition matrices (saved through the transitions store)
+  r.post('/geo/changes', requireRole('editor', 'admin'), singleUpload());
+  r.post('/geo/changes', requireRole('editor', 'admin'), async (req, res) => {
+    const db = dbOf(req);
+    const set = await activeSet(req);
+    const fromYear = yearParam(req.body?.fromYear);
+    const toYear = yearParam(req.body?.toYear);
+    const fail = (issues: readonly InputIssue[]) =>
+      geoPage(req, res, { issues, fileName: req.file?.originalname }, 422);
+    if (!req.file)
+      return fail([{ field: 'file', message: { zh: '请选择要上传的文件', en: 'choose a file to upload' } }]);
+    if (!fromYear || !toYear || toYear <= fromYear)
+      return fail([
+        {
+          field: 'year',
+          message: { zh: '期末年份须晚于期初年份', en: 'the closing year must follow the opening year' },
+        },
+      ]);
+    const { changes, issues } = await readChangeTable(req.file, await townshipCodes(db));
+    if (issues.length) return fail(issues);
+    const opening = new Map<string, Map<string, Dec>>();
+    for (const t of new Set(changes.map((c) => c.township))) {
+      const area = (await getRecord(db, t, fromYear))?.values.land_area;
+      if (area && typeof area === 'object')
+        opening.set(t, new Map(Object.entries(area).map(([c, v]) => [c, new Dec(v as string)])));
+    }
+    const built = matricesFromChanges(changes, set.landClasses, (t) => opening.get(t));
+    if (built.issues.length) return fail(built.issues);
+    try {
+      await saveTransitions(
+        db,
+        actorOf(req.user!),
+        set,
+        [...built.matrices].map(([township, matrix]) => ({
+          matrix: { township, fromYear, toYear, unit: 'hm2', matrix },
+        })),
+      );
+    } catch (e) {
+      if (e instanceof ValidationError) return fail(e.issues);
+      throw e;
+    }
+    res.redirect(303, `/transitions?saved=${built.matrices.size}`);
+  });
+
+  // township boundaries (XZQ, or CJDCQ dissolved) → the maps; administrators only
+  r.post('/geo/boundaries', requireRole('admin'), singleUpload({ toDisk: true, maxMb: MAX_LAYER_UPLOAD_MB }));
+  r.post('/geo/boundaries', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    const file = req.file;
+    const fail = (issues: readonly InputIssue[]) =>
+      geoPage(req, res, { issues, fileName: file?.originalname }, 422);
+    try {
+      if (!file)
+        return await fail([
+          { field: 'file', message: { zh: '请选择要上传的图层', en: 'choose a layer to upload' } },
+        ]);
+      const codes = await townshipCodes(db);
+      let result;
+      try {
+        const layer = await openLayer(file.path, file.originalname, {
+          encoding: req.body?.encoding || undefined,
+          layerName: req.body?.layer === 'CJDCQ' ? 'CJDCQ' : 'XZQ',
+        });
+        try {
+          result = await readBoundaries(layer, codes, {
+            crs: req.body?.crs || undefined,
+            source: file.originalname,
+          });
+        } finally {
+          await layer.close();
+        }
+      } catch (e) {
+        return await fail([layerIssue(e)]);
+      }
+      await saveBoundaries(db, actorOf(req.user!), result.boundaries);
+      const registered = new Map(codes.map((c) => [c.id, c.areaKm2]));
+      await geoPage(req, res, {
+        boundaryResult: {
+          crs: result.crs,
+          unmatched: result.unmatched,
+          missing: result.missing,
+          rows: result.boundaries.map((b) => {
+            const reg = registered.get(b.township)!.times(1e6);
+            const shown = lonLatAreaM2(b.geometry);
+            return {
+              township: b.township,
+              layerKm2: new Dec(b.areaM2).div(1e6).toFixed(2),
+              registeredKm2: registered.get(b.township)!.toString(),
+              differencePercent: reg.isZero()
+                ? '—'
+                : new Dec(shown).minus(reg).div(reg).times(100).toFixed(2),
+            };
+          }),
+        },
+      });
+    } finally {
+      if (file?.path) await rm(file.path, { force: true });
+    }
+  });
+
+  // the sample county's synthetic layers (示例数据), to try the imports with
+  r.get(
+    ['/geo/sample/DLTB-2021.zip', '/geo/sample/XZQ.zip'],
+    requireRole('editor', 'admin'),
+    async (req, res) => {
+      const set = await activeSet(req);
+      const dir = await mkdtemp(join(tmpdir(), 'gep-sample-'));
+      const dltb = req.path.includes('DLTB');
+      const zip = join(dir, dltb ? 'DLTB-2021.zip' : 'XZQ.zip');
+      try {
+        if (dltb)
+          await writeSampleDltb(zip, new Map(set.landClasses.map((c) => [c.id, c.sourceCodes])), {
+            year: 2021,
+          });
+        else await writeSampleXzq(zip);
+        await new Promise<void>((resolve, reject) =>
+          res.download(zip, `示例数据-${dltb ? 'DLTB-2021' : 'XZQ'}.zip`, (e) => (e ? reject(e) : resolve())),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
   return r;
 }
