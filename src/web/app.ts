@@ -229,6 +229,8 @@ export function createApp(o: AppOptions) {
   // the two upload routes check the token themselves, after the multipart body is parsed; every other
   // request is checked here, whatever its content type
   const UPLOAD_ROUTES = new Set(['/import', '/transitions/import']);
+  // spatial intake: the layer and change-table uploads (src/web/routes/geo.ts)
+  for (const path of ['/geo/dltb', '/geo/changes', '/geo/boundaries']) UPLOAD_ROUTES.add(path);
   app.use((req, res, next) =>
     req.method === 'POST' &&
     UPLOAD_ROUTES.has(req.path) &&
