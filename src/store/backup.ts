@@ -11,6 +11,7 @@ export const BACKUP_TABLES = [
   'settings',
   'regions',
   'townships',
+  'township_boundaries',
   'coefficient_sets',
   'survey_records',
   'transitions',
@@ -25,6 +26,7 @@ export const BACKUP_TABLES = [
 
 /** Tables added after the first backups were made: a backup without them restores them empty. */
 const LATER_TABLES = new Set<string>([
+  'township_boundaries',
   'method_documents',
   'assessment_figures',
   'funds',
@@ -94,7 +96,7 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       const [r] = await tx.query<{ n: number }>(
         `with ins as (insert into ${table} select * from json_populate_recordset(null::${table}, $1::json) returning 1)
          select count(*)::int as n from ins`,
-        [tables.get(table)],
+        [tables.get(table) ?? '[]'],
       );
       counts[table] = r!.n;
     }
