@@ -11,6 +11,7 @@ export const BACKUP_TABLES = [
   'settings',
   'regions',
   'townships',
+  'township_boundaries',
   'coefficient_sets',
   'survey_records',
   'transitions',
@@ -22,10 +23,19 @@ export const BACKUP_TABLES = [
   'realisation_entries',
   'published_registers',
   'audit_events',
+  'method_documents',
+  'assessment_figures',
+  'funds',
+  'published_decisions',
 ] as const;
 
-/** Tables added after the backup format was first written: a backup made before them restores them empty. */
-const ADDED_LATER: ReadonlySet<string> = new Set([
+/** Tables added after the first backups were made: a backup without them restores them empty. */
+const LATER_TABLES = new Set<string>([
+  'township_boundaries',
+  'method_documents',
+  'assessment_figures',
+  'funds',
+  'published_decisions',
   'register_entries',
   'register_evidence',
   'realisations',
@@ -74,8 +84,8 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
   }
   for (const t of BACKUP_TABLES)
     if (!tables.has(t)) {
-      if (!ADDED_LATER.has(t)) throw new Error(`${path}: table ${t} is missing`);
-      tables.set(t, '[]');
+      if (LATER_TABLES.has(t)) tables.set(t, '[]');
+      else throw new Error(`${path}: table ${t} is missing`);
     }
   const counts: Record<string, number> = {};
   await db.transaction(async (tx) => {
@@ -96,7 +106,7 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       const [r] = await tx.query<{ n: number }>(
         `with ins as (insert into ${table} select * from json_populate_recordset(null::${table}, $1::json) returning 1)
          select count(*)::int as n from ins`,
-        [tables.get(table)],
+        [tables.get(table) ?? '[]'],
       );
       counts[table] = r!.n;
     }
@@ -109,6 +119,8 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       ['register_evidence', 'id'],
       ['realisations', 'id'],
       ['published_registers', 'id'],
+      ['funds', 'id'],
+      ['published_decisions', 'id'],
     ] as const)
       await tx.query(
         `select setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((select max(${column}) from ${table}), 1),
