@@ -27,6 +27,10 @@ export const BACKUP_TABLES = [
   'assessment_figures',
   'funds',
   'published_decisions',
+  'scenario_projects',
+  'scenario_versions',
+  'scenario_publications',
+  'tenure_audits',
 ] as const;
 
 /** Tables added after the first backups were made: a backup without them restores them empty. */
@@ -41,6 +45,10 @@ const LATER_TABLES = new Set<string>([
   'realisations',
   'realisation_entries',
   'published_registers',
+  'scenario_projects',
+  'scenario_versions',
+  'scenario_publications',
+  'tenure_audits',
 ]);
 
 const FORMAT = 'gep-ledger/backup@1';
