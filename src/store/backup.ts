@@ -17,6 +17,11 @@ export const BACKUP_TABLES = [
   'published_reports',
   'import_batches',
   'audit_events',
+  // scenario appraisal and tenure audit (migration 007)
+  'scenario_projects',
+  'scenario_versions',
+  'scenario_publications',
+  'tenure_audits',
 ] as const;
 
 const FORMAT = 'gep-ledger/backup@1';
@@ -87,6 +92,10 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       ['audit_events', 'id'],
       ['published_reports', 'id'],
       ['import_batches', 'id'],
+      ['scenario_projects', 'id'],
+      ['scenario_versions', 'id'],
+      ['scenario_publications', 'id'],
+      ['tenure_audits', 'id'],
     ] as const)
       await tx.query(
         `select setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((select max(${column}) from ${table}), 1),
