@@ -197,6 +197,7 @@ export function parseAuditConfig(raw: unknown, where = '(audit configuration)'):
             ? { from: 'account' as const, figure: 'gep_growth' }
             : {
                 from: 'department' as const,
+                figure: l.id,
                 department: l.department ?? { zh: '审计组', en: 'audit team' },
                 evidence: { zh: '佐证材料', en: 'evidence' },
               },

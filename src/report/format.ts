@@ -31,6 +31,7 @@ export const DISPLAY_UNITS = {
   percent: unit('0.01', 2, '%', '%'),
   ratio: unit('1', 4, '', ''),
   hm2: unit('1', 2, 'hm²', 'hm²'),
+  points: unit('1', 2, '分', 'points'),
 } as const satisfies Record<string, DisplayUnit>;
 
 export type DisplayUnitId = keyof typeof DISPLAY_UNITS;

@@ -6,6 +6,8 @@ import { loadCompiledSet } from './sets.js';
 import { getSettings } from './settings.js';
 import { saveRecords, validateSurvey } from './survey.js';
 import { saveTransitions } from './transitions.js';
+import { townshipCodes, writeBoundaries } from './geo.js';
+import { sampleBoundaries } from '../../seeds/minhou/layers.js';
 
 /**
  * Loads a region, its townships and their survey data into an empty database, in one transaction.
@@ -57,6 +59,9 @@ export async function loadDataset(db: Db, data: Dataset, source: string): Promis
       set,
       data.transitions.map((matrix) => ({ matrix })),
     );
+    // the sample county's synthetic township boundaries (示例数据), so that its maps show at once
+    if (region.sample && region.id === 'minhou')
+      await writeBoundaries(tx, SYSTEM_ACTOR, await sampleBoundaries(await townshipCodes(tx)));
     return { records: records.length };
   });
 }

@@ -10,6 +10,8 @@ export const settingsSchema = z.object({
   profile: z.string().default('academic'),
   /** The public price list (公示价格) page is readable without login. */
   publicPriceList: z.boolean().default(false),
+  /** The published eco-product list (生态产品目录清单) page is readable without login. */
+  publicRegister: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -17,6 +19,7 @@ export const DEFAULT_SETTINGS: Settings = {
   activeSet: { id: 'minhou-2021', version: '2.0.0' },
   profile: 'academic',
   publicPriceList: false,
+  publicRegister: false,
 };
 
 export async function getSettings(db: Db): Promise<Settings> {

@@ -29,7 +29,10 @@ import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
+import { registerRoutes } from './routes/register.js';
+import { decisionRoutes } from './routes/decisions.js';
 import { scenarioRoutes } from './routes/scenarios.js';
+import { geoRoutes } from './routes/geo.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -229,9 +232,11 @@ export function createApp(o: AppOptions) {
   // the two upload routes check the token themselves, after the multipart body is parsed; every other
   // request is checked here, whatever its content type
   const UPLOAD_ROUTES = new Set(['/import', '/transitions/import', '/scenarios/land-use']);
+  // spatial intake: the layer and change-table uploads (src/web/routes/geo.ts)
+  for (const path of ['/geo/dltb', '/geo/changes', '/geo/boundaries']) UPLOAD_ROUTES.add(path);
   app.use((req, res, next) =>
     req.method === 'POST' &&
-    UPLOAD_ROUTES.has(req.path) &&
+    (UPLOAD_ROUTES.has(req.path) || /^\/register\/(import|\d+\/evidence)$/.test(req.path)) &&
     (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
       ? next()
       : csrfSynchronisedProtection(req, res, next),
@@ -258,7 +263,10 @@ export function createApp(o: AppOptions) {
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(adminRoutes());
+  app.use(registerRoutes());
+  app.use(decisionRoutes());
   app.use(scenarioRoutes());
+  app.use(geoRoutes());
 
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),

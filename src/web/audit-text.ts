@@ -1,5 +1,6 @@
 import type { CompiledSet } from '../domain/model.js';
 import { displayUnit } from '../domain/units.js';
+import { ENTRY_FIELDS } from '../domain/register.js';
 import type { AuditRow as AuditEvent } from '../store/audit.js';
 import type { Lang } from './i18n.js';
 
@@ -18,6 +19,7 @@ const ACTIONS: Record<string, [string, string]> = {
   load: ['载入', 'Loaded'],
   reload: ['重新载入', 'Reloaded'],
   delete: ['删除', 'Deleted'],
+  evidence: ['上传证明材料', 'Uploaded evidence'],
 };
 const ENTITIES: Record<string, [string, string]> = {
   survey_record: ['填报数据', 'Survey data'],
@@ -29,6 +31,9 @@ const ENTITIES: Record<string, [string, string]> = {
   user: ['用户', 'User'],
   township: ['乡镇', 'Township'],
   region: ['行政区', 'Region'],
+  register_entry: ['生态产品目录条目', 'Register entry'],
+  realisation: ['价值实现记录', 'Realisation record'],
+  register_list: ['生态产品目录清单', 'List of eco-products'],
 };
 const STATUS: Record<string, [string, string]> = {
   draft: ['草稿', 'Draft'],
@@ -68,7 +73,10 @@ export function describeEvent(
     v === null || v === undefined ? blank : typeof v === 'string' ? v : JSON.stringify(v);
   const old = (e.old_value ?? {}) as Record<string, unknown>;
   const now = (e.new_value ?? {}) as Record<string, unknown>;
-  if (e.entity === 'survey_record' && ['submit', 'approve', 'return', 'reopen'].includes(e.action)) {
+  if (
+    ['survey_record', 'register_entry', 'realisation'].includes(e.entity) &&
+    ['submit', 'approve', 'return', 'reopen'].includes(e.action)
+  ) {
     const s = (v: unknown) => STATUS[String(v)]?.[i] ?? text(v);
     return {
       action,
@@ -76,6 +84,15 @@ export function describeEvent(
       subject,
       changes: [`${lang === 'en' ? 'Status' : '状态'}${sep}${s(old.status)} → ${s(now.status)}`],
     };
+  }
+  // a register entry's fields by their names (产品名称, 乡镇 …)
+  if (e.entity === 'register_entry' && (e.action === 'create' || e.action === 'update')) {
+    const fields = ENTRY_FIELDS as Record<string, { zh: string; en: string }>;
+    const changes = Object.keys(now).map(
+      (f) =>
+        `${fields[f]?.[lang] ?? f}${sep}${e.action === 'update' ? `${text(old[f])} → ` : ''}${text(now[f])}`,
+    );
+    return { action, entity, subject: typeof now.name === 'string' ? now.name : `№ ${key}`, changes };
   }
   if (e.entity === 'survey_record' && (e.action === 'create' || e.action === 'update')) {
     const changes = [...new Set([...Object.keys(old), ...Object.keys(now)])]

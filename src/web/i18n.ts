@@ -142,8 +142,11 @@ const MESSAGES = {
   category: ['类别', 'Category'],
   no_published_set: ['尚未发布公示价格', 'No price list has been published yet'],
   changes: ['处变更', 'changes'],
+  nav_assessment: ['考核与资金', 'Assessment & funds'],
   // scenario appraisal and tenure audit
   nav_scenarios: ['情景评估与审计', 'Scenarios and audits'],
+  // spatial intake and maps
+  nav_geo: ['图层导入', 'GIS layers'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -183,6 +183,7 @@ const scheme: AssessmentScheme = {
           unit: '次',
           source: {
             from: 'department',
+            figure: 'events',
             department: { zh: '生态环境局', en: 'Ecology bureau' },
             evidence: { zh: '通报', en: 'notices' },
           },
@@ -198,6 +199,7 @@ const scheme: AssessmentScheme = {
       unit: '次',
       source: {
         from: 'department',
+        figure: 'events',
         department: { zh: '生态环境局', en: 'Ecology bureau' },
         evidence: { zh: '通报', en: 'notices' },
       },

@@ -58,7 +58,14 @@ export type IndicatorSource =
       readonly product?: string;
     }
   | { readonly from: 'input'; readonly input: string; readonly change?: boolean }
-  | { readonly from: 'department'; readonly department: Text; readonly evidence: Text };
+  | {
+      readonly from: 'department';
+      /** Id of the figure the department enters (shared by schemes that use it). */
+      readonly figure: string;
+      readonly department: Text;
+      /** The evidence the department attaches (佐证材料). */
+      readonly evidence: Text;
+    };
 
 export interface Leaf {
   readonly type: 'indicator';

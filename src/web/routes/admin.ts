@@ -193,6 +193,7 @@ export function adminRoutes() {
         activeSet: { id, version },
         profile,
         publicPriceList: req.body.publicPriceList === 'on',
+        publicRegister: req.body.publicRegister === 'on',
       });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;

@@ -10,14 +10,7 @@ import { Dec, sum } from '../../domain/decimal.js';
 import type { Labels } from '../../methods/schema.js';
 import { reportCsv, reportXlsx, summedParts } from '../../io/report-export.js';
 import { balanceSheetReport } from '../../report/balance-sheet.js';
-import {
-  changeChart,
-  compositionChart,
-  mapCellsOf,
-  productHeatMap,
-  rankingBarChart,
-  townshipMap,
-} from '../../report/charts.js';
+import { changeChart, compositionChart, productHeatMap, rankingBarChart } from '../../report/charts.js';
 import { comparisonReport } from '../../report/comparison.js';
 import { comparisonTables } from '../../report/comparison-tables.js';
 import { esvReport } from '../../report/esv-report.js';
@@ -47,6 +40,9 @@ import {
   PUBLISHABLE,
   type ReportKind,
 } from '../../store/published.js';
+import { listBoundaries, type Boundary } from '../../store/geo.js';
+import { comparisonMap, mapAreas, mapOptions, townshipGeoJson } from '../../report/township-map.js';
+import { choropleth } from '../../report/charts/choropleth.js';
 import { getRegion, listTownships, type Township } from '../../store/regions.js';
 import { getSettings } from '../../store/settings.js';
 import { loadCompiledSet } from '../../store/sets.js';
@@ -71,6 +67,8 @@ interface Ctx {
   townships: Township[];
   regionLabels: Labels;
   labelsOf: (scope: string) => Labels;
+  /** Township boundaries (lon/lat) for the maps; empty when none are loaded. */
+  boundaries: Boundary[];
 }
 
 async function context(req: Request): Promise<Ctx> {
@@ -83,9 +81,11 @@ async function context(req: Request): Promise<Ctx> {
     listTownships(db),
     getRegion(db),
   ]);
+  const boundaries = await listBoundaries(db);
   const regionLabels = { zh: region?.name_zh ?? '全县', en: region?.name_en ?? 'County' };
   const byId = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
   return {
+    boundaries,
     set,
     profile: settings.profile,
     years,
@@ -291,7 +291,14 @@ function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView) 
   return { report, tables: [report.table] };
 }
 
-function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, latest?: YearView) {
+function compareView(
+  ctx: Ctx,
+  set: CompiledSet,
+  lang: Lang,
+  now: YearView,
+  latest?: YearView,
+  mapOption = 'gep_per_km2',
+) {
   const before = latest && comparable(now, latest);
   const report = comparisonReport({
     set,
@@ -311,9 +318,9 @@ function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, late
       report.change && before
         ? changeChart(report.change, { previous: before.year, current: now.year }, { lang })
         : undefined,
-    map: townshipMap(mapCellsOf(report), { lang }),
+    map: comparisonMap(report, ctx.boundaries, ctx.labelsOf, mapOption, lang),
   };
-  return { report, charts, tables: comparisonTables(report) };
+  return { report, charts, tables: comparisonTables(report), mapOptions: mapOptions(report), mapOption };
 }
 
 function esvView(ctx: Ctx, set: CompiledSet, now: YearView) {
@@ -363,6 +370,18 @@ export function reportRoutes() {
       tables: [report.value, report.physical],
       intro: introLines(ctx, title, req.lang),
       fileName: `gep-${scope}-${year}`,
+      // the county report maps each township's net GEP on its boundary (when boundaries are loaded)
+      map:
+        scope === TOTAL_SCOPE && ctx.boundaries.length
+          ? choropleth(
+              mapAreas(
+                ctx.boundaries,
+                ctx.labelsOf,
+                new Map(now.region.townships.map((a) => [a.township, a.gepNet])),
+              ),
+              { indicator: { zh: 'GEP（净值）', en: 'Net GEP' }, unit: 'yi_yuan', lang: req.lang },
+            )
+          : undefined,
     });
   });
 
@@ -517,10 +536,25 @@ export function reportRoutes() {
       year,
       previousYear,
       missing: now.missing,
-      ...compareView(ctx, ctx.set, req.lang, now, before),
+      ...compareView(ctx, ctx.set, req.lang, now, before, String(req.query.map ?? 'gep_per_km2')),
       intro: introLines(ctx, title, req.lang),
       fileName: `comparison-${year}`,
     });
+  });
+
+  // GIS export: per-township results on the boundaries, every figure an attribute
+  r.get('/reports/townships.geojson', viewers, async (req, res) => {
+    const ctx = await context(req);
+    if (!ctx.boundaries.length)
+      throw new NotFoundError({ zh: '尚未导入乡镇边界', en: 'no township boundaries are loaded' });
+    const year = pickYear(ctx, req.query.year);
+    const now = await mustAccount(req, ctx, year);
+    const { report } = compareView(ctx, ctx.set, req.lang, now);
+    const doc = townshipGeoJson(report, ctx.boundaries, ctx.labelsOf, {
+      year,
+      set: `${ctx.set.id}@${ctx.set.version}`,
+    });
+    res.type('application/geo+json').attachment(`gep-townships-${year}.geojson`).send(JSON.stringify(doc));
   });
 
   r.get('/reports/esv', viewers, async (req, res) => {
