@@ -82,13 +82,16 @@ const add = <K>(m: Map<K, Dec>, k: K, v: Dec) => m.set(k, (m.get(k) ?? ZERO).plu
 /**
  * The change from `before` to `after`. Both sides hold the same townships (each once), accounted at the same
  * price basis; the catalogue (products, land classes) is read from `set`, the set of the `after` side.
+ * `nominal`: the sides may be at different price bases (each year at its own current prices), for a change
+ * in money of the day; a real change needs both sides at the constant prices of one base year.
  */
 export function difference(
   set: CompiledSet,
   before: readonly TownshipAccount[],
   after: readonly TownshipAccount[],
+  options: { nominal?: boolean } = {},
 ): Difference {
-  checkSides(before, after);
+  checkSides(before, after, options.nominal ?? false);
   const byTownshipBefore = new Map(before.map((a) => [a.township, a]));
   const townships = after.map((a) => a.township);
 
@@ -198,7 +201,7 @@ export function difference(
 /** Growth rate Δ ÷ before (= after ÷ before − 1), undefined when before is 0. */
 export const growth = (d: Delta): Dec | undefined => (d.before.isZero() ? undefined : d.delta.div(d.before));
 
-function checkSides(before: readonly TownshipAccount[], after: readonly TownshipAccount[]) {
+function checkSides(before: readonly TownshipAccount[], after: readonly TownshipAccount[], nominal: boolean) {
   if (!before.length || !after.length)
     throw new DifferenceError({
       zh: '比较的两方都须至少有一个乡镇的核算',
@@ -224,7 +227,7 @@ function checkSides(before: readonly TownshipAccount[], after: readonly Township
   const basis = (x: TownshipAccount) => (x.prices ? `${x.prices.kind}:${x.prices.year}` : 'stated');
   const bases = new Set([...before, ...after].map(basis));
   // current prices of two years are not comparable; constant prices of one base year are
-  if (bases.size > 1)
+  if (bases.size > 1 && !nominal)
     throw new DifferenceError({
       zh: `两方的价格基准不同（${[...bases].join('、')}），请按同一不变价基年核算`,
       en: `the two sides are at different price bases (${[...bases].join(', ')}); account both at one constant-price base year`,

@@ -27,6 +27,7 @@ export const BACKUP_TABLES = [
   'assessment_figures',
   'funds',
   'published_decisions',
+  // scenario appraisal and tenure audit (migration 007)
   'scenario_projects',
   'scenario_versions',
   'scenario_publications',
@@ -129,6 +130,10 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       ['published_registers', 'id'],
       ['funds', 'id'],
       ['published_decisions', 'id'],
+      ['scenario_projects', 'id'],
+      ['scenario_versions', 'id'],
+      ['scenario_publications', 'id'],
+      ['tenure_audits', 'id'],
     ] as const)
       await tx.query(
         `select setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((select max(${column}) from ${table}), 1),

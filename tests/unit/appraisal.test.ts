@@ -101,3 +101,29 @@ describe('low and high estimates in a set', () => {
     expect(r.cases.high.difference.gep.delta.toString()).toBe('-6000');
   });
 });
+
+describe('the appraisal table in the official layout', () => {
+  it('has 序号 by category and product, the 单位 line and 合计 = ΔGEP, PV per row = Δ × annuity factor', async () => {
+    const { appraisalTable } = await import('../../src/report/appraisal.js');
+    const a = appraise(set, baseline, scenario, params);
+    const t = appraisalTable({ project: 'P', alternative: 'A', version: 2, year: 2021, appraisal: a });
+    expect(t.title.zh).toBe('项目生态产品价值影响评估表');
+    expect(t.unitLine.zh).toBe('单位：万元');
+    expect(t.rows.map((r) => [r.seq, r.labels.zh])).toEqual([
+      ['一', '物质产品'],
+      ['1', '水资源'],
+      ['二', '调节服务'],
+      ['1', '固碳'],
+      ['三', '文化服务'],
+      ['1', '休闲旅游'],
+      ['', '合计（GEP）'],
+    ]);
+    const total = t.rows.at(-1)!;
+    expect((total.cells.delta as Dec).toString()).toBe('-66000');
+    expect((total.cells.low as Dec).toString()).toBe('-52800');
+    // carbon row: −66,000 × 2.7232480293… = −179,734.37 (3 years at 5 %), as the total
+    expect((t.rows[3]!.cells.pv as Dec).toFixed(2)).toBe('-179734.37');
+    expect((total.cells.pv as Dec).toFixed(2)).toBe('-179734.37');
+    expect(t.notes[1]!.zh).toContain('碳价');
+  });
+});
