@@ -77,10 +77,10 @@ export async function publishReport(
     balanceSheetConfig?: unknown;
   },
 ): Promise<number> {
-  if (actor.role !== 'admin' && actor.role !== 'reviewer')
+  if (actor.role !== 'admin' && actor.role !== 'reviewer' && actor.role !== 'finance')
     throw new ForbiddenError({
-      zh: '只有审核员或管理员可以发布报告',
-      en: 'only reviewers and admins publish reports',
+      zh: '只有财政人员、审核员或管理员可以发布报告',
+      en: 'only finance officials, reviewers and admins publish reports',
     });
   const noData = (y: number) =>
     new ConflictError({ zh: `${y} 年没有已审核的数据`, en: `no approved data for ${y}` });

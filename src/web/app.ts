@@ -73,7 +73,12 @@ declare global {
   }
 }
 
-export const actorOf = (u: User): Actor => ({ id: u.id, username: u.username, role: u.role });
+export const actorOf = (u: User): Actor => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  scope: { townships: u.townships ?? [], departments: u.departments ?? [] },
+});
 
 export function jsonLogger(stream: NodeJS.WritableStream = process.stdout) {
   return (line: Record<string, unknown>) =>

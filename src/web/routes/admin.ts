@@ -16,7 +16,16 @@ import {
 } from '../../store/regions.js';
 import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings, updateSettings } from '../../store/settings.js';
-import { createUser, listUsers, setPassword, updateUser, ROLES, type Role } from '../../store/users.js';
+import {
+  createUser,
+  listUsers,
+  setPassword,
+  setUserScope,
+  updateUser,
+  ROLES,
+  type Role,
+} from '../../store/users.js';
+import { departmentsOf } from '../../domain/scope.js';
 import { recordYears, saveRecords, validateSurvey } from '../../store/survey.js';
 
 const statusesOf = async (db: ReturnType<typeof dbOf>, township: string) =>
@@ -34,7 +43,15 @@ async function usersPage(req: Request, res: Response, issues: readonly InputIssu
   return page(
     res,
     'admin/users',
-    { title: res.locals.t('nav_users'), users: await listUsers(dbOf(req)), roles: ROLES, issues, form },
+    {
+      title: res.locals.t('nav_users'),
+      users: await listUsers(dbOf(req)),
+      roles: ROLES,
+      issues,
+      form,
+      townships: await listTownships(dbOf(req)),
+      departments: departmentsOf(await activeSet(req)),
+    },
     issues.length ? 422 : 200,
   );
 }
@@ -62,6 +79,24 @@ export function adminRoutes() {
     const db = dbOf(req);
     try {
       await setPassword(db, actorOf(req.user!), positiveInt(req.params.id) ?? 0, req.body.password);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return usersPage(req, res, e.issues, {});
+    }
+    res.redirect(303, '/admin/users');
+  });
+
+  // binds a user to townships and responsible departments (责任单位): a clerk edits only those
+  r.post('/admin/users/:id/scope', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    try {
+      await setUserScope(
+        db,
+        actorOf(req.user!),
+        positiveInt(req.params.id) ?? 0,
+        req.body,
+        departmentsOf(await activeSet(req)).map((d) => d.zh),
+      );
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       return usersPage(req, res, e.issues, {});

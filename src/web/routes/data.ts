@@ -19,6 +19,7 @@ import {
 } from '../../store/survey.js';
 import { pick, type Lang } from '../i18n.js';
 import type { InputIssue } from '../../domain/inputs.js';
+import { mayEditField, mayEditTownship } from '../../domain/scope.js';
 
 /** What the form showed: the text of each value and the unit it was shown in (posted back as `shown`). */
 export interface ShownState {
@@ -146,8 +147,11 @@ async function showForm(
     savedChanges = last.changes;
     delete req.session.lastSave;
   }
+  const scope = actorOf(req.user!).scope;
   const editable =
-    (req.user!.role === 'editor' || req.user!.role === 'admin') && (!record || record.status === 'draft');
+    (req.user!.role === 'editor' || req.user!.role === 'admin') &&
+    (!record || record.status === 'draft') &&
+    mayEditTownship(scope, township.id);
   page(
     res,
     'data/form',
@@ -163,6 +167,8 @@ async function showForm(
       notice,
       conflict: extra.conflict,
       editable,
+      // a clerk bound to departments sees the other departments' fields read-only
+      fieldEditable: (inputId: string) => mayEditField(scope, set, inputId),
       // the land-use areas (hm²) add up to the township's area: the form shows the running total against it
       townshipAreaHm2: parseDecimal(township.area_km2)?.times(100).toString(),
       savedChanges: savedChanges?.map((c) => describeChange(set, c, req.lang, res.app.locals.unitText)),
@@ -203,6 +209,17 @@ export function dataRoutes() {
     if (!year) throw new NotFoundError({ zh: '年份无效', en: 'invalid year' });
     const township = await getTownship(db, String(req.params.township));
     const raw = rawFromForm(set, township.id, year, req.body);
+    // the fields of other departments are shown read-only (not posted): they keep their stored values
+    const scope = actorOf(req.user!).scope;
+    if (scope?.departments.length) {
+      const stored = (await getRecord(db, township.id, year))?.values ?? {};
+      for (const input of set.inputs.filter((i) => !mayEditField(scope, set, i.id))) {
+        delete raw.values[input.id];
+        for (const k of Object.keys(raw.units ?? {}))
+          if (k === input.id || k.startsWith(input.id + '.')) delete raw.units![k];
+        if (stored[input.id] !== undefined) raw.values[input.id] = stored[input.id];
+      }
+    }
     const state = { values: raw.values, units: raw.units ?? {} };
     const version =
       req.body.version === '' || req.body.version === undefined ? null : Number(req.body.version);

@@ -539,7 +539,7 @@ export function reportRoutes() {
     });
   });
 
-  r.post('/reports/publish', requireRole('admin', 'reviewer'), async (req, res) => {
+  r.post('/reports/publish', requireRole('admin', 'reviewer', 'finance'), async (req, res) => {
     const ctx = await context(req);
     const year = pickYear(ctx, req.body.year);
     const scope = pickScope(ctx, req.body.township);
