@@ -10,6 +10,8 @@ export interface Region {
   name_zh: string;
   name_en: string;
   sample: boolean;
+  /** 行政区划代码, 6 digits; null when not registered. */
+  admin_code: string | null;
 }
 
 export interface Township {
@@ -20,6 +22,8 @@ export interface Township {
   kind: 'subdistrict' | 'town' | 'township';
   area_km2: string;
   sort: number;
+  /** 行政区划代码, 9 digits; null when not registered. */
+  admin_code: string | null;
 }
 
 export async function getRegion(db: Db): Promise<Region | undefined> {
@@ -29,13 +33,13 @@ export async function getRegion(db: Db): Promise<Region | undefined> {
 
 export async function listTownships(db: Db): Promise<Township[]> {
   return db.query<Township>(
-    'select id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort from townships order by sort, id',
+    'select id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort, admin_code from townships order by sort, id',
   );
 }
 
 export async function getTownship(db: Db, id: string): Promise<Township> {
   const [t] = await db.query<Township>(
-    'select id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort from townships where id = $1',
+    'select id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort, admin_code from townships where id = $1',
     [id],
   );
   if (!t) throw new NotFoundError({ zh: `乡镇"${id}"不存在`, en: `no township "${id}"` });

@@ -17,17 +17,15 @@ export async function loadDataset(db: Db, data: Dataset, source: string): Promis
   const set = await loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version);
   return db.transaction(async (tx) => {
     const { region } = data.file;
-    await tx.query('insert into regions (id, name_zh, name_en, sample) values ($1, $2, $3, $4)', [
-      region.id,
-      region.labels.zh,
-      region.labels.en,
-      region.sample,
-    ]);
+    await tx.query(
+      'insert into regions (id, name_zh, name_en, sample, admin_code) values ($1, $2, $3, $4, $5)',
+      [region.id, region.labels.zh, region.labels.en, region.sample, region.adminCode ?? null],
+    );
     let sort = 0;
     for (const t of data.file.townships)
       await tx.query(
-        'insert into townships (id, region_id, name_zh, name_en, kind, area_km2, sort) values ($1, $2, $3, $4, $5, $6, $7)',
-        [t.id, region.id, t.labels.zh, t.labels.en, t.kind, String(t.areaKm2), sort++],
+        'insert into townships (id, region_id, name_zh, name_en, kind, area_km2, sort, admin_code) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [t.id, region.id, t.labels.zh, t.labels.en, t.kind, String(t.areaKm2), sort++, t.adminCode ?? null],
       );
     await recordEvent(tx, SYSTEM_ACTOR, {
       action: 'load',

@@ -28,6 +28,7 @@ const MESSAGES = {
   new_password: ['新密码', 'New password'],
   display_name: ['姓名', 'Name'],
   role: ['角色', 'Role'],
+  admin_code: ['行政区划代码', 'Administrative code'],
   role_admin: ['管理员', 'Administrator'],
   role_editor: ['填报员', 'Editor'],
   role_reviewer: ['审核员', 'Reviewer'],
