@@ -29,6 +29,7 @@ import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
+import { townshipRoutes } from './routes/townships.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -232,7 +233,7 @@ export function createApp(o: AppOptions) {
   app.locals.csrfProtection = csrfSynchronisedProtection;
   // the two upload routes check the token themselves, after the multipart body is parsed; every other
   // request is checked here, whatever its content type
-  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import']);
+  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import', '/admin/townships/import']);
   app.use((req, res, next) =>
     req.method === 'POST' &&
     UPLOAD_ROUTES.has(req.path) &&
@@ -261,6 +262,7 @@ export function createApp(o: AppOptions) {
   app.use(transitionRoutes());
   app.use(reportRoutes());
   app.use(setRoutes());
+  app.use(townshipRoutes());
   app.use(adminRoutes());
 
   app.use((req, _res, next) =>

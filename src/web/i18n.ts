@@ -154,7 +154,6 @@ const MESSAGES = {
   assessor_home: ['考核人员首页', 'Assessor home'],
   add_township: ['新增乡镇', 'Add a township'],
   import_townships: ['导入乡镇', 'Import townships'],
-  admin_code: ['行政区划代码', 'Administrative code'],
   township_kind: ['类型', 'Kind'],
   kind_subdistrict: ['街道', 'Subdistrict'],
   kind_town: ['镇', 'Town'],

@@ -186,3 +186,115 @@ describe('passwords', () => {
     await login(t.app, 'pw.user', 'reset by the admin 1');
   });
 });
+
+describe('townships: created, edited and imported by the administrator', () => {
+  const townshipRow = async (name: string) =>
+    (
+      await t.db.query<{ id: string; admin_code: string | null; kind: string; area_km2: string }>(
+        'select id, admin_code, kind, area_km2::text as area_km2 from townships where name_zh = $1',
+        [name],
+      )
+    )[0];
+
+  it('a new township with its 行政区划代码: created and audited; a bad one refused field by field', async () => {
+    let res = await admin.agent.post('/admin/townships').type('form').send({
+      _csrf: admin.csrf,
+      nameZh: '新区街道',
+      nameEn: 'Xinqu Subdistrict',
+      adminCode: '350121999',
+      kind: 'subdistrict',
+      areaKm2: '12.5',
+    });
+    expect(res.status).toBe(303);
+    expect(await townshipRow('新区街道')).toEqual({
+      id: 'xinqu',
+      admin_code: '350121999',
+      kind: 'subdistrict',
+      area_km2: '12.5',
+    });
+    // the audit trail says it in words
+    const audit = await admin.agent.get('/audit?township=xinqu');
+    expect(audit.text).toContain('行政区划代码：350121999');
+    expect(audit.text).toContain('类型：街道');
+    res = await admin.agent.post('/admin/townships').type('form').send({
+      _csrf: admin.csrf,
+      nameZh: '甘蔗街道',
+      nameEn: '',
+      adminCode: '35012',
+      kind: '区',
+      areaKm2: '0',
+    });
+    expect(res.status).toBe(422);
+    for (const m of [
+      '中文名称已属于甘蔗街道',
+      '缺少英文名称',
+      '行政区划代码应为 9 位数字（县级 6 位 + 乡级 3 位），收到&#34;35012&#34;',
+      '类型应为 街道、镇 或 乡，收到&#34;区&#34;',
+      '面积应为 0.01 至 200000 之间的数值（km²），收到&#34;0&#34;',
+    ])
+      expect(res.text).toContain(m);
+  });
+
+  it('an import previews every change, then writes all rows at once; a file with one bad row changes nothing', async () => {
+    // 新区街道 grows to 13 km², 上街镇's code is given again (unchanged), 荆溪新镇 is new (a 镇)
+    const csv =
+      '\ufeff序号,行政区划代码,中文名称,英文名称,类型,面积（km²）\n' +
+      '1,350121999,新区街道,Xinqu Subdistrict,街道,13\n' +
+      '2,350121998,荆溪新镇,Jingxi New Town,镇,20.25\n';
+    let res = await admin.agent
+      .post('/admin/townships/import')
+      .field('_csrf', admin.csrf)
+      .attach('file', Buffer.from(csv), 'townships.csv');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('新增 1 个，修改 1 个，未变 0 个');
+    expect(res.text).toContain('13 ← 12.5');
+    expect(await townshipRow('荆溪新镇')).toBeUndefined();
+    const rows = /name="rows" value="([^"]+)"/.exec(res.text)![1]!.replace(/&#34;/g, '"');
+    res = await admin.agent
+      .post('/admin/townships/import/commit')
+      .type('form')
+      .send({ _csrf: admin.csrf, rows });
+    expect(res.status).toBe(303);
+    expect(await townshipRow('荆溪新镇')).toMatchObject({
+      id: 'jingxi_new',
+      kind: 'town',
+      area_km2: '20.25',
+    });
+    expect((await townshipRow('新区街道'))!.area_km2).toBe('13');
+
+    const bad =
+      '行政区划代码,中文名称,英文名称,类型,面积（km²）\n' +
+      '350121997,东区街道,Dongqu Subdistrict,街道,8\n' +
+      '350121997,西区街道,Xiqu Subdistrict,街道,abc\n';
+    res = await admin.agent
+      .post('/admin/townships/import')
+      .field('_csrf', admin.csrf)
+      .attach('file', Buffer.from(bad), 'bad.csv');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('行 3 · 行政区划代码：行政区划代码&#34;350121997&#34;与第 2 行重复');
+    expect(res.text).toContain('行 3 · 面积 (km²)：面积应为');
+    expect(await townshipRow('东区街道')).toBeUndefined();
+  });
+
+  it('an XLSX file with English headers imports the same way; an unknown column is named', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('townships');
+    ws.addRow(['admin_code', 'name_zh', 'name_en', 'kind', 'area_km2', 'mayor']);
+    ws.addRow(['350121996', '南区乡', 'Nanqu Township', 'township', 31.5, '']);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    let res = await admin.agent
+      .post('/admin/townships/import')
+      .field('_csrf', admin.csrf)
+      .attach('file', buf, 't.xlsx');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('F 列&#34;mayor&#34;不是可识别的列');
+    ws.spliceColumns(6, 1);
+    res = await admin.agent
+      .post('/admin/townships/import')
+      .field('_csrf', admin.csrf)
+      .attach('file', Buffer.from(await wb.xlsx.writeBuffer()), 't.xlsx');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('新增 1 个');
+  });
+});

@@ -12,7 +12,7 @@ import {
   listTownships,
   parseTownshipEdit,
   populations,
-  updateTownship,
+  saveTownships,
 } from '../../store/regions.js';
 import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings, updateSettings } from '../../store/settings.js';
@@ -113,16 +113,6 @@ export function adminRoutes() {
     res.redirect(303, '/admin/users');
   });
 
-  r.get('/admin/regions', requireRole('admin'), async (req, res) => {
-    const db = dbOf(req);
-    page(res, 'admin/regions', {
-      title: res.locals.t('nav_regions'),
-      townships: await listTownships(db),
-      populations: await populations(db),
-      years: await recordYears(db),
-    });
-  });
-
   r.get('/admin/regions/:township', requireRole('admin'), async (req, res) => {
     const db = dbOf(req);
     const township = await getTownship(db, String(req.params.township));
@@ -165,7 +155,16 @@ export function adminRoutes() {
       const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
       if (issues.length) throw new ValidationError(issues);
       await db.transaction(async (tx) => {
-        await updateTownship(tx, actorOf(req.user!), id, edit);
+        await saveTownships(tx, actorOf(req.user!), [
+          {
+            id,
+            nameZh: edit.nameZh,
+            nameEn: edit.nameEn,
+            areaKm2: edit.areaKm2,
+            adminCode: req.body.adminCode,
+            kind: req.body.kind,
+          },
+        ]);
         if (records.length)
           await saveRecords(
             tx,
