@@ -99,6 +99,11 @@ async function context(req: Request): Promise<Ctx> {
 
 function pickYear(ctx: Ctx, raw: unknown, fallback = ctx.completeYears.at(-1) ?? ctx.years.at(-1)): number {
   const y = raw === undefined || raw === '' ? fallback : yearParam(raw);
+  if (!ctx.years.length)
+    throw new NotFoundError({
+      zh: '尚无已审核的数据：报告在填报数据经审核通过后生成',
+      en: 'no approved data yet: reports are made from approved survey data',
+    });
   if (!y || !ctx.years.includes(y))
     throw new NotFoundError({
       zh: `${String(raw ?? '')} 年没有已审核的数据；可选年份：${ctx.years.join('、') || '无'}`,
