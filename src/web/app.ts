@@ -30,12 +30,14 @@ import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
 import { townshipRoutes } from './routes/townships.js';
+import { summedParts } from '../io/report-export.js';
+import { rowNumbers, tableUnit } from '../report/table.js';
 import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
-import { getSettings } from '../store/settings.js';
+import { getSettings, localDateIn, localTimeIn } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -121,6 +123,10 @@ export function createApp(o: AppOptions) {
     plain: (d: Dec) => formatFixed(d, 2),
     warningFigure,
     envelopeText,
+    // a total row that is exactly the sum of its parts reads 合计 (the XLSX writes it as a SUM)
+    summedParts,
+    rowNumbers,
+    tableUnit,
   };
   app.locals.displayStatus = displayStatus;
   // times as people read them: local time of the county (Asia/Shanghai), to the minute
@@ -251,6 +257,9 @@ export function createApp(o: AppOptions) {
     res.locals.region = region;
     res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
     res.locals.settings = settings;
+    // times in the county's time zone (a setting, Asia/Shanghai by default)
+    res.locals.localTime = localTimeIn(settings.timeZone);
+    res.locals.localDate = localDateIn(settings.timeZone);
     next();
   });
 

@@ -60,6 +60,11 @@ async function fitToPage(
   return { landscape: true, scale: Math.max(0.4, Math.min(1, LANDSCAPE_PX / wide)) };
 }
 
+const PAGE_FOOTER =
+  '<div style="width:100%;font-size:8pt;text-align:center;color:#444;font-family:\'Noto Sans CJK SC\',sans-serif">' +
+  '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · ' +
+  'page <span class="pageNumber"></span> of <span class="totalPages"></span></div>';
+
 const STYLESHEET = fileURLToPath(new URL('./static/app.css', import.meta.url));
 
 async function print(html: string): Promise<Buffer> {
@@ -86,6 +91,10 @@ async function print(html: string): Promise<Buffer> {
         landscape: layout.landscape,
         scale: layout.scale,
         printBackground: true,
+        // page numbers on every page: 第 N 页 / 共 M 页 (Chromium fills the spans)
+        displayHeaderFooter: true,
+        headerTemplate: '<span></span>',
+        footerTemplate: PAGE_FOOTER,
         margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
       }),
     );

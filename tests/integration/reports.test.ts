@@ -150,17 +150,39 @@ describe('exports', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as ArrayBuffer);
     const ws = wb.worksheets[0]!;
-    const header = ws.getRow(5).values as unknown[];
+    // an official table: title, 编制单位, 编制日期, 数据来源, 单位 line, then 序号 and the columns; header frozen
+    const lines = [1, 2, 3, 4].map((n) => String(ws.getRow(n).getCell(1).value));
+    expect(lines[1]).toBe('编制单位：闽侯县');
+    expect(lines[2]).toMatch(/^编制日期：\d{4}-\d\d-\d\d$/);
+    expect(lines[3]).toBe('数据来源：各乡镇经审核的填报数据');
+    let headerAt = 0;
+    ws.eachRow((row, n) => {
+      if (!headerAt && row.getCell(1).value === '序号') headerAt = n;
+    });
+    expect(ws.getRow(headerAt - 1).getCell(1).value).toBe('单位：万元');
+    const header = ws.getRow(headerAt).values as unknown[];
     expect(header).toContain('价值量 (万元)');
-    const rows: { label: string; cell: ExcelJS.CellValue }[] = [];
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: headerAt });
+    expect(ws.pageSetup.printArea).toMatch(new RegExp(`^A${headerAt - 2}:[A-Z]+\\d+$`));
+    const rows: { no: unknown; label: string; cell: ExcelJS.CellValue }[] = [];
     ws.eachRow((row) =>
-      rows.push({ label: String(row.getCell(1).value ?? '').trim(), cell: row.getCell(2).value }),
+      rows.push({
+        no: row.getCell(1).value,
+        label: String(row.getCell(2).value ?? '').trim(),
+        cell: row.getCell(3).value,
+      }),
     );
-    const regulating = rows.find((r) => r.label === '调节服务')!.cell as { formula: string; result: number };
-    expect(regulating.formula).toMatch(/^SUM\(B\d+(,B\d+)+\)$/);
+    const regulating = rows.find((r) => r.label === '调节服务')!;
+    expect(regulating.no).toBe('2'); // 1 provisioning, 2 regulating, 3 cultural
+    const regulatingSum = regulating.cell as { formula: string; result: number };
+    expect(regulatingSum.formula).toMatch(/^SUM\(C\d+(,C\d+)+\)$/);
+    // the GEP row is the 合计: a SUM of the three categories whose cached value is the exact total
+    const gepRow = rows.find((r) => r.no === '合计')!;
+    expect(gepRow.label).toBe('生态系统生产总值（GEP）');
+    expect((gepRow.cell as { formula: string }).formula).toMatch(/^SUM\(C\d+,C\d+,C\d+\)$/);
     const page = (await viewer.agent.get('/reports/gep?year=2021')).text;
     const exact = rowValue(page, 'total|category|regulating');
-    expect(regulating.result).toBeCloseTo(Number(exact.div(1e4).toString()), 6);
+    expect(regulatingSum.result).toBeCloseTo(Number(exact.div(1e4).toString()), 6);
     const grain = rows.find((r) => r.label === '粮食')!.cell;
     expect(typeof grain).toBe('number');
     // every SUM adds up the cells it names to its cached result (what a spreadsheet recomputes)
@@ -477,7 +499,7 @@ describe('robustness', () => {
     const ranking = wb.getWorksheet('GEP排名')!;
     const values: number[] = [];
     ranking.eachRow((row) => {
-      const v = row.getCell(3).value;
+      const v = row.getCell(4).value; // 序号, 排名, 乡镇, GEP
       if (typeof v === 'number') values.push(v);
     });
     expect(values).toHaveLength(15);

@@ -227,6 +227,8 @@ export function adminRoutes() {
         activeSet: { id, version },
         profile,
         publicPriceList: req.body.publicPriceList === 'on',
+        compiler: String(req.body.compiler ?? ''),
+        timeZone: String(req.body.timeZone ?? '').trim() || 'Asia/Shanghai',
       });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;

@@ -55,6 +55,7 @@ import { ANY_ROLE, requireRole } from '../auth.js';
 import { dbOf, positiveInt, yearParam } from '../context.js';
 import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
+import type { Settings } from '../../store/settings.js';
 import { APP_VERSION } from '../../app-version.js';
 
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
@@ -163,6 +164,7 @@ async function respond(
 ) {
   const format = String(req.query.format ?? 'html');
   const lang = req.lang as Lang;
+  if (format === 'xlsx' || format === 'csv') data = { ...data, intro: officialIntro(res, data.intro, lang) };
   if (format === 'xlsx') {
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -195,6 +197,28 @@ async function respond(
       },
     ]);
   page(res, view, data);
+}
+
+/**
+ * The lines an official table starts with: its title, 编制单位 (a setting; the county's name by default),
+ * 编制日期 and 数据来源; times in the county's time zone (a setting).
+ */
+function officialIntro(res: Response, intro: readonly string[], lang: Lang): string[] {
+  const settings = res.locals.settings as Settings;
+  const region = res.locals.region as { name_zh: string; name_en: string } | undefined;
+  const compiler = settings.compiler || (region ? (lang === 'en' ? region.name_en : region.name_zh) : '');
+  const sep = lang === 'en' ? ': ' : '：';
+  const localTime = res.locals.localTime as (d: string) => string;
+  const [title, ...rest] = intro;
+  return [
+    title ?? '',
+    `${lang === 'en' ? 'Compiled by' : '编制单位'}${sep}${compiler}`,
+    `${lang === 'en' ? 'Date' : '编制日期'}${sep}${(res.locals.localDate as (d: Date) => string)(new Date())}`,
+    `${lang === 'en' ? 'Source' : '数据来源'}${sep}${lang === 'en' ? 'approved survey data of the townships' : '各乡镇经审核的填报数据'}`,
+    ...rest.map((l) =>
+      l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, (iso) => `${localTime(iso)} (${settings.timeZone})`),
+    ),
+  ];
 }
 
 const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) => [
