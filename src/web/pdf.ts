@@ -56,8 +56,15 @@ async function fitToPage(
     return max;
   };
   if ((await widest(PORTRAIT_PX)) <= PORTRAIT_PX + 1) return { landscape: false, scale: 1 };
-  const wide = await widest(LANDSCAPE_PX);
-  return { landscape: true, scale: Math.max(0.4, Math.min(1, LANDSCAPE_PX / wide)) };
+  // a scaled print lays the page out wider, and a table given more room widens (its columns wrap less): widen
+  // the layout until the widest table fits in it, then print at the scale that puts that layout on the page
+  let width = LANDSCAPE_PX;
+  for (let round = 0; round < 6; round++) {
+    const wide = await widest(width);
+    if (wide <= width + 1) break;
+    width = Math.ceil(wide);
+  }
+  return { landscape: true, scale: Math.max(0.4, Math.min(1, LANDSCAPE_PX / width)) };
 }
 
 const PAGE_FOOTER =
