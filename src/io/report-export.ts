@@ -6,7 +6,8 @@
  */
 import ExcelJS from 'exceljs';
 import { Dec, sum } from '../domain/decimal.js';
-import { DISPLAY_UNITS, unitLabel, type Lang } from '../report/format.js';
+import { DISPLAY_UNITS, scaledQuantity, unitLabel, type Lang } from '../report/format.js';
+import { displayUnit } from '../domain/units.js';
 import {
   rowNumbers,
   tableUnit,
@@ -74,9 +75,15 @@ export function addTableSheet(
   table.rows.forEach((r, i) => {
     const excelRow = ws.getRow(firstDataRow + i);
     excelRow.getCell(1).value = numbers[i]!;
+    // a physical quantity in the unit a statistician writes (万m³, 亿kWh …), its unit beside it
+    const q =
+      isDec(r.cells.quantity) && typeof r.cells.unit === 'string'
+        ? scaledQuantity(r.cells.quantity, r.cells.unit)
+        : undefined;
     cols.forEach((c, j) => {
       const cell = excelRow.getCell(j + 2);
-      const v = r.cells[c.id];
+      const v =
+        q && c.id === 'quantity' ? q.value : q && c.id === 'unit' ? displayUnit(q.unit) : r.cells[c.id];
       if (j === 0 && v === undefined) {
         cell.value = rowLabel(r, lang);
         return;
@@ -86,7 +93,8 @@ export function addTableSheet(
         return;
       }
       const result = Number(displayed(v, c).toString());
-      const parts = summedParts(table.rows, i, c.id);
+      // a scaled quantity row has its own unit: no SUM across rows of different units
+      const parts = q && c.id === 'quantity' ? undefined : summedParts(table.rows, i, c.id);
       const letter = columnLetter(j + 1);
       cell.value = parts
         ? { formula: `SUM(${parts.map((p) => `${letter}${firstDataRow + p}`).join(',')})`, result }

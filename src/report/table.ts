@@ -56,17 +56,19 @@ export function rowNumbers(
   lang: 'zh' | 'en',
 ): string[] {
   const firstNumeric = table.columns.find((c) => c.unit);
+  // the top level is the shallowest level of the table's items (a list of land classes may start at 1)
+  const topLevel = Math.min(...table.rows.filter((r) => !r.isTotal).map((r) => r.level));
   let top = 0;
   let sub = 0;
   return table.rows.map((r, i) => {
     if (r.isTotal)
       return firstNumeric && isSum(table.rows, i, firstNumeric.id) ? (lang === 'en' ? 'Total' : '合计') : '';
-    if (r.level === 0) {
+    if (r.level === topLevel) {
       top++;
       sub = 0;
       return String(top);
     }
-    if (r.level === 1 && top) return `${top}.${++sub}`;
+    if (r.level === topLevel + 1 && top) return `${top}.${++sub}`;
     return '';
   });
 }

@@ -32,7 +32,7 @@ import { reportRoutes } from './routes/reports.js';
 import { townshipRoutes } from './routes/townships.js';
 import { summedParts } from '../io/report-export.js';
 import { rowNumbers, tableUnit } from '../report/table.js';
-import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
+import { formatChange, formatNumber, formatValue, scaledQuantity, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
@@ -127,6 +127,8 @@ export function createApp(o: AppOptions) {
     summedParts,
     rowNumbers,
     tableUnit,
+    // physical quantities in the unit a statistician writes (万m³, 亿kWh …)
+    scaledQuantity,
   };
   app.locals.displayStatus = displayStatus;
   // times as people read them: local time of the county (Asia/Shanghai), to the minute
