@@ -84,6 +84,23 @@ export function rawFromForm(
   return { township, year, values, units };
 }
 
+/**
+ * A field's change against the previous year, as a reader says it: "+12.5 (+3.2%)"; big (over 30 %) changes are
+ * marked. Undefined when the current value is blank or not a number.
+ */
+export function previousChange(before: string, now: unknown): { text: string; big: boolean } | undefined {
+  const a = parseDecimal(before);
+  const b = typeof now === 'string' ? parseDecimal(now) : undefined;
+  if (!a || !b) return undefined;
+  const d = b.minus(a);
+  const sign = d.isNeg() ? '−' : d.isZero() ? '' : '+';
+  const pct = a.isZero() ? undefined : d.div(a).times(100);
+  return {
+    text: `${sign}${d.abs().toFixed()}${pct ? ` (${sign}${pct.abs().toDecimalPlaces(1).toFixed(1)}%)` : ''}`,
+    big: pct ? pct.abs().gt(30) : !d.isZero(),
+  };
+}
+
 /** One field change as a reader says it: "地类面积·林地：1234.5 → 1300 hm²". */
 export function describeChange(
   set: CompiledSet,
@@ -147,6 +164,8 @@ async function showForm(
     savedChanges = last.changes;
     delete req.session.lastSave;
   }
+  // the previous year's record: each field shows its value and the change against it (clerk and reviewer)
+  const previous = await getRecord(db, township.id, year - 1);
   const scope = actorOf(req.user!).scope;
   const editable =
     (req.user!.role === 'editor' || req.user!.role === 'admin') &&
@@ -167,6 +186,8 @@ async function showForm(
       notice,
       conflict: extra.conflict,
       editable,
+      previous,
+      prevChange: (before: string, now: unknown) => previousChange(before, now),
       // a clerk bound to departments sees the other departments' fields read-only
       fieldEditable: (inputId: string) => mayEditField(scope, set, inputId),
       // the land-use areas (hm²) add up to the township's area: the form shows the running total against it
