@@ -49,6 +49,9 @@ export interface PublishedReport {
   content_hash: string;
   published_by_name: string | null;
   published_at: Date;
+  /** The title and 文号 it was issued under (null for reports published before they were asked). */
+  title: string | null;
+  doc_number: string | null;
 }
 
 const rawRecords = (a: YearAccounts): RawRecord[] =>
@@ -75,6 +78,9 @@ export async function publishReport(
     compareYear?: number;
     appVersion: string;
     balanceSheetConfig?: unknown;
+    /** The title and document number (文号) the report is issued under. */
+    title?: string;
+    docNumber?: string;
   },
 ): Promise<number> {
   if (actor.role !== 'admin' && actor.role !== 'reviewer' && actor.role !== 'finance')
@@ -133,8 +139,8 @@ export async function publishReport(
   const hash = sha256(canonicalJson(snapshot));
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: number }>(
-      `insert into published_reports (kind, scope, year, compare_year, set_id, set_version, profile, snapshot, content_hash, published_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+      `insert into published_reports (kind, scope, year, compare_year, set_id, set_version, profile, snapshot, content_hash, published_by, title, doc_number)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
       [
         r.kind,
         r.scope,
@@ -146,6 +152,8 @@ export async function publishReport(
         JSON.stringify(snapshot),
         hash,
         actor.id,
+        r.title ?? null,
+        r.docNumber ?? null,
       ],
     );
     await recordEvent(tx, actor, {
@@ -160,6 +168,8 @@ export async function publishReport(
         set: `${set.id}@${set.version}`,
         opening: opening?.year,
         hash,
+        title: r.title,
+        docNumber: r.docNumber,
       },
     });
     return row!.id;
@@ -168,7 +178,7 @@ export async function publishReport(
 
 export async function listPublished(db: Db): Promise<Omit<PublishedReport, 'snapshot'>[]> {
   return db.query(
-    `select p.id, p.kind, p.scope, p.year, p.compare_year, p.set_id, p.set_version, p.profile, p.content_hash,
+    `select p.id, p.kind, p.scope, p.year, p.compare_year, p.set_id, p.set_version, p.profile, p.content_hash, p.title, p.doc_number,
             coalesce(u.display_name, u.username) as published_by_name, p.published_at
      from published_reports p left join users u on u.id = p.published_by order by p.id desc`,
   );

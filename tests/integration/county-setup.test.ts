@@ -119,11 +119,28 @@ describe('finance officials and assessors have their own home pages', () => {
     expect(home.text).not.toContain('id="survey-form"');
     const gep = await fin.agent.get('/reports/gep?year=2021');
     expect(gep.text).toContain('action="/reports/publish"');
-    const pub = await fin.agent
+    let pub = await fin.agent
       .post('/reports/publish')
       .type('form')
       .send({ _csrf: fin.csrf, kind: 'gep', year: '2021', township: '' });
+    // publishing asks for the title, the 文号 and a confirmation, all named at once
+    expect(pub.status).toBe(422);
+    expect(pub.text).toContain('请填写报告标题');
+    expect(pub.text).toContain('请填写文号');
+    expect(pub.text).toContain('请勾选确认发布');
+    pub = await fin.agent.post('/reports/publish').type('form').send({
+      _csrf: fin.csrf,
+      kind: 'gep',
+      year: '2021',
+      township: '',
+      title: '闽侯县2021年GEP核算报告',
+      docNumber: '侯财〔2026〕7号',
+      confirm: 'on',
+    });
     expect(pub.status).toBe(303);
+    const published = await fin.agent.get(pub.headers.location!);
+    expect(published.text).toContain('闽侯县2021年GEP核算报告');
+    expect(published.text).toContain('文号 侯财〔2026〕7号');
     expect(pub.headers.location).toMatch(/^\/reports\/published\/\d+$/);
     // a finance official does not enter data
     const save = await fin.agent

@@ -4,6 +4,9 @@ import { Dec } from '../../src/domain/decimal.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 import { runCli } from '../unit/cli-run.js';
 
+/** What the publish form asks: a title, a 文号 and the confirmation. */
+const PUBLISH = { title: '闽侯县生态产品总值核算报告', docNumber: '侯环〔2026〕1号', confirm: 'on' };
+
 let t: TestApp;
 let viewer: Session;
 let reviewer: Session;
@@ -238,7 +241,7 @@ describe('published reports are frozen', () => {
     const res = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'gep', year: 2021, township: 'ganzhe' });
+      .send({ _csrf: reviewer.csrf, ...PUBLISH, kind: 'gep', year: 2021, township: 'ganzhe' });
     expect(res.status).toBe(303);
     const url = res.headers.location!;
     const before = (await viewer.agent.get(url)).text;
@@ -285,7 +288,14 @@ describe('published balance sheet', () => {
     const res = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2021, from: 2020, township: 'total' });
+      .send({
+        _csrf: reviewer.csrf,
+        ...PUBLISH,
+        kind: 'balance_sheet',
+        year: 2021,
+        from: 2020,
+        township: 'total',
+      });
     expect(res.status).toBe(303);
     const page = (await viewer.agent.get(res.headers.location!)).text;
     expect(page).toContain('快照完整');
@@ -299,7 +309,14 @@ describe('published balance sheet', () => {
     const bad = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2020, from: 2021, township: 'total' });
+      .send({
+        _csrf: reviewer.csrf,
+        ...PUBLISH,
+        kind: 'balance_sheet',
+        year: 2020,
+        from: 2021,
+        township: 'total',
+      });
     expect(bad.status).toBe(409);
   });
 });
@@ -317,7 +334,14 @@ describe('published GEEP, comparison and ESV', () => {
       const res = await reviewer.agent
         .post('/reports/publish')
         .type('form')
-        .send({ _csrf: reviewer.csrf, kind, year: 2021, township: 'total', ...(from ? { from } : {}) });
+        .send({
+          _csrf: reviewer.csrf,
+          ...PUBLISH,
+          kind,
+          year: 2021,
+          township: 'total',
+          ...(from ? { from } : {}),
+        });
       expect(res.status, kind).toBe(303);
       const frozen = (await viewer.agent.get(res.headers.location!)).text;
       expect(frozen, kind).toContain('快照完整');
@@ -433,7 +457,7 @@ describe('robustness', () => {
     const published = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'gep', year: 2021, township: 'total' });
+      .send({ _csrf: reviewer.csrf, ...PUBLISH, kind: 'gep', year: 2021, township: 'total' });
     expect((await viewer.agent.get(published.headers.location!)).text).toContain('快照完整');
   });
 
@@ -454,7 +478,14 @@ describe('robustness', () => {
     const publish = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2021, from: 2020, township: 'nantong' });
+      .send({
+        _csrf: reviewer.csrf,
+        ...PUBLISH,
+        kind: 'balance_sheet',
+        year: 2021,
+        from: 2020,
+        township: 'nantong',
+      });
     expect(publish.status).toBe(409);
   });
 

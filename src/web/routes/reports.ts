@@ -577,6 +577,42 @@ export function reportRoutes() {
       throw new ValidationError([
         { field: 'kind', message: { zh: '报告类型无效', en: 'invalid report kind' } },
       ]);
+    // publishing is an act of the bureau: it names the title and the 文号, and is confirmed
+    const title = String(req.body.title ?? '').trim();
+    const docNumber = String(req.body.docNumber ?? '').trim();
+    const asked = [
+      ...(title && title.length <= 120
+        ? []
+        : [
+            {
+              field: 'title',
+              message: {
+                zh: '请填写报告标题（120 字以内）',
+                en: 'enter the report title (up to 120 characters)',
+              },
+            },
+          ]),
+      ...(docNumber && docNumber.length <= 60
+        ? []
+        : [
+            {
+              field: 'docNumber',
+              message: { zh: '请填写文号（如 侯环〔2026〕12号）', en: 'enter the document number (文号)' },
+            },
+          ]),
+      ...(req.body.confirm === 'on'
+        ? []
+        : [
+            {
+              field: 'confirm',
+              message: {
+                zh: '请勾选确认发布：发布后报告冻结，不能修改',
+                en: 'tick the confirmation: a published report is frozen for good',
+              },
+            },
+          ]),
+    ];
+    if (asked.length) throw new ValidationError(asked);
     const balanceSheet = kind === 'balance_sheet';
     const id = await publishReport(dbOf(req), actorOf(req.user!), ctx.set, ctx.profile, {
       kind,
@@ -585,6 +621,8 @@ export function reportRoutes() {
       compareYear: balanceSheet || req.body.from ? pickYear(ctx, req.body.from) : undefined,
       balanceSheetConfig: balanceSheet ? balanceSheetConfigFor(ctx.set).raw : undefined,
       appVersion: APP_VERSION,
+      title,
+      docNumber,
     });
     res.redirect(303, `/reports/published/${id}`);
   });
