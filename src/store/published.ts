@@ -18,6 +18,7 @@ import {
   type BundleResults,
 } from '../io/bundle.js';
 import { accountYear, inBothYears, transitionsBetween, type YearAccounts } from './accounts.js';
+import { figureChanges, type FigureChange } from '../report/published-changes.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
@@ -223,16 +224,21 @@ export async function checkPublished(db: Db, report: PublishedReport, current?: 
     sha256(canonicalJson(s)) === report.content_hash &&
     set.hash === s.set.hash;
   let changes: string[] | undefined;
+  let figures: FigureChange[] | undefined;
   if (current && current.hash === s.set.hash) {
     changes = [];
+    figures = [];
     for (const [year, recorded] of [
       [s.year, s.results],
       ...(s.opening ? ([[s.opening.year, s.opening.results]] as const) : []),
     ] as const) {
       const now = await accountYear(db, current, s.profile, year);
       if (!now) changes.push(`${year}: no approved data now`);
-      else changes.push(...compareResults(recorded, bundleResults(now.region)).map((d) => `${year} ${d}`));
+      else {
+        changes.push(...compareResults(recorded, bundleResults(now.region)).map((d) => `${year} ${d}`));
+        figures.push(...figureChanges(year, recorded, bundleResults(now.region), current));
+      }
     }
   }
-  return { set, records: closing.records, region: closing.region, opening, intact, changes };
+  return { set, records: closing.records, region: closing.region, opening, intact, changes, figures };
 }

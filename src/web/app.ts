@@ -32,6 +32,7 @@ import { reportRoutes } from './routes/reports.js';
 import { townshipRoutes } from './routes/townships.js';
 import { summedParts } from '../io/report-export.js';
 import { rowNumbers, tableUnit } from '../report/table.js';
+import { describeFigureChange } from '../report/published-changes.js';
 import { formatChange, formatNumber, formatValue, scaledQuantity, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
@@ -131,6 +132,8 @@ export function createApp(o: AppOptions) {
     scaledQuantity,
   };
   app.locals.displayStatus = displayStatus;
+  // a published report's changes against today's data, in words and 万元
+  app.locals.describeFigureChange = describeFigureChange;
   // times as people read them: local time of the county (Asia/Shanghai), to the minute
   app.locals.localTime = (d: Date | string | null | undefined) =>
     d

@@ -274,8 +274,13 @@ describe('published reports are frozen', () => {
     expect(rowValue(after, 'ganzhe|grain|').eq(grainBefore)).toBe(true);
     expect(after).toContain('快照完整');
     // 4438.3 t → 5000 t at 2700 元/t: 11,983,410 → 13,500,000 元
-    expect(after).toContain('townships.ganzhe.products.agricultural_products');
-    expect(after).toMatch(/townships\.ganzhe\.gep: [\d.]+ → [\d.]+/);
+    // in words and 万元: +1,516,590 元 = +151.66 万元 on 甘蔗街道's agricultural products; no machine paths
+    const changes = /<div class="notice" id="would-change">([\s\S]*?)<\/div>/.exec(after)![1]!;
+    expect(changes).toMatch(/<li>2021年 甘蔗街道 GEP：[\d,.]+ → [\d,.]+ 万元（\+151\.66 万元）<\/li>/);
+    expect(changes).toMatch(
+      /<li>2021年 甘蔗街道 [^<：]*农[^<：]*：[\d,.]+ → [\d,.]+ 万元（\+151\.66 万元）<\/li>/,
+    );
+    expect(changes).not.toContain('townships.');
     const live = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe')).text;
     expect(rowValue(live, 'ganzhe|grain|').toString()).toBe('13500000');
     const row = await t.db.query<{ n: number }>('select count(*)::int as n from published_reports');
