@@ -33,12 +33,16 @@ import { registerRoutes } from './routes/register.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { geoRoutes } from './routes/geo.js';
-import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
+import { townshipRoutes } from './routes/townships.js';
+import { summedParts } from '../io/report-export.js';
+import { rowNumbers, tableUnit } from '../report/table.js';
+import { describeFigureChange } from '../report/published-changes.js';
+import { formatChange, formatNumber, formatValue, scaledQuantity, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
-import { getSettings } from '../store/settings.js';
+import { getSettings, localDateIn, localTimeIn } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,7 +81,12 @@ declare global {
   }
 }
 
-export const actorOf = (u: User): Actor => ({ id: u.id, username: u.username, role: u.role });
+export const actorOf = (u: User): Actor => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  scope: { townships: u.townships ?? [], departments: u.departments ?? [] },
+});
 
 export function jsonLogger(stream: NodeJS.WritableStream = process.stdout) {
   return (line: Record<string, unknown>) =>
@@ -119,8 +128,16 @@ export function createApp(o: AppOptions) {
     plain: (d: Dec) => formatFixed(d, 2),
     warningFigure,
     envelopeText,
+    // a total row that is exactly the sum of its parts reads 合计 (the XLSX writes it as a SUM)
+    summedParts,
+    rowNumbers,
+    tableUnit,
+    // physical quantities in the unit a statistician writes (万m³, 亿kWh …)
+    scaledQuantity,
   };
   app.locals.displayStatus = displayStatus;
+  // a published report's changes against today's data, in words and 万元
+  app.locals.describeFigureChange = describeFigureChange;
   // times as people read them: local time of the county (Asia/Shanghai), to the minute
   app.locals.localTime = (d: Date | string | null | undefined) =>
     d
@@ -231,7 +248,12 @@ export function createApp(o: AppOptions) {
   app.locals.csrfProtection = csrfSynchronisedProtection;
   // the two upload routes check the token themselves, after the multipart body is parsed; every other
   // request is checked here, whatever its content type
-  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import', '/scenarios/land-use']);
+  const UPLOAD_ROUTES = new Set([
+    '/import',
+    '/transitions/import',
+    '/scenarios/land-use',
+    '/admin/townships/import',
+  ]);
   // spatial intake: the layer and change-table uploads (src/web/routes/geo.ts)
   for (const path of ['/geo/dltb', '/geo/changes', '/geo/boundaries']) UPLOAD_ROUTES.add(path);
   app.use((req, res, next) =>
@@ -251,6 +273,9 @@ export function createApp(o: AppOptions) {
     res.locals.region = region;
     res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
     res.locals.settings = settings;
+    // times in the county's time zone (a setting, Asia/Shanghai by default)
+    res.locals.localTime = localTimeIn(settings.timeZone);
+    res.locals.localDate = localDateIn(settings.timeZone);
     next();
   });
 
@@ -262,6 +287,7 @@ export function createApp(o: AppOptions) {
   app.use(transitionRoutes());
   app.use(reportRoutes());
   app.use(setRoutes());
+  app.use(townshipRoutes());
   app.use(adminRoutes());
   app.use(registerRoutes());
   app.use(decisionRoutes());

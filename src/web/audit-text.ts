@@ -41,6 +41,34 @@ const STATUS: Record<string, [string, string]> = {
   approved: ['已审核', 'Approved'],
 };
 
+const FIELDS: Record<string, [string, string]> = {
+  nameZh: ['中文名称', 'Chinese name'],
+  nameEn: ['英文名称', 'English name'],
+  adminCode: ['行政区划代码', 'Administrative code'],
+  kind: ['类型', 'Kind'],
+  areaKm2: ['面积（km²）', 'Area (km²)'],
+  townships: ['负责乡镇', 'Townships'],
+  departments: ['负责责任单位', 'Departments'],
+  role: ['角色', 'Role'],
+  active: ['启用', 'Active'],
+  username: ['用户名', 'Username'],
+  displayName: ['姓名', 'Name'],
+  sample: ['示例数据', 'Sample data'],
+};
+const FIELD_VALUES: Record<string, [string, string]> = {
+  subdistrict: ['街道', 'Subdistrict'],
+  town: ['镇', 'Town'],
+  township: ['乡', 'Township'],
+  admin: ['管理员', 'administrator'],
+  editor: ['填报员', 'editor'],
+  reviewer: ['审核员', 'reviewer'],
+  finance: ['财政人员', 'finance official'],
+  assessor: ['考核人员', 'assessor'],
+  viewer: ['查阅者', 'viewer'],
+  true: ['是', 'yes'],
+  false: ['否', 'no'],
+};
+
 export interface EventText {
   action: string;
   entity: string;
@@ -107,6 +135,29 @@ export function describeEvent(
       });
     if ('overrides' in now)
       changes.push(lang === 'en' ? 'External model figures changed' : '外部模型结果有变更');
+    return { action, entity, subject, changes };
+  }
+  // townships, the county and users: each field that changed, by its name, old → new
+  if (
+    ['township', 'region', 'user'].includes(e.entity) &&
+    (Object.keys(now).length || Object.keys(old).length)
+  ) {
+    const value = (f: string, v: unknown) =>
+      f === 'kind' || f === 'role' || typeof v === 'boolean'
+        ? (FIELD_VALUES[String(v)]?.[i] ?? text(v))
+        : f === 'townships' && Array.isArray(v)
+          ? v.map((x) => townshipName(String(x)) ?? String(x)).join(lang === 'en' ? ', ' : '、') || blank
+          : Array.isArray(v)
+            ? v.join(lang === 'en' ? ', ' : '、') || blank
+            : text(v);
+    const changes = [...new Set([...Object.keys(old), ...Object.keys(now)])]
+      .filter((f) => JSON.stringify(old[f]) !== JSON.stringify(now[f]))
+      .map((f) => {
+        const label = FIELDS[f]?.[i] ?? f;
+        return e.action === 'create' || e.action === 'load'
+          ? `${label}${sep}${value(f, now[f])}`
+          : `${label}${sep}${value(f, old[f])} → ${value(f, now[f])}`;
+      });
     return { action, entity, subject, changes };
   }
   const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v).slice(0, 400));

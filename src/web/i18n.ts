@@ -147,6 +147,23 @@ const MESSAGES = {
   nav_scenarios: ['情景评估与审计', 'Scenarios and audits'],
   // spatial intake and maps
   nav_geo: ['图层导入', 'GIS layers'],
+  // county set-up (entry2)
+  user_scope: ['负责范围', 'Responsible for'],
+  scope_all_townships: ['全部乡镇', 'every township'],
+  scope_all_departments: ['全部责任单位', 'every department'],
+  change_password: ['修改密码', 'Change password'],
+  current_password: ['当前密码', 'Current password'],
+  confirm_password: ['再次输入新密码', 'New password again'],
+  password_changed: ['密码已修改，请用新密码重新登录', 'Password changed: log in again with the new one'],
+  finance_home: ['财政人员首页', 'Finance home'],
+  assessor_home: ['考核人员首页', 'Assessor home'],
+  add_township: ['新增乡镇', 'Add a township'],
+  import_townships: ['导入乡镇', 'Import townships'],
+  township_kind: ['类型', 'Kind'],
+  kind_subdistrict: ['街道', 'Subdistrict'],
+  kind_town: ['镇', 'Town'],
+  kind_township: ['乡', 'Township'],
+  region_create: ['设置本县（区）', 'Set up the county'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

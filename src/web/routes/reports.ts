@@ -51,6 +51,7 @@ import { ANY_ROLE, requireRole } from '../auth.js';
 import { dbOf, positiveInt, yearParam } from '../context.js';
 import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
+import type { Settings } from '../../store/settings.js';
 import { APP_VERSION } from '../../app-version.js';
 
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
@@ -99,6 +100,11 @@ async function context(req: Request): Promise<Ctx> {
 
 function pickYear(ctx: Ctx, raw: unknown, fallback = ctx.completeYears.at(-1) ?? ctx.years.at(-1)): number {
   const y = raw === undefined || raw === '' ? fallback : yearParam(raw);
+  if (!ctx.years.length)
+    throw new NotFoundError({
+      zh: '尚无已审核的数据：报告在填报数据经审核通过后生成',
+      en: 'no approved data yet: reports are made from approved survey data',
+    });
   if (!y || !ctx.years.includes(y))
     throw new NotFoundError({
       zh: `${String(raw ?? '')} 年没有已审核的数据；可选年份：${ctx.years.join('、') || '无'}`,
@@ -158,6 +164,7 @@ async function respond(
 ) {
   const format = String(req.query.format ?? 'html');
   const lang = req.lang as Lang;
+  if (format === 'xlsx' || format === 'csv') data = { ...data, intro: officialIntro(res, data.intro, lang) };
   if (format === 'xlsx') {
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -190,6 +197,28 @@ async function respond(
       },
     ]);
   page(res, view, data);
+}
+
+/**
+ * The lines an official table starts with: its title, 编制单位 (a setting; the county's name by default),
+ * 编制日期 and 数据来源; times in the county's time zone (a setting).
+ */
+function officialIntro(res: Response, intro: readonly string[], lang: Lang): string[] {
+  const settings = res.locals.settings as Settings;
+  const region = res.locals.region as { name_zh: string; name_en: string } | undefined;
+  const compiler = settings.compiler || (region ? (lang === 'en' ? region.name_en : region.name_zh) : '');
+  const sep = lang === 'en' ? ': ' : '：';
+  const localTime = res.locals.localTime as (d: string) => string;
+  const [title, ...rest] = intro;
+  return [
+    title ?? '',
+    `${lang === 'en' ? 'Compiled by' : '编制单位'}${sep}${compiler}`,
+    `${lang === 'en' ? 'Date' : '编制日期'}${sep}${(res.locals.localDate as (d: Date) => string)(new Date())}`,
+    `${lang === 'en' ? 'Source' : '数据来源'}${sep}${lang === 'en' ? 'approved survey data of the townships' : '各乡镇经审核的填报数据'}`,
+    ...rest.map((l) =>
+      l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, (iso) => `${localTime(iso)} (${settings.timeZone})`),
+    ),
+  ];
 }
 
 const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) => [
@@ -573,7 +602,7 @@ export function reportRoutes() {
     });
   });
 
-  r.post('/reports/publish', requireRole('admin', 'reviewer'), async (req, res) => {
+  r.post('/reports/publish', requireRole('admin', 'reviewer', 'finance'), async (req, res) => {
     const ctx = await context(req);
     const year = pickYear(ctx, req.body.year);
     const scope = pickScope(ctx, req.body.township);
@@ -582,6 +611,42 @@ export function reportRoutes() {
       throw new ValidationError([
         { field: 'kind', message: { zh: '报告类型无效', en: 'invalid report kind' } },
       ]);
+    // publishing is an act of the bureau: it names the title and the 文号, and is confirmed
+    const title = String(req.body.title ?? '').trim();
+    const docNumber = String(req.body.docNumber ?? '').trim();
+    const asked = [
+      ...(title && title.length <= 120
+        ? []
+        : [
+            {
+              field: 'title',
+              message: {
+                zh: '请填写报告标题（120 字以内）',
+                en: 'enter the report title (up to 120 characters)',
+              },
+            },
+          ]),
+      ...(docNumber && docNumber.length <= 60
+        ? []
+        : [
+            {
+              field: 'docNumber',
+              message: { zh: '请填写文号（如 侯环〔2026〕12号）', en: 'enter the document number (文号)' },
+            },
+          ]),
+      ...(req.body.confirm === 'on'
+        ? []
+        : [
+            {
+              field: 'confirm',
+              message: {
+                zh: '请勾选确认发布：发布后报告冻结，不能修改',
+                en: 'tick the confirmation: a published report is frozen for good',
+              },
+            },
+          ]),
+    ];
+    if (asked.length) throw new ValidationError(asked);
     const balanceSheet = kind === 'balance_sheet';
     const id = await publishReport(dbOf(req), actorOf(req.user!), ctx.set, ctx.profile, {
       kind,
@@ -590,6 +655,8 @@ export function reportRoutes() {
       compareYear: balanceSheet || req.body.from ? pickYear(ctx, req.body.from) : undefined,
       balanceSheetConfig: balanceSheet ? balanceSheetConfigFor(ctx.set).raw : undefined,
       appVersion: APP_VERSION,
+      title,
+      docNumber,
     });
     res.redirect(303, `/reports/published/${id}`);
   });
