@@ -265,6 +265,16 @@ export function decisionRoutes() {
     if (!id) throw new NotFoundError({ zh: '资金不存在', en: 'no such fund' });
     const { compiled } = await getFund(db, id);
     const run = await runAllocation(db, compiled);
+    // the same rule on the previous year's data: what each township's amount is expected to change by
+    // (not for horizontal compensation: its monitoring results are part of the fund document, not of a year)
+    const reference =
+      compiled.fund.rule.kind === 'upstream_downstream'
+        ? undefined
+        : await runAllocation(db, compiled, compiled.fund.year - 1);
+    const before =
+      !reference || reference.result.issues.length
+        ? undefined
+        : new Map(reference.result.lines.map((l) => [l.township, l.amount]));
     const { names: n } = await names(db);
     const table = allocationTable(compiled.fund, run.result, n);
     const format = String(req.query.format ?? '');
@@ -279,6 +289,7 @@ export function decisionRoutes() {
       run,
       names: n,
       kindLabels: allocationLabels(compiled.fund.rule.kind),
+      before,
       canPublish: (PUBLISHERS as readonly string[]).includes(req.user!.role),
     });
   });
