@@ -25,7 +25,8 @@ import {
 } from '../../store/assessment.js';
 import { listDocumentRows, loadStoredDocument } from '../../store/documents.js';
 import { BadRequestError, NotFoundError } from '../../store/errors.js';
-import { getFund, listFunds } from '../../store/funds.js';
+import { createFund, getFund, listFunds } from '../../store/funds.js';
+import { parse as parseYaml } from 'yaml';
 import { actorOf, page } from '../app.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import { names, runAllocation, runAssessment } from '../decisions-data.js';
@@ -257,6 +258,22 @@ export function decisionRoutes() {
       }),
     });
     res.redirect(`/decisions/${id}`);
+  });
+
+  // an administrator adds a fund by its document (YAML or JSON, format gep-ledger/fund@1), validated in full first
+  r.post('/funds', requireRole('admin'), async (req, res) => {
+    const text = typeof req.body.document === 'string' ? req.body.document : '';
+    let raw: unknown;
+    try {
+      raw = parseYaml(text);
+    } catch (e) {
+      throw new BadRequestError({
+        zh: `资金方案不是有效的 YAML/JSON：${(e as Error).message.split('\n')[0]}`,
+        en: `the fund document is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`,
+      });
+    }
+    const id = await createFund(dbOf(req), actorOf(req.user!), raw);
+    res.redirect(`/funds/${id}`);
   });
 
   r.get('/funds/:id', read, async (req, res) => {
