@@ -29,6 +29,11 @@ const ENTITIES: Record<string, [string, string]> = {
   user: ['用户', 'User'],
   township: ['乡镇', 'Township'],
   region: ['行政区', 'Region'],
+  assessment_figure: ['部门考核数据', 'Department figure'],
+  fund: ['资金', 'Fund'],
+  assessment: ['考核结果', 'Assessment results'],
+  allocation: ['资金分配', 'Fund allocation'],
+  method_document: ['方法文档', 'Method document'],
 };
 const STATUS: Record<string, [string, string]> = {
   draft: ['草稿', 'Draft'],
@@ -58,10 +63,14 @@ export function describeEvent(
   const key = e.entity_key ?? '';
   const [first, rest] = key.split('/');
   const name = first ? townshipName(first) : undefined;
+  // a department figure's key is township|year|figure
+  const figure = e.entity === 'assessment_figure' ? key.split('|') : undefined;
   const subject =
-    name && ['survey_record', 'transition', 'township'].includes(e.entity)
-      ? `${name} ${rest ?? ''}`.trim()
-      : key;
+    figure && figure.length === 3 && townshipName(figure[0]!)
+      ? `${townshipName(figure[0]!)} ${figure[1]} ${figure[2]}`
+      : name && ['survey_record', 'transition', 'township'].includes(e.entity)
+        ? `${name} ${rest ?? ''}`.trim()
+        : key;
   const blank = lang === 'en' ? '(blank)' : '（空）';
   const sep = lang === 'en' ? ': ' : '：';
   const text = (v: unknown) =>
