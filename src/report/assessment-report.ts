@@ -38,7 +38,8 @@ export interface AssessmentReport {
   readonly labelsOf: (indicatorId: string) => Text;
 }
 
-const nodeMax = (n: IndicatorNode): Dec | undefined => (n.type === 'indicator' ? n.weight : n.cap);
+const nodeMax = (n: IndicatorNode): Dec | undefined =>
+  n.type === 'indicator' ? (n.weight.isZero() ? undefined : n.weight) : n.cap;
 
 export function assessmentReport(args: {
   scheme: AssessmentScheme;

@@ -7,7 +7,7 @@ import { readDecimal, type Dec } from '../domain/decimal.js';
 import type { Text } from '../domain/assessment/index.js';
 import type { InputIssue } from '../domain/inputs.js';
 import type { DepartmentFigure } from '../report/assessment-figures.js';
-import { recordEvent, type Actor } from './audit.js';
+import { recordEvent, SYSTEM_ACTOR, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 
@@ -144,6 +144,49 @@ export async function saveFigures(
     }
     return n;
   });
+}
+
+/**
+ * Loads sample figures (示例数据) in one statement, approved, with one audit event for the batch (as the
+ * survey sample is loaded): every value is checked first and a bad one refuses the whole batch.
+ */
+export async function seedFigures(
+  db: Db,
+  entries: ReadonlyArray<FigureEntry & { year: number }>,
+  note: string,
+) {
+  const issues: InputIssue[] = [];
+  const rows = entries.map((e) => {
+    const r = readDecimal(e.value);
+    if (!r.ok) issues.push({ township: e.township, year: e.year, field: e.figure, message: r.message });
+    const value = r.ok ? (e.percent ? r.value.div(100) : r.value).toString() : '';
+    return {
+      township_id: e.township,
+      year: e.year,
+      figure: e.figure,
+      value,
+      department_zh: e.department.zh,
+      department_en: e.department.en,
+      evidence: e.evidence,
+      status: 'approved',
+    };
+  });
+  if (issues.length) throw new ValidationError(issues);
+  await db.query(
+    `insert into assessment_figures (township_id, year, figure, value, department_zh, department_en, evidence, status)
+     select township_id, year, figure, value, department_zh, department_en, evidence, status
+     from jsonb_to_recordset($1::jsonb) as x(township_id text, year integer, figure text, value text,
+       department_zh text, department_en text, evidence text, status text)`,
+    [JSON.stringify(rows)],
+  );
+  await recordEvent(db, SYSTEM_ACTOR, {
+    action: 'load',
+    entity: 'assessment_figure',
+    entityKey: '*',
+    newValue: { status: 'approved', figures: rows.length },
+    note,
+  });
+  return rows.length;
 }
 
 /** A reviewer (or admin) approves submitted figures of a year; never figures they entered themselves. */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { recordEvent, SYSTEM_ACTOR } from './audit.js';
-import { saveFigures } from './assessment.js';
+import { seedFigures } from './assessment.js';
 import type { Db } from './db.js';
 import { ValidationError } from './errors.js';
 import { createFund } from './funds.js';
@@ -45,14 +45,7 @@ export async function loadDecisionsSeed(db: Db, file: string): Promise<{ figures
   const parsed = seedFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const data = parsed.data;
-  let figures = 0;
-  for (const year of [...new Set(data.figures.map((f) => f.year))].sort())
-    figures += await saveFigures(
-      db,
-      SYSTEM_ACTOR,
-      year,
-      data.figures.filter((f) => f.year === year),
-    );
+  const figures = await seedFigures(db, data.figures, `${file}: loaded as approved sample data (示例数据)`);
   for (const fund of data.funds) await createFund(db, SYSTEM_ACTOR, fund, data.sample);
   await recordEvent(db, SYSTEM_ACTOR, {
     action: 'load',

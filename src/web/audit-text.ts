@@ -34,6 +34,11 @@ const ENTITIES: Record<string, [string, string]> = {
   register_entry: ['生态产品目录条目', 'Register entry'],
   realisation: ['价值实现记录', 'Realisation record'],
   register_list: ['生态产品目录清单', 'List of eco-products'],
+  assessment_figure: ['部门考核数据', 'Department figure'],
+  fund: ['资金', 'Fund'],
+  assessment: ['考核结果', 'Assessment results'],
+  allocation: ['资金分配', 'Fund allocation'],
+  method_document: ['方法文档', 'Method document'],
 };
 const STATUS: Record<string, [string, string]> = {
   draft: ['草稿', 'Draft'],
@@ -91,10 +96,14 @@ export function describeEvent(
   const key = e.entity_key ?? '';
   const [first, rest] = key.split('/');
   const name = first ? townshipName(first) : undefined;
+  // a department figure's key is township|year|figure
+  const figure = e.entity === 'assessment_figure' ? key.split('|') : undefined;
   const subject =
-    name && ['survey_record', 'transition', 'township'].includes(e.entity)
-      ? `${name} ${rest ?? ''}`.trim()
-      : key;
+    figure && figure.length === 3 && townshipName(figure[0]!)
+      ? `${townshipName(figure[0]!)} ${figure[1]} ${figure[2]}`
+      : name && ['survey_record', 'transition', 'township'].includes(e.entity)
+        ? `${name} ${rest ?? ''}`.trim()
+        : key;
   const blank = lang === 'en' ? '(blank)' : '（空）';
   const sep = lang === 'en' ? ': ' : '：';
   const text = (v: unknown) =>

@@ -111,9 +111,13 @@ export interface AllocationRun {
   assessment?: AssessmentRun;
 }
 
-/** Runs a fund's rule on the approved data of its year. */
-export async function runAllocation(db: Db, compiled: CompiledFund): Promise<AllocationRun> {
-  const { fund, needs } = compiled;
+/**
+ * Runs a fund's rule on the approved data of its year, or of another year (`onYear`): the same rule on last
+ * year's data is the reference an early warning compares with (expected change of each township's amount).
+ */
+export async function runAllocation(db: Db, compiled: CompiledFund, onYear?: number): Promise<AllocationRun> {
+  const { needs } = compiled;
+  const fund = onYear === undefined ? compiled.fund : { ...compiled.fund, year: onYear };
   const { order, names: n } = await names(db);
   const figures = new Map<string, Map<string, Dec>>(order.map((t) => [t, new Map()]));
   const fromSources = async (

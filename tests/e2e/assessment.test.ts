@@ -48,7 +48,7 @@ describe.skipIf(!executablePath)('assessment and allocation journey', () => {
     expect(await row.locator('details p').textContent()).toContain('分值 20.00 分，得 22.00 分');
     await page.screenshot({ path: join(SHOTS, 'assessment-explanation.png') });
     await page.context().close();
-  });
+  }, 120_000);
 
   it('a finance official opens the sample fund and its parts add up to the fund', async () => {
     const page = await loggedIn('finance');
@@ -67,5 +67,5 @@ describe.skipIf(!executablePath)('assessment and allocation journey', () => {
       .toContain('排名第 1 名');
     await page.screenshot({ path: join(SHOTS, 'allocation.png') });
     await page.context().close();
-  });
+  }, 120_000);
 });

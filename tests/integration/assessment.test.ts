@@ -128,7 +128,7 @@ describe('assessment results (sample county, Fujian-style scheme)', () => {
     const [audit] = await t.db.query<{ n: number }>(
       "select count(*)::int as n from audit_events where entity = 'assessment_figure' and entity_key = 'nanyu|2021|good_air_share'",
     );
-    expect(audit!.n).toBe(3); // loaded with the sample, entered again, approved
+    expect(audit!.n).toBe(2); // entered, approved (the sample was loaded as one batch event)
   });
 });
 
@@ -155,6 +155,47 @@ describe('fund allocation', () => {
     // 大目溪廷坪—白沙: met 11 of 12 at 50,000 → 廷坪乡 +500,000, 白沙镇 −500,000; 白沙镇 net +300,000
     expect(amounts(page.text).map((d) => d.toFixed(2))).toEqual(['300000.00', '-800000.00', '500000.00']);
     expect(page.text).toContain('id="allocation-total" data-value="0.00"');
+  });
+
+  it('an admin adds a fund by its document; a bad one lists every problem and adds nothing', async () => {
+    const admin = await login(t.app, 'admin');
+    const doc = (weights: [string, string], upstream: string) => `
+format: gep-ledger/fund@1
+name: { zh: 测试因素法资金, en: Test factor fund }
+year: 2021
+amount: "1000000.00"
+source: { zh: 县财政, en: County budget }
+rule:
+  kind: factor
+  factors:
+    - { id: forest, labels: { zh: 森林覆盖率, en: Forest cover }, weight: "${weights[0]}", unit: "%", source: { from: account, figure: forest_cover } }
+    - { id: area, labels: { zh: ${upstream}, en: x }, weight: "${weights[1]}", unit: "hm2", source: { from: input, input: land_area } }
+`;
+    const before = await t.db.query('select count(*)::int as n from funds');
+    const bad = await admin.agent
+      .post('/funds')
+      .type('form')
+      .send({ _csrf: admin.csrf, document: doc(['60%', '30%'], '土地面积') });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('因素权重之和为 90%，应为 100%');
+    expect(await t.db.query('select count(*)::int as n from funds')).toEqual(before);
+    const good = await admin.agent
+      .post('/funds')
+      .type('form')
+      .send({ _csrf: admin.csrf, document: doc(['60%', '40%'], '土地面积') });
+    expect(good.status).toBe(302);
+    const page = await finance.agent.get(good.headers.location!);
+    const parts = amounts(page.text);
+    expect(parts).toHaveLength(15);
+    expect(sum(parts).toFixed(2)).toBe('1000000.00');
+    expect(
+      (
+        await finance.agent
+          .post('/funds')
+          .type('form')
+          .send({ _csrf: finance.csrf, document: doc(['60%', '40%'], 'x') })
+      ).status,
+    ).toBe(403);
   });
 
   it('lets finance publish a frozen allocation, and refuses a viewer', async () => {

@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 
 const yuan = (x: Dec) => `${formatFixed(x, 2)} 元`;
+const yuanEn = (x: Dec) => `${formatFixed(x, 2)} yuan`;
 const pct = (x: Dec) => `${x.times(100).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toString()}%`;
 const num = (x: Dec) => x.toDecimalPlaces(4, Dec.ROUND_HALF_UP).toString();
 
@@ -119,7 +120,7 @@ export const ALLOCATION_RULES: Registry = {
         issues,
         lines: lines(rounded, parts, (t, amount) => ({
           zh: `资金 ${yuan(fund.amount)} × 综合分配系数 ${pct(shares.get(t)!)} = ${yuan(amount)}（各因素按权重×该乡镇占比相加；最大余额法取整到分）`,
-          en: `fund ${yuan(fund.amount)} × combined share ${pct(shares.get(t)!)} = ${yuan(amount)} (Σ factor weight × township share; largest remainder to the fen)`,
+          en: `fund ${yuanEn(fund.amount)} × combined share ${pct(shares.get(t)!)} = ${yuanEn(amount)} (Σ factor weight × township share; largest remainder to the fen)`,
         })),
       };
     },
@@ -149,7 +150,7 @@ export const ALLOCATION_RULES: Registry = {
         return failed(fund, [
           {
             zh: `资金 ${yuan(fund.amount)} 不足：保持性补偿与前 ${topN} 名奖励共需 ${yuan(fund.amount.minus(pool))}`,
-            en: `the fund of ${yuan(fund.amount)} is short: base amounts and top-${topN} rewards need ${yuan(fund.amount.minus(pool))}`,
+            en: `the fund of ${yuanEn(fund.amount)} is short: base amounts and top-${topN} rewards need ${yuanEn(fund.amount.minus(pool))}`,
           },
         ]);
       const above = new Map(inputs.townships.map((t) => [t, Dec.max(ZERO, score.get(t)!.minus(fullScore))]));
@@ -194,7 +195,7 @@ export const ALLOCATION_RULES: Registry = {
         issues,
         lines: lines(rounded, parts, (t, amount) => ({
           zh: `得分 ${num(score.get(t)!)} 分（满分 ${num(fullScore)}），基数 ${yuan(base.get(t)!)} → 保持性 ${yuan(kept.get(t)!)}；排名第 ${ranks.get(t)} 名${top.get(t)!.isZero() ? '' : `，奖励 ${yuan(topReward)}`}；提升性 ${yuan(reward.get(t)!)}；合计 ${yuan(amount)}（取整到分）`,
-          en: `score ${num(score.get(t)!)} of ${num(fullScore)}, base ${yuan(base.get(t)!)} → kept ${yuan(kept.get(t)!)}; rank ${ranks.get(t)}${top.get(t)!.isZero() ? '' : `, reward ${yuan(topReward)}`}; improvement ${yuan(reward.get(t)!)}; total ${yuan(amount)} (to the fen)`,
+          en: `score ${num(score.get(t)!)} of ${num(fullScore)}, base ${yuanEn(base.get(t)!)} → kept ${yuanEn(kept.get(t)!)}; rank ${ranks.get(t)}${top.get(t)!.isZero() ? '' : `, reward ${yuanEn(topReward)}`}; improvement ${yuanEn(reward.get(t)!)}; total ${yuanEn(amount)} (to the fen)`,
         })),
       };
     },
@@ -230,7 +231,7 @@ export const ALLOCATION_RULES: Registry = {
         issues,
         lines: lines(rounded, parts, (t, amount) => ({
           zh: `GEP实际增量 ${num(inc.get(t)!)} ${unit}（负增量不付）× ${yuan(ratePerUnit)}/${unit} = ${yuan(due.get(t)!)}${scaled ? `；应付总额 ${yuan(totalDue)} 超过资金，按比例缩减` : ''} → ${yuan(amount)}`,
-          en: `real GEP increment ${num(inc.get(t)!)} ${unit} (none paid for a decrease) × ${yuan(ratePerUnit)}/${unit} = ${yuan(due.get(t)!)}${scaled ? `; total due ${yuan(totalDue)} exceeds the fund, scaled down` : ''} → ${yuan(amount)}`,
+          en: `real GEP increment ${num(inc.get(t)!)} ${unit} (none paid for a decrease) × ${yuanEn(ratePerUnit)}/${unit} = ${yuanEn(due.get(t)!)}${scaled ? `; total due ${yuanEn(totalDue)} exceeds the fund, scaled down` : ''} → ${yuanEn(amount)}`,
         })),
       };
     },
@@ -263,7 +264,7 @@ export const ALLOCATION_RULES: Registry = {
       if (net.gt(fund.amount))
         issues.push({
           zh: `奖惩净额 ${yuan(net)} 超过资金 ${yuan(fund.amount)}`,
-          en: `the net of rewards and penalties, ${yuan(net)}, exceeds the fund of ${yuan(fund.amount)}`,
+          en: `the net of rewards and penalties, ${yuanEn(net)}, exceeds the fund of ${yuanEn(fund.amount)}`,
         });
       return {
         fund: fund.amount,
@@ -273,7 +274,7 @@ export const ALLOCATION_RULES: Registry = {
         issues,
         lines: lines(rounded, parts, (t, amount) => ({
           zh: `变化 ${num(change.get(t)!)} ${r.unit}：每${r.unit}奖 ${yuan(r.rewardPerUnit)}、扣 ${yuan(r.penaltyPerUnit)}${r.extraAbove ? `，超过 ${num(r.extraAbove.threshold)} ${r.unit} 的部分每${r.unit}再奖 ${yuan(r.extraAbove.perUnit)}` : ''} → ${yuan(amount)}`,
-          en: `change ${num(change.get(t)!)} ${r.unit}: ${yuan(r.rewardPerUnit)} per ${r.unit} up, ${yuan(r.penaltyPerUnit)} per ${r.unit} down${r.extraAbove ? `, ${yuan(r.extraAbove.perUnit)} more per ${r.unit} beyond ${num(r.extraAbove.threshold)}` : ''} → ${yuan(amount)}`,
+          en: `change ${num(change.get(t)!)} ${r.unit}: ${yuanEn(r.rewardPerUnit)} per ${r.unit} up, ${yuanEn(r.penaltyPerUnit)} per ${r.unit} down${r.extraAbove ? `, ${yuanEn(r.extraAbove.perUnit)} more per ${r.unit} beyond ${num(r.extraAbove.threshold)}` : ''} → ${yuanEn(amount)}`,
         })),
       };
     },
@@ -344,7 +345,7 @@ export const ALLOCATION_RULES: Registry = {
         issues,
         lines: lines(net, parts, (t, amount) => ({
           zh: `达标月份下游向上游支付、未达标月份上游向下游赔付，每期 ${pairs.map((p) => `${p.section.zh} ${yuan(p.amountPerPeriod)}`).join('、')}；净${amount.isNeg() ? '支付' : '收入'} ${yuan(amount.abs())}`,
-          en: `each compliant period the downstream pays the upstream, each failed period the upstream pays the downstream (${pairs.map((p) => `${p.section.en} ${yuan(p.amountPerPeriod)}`).join(', ')} per period); net ${amount.isNeg() ? 'paid' : 'received'} ${yuan(amount.abs())}`,
+          en: `each compliant period the downstream pays the upstream, each failed period the upstream pays the downstream (${pairs.map((p) => `${p.section.en} ${yuanEn(p.amountPerPeriod)}`).join(', ')} per period); net ${amount.isNeg() ? 'paid' : 'received'} ${yuanEn(amount.abs())}`,
         })),
       };
     },

@@ -25,7 +25,8 @@ import {
 } from '../../store/assessment.js';
 import { listDocumentRows, loadStoredDocument } from '../../store/documents.js';
 import { BadRequestError, NotFoundError } from '../../store/errors.js';
-import { getFund, listFunds } from '../../store/funds.js';
+import { createFund, getFund, listFunds } from '../../store/funds.js';
+import { parse as parseYaml } from 'yaml';
 import { actorOf, page } from '../app.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import { names, runAllocation, runAssessment } from '../decisions-data.js';
@@ -259,12 +260,38 @@ export function decisionRoutes() {
     res.redirect(`/decisions/${id}`);
   });
 
+  // an administrator adds a fund by its document (YAML or JSON, format gep-ledger/fund@1), validated in full first
+  r.post('/funds', requireRole('admin'), async (req, res) => {
+    const text = typeof req.body.document === 'string' ? req.body.document : '';
+    let raw: unknown;
+    try {
+      raw = parseYaml(text);
+    } catch (e) {
+      throw new BadRequestError({
+        zh: `资金方案不是有效的 YAML/JSON：${(e as Error).message.split('\n')[0]}`,
+        en: `the fund document is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`,
+      });
+    }
+    const id = await createFund(dbOf(req), actorOf(req.user!), raw);
+    res.redirect(`/funds/${id}`);
+  });
+
   r.get('/funds/:id', read, async (req, res) => {
     const db = dbOf(req);
     const id = positiveInt(req.params.id);
     if (!id) throw new NotFoundError({ zh: '资金不存在', en: 'no such fund' });
     const { compiled } = await getFund(db, id);
     const run = await runAllocation(db, compiled);
+    // the same rule on the previous year's data: what each township's amount is expected to change by
+    // (not for horizontal compensation: its monitoring results are part of the fund document, not of a year)
+    const reference =
+      compiled.fund.rule.kind === 'upstream_downstream'
+        ? undefined
+        : await runAllocation(db, compiled, compiled.fund.year - 1);
+    const before =
+      !reference || reference.result.issues.length
+        ? undefined
+        : new Map(reference.result.lines.map((l) => [l.township, l.amount]));
     const { names: n } = await names(db);
     const table = allocationTable(compiled.fund, run.result, n);
     const format = String(req.query.format ?? '');
@@ -279,6 +306,7 @@ export function decisionRoutes() {
       run,
       names: n,
       kindLabels: allocationLabels(compiled.fund.rule.kind),
+      before,
       canPublish: (PUBLISHERS as readonly string[]).includes(req.user!.role),
     });
   });
