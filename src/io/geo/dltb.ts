@@ -107,12 +107,15 @@ export async function readDltb(
         zh: `${at.zh}缺少${!dlbm ? '地类编码 DLBM' : '坐落单位代码 ZLDWDM'}`,
         en: `${at.en} has no ${!dlbm ? 'land-class code DLBM' : 'location code ZLDWDM'}`,
       });
-    const area = parcelArea({
-      tbdlmj: decimalField(p, 'TBDLMJ'),
-      tbmj: decimalField(p, 'TBMJ'),
-      kcmj: decimalField(p, 'KCMJ'),
-      geometryArea: geometryArea(f.geometry),
-    });
+    // TBDLMJ, the usual case, is the only field parsed; TBMJ, KCMJ and the polygon only when it is blank
+    const tbdlmj = decimalField(p, 'TBDLMJ');
+    const area = tbdlmj
+      ? { area: tbdlmj, source: 'TBDLMJ' as const }
+      : parcelArea({
+          tbmj: decimalField(p, 'TBMJ'),
+          kcmj: decimalField(p, 'KCMJ'),
+          geometryArea: geometryArea(f.geometry),
+        });
     if (!area)
       throw new LayerError({
         zh: `${at.zh}（${zldwdm}，${dlbm}）没有面积：缺少 TBDLMJ、TBMJ 与多边形`,
