@@ -264,7 +264,8 @@ export function createApp(o: AppOptions) {
       : csrfSynchronisedProtection(req, res, next),
   );
 
-  app.use(async (_req, res, next) => {
+  // what every page's layout reads; an error page refused before this ran (a bad CSRF token) loads it itself
+  const pageLocals = async (res: Response) => {
     const [region, townships, settings] = await Promise.all([
       getRegion(db),
       listTownships(db),
@@ -276,6 +277,9 @@ export function createApp(o: AppOptions) {
     // times in the county's time zone (a setting, Asia/Shanghai by default)
     res.locals.localTime = localTimeIn(settings.timeZone);
     res.locals.localDate = localDateIn(settings.timeZone);
+  };
+  app.use(async (_req, res, next) => {
+    await pageLocals(res);
     next();
   });
 
@@ -297,13 +301,14 @@ export function createApp(o: AppOptions) {
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),
   );
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, messages, issues } = describeError(err, req.lang ?? 'zh');
     if (status >= 500)
       log({ level: 'error', msg: 'error', path: req.path, error: (err as Error).stack ?? String(err) });
     else log({ level: 'warn', msg: 'refused', path: req.path, status, reason: messages.join('; ') });
     if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json')
       return res.status(status).json({ error: messages.join('; '), issues });
+    if (res.locals.settings === undefined) await pageLocals(res).catch(() => undefined);
     res
       .status(status)
       .render('error', { ...res.locals, status, messages }, (e, html) =>

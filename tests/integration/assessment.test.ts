@@ -75,7 +75,8 @@ describe('assessment results (sample county, Fujian-style scheme)', () => {
     const rows: unknown[][] = [];
     ws.eachRow((r) => rows.push(r.values as unknown[]));
     const header = rows.find((r) => r.includes('总分 (分)'))!;
-    const tingping = rows.find((r) => String(r[1]).trim() === '廷坪乡')!;
+    // the township's name sits after the 序号 column
+    const tingping = rows.find((r) => r.some((c) => String(c).trim() === '廷坪乡'))!;
     expect(tingping[header.indexOf('总分 (分)')]).toBe(102);
     expect(tingping[header.indexOf('排名')]).toBe('1');
   });
