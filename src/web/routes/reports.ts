@@ -56,6 +56,7 @@ import { dbOf, positiveInt, yearParam } from '../context.js';
 import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
 import { APP_VERSION } from '../../app-version.js';
+import { FIXED_ENGINE } from '../../domain/fixed.js';
 
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
 /** The plausibility document (a versioned file of the release), read once per process. */
@@ -196,7 +197,7 @@ const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) =
   title,
   `${lang === 'en' ? 'Coefficient set' : '核算参数集'}: ${ctx.set.id}@${ctx.set.version} (sha256 ${ctx.set.hash.slice(0, 12)}), ${ctx.profile}`,
   ...extra,
-  `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${APP_VERSION}`,
+  `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${APP_VERSION} · ${lang === 'en' ? 'engine' : '核算引擎'} ${FIXED_ENGINE}`,
 ];
 
 /**
