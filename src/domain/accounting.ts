@@ -5,14 +5,7 @@ import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
 import { roleValue } from './roles.js';
 import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
-import {
-  DECIMAL_ENGINE,
-  FIXED_ENGINE,
-  FIGURE_SCALE,
-  FixedFallback,
-  scaledToDec,
-  type EngineVersion,
-} from './fixed.js';
+import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, scaledToDec, type EngineVersion } from './fixed.js';
 import { FixedStatus, fixedPlan, loadRecord, runFixed, type FixedPlan } from './fixed-account.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
@@ -132,7 +125,7 @@ function setAtPrices(stated: CompiledSet, record: InputRecord, options: AccountO
  * Accounts one township-year: quantities, values, totals. Pure: inputs and set in, figures out. A set with
  * price indices gives its figures at current prices (money parameters restated to the accounting year) unless
  * a constant-price base year is asked for. The fixed-point engine runs unless the decimal one is asked for;
- * a record it cannot take exactly (a value of more than 18 decimals, an external quantity) or whose figures
+ * a record it cannot take exactly (a value of more than 9 decimals, an external quantity) or whose figures
  * raise an error goes to the decimal engine, which accounts it (or names the error) and says so in `engine`.
  */
 export function accountTownship(
@@ -160,7 +153,6 @@ export function accountTownship(
 function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis | undefined): TownshipAccount {
   const { set } = plan;
   const s = plan.scratch;
-  const dec = (n: bigint) => scaledToDec(n, FIGURE_SCALE);
   const env = buildEnv(set, record);
   const { layout } = set;
   const results: ComponentResult[] = [];
@@ -175,6 +167,7 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
       results.push({ component: m, status: 'not_applicable', reason });
       return;
     }
+    const dec = (n: bigint) => scaledToDec(n, c.qScale);
     const quantity = dec(s.quantity[i]!);
     env[layout.scalar(m.id)!] = quantity;
     let quantityByClass: Map<string, Dec> | undefined;
@@ -197,9 +190,9 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
       });
       return;
     }
-    const value = dec(s.value[i]!);
+    const value = scaledToDec(s.value[i]!, c.vScale);
     const valueByClass = c.classes
-      ? new Map(c.classes.map((k, j) => [k, dec(s.byClassV[i]![j]!)]))
+      ? new Map(c.classes.map((k, j) => [k, scaledToDec(s.byClassV[i]![j]!, c.vScale)]))
       : undefined;
     let outOfRegion: ComponentResult['outOfRegion'];
     if (c.share) {
@@ -212,7 +205,7 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
       else
         outOfRegion = {
           share: scaledToDec(s.share[i]!, c.share.scale),
-          value: scaledToDec(s.outOfRegion[i]!, FIGURE_SCALE + c.share.scale),
+          value: scaledToDec(s.outOfRegion[i]!, c.vScale + c.share.scale),
         };
     }
     results.push({

@@ -9,6 +9,7 @@ import { Dec } from './decimal.js';
 import { type CompiledSet, type ComponentModel, TOTAL } from './model.js';
 import { CATEGORIES, ECOSYSTEM_TYPES, type EcosystemType } from '../methods/schema.js';
 import {
+  DIVISION_SCALE,
   FIGURE_SCALE,
   FixedFallback,
   INPUT_SCALE,
@@ -17,7 +18,7 @@ import {
   decToScaled,
   decToScaledRounded,
   divRound,
-  isSaneFixed,
+  scaledToDec,
   pow10,
   rescale,
   type FixedRun,
@@ -39,6 +40,12 @@ export interface FixedComponent {
   readonly classes: readonly string[] | null;
   readonly classSlots: Int32Array;
   readonly slot: number;
+  /** Scale of the quantity (every class, the total, the cap) and of the value (every class, the total). */
+  readonly qScale: number;
+  readonly vScale: number;
+  /** Largest magnitude a quantity or value may have at its scale (10⁵¹, the rule of isSaneFigure). */
+  readonly qLimit: bigint;
+  readonly vLimit: bigint;
   readonly quantity: readonly FixedRun[];
   readonly cap?: FixedRun;
   readonly value?: readonly FixedRun[];
@@ -60,10 +67,12 @@ export interface FixedPlan {
   readonly qSlot: number;
   /** The input with the out_of_region_value role (its value is deducted), if any. */
   readonly hasRoleDeduction: boolean;
+  /** Scale of every total: the largest scale of a component's value (or out-of-region value). */
+  readonly totalScale: number;
   readonly scratch: FixedScratch;
 }
 
-/** Reused between township-years: the last record's figures, all at FIGURE_SCALE. */
+/** Reused between township-years: the last record's figures, each at its component's scale. */
 export interface FixedScratch {
   readonly env: (bigint | undefined)[];
   readonly present: Uint8Array;
@@ -74,7 +83,7 @@ export interface FixedScratch {
   readonly byClassQ: bigint[][];
   readonly byClassV: bigint[][];
   /**
-   * Out-of-region share (at the share formula's scale) and value (at FIGURE_SCALE + that scale, exact);
+   * Out-of-region share (at the share formula's scale) and value (at the component's value scale + that scale, exact);
    * `shareMissing` when an input of the share is absent.
    */
   readonly share: (bigint | undefined)[];
@@ -107,23 +116,36 @@ function compileFixedPlan(set: CompiledSet, profile: string, included: ReadonlyS
   const ecoOfClass = new Map(set.landClasses.map((l) => [l.id, l.ecosystem]));
   const ecosystems: (EcosystemType | 'unallocated')[] = [...ECOSYSTEM_TYPES, 'unallocated'];
 
-  const bindFor = (cls: string | null) => (name: string) => {
-    if (name === 'Q') return { slot: layout.qSlot, scale: FIGURE_SCALE };
+  // components in dependency order: the scale of each quantity is known before a formula reads it
+  const qScaleOf = new Map<string, number>();
+  const bindFor = (cls: string | null, qScale: number) => (name: string) => {
+    if (name === 'Q') return { slot: layout.qSlot, scale: qScale };
     const param = set.parameters.get(name);
     if (param) return { constant: param.values ? param.values.get(cls!)! : param.value! };
-    const scale = inputIndex.has(name) ? INPUT_SCALE : FIGURE_SCALE;
+    const scale = inputIndex.has(name) ? INPUT_SCALE : qScaleOf.get(name);
+    // a component outside the profile: never evaluated (its dependants are not applicable)
+    if (scale === undefined) return { slot: layout.scalar(name)!, scale: 0 };
     if (cls && perClass.get(name)?.includes(cls)) return { slot: layout.perClass(name, cls)!, scale };
     return { slot: layout.scalar(name)!, scale };
   };
-  const fig = (text: ComponentModel['quantity'], cls: string | null) =>
-    atScale(compileFixed(text.checked, bindFor(cls)), FIGURE_SCALE);
+  const maxScale = (fs: ReadonlyArray<{ scale: number }>) => Math.max(0, ...fs.map((f) => f.scale));
 
   const components = inProfile.map((c): FixedComponent => {
     const keys = c.landClasses ?? [TOTAL];
     const cls = (k: string) => (k === TOTAL ? null : k);
+    // a quantity's classes, total and cap at one scale: the largest of its formulas' (exact, no rounding)
+    const quantityF = keys.map((k) => compileFixed(c.quantity.checked, bindFor(cls(k), 0)));
+    const capF = c.cap ? compileFixed(c.cap.checked, bindFor(null, 0)) : undefined;
+    // a cap that binds shares itself out among the classes by quotients: those keep DIVISION_SCALE decimals
+    const qScale = Math.max(maxScale([...quantityF, ...(capF ? [capF] : [])]), capF ? DIVISION_SCALE : 0);
+    qScaleOf.set(c.id, qScale);
+    const valueF = c.plan.value
+      ? keys.map((k) => compileFixed(c.value.checked, bindFor(cls(k), qScale)))
+      : undefined;
+    const vScale = valueF ? maxScale(valueF) : 0;
     const share = c.outOfRegionShare
       ? {
-          ...compileFixed(c.outOfRegionShare.checked, bindFor(null)),
+          ...compileFixed(c.outOfRegionShare.checked, bindFor(null, qScale)),
           inputs: Int32Array.from(
             c.outOfRegionShare.checked.symbols
               .filter((n) => inputIndex.has(n))
@@ -138,9 +160,13 @@ function compileFixedPlan(set: CompiledSet, profile: string, included: ReadonlyS
       classes: c.landClasses,
       classSlots: Int32Array.from((c.landClasses ?? []).map((k) => layout.perClass(c.id, k)!)),
       slot: layout.scalar(c.id)!,
-      quantity: keys.map((k) => fig(c.quantity, cls(k))),
-      cap: c.cap ? fig(c.cap, null) : undefined,
-      value: c.plan.value ? keys.map((k) => fig(c.value, cls(k))) : undefined,
+      qScale,
+      vScale,
+      qLimit: pow10(51 + qScale),
+      vLimit: pow10(51 + vScale),
+      quantity: quantityF.map((f) => atScale(f, qScale)),
+      cap: capF && atScale(capF, qScale),
+      value: valueF?.map((f) => atScale(f, vScale)),
       share,
       product: products.indexOf(c.product.id),
       category: CATEGORIES.indexOf(c.product.category),
@@ -177,6 +203,10 @@ function compileFixedPlan(set: CompiledSet, profile: string, included: ReadonlyS
     ),
     qSlot: layout.qSlot,
     hasRoleDeduction: roleInput(set, 'out_of_region_value') !== undefined,
+    totalScale: Math.max(
+      FIGURE_SCALE,
+      ...components.map((c) => Math.max(c.qScale, c.share ? c.vScale + c.share.scale : c.vScale)),
+    ),
     scratch,
   };
 }
@@ -211,7 +241,7 @@ export function loadRecord(plan: FixedPlan, record: InputRecord): boolean {
   }
   if (plan.hasRoleDeduction) {
     const d = roleValue(plan.set, record, 'out_of_region_value');
-    plan.scratch.roleDeduction = d ? decToScaledRounded(d, FIGURE_SCALE) : 0n;
+    plan.scratch.roleDeduction = d ? decToScaledRounded(d, plan.totalScale) : 0n;
   } else plan.scratch.roleDeduction = 0n;
   return true;
 }
@@ -255,13 +285,13 @@ export function runFixed(plan: FixedPlan): void {
       const n = qs.length;
       for (let k = 0; k < n; k++) {
         const q = c.quantity[k]!(env);
-        if (!isSaneFixed(q)) throw FALLBACK;
+        if ((q < 0n ? -q : q) >= c.qLimit) throw FALLBACK;
         qs[k] = q;
         total += q;
       }
       if (c.cap) {
         const cap = c.cap(env);
-        if (!isSaneFixed(cap)) throw FALLBACK;
+        if ((cap < 0n ? -cap : cap) >= c.qLimit) throw FALLBACK;
         if (total > cap) {
           uncapped[i] = total;
           allocate(qs, total, cap);
@@ -271,10 +301,10 @@ export function runFixed(plan: FixedPlan): void {
       for (let k = 0; k < n; k++) env[c.classSlots[k]!] = qs[k];
     } else {
       total = c.quantity[0]!(env);
-      if (!isSaneFixed(total)) throw FALLBACK;
+      if ((total < 0n ? -total : total) >= c.qLimit) throw FALLBACK;
       if (c.cap) {
         const cap = c.cap(env);
-        if (!isSaneFixed(cap)) throw FALLBACK;
+        if ((cap < 0n ? -cap : cap) >= c.qLimit) throw FALLBACK;
         if (total > cap) {
           uncapped[i] = total;
           total = cap;
@@ -295,14 +325,14 @@ export function runFixed(plan: FixedPlan): void {
       for (let k = 0; k < qs.length; k++) {
         env[qSlot] = qs[k];
         const x = c.value[k]!(env);
-        if (!isSaneFixed(x)) throw FALLBACK;
+        if ((x < 0n ? -x : x) >= c.vLimit) throw FALLBACK;
         vs[k] = x;
         v += x;
       }
     } else {
       env[qSlot] = total;
       v = c.value[0]!(env);
-      if (!isSaneFixed(v)) throw FALLBACK;
+      if ((v < 0n ? -v : v) >= c.vLimit) throw FALLBACK;
     }
     value[i] = v;
     if (c.share) {
@@ -313,7 +343,7 @@ export function runFixed(plan: FixedPlan): void {
         const sh = c.share.run(env);
         if (sh < 0n || sh > pow10(c.share.scale)) throw FALLBACK;
         s.share[i] = sh;
-        // value × share, exact (at FIGURE_SCALE + the share's scale)
+        // value × share, exact (at the value's scale + the share's)
         s.outOfRegion[i] = v * sh;
       }
     }
@@ -334,8 +364,9 @@ function allocate(qs: bigint[], total: bigint, target: bigint): void {
   qs[largest] = target - allocated;
 }
 
-/** Totals of many township-years (a province run), all at FIGURE_SCALE, indexed as the plan. */
+/** Totals of many township-years (a province run), all at `scale` (exact sums), indexed as the plan. */
 export interface FixedTotals {
+  readonly scale: number;
   records: number;
   /** Records the decimal engine accounted (a value beyond INPUT_SCALE decimals, or an error to report). */
   decimalRecords: number;
@@ -351,6 +382,7 @@ export interface FixedTotals {
 export function emptyTotals(plan: FixedPlan): FixedTotals {
   const zeros = (n: number) => new Array<bigint>(n).fill(0n);
   return {
+    scale: plan.totalScale,
     records: 0,
     decimalRecords: 0,
     gep: 0n,
@@ -367,27 +399,29 @@ export function emptyTotals(plan: FixedPlan): FixedTotals {
 export function addScratch(plan: FixedPlan, t: FixedTotals): void {
   const s = plan.scratch;
   const comps = plan.components;
+  const T = t.scale;
   t.records++;
   t.outOfRegionDeduction += s.roleDeduction;
   for (let i = 0; i < comps.length; i++) {
     const st = s.status[i]!;
     if (st < FixedStatus.NotValued) continue;
-    t.componentQuantities[i]! += s.quantity[i]!;
-    if (st !== FixedStatus.Ok) continue;
     const c = comps[i]!;
-    const v = s.value[i]!;
+    t.componentQuantities[i]! += rescale(s.quantity[i]!, c.qScale, T);
+    if (st !== FixedStatus.Ok) continue;
+    const f = pow10(T - c.vScale);
+    const v = s.value[i]! * f;
     t.componentValues[i]! += v;
     t.products[c.product]! += v;
     t.categories[c.category]! += v;
     t.gep += v;
     if (c.classes) {
       const vs = s.byClassV[i]!;
-      for (let k = 0; k < vs.length; k++) t.ecosystems[c.ecosystems[k]!]! += vs[k]!;
+      for (let k = 0; k < vs.length; k++) t.ecosystems[c.ecosystems[k]!]! += vs[k]! * f;
     } else t.ecosystems[c.ecosystems[0]!]! += v;
     const o = s.outOfRegion[i];
-    if (o !== undefined) t.outOfRegionDeduction += rescale(o, FIGURE_SCALE + c.share!.scale, FIGURE_SCALE);
+    if (o !== undefined) t.outOfRegionDeduction += o * pow10(T - c.vScale - c.share!.scale);
   }
 }
 
 /** A figure of the totals as a decimal (exact). */
-export const fixedToDec = (n: bigint): Dec => new Dec(`${n}e-${FIGURE_SCALE}`);
+export const totalToDec = (t: FixedTotals, n: bigint): Dec => scaledToDec(n, t.scale);

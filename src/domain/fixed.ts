@@ -6,8 +6,9 @@
  * larger scale). Rounding (half away from zero) happens only where it must:
  * - a division keeps at least DIVISION_SCALE decimals (10⁻³⁰);
  * - exp, log, sqrt and non-integer powers of a variable run in decimal.js (34 digits), kept to DIVISION_SCALE;
- * - a component's quantity or value is held at FIGURE_SCALE decimals (10⁻²⁴ of its unit) when its formula
- *   gives more (the declared rounding of the engine).
+ * - a cap that binds is shared among land classes in proportion (a quotient at the quantity's scale).
+ * A component's quantity (every class, total, cap) and value are held at one scale each, the largest its
+ * formulas give, so sums and products stay exact; totals are held at the largest scale of the plan.
  * Constant parts of a formula (literals, parameters, unit factors) are folded at compile time in decimal.js,
  * exactly as the decimal engine folds them, then turned into integers at their own scale without loss.
  */
@@ -22,9 +23,12 @@ export const FIXED_ENGINE = 'fixed-1';
 export const DECIMAL_ENGINE = 'decimal-34';
 export type EngineVersion = typeof FIXED_ENGINE | typeof DECIMAL_ENGINE;
 
-/** Scale of input values: a record with a value of more decimals is accounted by the decimal engine. */
-export const INPUT_SCALE = 18;
-/** Scale of component quantities and values (and of every total made from them). */
+/**
+ * Scale of input values (survey data rarely has more than 6 decimals): a record with a value of more decimals is
+ * accounted by the decimal engine, exactly.
+ */
+export const INPUT_SCALE = 9;
+/** Least scale of the totals of a province run (a decimal engine's figure is added rounded to it). */
 export const FIGURE_SCALE = 24;
 /** Least number of decimals a quotient keeps. */
 export const DIVISION_SCALE = 30;
@@ -433,8 +437,3 @@ export function atScale(f: { scale: number; run: FixedRun }, target: number): Fi
     return n >= 0n ? (n + h) / d : -((h - n) / d);
   };
 }
-
-/** Largest magnitude a figure may have at FIGURE_SCALE (isSaneFigure: exponent ≤ 50, so |x| < 10⁵¹). */
-export const FIGURE_LIMIT = pow10(51 + FIGURE_SCALE);
-
-export const isSaneFixed = (n: bigint): boolean => (n < 0n ? -n : n) < FIGURE_LIMIT;

@@ -4,7 +4,7 @@
  * is accounted by the decimal engine and added to the same totals.
  */
 import { accountTownship, productsInProfile, type InputRecord } from './accounting.js';
-import { DECIMAL_ENGINE, FIGURE_SCALE, FixedFallback, decToScaledRounded } from './fixed.js';
+import { DECIMAL_ENGINE, FixedFallback, decToScaledRounded } from './fixed.js';
 import type { Dec } from './decimal.js';
 import {
   addScratch,
@@ -43,7 +43,7 @@ export function provinceRun(stated: CompiledSet, profile: string, constantPriceY
     constantPriceYear !== undefined ? planOf(constantPriceYear) : fixedPlan(stated, profile, included);
   const totals = emptyTotals(first);
   const index = new Map(first.components.map((c, i) => [c.model.id, i]));
-  const fixed = (d: Dec) => decToScaledRounded(d, FIGURE_SCALE);
+  const fixed = (d: Dec) => decToScaledRounded(d, totals.scale);
   return {
     plan: first,
     totals,
