@@ -5,7 +5,7 @@ import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
 import { roleValue } from './roles.js';
 import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
-import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, scaledToDec, type EngineVersion } from './fixed.js';
+import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, resultToDec, type EngineVersion } from './fixed.js';
 import { FixedStatus, fixedPlan, loadRecord, runFixed, type FixedPlan } from './fixed-account.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
@@ -167,7 +167,7 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
       results.push({ component: m, status: 'not_applicable', reason });
       return;
     }
-    const dec = (n: bigint) => scaledToDec(n, c.qScale);
+    const dec = (n: bigint) => resultToDec(n, c.qScale);
     const quantity = dec(s.quantity[i]!);
     env[layout.scalar(m.id)!] = quantity;
     let quantityByClass: Map<string, Dec> | undefined;
@@ -190,9 +190,9 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
       });
       return;
     }
-    const value = scaledToDec(s.value[i]!, c.vScale);
+    const value = resultToDec(s.value[i]!, c.vScale);
     const valueByClass = c.classes
-      ? new Map(c.classes.map((k, j) => [k, scaledToDec(s.byClassV[i]![j]!, c.vScale)]))
+      ? new Map(c.classes.map((k, j) => [k, resultToDec(s.byClassV[i]![j]!, c.vScale)]))
       : undefined;
     let outOfRegion: ComponentResult['outOfRegion'];
     if (c.share) {
@@ -204,8 +204,8 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
         };
       else
         outOfRegion = {
-          share: scaledToDec(s.share[i]!, c.share.scale),
-          value: scaledToDec(s.outOfRegion[i]!, c.vScale + c.share.scale),
+          share: resultToDec(s.share[i]!, c.share.scale),
+          value: resultToDec(s.outOfRegion[i]!, c.vScale + c.share.scale),
         };
     }
     results.push({

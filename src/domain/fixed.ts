@@ -99,6 +99,33 @@ export function scaledToDec(n: bigint, scale: number): Dec {
   return new Dec(scale ? `${n}e-${scale}` : n.toString());
 }
 
+/** Significant digits of a figure handed on as a decimal: those of the decimal engine (decimal128). */
+export const RESULT_DIGITS = 34;
+
+/**
+ * The decimal n × 10⁻ˢ to RESULT_DIGITS significant digits (half away from zero), as the decimal engine keeps
+ * its figures: the exact integer stays inside the engine, the reports get decimals of ordinary length.
+ */
+export function resultToDec(n: bigint, scale: number): Dec {
+  const neg = n < 0n;
+  let abs = neg ? -n : n;
+  let text = abs.toString();
+  let s = scale;
+  const extra = text.length - RESULT_DIGITS;
+  if (extra > 0) {
+    const d = pow10(extra);
+    abs = (abs + d / 2n) / d;
+    s -= extra;
+    text = abs.toString();
+  }
+  // trailing zeros make the text longer, not the value different
+  let end = text.length;
+  while (end > 1 && text.charCodeAt(end - 1) === 48) end--;
+  s -= text.length - end;
+  text = text.slice(0, end);
+  return new Dec(`${neg ? '-' : ''}${text}${s ? `e${-s}` : ''}`);
+}
+
 /* ---------- compilation ---------- */
 
 export type FixedRun = (env: ReadonlyArray<bigint | undefined>) => bigint;

@@ -36,6 +36,8 @@ import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
 import { getSettings } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
+import { dataVersion, memoByVersion } from '../store/version.js';
+import { CSRF_PLACEHOLDER, pageCache, type CachedPage } from './page-cache.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -237,14 +239,17 @@ export function createApp(o: AppOptions) {
   );
 
   app.use(async (_req, res, next) => {
+    // one query for the data version; what every page shows (region, townships, settings) is kept behind it
+    const version = await dataVersion(db);
+    res.locals.dataVersion = version;
     const [region, townships, settings] = await Promise.all([
-      getRegion(db),
-      listTownships(db),
-      getSettings(db),
+      memoByVersion(db, version, 'region', () => getRegion(db)),
+      memoByVersion(db, version, 'townships', () => listTownships(db)),
+      memoByVersion(db, version, 'settings', () => getSettings(db)),
     ]);
     res.locals.region = region;
     res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
-    res.locals.settings = settings;
+    res.locals.ledgerSettings = settings;
     next();
   });
 
@@ -254,6 +259,7 @@ export function createApp(o: AppOptions) {
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());
+  app.use('/reports', pageCache(serveCachedPage));
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(adminRoutes());
@@ -305,13 +311,30 @@ function describeError(
   return { status: 500, messages: [t('error')] };
 }
 
-/** Renders a view inside the one layout. */
+/** Renders a view inside the one layout (a report page is kept in the page cache, see page-cache.ts). */
 export function page(res: Response, view: string, data: Record<string, unknown> = {}, status = 200) {
   res.status(status);
+  const store = res.locals.storePage as ((p: CachedPage) => void) | undefined;
+  const title = (data.title as string | undefined) ?? '';
+  if (store && status === 200) {
+    res.render(view, { ...res.locals, ...data, csrfToken: () => CSRF_PLACEHOLDER }, (err, body) => {
+      if (err) return res.req.next!(err);
+      store({ title, body });
+      serveCachedPage(res, { title, body });
+    });
+    return;
+  }
   res.render(view, { ...res.locals, ...data }, (err, html) => {
     if (err) return res.req.next!(err);
-    renderLayout(res, html, (data.title as string | undefined) ?? '');
+    renderLayout(res, html, title);
   });
+}
+
+function serveCachedPage(res: Response, p: CachedPage) {
+  const body = p.body.includes(CSRF_PLACEHOLDER)
+    ? p.body.replaceAll(CSRF_PLACEHOLDER, (res.locals.csrfToken as () => string)())
+    : p.body;
+  renderLayout(res, body, p.title);
 }
 
 function renderLayout(res: Response, body: string, title: string) {

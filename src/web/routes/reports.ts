@@ -57,6 +57,7 @@ import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
 import { APP_VERSION } from '../../app-version.js';
 import { FIXED_ENGINE } from '../../domain/fixed.js';
+import { dataVersion, memoByVersion } from '../../store/version.js';
 
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
 /** The plausibility document (a versioned file of the release), read once per process. */
@@ -74,15 +75,23 @@ interface Ctx {
   labelsOf: (scope: string) => Labels;
 }
 
+/** The data version of the request (read once by the app), behind which per-request queries are kept. */
+const versionOf = async (req: Request) =>
+  (req.res?.locals.dataVersion as string | undefined) ?? dataVersion(dbOf(req));
+
 async function context(req: Request): Promise<Ctx> {
   const db = dbOf(req);
-  const settings = await getSettings(db);
+  const version = await versionOf(req);
+  const memo = <T>(key: string, load: () => Promise<T>) => memoByVersion(db, version, key, load);
+  const settings = await memo('settings', () => getSettings(db));
   const [set, years, complete, townships, region] = await Promise.all([
-    loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
-    approvedYears(db),
-    completeYears(db),
-    listTownships(db),
-    getRegion(db),
+    memo(`set|${settings.activeSet.id}@${settings.activeSet.version}`, () =>
+      loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
+    ),
+    memo('approvedYears', () => approvedYears(db)),
+    memo('completeYears', () => completeYears(db)),
+    memo('townships', () => listTownships(db)),
+    memo('region', () => getRegion(db)),
   ]);
   const regionLabels = { zh: region?.name_zh ?? '全县', en: region?.name_en ?? 'County' };
   const byId = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
@@ -116,7 +125,13 @@ function pickScope(ctx: Ctx, raw: unknown): string {
 }
 
 async function mustAccount(req: Request, ctx: Ctx, year: number): Promise<YearAccounts> {
-  const a = await accountYear(dbOf(req), ctx.set, ctx.profile, year);
+  const db = dbOf(req);
+  const a = await memoByVersion(
+    db,
+    await versionOf(req),
+    `accounts|${ctx.set.hash}|${ctx.profile}|${year}`,
+    () => accountYear(db, ctx.set, ctx.profile, year),
+  );
   if (!a) throw new NotFoundError({ zh: `${year} 年没有已审核的数据`, en: `no approved data for ${year}` });
   return a;
 }
