@@ -37,13 +37,15 @@ import { getRegion, listTownships } from '../store/regions.js';
 import { getSettings } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
 import { dataVersion, memoByVersion } from '../store/version.js';
-import { CSRF_PLACEHOLDER, pageCache, type CachedPage } from './page-cache.js';
+import { CSRF_PLACEHOLDER, PAGE_CACHE_BYTES, pageCache, type CachedPage } from './page-cache.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface AppOptions {
   db: Db;
   sessionSecret: string;
+  /** Bytes of rendered report pages kept (default PAGE_CACHE_MB, 64 MB); 0 keeps none. */
+  pageCacheBytes?: number;
   /** Where log lines go; one JSON object per request and per error. */
   log?: (line: Record<string, unknown>) => void;
   secureCookies?: boolean;
@@ -259,7 +261,7 @@ export function createApp(o: AppOptions) {
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());
-  app.use('/reports', pageCache(serveCachedPage));
+  app.use('/reports', pageCache(serveCachedPage, o.pageCacheBytes ?? PAGE_CACHE_BYTES));
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(adminRoutes());

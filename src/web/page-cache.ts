@@ -64,12 +64,16 @@ export const PAGE_CACHE_BYTES = Number(process.env.PAGE_CACHE_MB ?? 64) * 2 ** 2
  * Serves a GET of an HTML page from the cache, or marks the response so that `page()` stores what it renders.
  * Other formats (XLSX, CSV, PDF) are made per request.
  */
-export function pageCache(serve: (res: Response, page: CachedPage) => void, limitBytes = PAGE_CACHE_BYTES) {
+export function pageCache(
+  serve: (res: Response, page: CachedPage) => void,
+  limitBytes: number = PAGE_CACHE_BYTES,
+) {
   const cache = new ByteLru<CachedPage>(limitBytes, (p) => (p.body.length + p.title.length) * 2);
   return (req: Request, res: Response, next: NextFunction) => {
     const version = res.locals.dataVersion as string | undefined;
     const format = req.query.format;
-    if (req.method !== 'GET' || !version || (format !== undefined && format !== 'html')) return next();
+    if (!limitBytes || req.method !== 'GET' || !version || (format !== undefined && format !== 'html'))
+      return next();
     const key = `${version}|${req.lang}|${req.user?.role ?? '-'}|${req.originalUrl}`;
     const hit = cache.get(key);
     if (hit && req.user) return serve(res, hit);
