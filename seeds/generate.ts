@@ -139,6 +139,27 @@ interface TownshipSpec {
   afforestation: number;
 }
 
+/** 行政区划代码 of Minhou's townships (county 350121; subdistrict 001, towns 100–107, townships 200–205, the
+ * structure of the NBS 统计用区划代码). The sample's land use and surveys are synthetic; these codes only let the
+ * sample's survey layers (ZLDWDM) and imports name townships as a real county's would. */
+const ADMIN_CODES: Readonly<Record<string, string>> = {
+  ganzhe: '350121001',
+  baisha: '350121100',
+  nanyu: '350121101',
+  shanggan: '350121102',
+  xiangqian: '350121103',
+  qingkou: '350121104',
+  nantong: '350121105',
+  shangjie: '350121106',
+  jingxi: '350121107',
+  zhuqi: '350121200',
+  hongwei: '350121201',
+  yangli: '350121202',
+  dahu: '350121203',
+  tingping: '350121204',
+  xiaoruo: '350121205',
+};
+
 /** The townships; `shares` in LAND_CLASSES order (broadleaf, coniferous, mixed, bamboo, shrub, orchard/tea,
  * grassland, paddy, dry farmland, wetland, water, built-up, bare). */
 const TOWNSHIPS: readonly TownshipSpec[] = [
@@ -767,12 +788,14 @@ export function buildDataset() {
       labels: { zh: '闽侯县', en: 'Minhou County' },
       sample: true,
       areaKm2: REGION_AREA_KM2,
+      adminCode: '350121',
     },
     townships: TOWNSHIPS.map((t) => ({
       id: t.id,
       labels: { zh: t.zh, en: t.en },
       kind: t.kind,
       areaKm2: t.areaKm2,
+      adminCode: ADMIN_CODES[t.id],
     })),
     records: recs,
     transitions,

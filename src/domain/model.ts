@@ -79,6 +79,9 @@ export interface ParameterModel {
   readonly value?: Dec | null;
   readonly values?: ReadonlyMap<string, Dec>;
   readonly percent: boolean;
+  /** Low and high estimates (scenario appraisal), in the same shape as value / values. */
+  readonly low?: Dec | ReadonlyMap<string, Dec>;
+  readonly high?: Dec | ReadonlyMap<string, Dec>;
   readonly priceYear?: number | null;
   /** Price-index series that restates it (money parameters of a set with price indices). */
   readonly priceIndex?: string;

@@ -19,6 +19,11 @@ export const datasetSchema = z
       labels,
       sample: z.boolean().default(false),
       areaKm2: decimalLike.optional(),
+      /** 行政区划代码 of the county, 6 digits (GB/T 2260). */
+      adminCode: z
+        .string()
+        .regex(/^\d{6}$/)
+        .optional(),
     }),
     townships: z
       .array(
@@ -27,6 +32,11 @@ export const datasetSchema = z
           labels,
           kind: z.enum(['subdistrict', 'town', 'township']),
           areaKm2: decimalLike.optional(),
+          /** 行政区划代码 of the township, 9 digits (county code + 3). */
+          adminCode: z
+            .string()
+            .regex(/^\d{9}$/)
+            .optional(),
         }),
       )
       .min(1),

@@ -6,8 +6,15 @@
  */
 import ExcelJS from 'exceljs';
 import { Dec, sum } from '../domain/decimal.js';
-import { DISPLAY_UNITS, unitLabel, type Lang } from '../report/format.js';
-import type { ReportColumn, ReportRow, ReportTable } from '../report/table.js';
+import { DISPLAY_UNITS, scaledQuantity, unitLabel, type Lang } from '../report/format.js';
+import { displayUnit } from '../domain/units.js';
+import {
+  rowNumbers,
+  tableUnit,
+  type ReportColumn,
+  type ReportRow,
+  type ReportTable,
+} from '../report/table.js';
 import { columnLetter } from './table-input.js';
 import { toCsv } from './csv.js';
 
@@ -57,15 +64,26 @@ export function addTableSheet(
   const ws = wb.addWorksheet(sheetName);
   for (const line of intro) ws.addRow([line]);
   ws.addRow([table.title[lang]]).font = { bold: true };
+  const unit = tableUnit(table, (u) => unitLabel(u, lang));
+  if (unit) ws.addRow([`${lang === 'en' ? 'Unit: ' : '单位：'}${unit}`]);
   const cols = table.columns;
-  const headerRow = ws.addRow(cols.map((c) => header(c, lang)));
+  // column A is 序号; the table's columns follow from B
+  const headerRow = ws.addRow([lang === 'en' ? 'No.' : '序号', ...cols.map((c) => header(c, lang))]);
   headerRow.font = { bold: true };
   const firstDataRow = headerRow.number + 1;
+  const numbers = rowNumbers(table, summedParts, lang);
   table.rows.forEach((r, i) => {
     const excelRow = ws.getRow(firstDataRow + i);
+    excelRow.getCell(1).value = numbers[i]!;
+    // a physical quantity in the unit a statistician writes (万m³, 亿kWh …), its unit beside it
+    const q =
+      isDec(r.cells.quantity) && typeof r.cells.unit === 'string'
+        ? scaledQuantity(r.cells.quantity, r.cells.unit)
+        : undefined;
     cols.forEach((c, j) => {
-      const cell = excelRow.getCell(j + 1);
-      const v = r.cells[c.id];
+      const cell = excelRow.getCell(j + 2);
+      const v =
+        q && c.id === 'quantity' ? q.value : q && c.id === 'unit' ? displayUnit(q.unit) : r.cells[c.id];
       if (j === 0 && v === undefined) {
         cell.value = rowLabel(r, lang);
         return;
@@ -75,8 +93,9 @@ export function addTableSheet(
         return;
       }
       const result = Number(displayed(v, c).toString());
-      const parts = summedParts(table.rows, i, c.id);
-      const letter = columnLetter(j);
+      // a scaled quantity row has its own unit: no SUM across rows of different units
+      const parts = q && c.id === 'quantity' ? undefined : summedParts(table.rows, i, c.id);
+      const letter = columnLetter(j + 1);
       cell.value = parts
         ? { formula: `SUM(${parts.map((p) => `${letter}${firstDataRow + p}`).join(',')})`, result }
         : result;
@@ -85,8 +104,20 @@ export function addTableSheet(
     });
     if (r.isTotal || r.level === 0) excelRow.font = { bold: true };
   });
+  const lastRow = firstDataRow + table.rows.length - 1;
   if (table.note) ws.addRow([table.note[lang]]).font = { italic: true };
-  ws.columns.forEach((c, i) => (c.width = i === 0 ? 36 : 18));
+  ws.columns.forEach((c, i) => (c.width = i === 0 ? 7 : i === 1 ? 36 : 18));
+  // the header stays in view while scrolling; the table prints on its own, header repeated, as wide as a page
+  ws.views = [{ state: 'frozen', xSplit: 2, ySplit: headerRow.number }];
+  const lastColumn = columnLetter(cols.length);
+  ws.pageSetup.printArea = `A${headerRow.number - (unit ? 2 : 1)}:${lastColumn}${Math.max(lastRow, headerRow.number)}`;
+  ws.pageSetup.printTitlesRow = `${headerRow.number}:${headerRow.number}`;
+  ws.pageSetup.orientation = cols.length > 6 ? 'landscape' : 'portrait';
+  ws.pageSetup.paperSize = 9; // A4
+  ws.pageSetup.fitToPage = true;
+  ws.pageSetup.fitToWidth = 1;
+  ws.pageSetup.fitToHeight = 0;
+  ws.headerFooter.oddFooter = lang === 'en' ? 'Page &P of &N' : '第 &P 页 / 共 &N 页';
   return ws;
 }
 

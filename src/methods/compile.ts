@@ -199,6 +199,49 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       }
     } else if (spec.value === null || spec.value === undefined) value = null;
     else value = check(spec.value, `${path}.value`) ?? null;
+    const bound = (which: 'low' | 'high'): Dec | Map<string, Dec> | undefined => {
+      const raw = spec[which];
+      if (raw === undefined) return undefined;
+      const where = `${path}.${which}`;
+      if (typeof raw === 'string') {
+        if (values)
+          issue(key, where, `a per-land-class parameter gives its ${which} estimate per land class`);
+        else if (value === null) issue(key, where, `a parameter without a value has no ${which} estimate`);
+        else return check(raw, where);
+        return undefined;
+      }
+      if (!values) {
+        issue(key, where, `a scalar parameter gives its ${which} estimate as one number`);
+        return undefined;
+      }
+      const m = new Map<string, Dec>();
+      for (const [cls, text] of Object.entries(raw)) {
+        if (!values.has(cls)) issue(key, `${where}.${cls}`, `land class "${cls}" has no value to bound`);
+        const v = check(text, `${where}.${cls}`);
+        if (v) m.set(cls, v);
+      }
+      return m;
+    };
+    const low = bound('low');
+    const high = bound('high');
+    // low ≤ value ≤ high, class by class for a per-class parameter
+    const ordered = (
+      a: Dec | Map<string, Dec> | undefined,
+      b: Dec | Map<string, Dec> | undefined,
+      what: string,
+    ) => {
+      if (!a || !b) return;
+      if (Dec.isDecimal(a) && Dec.isDecimal(b)) {
+        if (a.gt(b)) issue(key, path, what);
+      } else if (a instanceof Map && b instanceof Map)
+        for (const [cls, x] of a) {
+          const y = b.get(cls);
+          if (y && x.gt(y)) issue(key, `${path}.${cls}`, what);
+        }
+    };
+    const central = values ?? value ?? undefined;
+    ordered(low, central, 'the low estimate is above the value');
+    ordered(central, high, 'the high estimate is below the value');
     // a set with price indices restates every money parameter: it must say its price year and series
     let priceIndex: string | undefined;
     const money = unit.dims.money ?? 0;
@@ -228,6 +271,8 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       value,
       values,
       percent: spec.percent,
+      ...(low ? { low } : {}),
+      ...(high ? { high } : {}),
       priceYear: spec.priceYear,
       priceIndex,
       source: spec.source,

@@ -65,6 +65,13 @@ const input = z
   })
   .strict();
 
+/**
+ * Low and high estimates of a parameter (a scalar, or per land class for a per-class parameter): the appraisal
+ * of a scenario runs three cases, central (value), low and high. Optional; low ≤ value ≤ high.
+ */
+const bound = z.union([decimalText, z.record(z.string(), decimalText)]).optional();
+const estimateBounds = { low: bound, high: bound };
+
 const parameter = z
   .object({
     id,
@@ -75,6 +82,7 @@ const parameter = z
     /** Per land class values, for per-class parameters. */
     values: z.record(z.string(), decimalText).optional(),
     range: z.tuple([decimalText, decimalText]).optional(),
+    ...estimateBounds,
     percent: z.boolean().default(false),
     priceYear: z.number().int().min(1900).max(2100).nullable().optional(),
     /** The price-index series (priceIndices) that restates this money parameter between years; default "cpi". */
@@ -95,6 +103,7 @@ const parameterOverride = z
     unit: z.string().min(1).optional(),
     value: decimalText.nullable().optional(),
     values: z.record(z.string(), decimalText).optional(),
+    ...estimateBounds,
     priceYear: z.number().int().min(1900).max(2100).nullable().optional(),
     priceIndex: id.optional(),
     source: z.string().min(1),

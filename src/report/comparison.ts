@@ -3,6 +3,7 @@
  * composition by category, the township × product matrix (heat map) and the change between two years.
  * Pure: accounts and records in, plain data out; indicators come from geep-table (gepIndicators).
  */
+import { difference } from '../domain/difference.js';
 import { ZERO, type Dec } from '../domain/decimal.js';
 import { accountAtConstantPrices, type InputRecord, type RegionAccount } from '../domain/accounting.js';
 import { restatesPrices } from '../domain/prices.js';
@@ -165,7 +166,9 @@ function productMatrix(
   };
 }
 
+/** Year over year per township, each a difference of two accounts (src/domain/difference.ts), nominal. */
 function changeRows(
+  set: CompiledSet,
   current: RegionAccount,
   previous: RegionAccount,
   labelOf: (t: string) => Labels,
@@ -174,17 +177,19 @@ function changeRows(
   return current.townships.flatMap((t) => {
     const p = before.get(t.township);
     if (!p) return [];
+    const d = difference(set, [p], [t], { nominal: true });
     return [
       {
         township: t.township,
         labels: labelOf(t.township),
-        previous: p.gep,
-        current: t.gep,
-        change: t.gep.minus(p.gep),
-        changeRate: ratioOf(t.gep.minus(p.gep), p.gep),
-        categoryChange: Object.fromEntries(
-          CATEGORIES.map((c) => [c, t.categoryValues[c].minus(p.categoryValues[c])]),
-        ) as Record<Category, Dec>,
+        previous: d.gep.before,
+        current: d.gep.after,
+        change: d.gep.delta,
+        changeRate: ratioOf(d.gep.delta, d.gep.before),
+        categoryChange: Object.fromEntries(CATEGORIES.map((c) => [c, d.byCategory[c].delta])) as Record<
+          Category,
+          Dec
+        >,
       },
     ];
   });
@@ -269,7 +274,7 @@ export function comparisonReport(args: {
     }),
     composition: composition(region, labelOf),
     productMatrix: productMatrix(set, region, labelOf),
-    change: previous ? changeRows(region, previous, labelOf) : undefined,
+    change: previous ? changeRows(set, region, previous, labelOf) : undefined,
     indicators,
   };
 }

@@ -31,6 +31,7 @@ export const DISPLAY_UNITS = {
   percent: unit('0.01', 2, '%', '%'),
   ratio: unit('1', 4, '', ''),
   hm2: unit('1', 2, 'hm²', 'hm²'),
+  points: unit('1', 2, '分', 'points'),
 } as const satisfies Record<string, DisplayUnit>;
 
 export type DisplayUnitId = keyof typeof DISPLAY_UNITS;
@@ -68,4 +69,21 @@ export function formatChange(value: Dec | undefined, id: DisplayUnitId, lang: La
   const shownZero = /^[0.,]+$/.test(formatNumber(value.abs(), id));
   if (shownZero) return text;
   return (value.isNeg() ? '−' : '+') + text;
+}
+
+/** Units a statistician writes with 万 or 亿 in front when the figure is large (m³ → 万m³, kWh → 亿kWh, t → 万t). */
+const SCALABLE = /^(m3|m³|m2|m²|kWh|t|tCO2|tCO₂|t C|人次|人|元|kg)$/;
+
+/**
+ * A physical quantity in the unit a statistician would write: 59,822,344 m³ → 5,982.23 万m³, 147,664,013,689.81
+ * kWh → 1,476.64 亿kWh. 亿 from 10⁸, 万 from 10⁴; a rate (t/hm²) or an area (hm²) keeps its unit. The value is
+ * exact (divided, not rounded).
+ */
+export function scaledQuantity(value: Dec, unitText: string): { value: Dec; unit: string } {
+  const unit = unitText.trim();
+  if (!SCALABLE.test(unit)) return { value, unit };
+  const size = value.abs();
+  if (size.gte(1e8)) return { value: value.div(1e8), unit: `亿${unit}` };
+  if (size.gte(1e4)) return { value: value.div(1e4), unit: `万${unit}` };
+  return { value, unit };
 }

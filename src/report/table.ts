@@ -45,3 +45,45 @@ export const UNROUNDED_NOTE: Labels = {
 export function ratioOf(a: Dec, b: Dec): Dec | undefined {
   return b.isZero() ? undefined : a.div(b);
 }
+
+/**
+ * 序号 of an official table, one per row: 1, 2 … for top-level rows, 1.1, 1.2 … for the rows under them, 合计 for
+ * a total row that is exactly the sum of its parts (`isSum`), blank otherwise.
+ */
+export function rowNumbers(
+  table: ReportTable,
+  isSum: (rows: readonly ReportRow[], index: number, column: string) => unknown,
+  lang: 'zh' | 'en',
+): string[] {
+  const firstNumeric = table.columns.find((c) => c.unit);
+  // the top level is the shallowest level of the table's items (a list of land classes may start at 1)
+  const topLevel = Math.min(...table.rows.filter((r) => !r.isTotal).map((r) => r.level));
+  let top = 0;
+  let sub = 0;
+  return table.rows.map((r, i) => {
+    if (r.isTotal)
+      return firstNumeric && isSum(table.rows, i, firstNumeric.id) ? (lang === 'en' ? 'Total' : '合计') : '';
+    if (r.level === topLevel) {
+      top++;
+      sub = 0;
+      return String(top);
+    }
+    if (r.level === topLevel + 1 && top) return `${top}.${++sub}`;
+    return '';
+  });
+}
+
+/**
+ * The 单位 line of a table whose figures (shares in % and ratios aside, their headers say so) share one display
+ * unit ("万元"); undefined when they do not.
+ */
+export function tableUnit(table: ReportTable, label: (u: DisplayUnitId) => string): string | undefined {
+  const units = [
+    ...new Set(
+      table.columns
+        .filter((c) => c.unit && c.unit !== 'percent' && c.unit !== 'ratio' && label(c.unit))
+        .map((c) => label(c.unit!)),
+    ),
+  ];
+  return units.length === 1 ? units[0] : undefined;
+}

@@ -1,10 +1,13 @@
 import type { Db } from './db.js';
 import type { Role } from './users.js';
+import type { EditScope } from '../domain/scope.js';
 
 export interface Actor {
   readonly id: number | null;
   readonly username: string;
   readonly role: Role | 'system';
+  /** The townships and departments a clerk is bound to (survey writes outside them are refused). */
+  readonly scope?: EditScope;
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, username: 'system', role: 'system' };

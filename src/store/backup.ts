@@ -11,13 +11,46 @@ export const BACKUP_TABLES = [
   'settings',
   'regions',
   'townships',
+  'township_boundaries',
   'coefficient_sets',
   'survey_records',
   'transitions',
   'published_reports',
   'import_batches',
+  'register_entries',
+  'register_evidence',
+  'realisations',
+  'realisation_entries',
+  'published_registers',
   'audit_events',
+  'method_documents',
+  'assessment_figures',
+  'funds',
+  'published_decisions',
+  // scenario appraisal and tenure audit (migration 007)
+  'scenario_projects',
+  'scenario_versions',
+  'scenario_publications',
+  'tenure_audits',
 ] as const;
+
+/** Tables added after the first backups were made: a backup without them restores them empty. */
+const LATER_TABLES = new Set<string>([
+  'township_boundaries',
+  'method_documents',
+  'assessment_figures',
+  'funds',
+  'published_decisions',
+  'register_entries',
+  'register_evidence',
+  'realisations',
+  'realisation_entries',
+  'published_registers',
+  'scenario_projects',
+  'scenario_versions',
+  'scenario_publications',
+  'tenure_audits',
+]);
 
 const FORMAT = 'gep-ledger/backup@1';
 
@@ -58,7 +91,11 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
     const tab = line.indexOf('\t');
     if (tab > 0) tables.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  for (const t of BACKUP_TABLES) if (!tables.has(t)) throw new Error(`${path}: table ${t} is missing`);
+  for (const t of BACKUP_TABLES)
+    if (!tables.has(t)) {
+      if (LATER_TABLES.has(t)) tables.set(t, '[]');
+      else throw new Error(`${path}: table ${t} is missing`);
+    }
   const counts: Record<string, number> = {};
   await db.transaction(async (tx) => {
     // on PostgreSQL, no app process may run during a restore (each holds RESTORE_LOCK shared)
@@ -78,7 +115,7 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       const [r] = await tx.query<{ n: number }>(
         `with ins as (insert into ${table} select * from json_populate_recordset(null::${table}, $1::json) returning 1)
          select count(*)::int as n from ins`,
-        [tables.get(table)],
+        [tables.get(table) ?? '[]'],
       );
       counts[table] = r!.n;
     }
@@ -87,6 +124,16 @@ export async function restore(db: Db, path: string): Promise<Record<string, numb
       ['audit_events', 'id'],
       ['published_reports', 'id'],
       ['import_batches', 'id'],
+      ['register_entries', 'id'],
+      ['register_evidence', 'id'],
+      ['realisations', 'id'],
+      ['published_registers', 'id'],
+      ['funds', 'id'],
+      ['published_decisions', 'id'],
+      ['scenario_projects', 'id'],
+      ['scenario_versions', 'id'],
+      ['scenario_publications', 'id'],
+      ['tenure_audits', 'id'],
     ] as const)
       await tx.query(
         `select setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((select max(${column}) from ${table}), 1),

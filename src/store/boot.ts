@@ -1,10 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readDatasetJson } from '../io/dataset.js';
 import { openDb, type Db } from './db.js';
 import { migrate } from './migrate.js';
 import { loadDataset } from './seed.js';
+import { loadRegisterSample } from './register-seed.js';
+import { loadScenarioSample } from './scenario-seed.js';
 import { syncSetsFromFolder } from './sets.js';
 import { countUsers } from './users.js';
+import { syncDocumentsFromFolder } from './documents.js';
+import { ASSESSMENT_KIND } from '../methods/assessment.js';
+import { decisionsSeedFor, loadDecisionsSeed } from './decisions-seed.js';
 
 export interface BootOptions {
   url: string;
@@ -37,12 +44,26 @@ export async function boot(o: BootOptions): Promise<Booted> {
     if (applied.length) log({ msg: 'migrations applied', applied });
     const problems = await syncSetsFromFolder(tx, o.coefficientsDir);
     for (const p of problems) log({ level: 'warn', msg: p });
+    for (const p of await syncDocumentsFromFolder(tx, o.coefficientsDir, ASSESSMENT_KIND))
+      log({ level: 'warn', msg: p });
     const [{ n }] = (await tx.query<{ n: number }>('select count(*)::int as n from regions')) as [
       { n: number },
     ];
     if (!n && o.seedFile) {
       const { records } = await loadDataset(tx, readDatasetJson(o.seedFile), o.seedFile);
       log({ msg: 'sample county loaded', file: o.seedFile, records });
+      // the sample county's eco-product register and realisation ledger, when its file is there
+      const registerFile = join(dirname(o.seedFile), 'register.json');
+      if (existsSync(registerFile)) {
+        const loaded = await loadRegisterSample(tx, registerFile);
+        log({ msg: 'sample register loaded', file: registerFile, ...loaded });
+      }
+      const decisions = decisionsSeedFor(o.seedFile);
+      if (decisions)
+        log({ msg: 'sample assessment data loaded', ...(await loadDecisionsSeed(tx, decisions)) });
+      // the sample appraisal projects and tenure audit (示例数据), beside the dataset
+      const scenarios = await loadScenarioSample(tx, join(dirname(o.seedFile), 'scenarios.json'));
+      if (scenarios.projects || scenarios.audits) log({ msg: 'sample scenarios loaded', ...scenarios });
     }
     await ensureSecret(tx);
     return (await countUsers(tx)) === 0 ? newSetupToken(tx, log) : undefined;

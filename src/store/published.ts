@@ -20,6 +20,7 @@ import {
   type BundleResults,
 } from '../io/bundle.js';
 import { accountYear, inBothYears, transitionsBetween, type YearAccounts } from './accounts.js';
+import { figureChanges, type FigureChange } from '../report/published-changes.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
@@ -51,6 +52,9 @@ export interface PublishedReport {
   content_hash: string;
   published_by_name: string | null;
   published_at: Date;
+  /** The title and 文号 it was issued under (null for reports published before they were asked). */
+  title: string | null;
+  doc_number: string | null;
 }
 
 const rawRecords = (a: YearAccounts): RawRecord[] =>
@@ -77,12 +81,15 @@ export async function publishReport(
     compareYear?: number;
     appVersion: string;
     balanceSheetConfig?: unknown;
+    /** The title and document number (文号) the report is issued under. */
+    title?: string;
+    docNumber?: string;
   },
 ): Promise<number> {
-  if (actor.role !== 'admin' && actor.role !== 'reviewer')
+  if (actor.role !== 'admin' && actor.role !== 'reviewer' && actor.role !== 'finance')
     throw new ForbiddenError({
-      zh: '只有审核员或管理员可以发布报告',
-      en: 'only reviewers and admins publish reports',
+      zh: '只有财政人员、审核员或管理员可以发布报告',
+      en: 'only finance officials, reviewers and admins publish reports',
     });
   const noData = (y: number) =>
     new ConflictError({ zh: `${y} 年没有已审核的数据`, en: `no approved data for ${y}` });
@@ -136,8 +143,8 @@ export async function publishReport(
   const hash = sha256(canonicalJson(snapshot));
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: number }>(
-      `insert into published_reports (kind, scope, year, compare_year, set_id, set_version, profile, snapshot, content_hash, published_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+      `insert into published_reports (kind, scope, year, compare_year, set_id, set_version, profile, snapshot, content_hash, published_by, title, doc_number)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
       [
         r.kind,
         r.scope,
@@ -149,6 +156,8 @@ export async function publishReport(
         JSON.stringify(snapshot),
         hash,
         actor.id,
+        r.title ?? null,
+        r.docNumber ?? null,
       ],
     );
     await recordEvent(tx, actor, {
@@ -163,6 +172,8 @@ export async function publishReport(
         set: `${set.id}@${set.version}`,
         opening: opening?.year,
         hash,
+        title: r.title,
+        docNumber: r.docNumber,
       },
     });
     return row!.id;
@@ -171,7 +182,7 @@ export async function publishReport(
 
 export async function listPublished(db: Db): Promise<Omit<PublishedReport, 'snapshot'>[]> {
   return db.query(
-    `select p.id, p.kind, p.scope, p.year, p.compare_year, p.set_id, p.set_version, p.profile, p.content_hash,
+    `select p.id, p.kind, p.scope, p.year, p.compare_year, p.set_id, p.set_version, p.profile, p.content_hash, p.title, p.doc_number,
             coalesce(u.display_name, u.username) as published_by_name, p.published_at
      from published_reports p left join users u on u.id = p.published_by order by p.id desc`,
   );
@@ -218,16 +229,21 @@ export async function checkPublished(db: Db, report: PublishedReport, current?: 
     sha256(canonicalJson(s)) === report.content_hash &&
     set.hash === s.set.hash;
   let changes: string[] | undefined;
+  let figures: FigureChange[] | undefined;
   if (current && current.hash === s.set.hash) {
     changes = [];
+    figures = [];
     for (const [year, recorded] of [
       [s.year, s.results],
       ...(s.opening ? ([[s.opening.year, s.opening.results]] as const) : []),
     ] as const) {
       const now = await accountYear(db, current, s.profile, year);
       if (!now) changes.push(`${year}: no approved data now`);
-      else changes.push(...compareResults(recorded, bundleResults(now.region)).map((d) => `${year} ${d}`));
+      else {
+        changes.push(...compareResults(recorded, bundleResults(now.region)).map((d) => `${year} ${d}`));
+        figures.push(...figureChanges(year, recorded, bundleResults(now.region), current));
+      }
     }
   }
-  return { set, records: closing.records, region: closing.region, opening, intact, changes };
+  return { set, records: closing.records, region: closing.region, opening, intact, changes, figures };
 }

@@ -6,6 +6,8 @@ import { loadCompiledSet } from './sets.js';
 import { getSettings } from './settings.js';
 import { saveRecords, validateSurvey } from './survey.js';
 import { saveTransitions } from './transitions.js';
+import { townshipCodes, writeBoundaries } from './geo.js';
+import { sampleBoundaries } from '../../seeds/minhou/layers.js';
 
 /**
  * Loads a region, its townships and their survey data into an empty database, in one transaction.
@@ -17,17 +19,15 @@ export async function loadDataset(db: Db, data: Dataset, source: string): Promis
   const set = await loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version);
   return db.transaction(async (tx) => {
     const { region } = data.file;
-    await tx.query('insert into regions (id, name_zh, name_en, sample) values ($1, $2, $3, $4)', [
-      region.id,
-      region.labels.zh,
-      region.labels.en,
-      region.sample,
-    ]);
+    await tx.query(
+      'insert into regions (id, name_zh, name_en, sample, admin_code) values ($1, $2, $3, $4, $5)',
+      [region.id, region.labels.zh, region.labels.en, region.sample, region.adminCode ?? null],
+    );
     let sort = 0;
     for (const t of data.file.townships)
       await tx.query(
-        'insert into townships (id, region_id, name_zh, name_en, kind, area_km2, sort) values ($1, $2, $3, $4, $5, $6, $7)',
-        [t.id, region.id, t.labels.zh, t.labels.en, t.kind, String(t.areaKm2), sort++],
+        'insert into townships (id, region_id, name_zh, name_en, kind, area_km2, sort, admin_code) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [t.id, region.id, t.labels.zh, t.labels.en, t.kind, String(t.areaKm2), sort++, t.adminCode ?? null],
       );
     await recordEvent(tx, SYSTEM_ACTOR, {
       action: 'load',
@@ -59,6 +59,9 @@ export async function loadDataset(db: Db, data: Dataset, source: string): Promis
       set,
       data.transitions.map((matrix) => ({ matrix })),
     );
+    // the sample county's synthetic township boundaries (示例数据), so that its maps show at once
+    if (region.sample && region.id === 'minhou')
+      await writeBoundaries(tx, SYSTEM_ACTOR, await sampleBoundaries(await townshipCodes(tx)));
     return { records: records.length };
   });
 }

@@ -10,13 +10,49 @@ export const settingsSchema = z.object({
   profile: z.string().default('academic'),
   /** The public price list (公示价格) page is readable without login. */
   publicPriceList: z.boolean().default(false),
+  /** The published eco-product list (生态产品目录清单) page is readable without login. */
+  publicRegister: z.boolean().default(false),
+  /** 编制单位: who compiles the reports (printed on every report and export); blank: the county's name. */
+  compiler: z.string().trim().max(80).default(''),
+  /** The time zone every time is shown in (IANA name). */
+  timeZone: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine(validTimeZone, {
+      message: 'timeZone: an IANA time zone such as Asia/Shanghai',
+      params: { zh: '时区应为 IANA 名称，如 Asia/Shanghai' },
+    }),
 });
+
+export function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A time as people read it, in the given zone, to the minute: 2026-12-02 15:35. */
+export const localTimeIn = (timeZone: string) => (d: Date | string | null | undefined) =>
+  d
+    ? new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(
+        new Date(d),
+      )
+    : '';
+
+/** A date in the given zone: 2026-12-02. */
+export const localDateIn = (timeZone: string) => (d: Date | string) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' }).format(new Date(d));
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
   activeSet: { id: 'minhou-2021', version: '2.0.0' },
   profile: 'academic',
   publicPriceList: false,
+  publicRegister: false,
+  compiler: '',
+  timeZone: 'Asia/Shanghai',
 };
 
 export async function getSettings(db: Db): Promise<Settings> {

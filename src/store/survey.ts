@@ -6,6 +6,7 @@ import { recordEvent, recordEvents, type Actor, type AuditEvent } from './audit.
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { listTownships, townshipInfo, townshipLabel } from './regions.js';
+import { fieldsOutOfScope, mayEditTownship } from '../domain/scope.js';
 
 export type RecordStatus = 'draft' | 'submitted' | 'approved';
 
@@ -238,6 +239,11 @@ export async function saveRecords(
       const state = states.get(k);
       const old = state?.old;
       const name = () => townshipLabel(tx, township);
+      if (!mayEditTownship(actor.scope, township))
+        throw new ForbiddenError({
+          zh: `您负责的乡镇不包括${(await name()).zh}，不能修改其数据`,
+          en: `${(await name()).en} is not one of your townships: you cannot change its data`,
+        });
       if (old && old.status !== 'draft')
         throw new ConflictError({
           zh: `${(await name()).zh} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
@@ -259,6 +265,28 @@ export async function saveRecords(
       const fieldChanges = diffValues(township, year, state?.values, values);
       const overridesChanged = JSON.stringify(state?.overrides ?? {}) !== JSON.stringify(overrides);
       if (state && !fieldChanges.length && !overridesChanged) continue;
+      // a clerk bound to departments changes only the fields those departments are responsible for
+      const outside = fieldsOutOfScope(actor.scope, set, township, [
+        ...fieldChanges.map((c) => c.field),
+        ...(overridesChanged ? ['overrides'] : []),
+      ]);
+      if (outside.length) {
+        const label = (lang: 'zh' | 'en') =>
+          outside
+            .map((f) => {
+              const [id, cls] = f.split('.');
+              const input = set.inputs.find((i) => i.id === id);
+              const lc = cls ? set.landClasses.find((c) => c.id === cls) : undefined;
+              if (!input)
+                return f === 'overrides' ? (lang === 'zh' ? '外部模型数据' : 'modelled quantities') : f;
+              return input.labels[lang] + (lc ? '·' + lc.labels[lang] : '') + `（${input.department[lang]}）`;
+            })
+            .join(lang === 'zh' ? '、' : ', ');
+        throw new ForbiddenError({
+          zh: `${(await name()).zh} ${year} 年：以下字段不属于您负责的责任单位，不能修改：${label('zh')}`,
+          en: `${(await name()).en} ${year}: these fields belong to departments you are not responsible for: ${label('en')}`,
+        });
+      }
       const existed = state !== undefined && state.version !== null;
       states.set(k, {
         township,
@@ -364,6 +392,11 @@ export async function changeStatus(
     ]);
   return db.transaction(async (tx) => {
     const { township, year } = target;
+    if (!mayEditTownship(actor.scope, township))
+      throw new ForbiddenError({
+        zh: `您负责的乡镇不包括${(await townshipLabel(tx, township)).zh}`,
+        en: `${(await townshipLabel(tx, township)).en} is not one of your townships`,
+      });
     const row = await getRecord(tx, township, year, true);
     if (!row)
       throw new NotFoundError({

@@ -15,6 +15,10 @@ export interface User {
   active: boolean;
   /** Sessions opened in an earlier epoch are refused (bumped on deactivation and password change). */
   session_epoch: number;
+  /** Township ids the user is bound to (a clerk edits only these); empty: every township. */
+  townships: string[];
+  /** Responsible departments (责任单位, zh names) whose fields the user edits; empty: every field. */
+  departments: string[];
 }
 
 export const newUserSchema = z.object({
@@ -35,7 +39,7 @@ function passwordSchema() {
 }
 export type NewUser = z.infer<typeof newUserSchema>;
 
-const USER_COLUMNS = 'id, username, display_name, role, active, session_epoch';
+const USER_COLUMNS = 'id, username, display_name, role, active, session_epoch, townships, departments';
 
 export async function createUser(db: Db, actor: Actor, input: unknown): Promise<User> {
   const parsed = newUserSchema.safeParse(input);
@@ -161,4 +165,83 @@ export async function setPassword(db: Db, actor: Actor, id: number, password: un
 export async function sessionUser(db: Db, id: number, epoch: number | undefined): Promise<User | undefined> {
   const user = await findUser(db, id);
   return user && user.session_epoch === (epoch ?? 0) ? user : undefined;
+}
+
+const listOf = (raw: unknown): string[] =>
+  (Array.isArray(raw) ? raw : raw === undefined || raw === null || raw === '' ? [] : [raw])
+    .map((x) => String(x).trim())
+    .filter(Boolean);
+
+/**
+ * Binds a user to townships and responsible departments (empty lists: no restriction). Each township must be
+ * registered and each department one the set in use names; every problem is reported at once.
+ */
+export async function setUserScope(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: { townships?: unknown; departments?: unknown },
+  knownDepartments: readonly string[],
+): Promise<User> {
+  const townships = [...new Set(listOf(input.townships))];
+  const departments = [...new Set(listOf(input.departments))];
+  return db.transaction(async (tx) => {
+    const [old] = await tx.query<User>(`select ${USER_COLUMNS} from users where id = $1 for update`, [id]);
+    if (!old) throw new NotFoundError({ zh: '用户不存在', en: 'no such user' });
+    const known = new Set((await tx.query<{ id: string }>('select id from townships')).map((r) => r.id));
+    const issues = [
+      ...townships
+        .filter((t) => !known.has(t))
+        .map((t) => ({
+          field: 'townships',
+          message: { zh: `乡镇"${t}"不存在`, en: `no township "${t}"` },
+        })),
+      ...departments
+        .filter((d) => !knownDepartments.includes(d))
+        .map((d) => ({
+          field: 'departments',
+          message: {
+            zh: `责任单位"${d}"不在当前参数集中`,
+            en: `"${d}" is not a responsible department of the set in use`,
+          },
+        })),
+    ];
+    if (issues.length) throw new ValidationError(issues);
+    const [user] = await tx.query<User>(
+      `update users set townships = $2, departments = $3 where id = $1 returning ${USER_COLUMNS}`,
+      [id, JSON.stringify(townships), JSON.stringify(departments)],
+    );
+    await recordEvent(tx, actor, {
+      action: 'update',
+      entity: 'user',
+      entityKey: old.username,
+      oldValue: { townships: old.townships, departments: old.departments },
+      newValue: { townships, departments },
+    });
+    return user!;
+  });
+}
+
+/** A user changes their own password: the current one must be right; every session of the user ends. */
+export async function changeOwnPassword(
+  db: Db,
+  user: User,
+  current: unknown,
+  next: unknown,
+  confirm: unknown,
+): Promise<void> {
+  const ok = await authenticate(db, user.username, String(current ?? ''));
+  const issues = [];
+  if (!ok)
+    issues.push({
+      field: 'current',
+      message: { zh: '当前密码不正确', en: 'the current password is wrong' },
+    });
+  if (String(next ?? '') !== String(confirm ?? ''))
+    issues.push({
+      field: 'confirm',
+      message: { zh: '两次输入的新密码不一致', en: 'the two new passwords differ' },
+    });
+  if (issues.length) throw new ValidationError(issues);
+  await setPassword(db, { id: user.id, username: user.username, role: user.role }, user.id, next);
 }

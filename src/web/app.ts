@@ -29,12 +29,20 @@ import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { transitionRoutes } from './routes/transitions.js';
 import { reportRoutes } from './routes/reports.js';
-import { formatChange, formatNumber, formatValue, unitLabel } from '../report/format.js';
+import { registerRoutes } from './routes/register.js';
+import { decisionRoutes } from './routes/decisions.js';
+import { scenarioRoutes } from './routes/scenarios.js';
+import { geoRoutes } from './routes/geo.js';
+import { townshipRoutes } from './routes/townships.js';
+import { summedParts } from '../io/report-export.js';
+import { rowNumbers, tableUnit } from '../report/table.js';
+import { describeFigureChange } from '../report/published-changes.js';
+import { formatChange, formatNumber, formatValue, scaledQuantity, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
-import { getSettings } from '../store/settings.js';
+import { getSettings, localDateIn, localTimeIn } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
 import { dataVersion, memoByVersion } from '../store/version.js';
 import { CSRF_PLACEHOLDER, PAGE_CACHE_BYTES, pageCache, type CachedPage } from './page-cache.js';
@@ -77,7 +85,12 @@ declare global {
   }
 }
 
-export const actorOf = (u: User): Actor => ({ id: u.id, username: u.username, role: u.role });
+export const actorOf = (u: User): Actor => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  scope: { townships: u.townships ?? [], departments: u.departments ?? [] },
+});
 
 export function jsonLogger(stream: NodeJS.WritableStream = process.stdout) {
   return (line: Record<string, unknown>) =>
@@ -119,8 +132,16 @@ export function createApp(o: AppOptions) {
     plain: (d: Dec) => formatFixed(d, 2),
     warningFigure,
     envelopeText,
+    // a total row that is exactly the sum of its parts reads 合计 (the XLSX writes it as a SUM)
+    summedParts,
+    rowNumbers,
+    tableUnit,
+    // physical quantities in the unit a statistician writes (万m³, 亿kWh …)
+    scaledQuantity,
   };
   app.locals.displayStatus = displayStatus;
+  // a published report's changes against today's data, in words and 万元
+  app.locals.describeFigureChange = describeFigureChange;
   // times as people read them: local time of the county (Asia/Shanghai), to the minute
   app.locals.localTime = (d: Date | string | null | undefined) =>
     d
@@ -231,17 +252,25 @@ export function createApp(o: AppOptions) {
   app.locals.csrfProtection = csrfSynchronisedProtection;
   // the two upload routes check the token themselves, after the multipart body is parsed; every other
   // request is checked here, whatever its content type
-  const UPLOAD_ROUTES = new Set(['/import', '/transitions/import']);
+  const UPLOAD_ROUTES = new Set([
+    '/import',
+    '/transitions/import',
+    '/scenarios/land-use',
+    '/admin/townships/import',
+  ]);
+  // spatial intake: the layer and change-table uploads (src/web/routes/geo.ts)
+  for (const path of ['/geo/dltb', '/geo/changes', '/geo/boundaries']) UPLOAD_ROUTES.add(path);
   app.use((req, res, next) =>
     req.method === 'POST' &&
-    UPLOAD_ROUTES.has(req.path) &&
+    (UPLOAD_ROUTES.has(req.path) || /^\/register\/(import|\d+\/evidence)$/.test(req.path)) &&
     (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
       ? next()
       : csrfSynchronisedProtection(req, res, next),
   );
 
-  app.use(async (_req, res, next) => {
-    // one query for the data version; what every page shows (region, townships, settings) is kept behind it
+  // what every page's layout reads, kept behind the data version; an error page refused before this ran (a bad
+  // CSRF token) loads it itself
+  const pageLocals = async (res: Response) => {
     const version = await dataVersion(db);
     res.locals.dataVersion = version;
     const [region, townships, settings] = await Promise.all([
@@ -252,6 +281,12 @@ export function createApp(o: AppOptions) {
     res.locals.region = region;
     res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
     res.locals.ledgerSettings = settings;
+    // times in the county's time zone (a setting, Asia/Shanghai by default)
+    res.locals.localTime = localTimeIn(settings.timeZone);
+    res.locals.localDate = localDateIn(settings.timeZone);
+  };
+  app.use(async (_req, res, next) => {
+    await pageLocals(res);
     next();
   });
 
@@ -264,18 +299,24 @@ export function createApp(o: AppOptions) {
   app.use('/reports', pageCache(serveCachedPage, o.pageCacheBytes ?? PAGE_CACHE_BYTES));
   app.use(reportRoutes());
   app.use(setRoutes());
+  app.use(townshipRoutes());
   app.use(adminRoutes());
+  app.use(registerRoutes());
+  app.use(decisionRoutes());
+  app.use(scenarioRoutes());
+  app.use(geoRoutes());
 
   app.use((req, _res, next) =>
     next(new NotFoundError({ zh: `页面 ${req.path} 不存在`, en: `no page ${req.path}` })),
   );
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, messages, issues } = describeError(err, req.lang ?? 'zh');
     if (status >= 500)
       log({ level: 'error', msg: 'error', path: req.path, error: (err as Error).stack ?? String(err) });
     else log({ level: 'warn', msg: 'refused', path: req.path, status, reason: messages.join('; ') });
     if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json')
       return res.status(status).json({ error: messages.join('; '), issues });
+    if (res.locals.ledgerSettings === undefined) await pageLocals(res).catch(() => undefined);
     res
       .status(status)
       .render('error', { ...res.locals, status, messages }, (e, html) =>

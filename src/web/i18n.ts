@@ -28,6 +28,7 @@ const MESSAGES = {
   new_password: ['新密码', 'New password'],
   display_name: ['姓名', 'Name'],
   role: ['角色', 'Role'],
+  admin_code: ['行政区划代码', 'Administrative code'],
   role_admin: ['管理员', 'Administrator'],
   role_editor: ['填报员', 'Editor'],
   role_reviewer: ['审核员', 'Reviewer'],
@@ -141,6 +142,28 @@ const MESSAGES = {
   category: ['类别', 'Category'],
   no_published_set: ['尚未发布公示价格', 'No price list has been published yet'],
   changes: ['处变更', 'changes'],
+  nav_assessment: ['考核与资金', 'Assessment & funds'],
+  // scenario appraisal and tenure audit
+  nav_scenarios: ['情景评估与审计', 'Scenarios and audits'],
+  // spatial intake and maps
+  nav_geo: ['图层导入', 'GIS layers'],
+  // county set-up (entry2)
+  user_scope: ['负责范围', 'Responsible for'],
+  scope_all_townships: ['全部乡镇', 'every township'],
+  scope_all_departments: ['全部责任单位', 'every department'],
+  change_password: ['修改密码', 'Change password'],
+  current_password: ['当前密码', 'Current password'],
+  confirm_password: ['再次输入新密码', 'New password again'],
+  password_changed: ['密码已修改，请用新密码重新登录', 'Password changed: log in again with the new one'],
+  finance_home: ['财政人员首页', 'Finance home'],
+  assessor_home: ['考核人员首页', 'Assessor home'],
+  add_township: ['新增乡镇', 'Add a township'],
+  import_townships: ['导入乡镇', 'Import townships'],
+  township_kind: ['类型', 'Kind'],
+  kind_subdistrict: ['街道', 'Subdistrict'],
+  kind_town: ['镇', 'Town'],
+  kind_township: ['乡', 'Township'],
+  region_create: ['设置本县（区）', 'Set up the county'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

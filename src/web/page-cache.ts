@@ -74,7 +74,9 @@ export function pageCache(
     const format = req.query.format;
     if (!limitBytes || req.method !== 'GET' || !version || (format !== undefined && format !== 'html'))
       return next();
-    const key = `${version}|${req.lang}|${req.user?.role ?? '-'}|${req.originalUrl}`;
+    // an official table carries its 编制日期: a page is kept for the day it was made on, in the county's time zone
+    const day = (res.locals.localDate as ((d: Date) => string) | undefined)?.(new Date()) ?? '';
+    const key = `${version}|${day}|${req.lang}|${req.user?.role ?? '-'}|${req.originalUrl}`;
     const hit = cache.get(key);
     if (hit && req.user) return serve(res, hit);
     res.locals.storePage = (p: CachedPage) => cache.set(key, p);

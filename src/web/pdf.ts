@@ -56,9 +56,21 @@ async function fitToPage(
     return max;
   };
   if ((await widest(PORTRAIT_PX)) <= PORTRAIT_PX + 1) return { landscape: false, scale: 1 };
-  const wide = await widest(LANDSCAPE_PX);
-  return { landscape: true, scale: Math.max(0.4, Math.min(1, LANDSCAPE_PX / wide)) };
+  // a scaled print lays the page out wider, and a table given more room widens (its columns wrap less): widen
+  // the layout until the widest table fits in it, then print at the scale that puts that layout on the page
+  let width = LANDSCAPE_PX;
+  for (let round = 0; round < 6; round++) {
+    const wide = await widest(width);
+    if (wide <= width + 1) break;
+    width = Math.ceil(wide);
+  }
+  return { landscape: true, scale: Math.max(0.4, Math.min(1, LANDSCAPE_PX / width)) };
 }
+
+const PAGE_FOOTER =
+  '<div style="width:100%;font-size:8pt;text-align:center;color:#444;font-family:\'Noto Sans CJK SC\',sans-serif">' +
+  '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · ' +
+  'page <span class="pageNumber"></span> of <span class="totalPages"></span></div>';
 
 const STYLESHEET = fileURLToPath(new URL('./static/app.css', import.meta.url));
 
@@ -86,6 +98,10 @@ async function print(html: string): Promise<Buffer> {
         landscape: layout.landscape,
         scale: layout.scale,
         printBackground: true,
+        // page numbers on every page: 第 N 页 / 共 M 页 (Chromium fills the spans)
+        displayHeaderFooter: true,
+        headerTemplate: '<span></span>',
+        footerTemplate: PAGE_FOOTER,
         margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
       }),
     );

@@ -23,9 +23,9 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-export async function startBrowserApp(): Promise<BrowserApp> {
+export async function startBrowserApp(o: { sample?: boolean } = {}): Promise<BrowserApp> {
   mkdirSync(SHOTS, { recursive: true });
-  const t = await startApp();
+  const t = await startApp(o);
   const server: Server = t.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -46,10 +46,10 @@ export async function startBrowserApp(): Promise<BrowserApp> {
  * Starts the app and Chromium before a file's tests and stops them after; the fields of the returned object are
  * read once the tests run.
  */
-export function useBrowserApp(timeoutMs: number): Omit<BrowserApp, 'close'> {
+export function useBrowserApp(timeoutMs: number, o: { sample?: boolean } = {}): Omit<BrowserApp, 'close'> {
   let app: BrowserApp | undefined;
   beforeAll(async () => {
-    app = await startBrowserApp();
+    app = await startBrowserApp(o);
   }, timeoutMs);
   afterAll(() => app?.close());
   const started = () => {

@@ -213,4 +213,28 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
       await page.context().close();
     }
   });
+
+  it('zh: Enter moves down to the next field (Shift+Enter up) and never submits; a folded group opens', async () => {
+    const page = await loggedIn('editor');
+    await page.goto(`${app.base}/data/nanyu/2031`);
+    await page.locator('#in-land_area-forest_broadleaf').fill('10');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('in-land_area-forest_coniferous');
+    await page.keyboard.press('Shift+Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('in-land_area-forest_broadleaf');
+    expect(page.url()).toBe(`${app.base}/data/nanyu/2031`);
+    // fold the economy group; Enter from the last field before it opens it
+    await page.locator('#g-economy > summary').click();
+    expect(await page.locator('#in-gdp').isVisible()).toBe(false);
+    const before = await page.evaluate(() => {
+      const all = [...document.querySelectorAll('#survey-form input[inputmode=decimal]')];
+      return all[all.findIndex((x) => x.id === 'in-gdp') - 1]!.id;
+    });
+    await page.locator(`#${before}`).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('in-gdp');
+    expect(await page.locator('#in-gdp').isVisible()).toBe(true);
+    expect(await landArea('nanyu', 2031)).toBeUndefined();
+    await page.context().close();
+  });
 });

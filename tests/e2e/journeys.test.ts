@@ -80,8 +80,9 @@ describe.skipIf(!executablePath)('browser journeys', () => {
     const ws = wb.worksheets[0]!;
     let total: ExcelJS.Cell | undefined;
     ws.eachRow((row) => {
-      if (!total && /生态系统生产总值|GEP/.test(String(row.getCell(1).value)) && row.font?.bold)
-        total = row.getCell(2);
+      // column A is 序号, B the item, C the value
+      if (!total && /生态系统生产总值|GEP/.test(String(row.getCell(2).value)) && row.font?.bold)
+        total = row.getCell(3);
     });
     expect(total).toBeDefined();
     // the workbook's total is a formula whose cached result matches the page to the displayed cent

@@ -53,10 +53,10 @@ describe.skipIf(!soffice)('XLSX export in LibreOffice', () => {
     const csv = readFileSync(join(dir, 'gep.csv'), 'utf8');
     // rows of the value sheet in order, as LibreOffice shows them: label, figure in 万元
     const lines = csv.split(/\r?\n/);
-    const from = lines.findIndex((l) => l.startsWith('项目,价值量 (万元)'));
+    const from = lines.findIndex((l) => l.startsWith('序号,项目,价值量 (万元)'));
     const inSheet = lines
       .slice(from + 1)
-      .map((l) => /^"?\s*([^",]+?)"?,("[\d,.-]+"|[\d.-]+),/.exec(l))
+      .map((l) => /^[^,]*,"?\s*([^",]+?)"?,("[\d,.-]+"|[\d.-]+),/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => [m[1]!.trim(), m[2]!.replace(/"/g, '')]);
     expect(inSheet).toEqual(shown);

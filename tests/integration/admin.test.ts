@@ -162,8 +162,9 @@ describe('admin: users', () => {
     });
     const audit = await admin.agent.get('/audit?user=admin');
     expect(audit.text).toContain('<td>修改</td><td>用户 <span class="subject">zhao.min</span></td>');
-    expect(audit.text).toContain('{&#34;role&#34;:&#34;editor&#34;,&#34;active&#34;:true}');
-    expect(audit.text).toContain('{&#34;role&#34;:&#34;reviewer&#34;,&#34;active&#34;:true}');
+    // in words: the field that changed, old → new (the unchanged 启用 is not listed)
+    expect(audit.text).toContain('<li>角色：填报员 → 审核员</li>');
+    expect(audit.text).not.toContain('&#34;role&#34;');
   });
 
   it('an unknown user id is refused without a server error', async () => {

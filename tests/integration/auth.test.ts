@@ -57,6 +57,11 @@ describe('logging in', () => {
       .send({ username: 'editor', password: PASSWORD });
     expect(res.status).toBe(403);
     expect(res.headers['set-cookie']).toBeUndefined();
+    // the refusal is the app's own page, in Chinese, with the county in its header (the layout's locals are
+    // loaded even though the request was refused before they were)
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('闽侯县');
+    expect(res.text).toMatch(/<footer>GEP Ledger · minhou-2021@/);
   });
 
   it('the 4th failed attempt within the window gets 429, even with the right password', async () => {

@@ -120,3 +120,19 @@ describe('number entry that cannot corrupt', () => {
     expect(after.text).toContain('已保存：没有数值变化');
   });
 });
+
+describe('the previous year beside each field', () => {
+  it('甘蔗街道 2021 shows 2020’s GDP and precipitation with the change, worked by hand', async () => {
+    const form = (await editor.agent.get('/data/ganzhe/2021')).text;
+    const line = (id: string) =>
+      /<p class="previous" data-previous="[^"]+">([\s\S]*?)<\/p>/
+        .exec(form.slice(form.indexOf(`data-previous="${id}"`) - 40))![1]!
+        .replace(/<[^>]+>/g, '');
+    // GDP 1,295,026.84 − 1,172,552.98 = 122,473.86 万元; 122,473.86 / 1,172,552.98 = 10.445 % → 10.4 %
+    expect(line('gdp')).toBe('2020年：1172552.98 万元 · 变化 +122473.86 (+10.4%)');
+    // precipitation 1,470.5 − 1,521.9 = −51.4 mm; −51.4 / 1,521.9 = −3.377 % → −3.4 %
+    expect(line('precipitation')).toBe('2020年：1521.9 mm · 变化 −51.4 (−3.4%)');
+    // the long form is in collapsible groups, open
+    expect(form).toMatch(/<details class="group" open id="g-economy">/);
+  });
+});

@@ -71,10 +71,16 @@ export async function startApp(
     /** e.g. 'loopback', so a test can give each client its own address with X-Forwarded-For. */
     trustProxy?: string;
     url?: string;
+    /** false: start without the sample county (as GEP_NO_SAMPLE=1 does). */
+    sample?: boolean;
   } = {},
 ): Promise<TestApp> {
   const url = o.url ?? (await testDatabaseUrl());
-  const { db } = await boot({ url, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
+  const { db } = await boot({
+    url,
+    coefficientsDir: COEFFICIENTS,
+    seedFile: o.sample === false ? undefined : SAMPLE,
+  });
   if (o.users !== false)
     for (const [username, role] of Object.entries(USERS))
       await createUser(db, SYSTEM_ACTOR, { username, displayName: username, role, password: PASSWORD });

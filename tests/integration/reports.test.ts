@@ -4,6 +4,9 @@ import { Dec } from '../../src/domain/decimal.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 import { runCli } from '../unit/cli-run.js';
 
+/** What the publish form asks: a title, a 文号 and the confirmation. */
+const PUBLISH = { title: '闽侯县生态产品总值核算报告', docNumber: '侯环〔2026〕1号', confirm: 'on' };
+
 let t: TestApp;
 let viewer: Session;
 let reviewer: Session;
@@ -150,17 +153,39 @@ describe('exports', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as ArrayBuffer);
     const ws = wb.worksheets[0]!;
-    const header = ws.getRow(5).values as unknown[];
+    // an official table: title, 编制单位, 编制日期, 数据来源, 单位 line, then 序号 and the columns; header frozen
+    const lines = [1, 2, 3, 4].map((n) => String(ws.getRow(n).getCell(1).value));
+    expect(lines[1]).toBe('编制单位：闽侯县');
+    expect(lines[2]).toMatch(/^编制日期：\d{4}-\d\d-\d\d$/);
+    expect(lines[3]).toBe('数据来源：各乡镇经审核的填报数据');
+    let headerAt = 0;
+    ws.eachRow((row, n) => {
+      if (!headerAt && row.getCell(1).value === '序号') headerAt = n;
+    });
+    expect(ws.getRow(headerAt - 1).getCell(1).value).toBe('单位：万元');
+    const header = ws.getRow(headerAt).values as unknown[];
     expect(header).toContain('价值量 (万元)');
-    const rows: { label: string; cell: ExcelJS.CellValue }[] = [];
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: headerAt });
+    expect(ws.pageSetup.printArea).toMatch(new RegExp(`^A${headerAt - 2}:[A-Z]+\\d+$`));
+    const rows: { no: unknown; label: string; cell: ExcelJS.CellValue }[] = [];
     ws.eachRow((row) =>
-      rows.push({ label: String(row.getCell(1).value ?? '').trim(), cell: row.getCell(2).value }),
+      rows.push({
+        no: row.getCell(1).value,
+        label: String(row.getCell(2).value ?? '').trim(),
+        cell: row.getCell(3).value,
+      }),
     );
-    const regulating = rows.find((r) => r.label === '调节服务')!.cell as { formula: string; result: number };
-    expect(regulating.formula).toMatch(/^SUM\(B\d+(,B\d+)+\)$/);
+    const regulating = rows.find((r) => r.label === '调节服务')!;
+    expect(regulating.no).toBe('2'); // 1 provisioning, 2 regulating, 3 cultural
+    const regulatingSum = regulating.cell as { formula: string; result: number };
+    expect(regulatingSum.formula).toMatch(/^SUM\(C\d+(,C\d+)+\)$/);
+    // the GEP row is the 合计: a SUM of the three categories whose cached value is the exact total
+    const gepRow = rows.find((r) => r.no === '合计')!;
+    expect(gepRow.label).toBe('生态系统生产总值（GEP）');
+    expect((gepRow.cell as { formula: string }).formula).toMatch(/^SUM\(C\d+,C\d+,C\d+\)$/);
     const page = (await viewer.agent.get('/reports/gep?year=2021')).text;
     const exact = rowValue(page, 'total|category|regulating');
-    expect(regulating.result).toBeCloseTo(Number(exact.div(1e4).toString()), 6);
+    expect(regulatingSum.result).toBeCloseTo(Number(exact.div(1e4).toString()), 6);
     const grain = rows.find((r) => r.label === '粮食')!.cell;
     expect(typeof grain).toBe('number');
     // every SUM adds up the cells it names to its cached result (what a spreadsheet recomputes)
@@ -216,7 +241,7 @@ describe('published reports are frozen', () => {
     const res = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'gep', year: 2021, township: 'ganzhe' });
+      .send({ _csrf: reviewer.csrf, ...PUBLISH, kind: 'gep', year: 2021, township: 'ganzhe' });
     expect(res.status).toBe(303);
     const url = res.headers.location!;
     const before = (await viewer.agent.get(url)).text;
@@ -249,8 +274,13 @@ describe('published reports are frozen', () => {
     expect(rowValue(after, 'ganzhe|grain|').eq(grainBefore)).toBe(true);
     expect(after).toContain('快照完整');
     // 4438.3 t → 5000 t at 2700 元/t: 11,983,410 → 13,500,000 元
-    expect(after).toContain('townships.ganzhe.products.agricultural_products');
-    expect(after).toMatch(/townships\.ganzhe\.gep: [\d.]+ → [\d.]+/);
+    // in words and 万元: +1,516,590 元 = +151.66 万元 on 甘蔗街道's agricultural products; no machine paths
+    const changes = /<div class="notice" id="would-change">([\s\S]*?)<\/div>/.exec(after)![1]!;
+    expect(changes).toMatch(/<li>2021年 甘蔗街道 GEP：[\d,.]+ → [\d,.]+ 万元（\+151\.66 万元）<\/li>/);
+    expect(changes).toMatch(
+      /<li>2021年 甘蔗街道 [^<：]*农[^<：]*：[\d,.]+ → [\d,.]+ 万元（\+151\.66 万元）<\/li>/,
+    );
+    expect(changes).not.toContain('townships.');
     const live = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe')).text;
     expect(rowValue(live, 'ganzhe|grain|').toString()).toBe('13500000');
     const row = await t.db.query<{ n: number }>('select count(*)::int as n from published_reports');
@@ -263,7 +293,14 @@ describe('published balance sheet', () => {
     const res = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2021, from: 2020, township: 'total' });
+      .send({
+        _csrf: reviewer.csrf,
+        ...PUBLISH,
+        kind: 'balance_sheet',
+        year: 2021,
+        from: 2020,
+        township: 'total',
+      });
     expect(res.status).toBe(303);
     const page = (await viewer.agent.get(res.headers.location!)).text;
     expect(page).toContain('快照完整');
@@ -277,7 +314,14 @@ describe('published balance sheet', () => {
     const bad = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2020, from: 2021, township: 'total' });
+      .send({
+        _csrf: reviewer.csrf,
+        ...PUBLISH,
+        kind: 'balance_sheet',
+        year: 2020,
+        from: 2021,
+        township: 'total',
+      });
     expect(bad.status).toBe(409);
   });
 });
@@ -295,7 +339,14 @@ describe('published GEEP, comparison and ESV', () => {
       const res = await reviewer.agent
         .post('/reports/publish')
         .type('form')
-        .send({ _csrf: reviewer.csrf, kind, year: 2021, township: 'total', ...(from ? { from } : {}) });
+        .send({
+          _csrf: reviewer.csrf,
+          ...PUBLISH,
+          kind,
+          year: 2021,
+          township: 'total',
+          ...(from ? { from } : {}),
+        });
       expect(res.status, kind).toBe(303);
       const frozen = (await viewer.agent.get(res.headers.location!)).text;
       expect(frozen, kind).toContain('快照完整');
@@ -411,7 +462,7 @@ describe('robustness', () => {
     const published = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'gep', year: 2021, township: 'total' });
+      .send({ _csrf: reviewer.csrf, ...PUBLISH, kind: 'gep', year: 2021, township: 'total' });
     expect((await viewer.agent.get(published.headers.location!)).text).toContain('快照完整');
   });
 
@@ -432,7 +483,14 @@ describe('robustness', () => {
     const publish = await reviewer.agent
       .post('/reports/publish')
       .type('form')
-      .send({ _csrf: reviewer.csrf, kind: 'balance_sheet', year: 2021, from: 2020, township: 'nantong' });
+      .send({
+        _csrf: reviewer.csrf,
+        ...PUBLISH,
+        kind: 'balance_sheet',
+        year: 2021,
+        from: 2020,
+        township: 'nantong',
+      });
     expect(publish.status).toBe(409);
   });
 
@@ -477,7 +535,7 @@ describe('robustness', () => {
     const ranking = wb.getWorksheet('GEP排名')!;
     const values: number[] = [];
     ranking.eachRow((row) => {
-      const v = row.getCell(3).value;
+      const v = row.getCell(4).value; // 序号, 排名, 乡镇, GEP
       if (typeof v === 'number') values.push(v);
     });
     expect(values).toHaveLength(15);

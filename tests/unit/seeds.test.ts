@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { loadSet } from '../../src/methods/resolve.js';
-import { readDatasetJson } from '../../src/io/dataset.js';
+import { parseDataset, readDatasetJson } from '../../src/io/dataset.js';
 import { formatIssue, validateRecords } from '../../src/domain/inputs.js';
 import { checkTransition } from '../../src/domain/transitions.js';
 import { accountTownship, aggregateRegion } from '../../src/domain/accounting.js';
@@ -34,6 +34,23 @@ describe('sample data set: Minhou County 2020–2021 (示例数据)', () => {
     expect(kinds.filter((k) => k === 'subdistrict')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'town')).toHaveLength(8);
     expect(kinds.filter((k) => k === 'township')).toHaveLength(6);
+  });
+
+  it('gives every township a distinct 9-digit 行政区划代码 under the county code 350121', () => {
+    expect(dataset.file.region.adminCode).toBe('350121');
+    const codes = dataset.file.townships.map((t) => t.adminCode ?? '');
+    expect(codes.every((c) => /^350121\d{3}$/.test(c))).toBe(true);
+    expect(new Set(codes).size).toBe(15);
+    // subdistrict 001, towns 100–107, townships 200–205 (the NBS code structure)
+    expect(codes.filter((c) => c.endsWith('001'))).toHaveLength(1);
+    expect(codes.filter((c) => /1\d\d$/.test(c))).toHaveLength(8);
+    expect(codes.filter((c) => /20\d$/.test(c))).toHaveLength(6);
+  });
+
+  it('refuses a township code that is not 9 digits', () => {
+    const raw = JSON.parse(readFileSync(DATASET, 'utf8'));
+    raw.townships[0].adminCode = '35012100';
+    expect(() => parseDataset(raw, 'bad.json')).toThrow(/townships\.0\.adminCode/);
   });
 
   it('has township areas that add up exactly to the region area', () => {

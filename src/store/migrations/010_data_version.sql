@@ -28,3 +28,6 @@ create trigger transitions_data_version after insert or update or delete or trun
   for each statement execute function bump_data_version();
 create trigger published_reports_data_version after insert or update or delete or truncate on published_reports
   for each statement execute function bump_data_version();
+-- township maps on the comparison and GEP report pages
+create trigger township_boundaries_data_version after insert or update or delete or truncate on township_boundaries
+  for each statement execute function bump_data_version();

@@ -12,11 +12,20 @@ import {
   listTownships,
   parseTownshipEdit,
   populations,
-  updateTownship,
+  saveTownships,
 } from '../../store/regions.js';
 import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings, updateSettings } from '../../store/settings.js';
-import { createUser, listUsers, setPassword, updateUser, ROLES, type Role } from '../../store/users.js';
+import {
+  createUser,
+  listUsers,
+  setPassword,
+  setUserScope,
+  updateUser,
+  ROLES,
+  type Role,
+} from '../../store/users.js';
+import { departmentsOf } from '../../domain/scope.js';
 import { recordYears, saveRecords, validateSurvey } from '../../store/survey.js';
 
 const statusesOf = async (db: ReturnType<typeof dbOf>, township: string) =>
@@ -34,7 +43,15 @@ async function usersPage(req: Request, res: Response, issues: readonly InputIssu
   return page(
     res,
     'admin/users',
-    { title: res.locals.t('nav_users'), users: await listUsers(dbOf(req)), roles: ROLES, issues, form },
+    {
+      title: res.locals.t('nav_users'),
+      users: await listUsers(dbOf(req)),
+      roles: ROLES,
+      issues,
+      form,
+      townships: await listTownships(dbOf(req)),
+      departments: departmentsOf(await activeSet(req)),
+    },
     issues.length ? 422 : 200,
   );
 }
@@ -69,6 +86,24 @@ export function adminRoutes() {
     res.redirect(303, '/admin/users');
   });
 
+  // binds a user to townships and responsible departments (责任单位): a clerk edits only those
+  r.post('/admin/users/:id/scope', requireRole('admin'), async (req, res) => {
+    const db = dbOf(req);
+    try {
+      await setUserScope(
+        db,
+        actorOf(req.user!),
+        positiveInt(req.params.id) ?? 0,
+        req.body,
+        departmentsOf(await activeSet(req)).map((d) => d.zh),
+      );
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return usersPage(req, res, e.issues, {});
+    }
+    res.redirect(303, '/admin/users');
+  });
+
   r.post('/admin/users/:id', requireRole('admin'), async (req, res) => {
     const role = req.body.role as Role | undefined;
     await updateUser(dbOf(req), actorOf(req.user!), positiveInt(req.params.id) ?? 0, {
@@ -76,16 +111,6 @@ export function adminRoutes() {
       active: req.body.active === undefined ? undefined : req.body.active === 'true',
     });
     res.redirect(303, '/admin/users');
-  });
-
-  r.get('/admin/regions', requireRole('admin'), async (req, res) => {
-    const db = dbOf(req);
-    page(res, 'admin/regions', {
-      title: res.locals.t('nav_regions'),
-      townships: await listTownships(db),
-      populations: await populations(db),
-      years: await recordYears(db),
-    });
   });
 
   r.get('/admin/regions/:township', requireRole('admin'), async (req, res) => {
@@ -130,7 +155,16 @@ export function adminRoutes() {
       const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
       if (issues.length) throw new ValidationError(issues);
       await db.transaction(async (tx) => {
-        await updateTownship(tx, actorOf(req.user!), id, edit);
+        await saveTownships(tx, actorOf(req.user!), [
+          {
+            id,
+            nameZh: edit.nameZh,
+            nameEn: edit.nameEn,
+            areaKm2: edit.areaKm2,
+            adminCode: req.body.adminCode,
+            kind: req.body.kind,
+          },
+        ]);
         if (records.length)
           await saveRecords(
             tx,
@@ -193,6 +227,9 @@ export function adminRoutes() {
         activeSet: { id, version },
         profile,
         publicPriceList: req.body.publicPriceList === 'on',
+        publicRegister: req.body.publicRegister === 'on',
+        compiler: String(req.body.compiler ?? ''),
+        timeZone: String(req.body.timeZone ?? '').trim() || 'Asia/Shanghai',
       });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;

@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import { timingSafeEqual } from 'node:crypto';
 import { page, type AppOptions } from '../app.js';
 import { DbRateLimitStore } from '../rate-limit-store.js';
-import { authenticate, countUsers, createUser } from '../../store/users.js';
+import { authenticate, changeOwnPassword, countUsers, createUser } from '../../store/users.js';
 import { ForbiddenError, ValidationError } from '../../store/errors.js';
 import { SYSTEM_ACTOR } from '../../store/audit.js';
 import { sha256Hex } from '../../store/boot.js';
@@ -133,6 +133,41 @@ export function authRoutes(o: AppOptions) {
         422,
       );
     }
+  });
+
+  // every user changes their own password (the current one first); their sessions end, this one too
+  r.get('/account/password', requireRole(...ANY_ROLE), (req, res) =>
+    page(res, 'account/password', { title: translator(req.lang)('change_password'), issues: [] }),
+  );
+  r.post('/account/password', requireRole(...ANY_ROLE), async (req, res, next) => {
+    try {
+      await changeOwnPassword(db, req.user!, req.body.current, req.body.password, req.body.confirm);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return page(
+        res,
+        'account/password',
+        { title: translator(req.lang)('change_password'), issues: e.issues },
+        422,
+      );
+    }
+    req.session.destroy((err) =>
+      err ? next(err) : res.clearCookie('gep.sid').redirect(303, '/login?changed=1'),
+    );
+  });
+
+  // a finance official's home: the reports, the balance sheet, exports and publishing
+  const reportHome = (kind: 'finance' | 'assessor') => async (req: Request, res: Response) =>
+    page(res, 'home-role', {
+      title: translator(req.lang)(kind === 'finance' ? 'finance_home' : 'assessor_home'),
+      kind,
+      years: await recordYears(db),
+    });
+
+  r.get('/', requireRole(...ANY_ROLE), async (req, res, next) => {
+    if (req.user!.role === 'finance' || req.user!.role === 'assessor')
+      return reportHome(req.user!.role)(req, res).catch(next);
+    next();
   });
 
   r.get('/', requireRole(...ANY_ROLE), async (_req, res) => {

@@ -19,6 +19,7 @@ import {
 } from '../../store/survey.js';
 import { pick, type Lang } from '../i18n.js';
 import type { InputIssue } from '../../domain/inputs.js';
+import { mayEditField, mayEditTownship } from '../../domain/scope.js';
 
 /** What the form showed: the text of each value and the unit it was shown in (posted back as `shown`). */
 export interface ShownState {
@@ -81,6 +82,23 @@ export function rawFromForm(
   for (const k of Object.keys(given))
     if (!(k in values) && !set.inputs.some((i) => i.id === k)) values[k] = given[k];
   return { township, year, values, units };
+}
+
+/**
+ * A field's change against the previous year, as a reader says it: "+12.5 (+3.2%)"; big (over 30 %) changes are
+ * marked. Undefined when the current value is blank or not a number.
+ */
+export function previousChange(before: string, now: unknown): { text: string; big: boolean } | undefined {
+  const a = parseDecimal(before);
+  const b = typeof now === 'string' ? parseDecimal(now) : undefined;
+  if (!a || !b) return undefined;
+  const d = b.minus(a);
+  const sign = d.isNeg() ? '−' : d.isZero() ? '' : '+';
+  const pct = a.isZero() ? undefined : d.div(a).times(100);
+  return {
+    text: `${sign}${d.abs().toFixed()}${pct ? ` (${sign}${pct.abs().toDecimalPlaces(1).toFixed(1)}%)` : ''}`,
+    big: pct ? pct.abs().gt(30) : !d.isZero(),
+  };
 }
 
 /** One field change as a reader says it: "地类面积·林地：1234.5 → 1300 hm²". */
@@ -146,8 +164,13 @@ async function showForm(
     savedChanges = last.changes;
     delete req.session.lastSave;
   }
+  // the previous year's record: each field shows its value and the change against it (clerk and reviewer)
+  const previous = await getRecord(db, township.id, year - 1);
+  const scope = actorOf(req.user!).scope;
   const editable =
-    (req.user!.role === 'editor' || req.user!.role === 'admin') && (!record || record.status === 'draft');
+    (req.user!.role === 'editor' || req.user!.role === 'admin') &&
+    (!record || record.status === 'draft') &&
+    mayEditTownship(scope, township.id);
   page(
     res,
     'data/form',
@@ -163,6 +186,10 @@ async function showForm(
       notice,
       conflict: extra.conflict,
       editable,
+      previous,
+      prevChange: (before: string, now: unknown) => previousChange(before, now),
+      // a clerk bound to departments sees the other departments' fields read-only
+      fieldEditable: (inputId: string) => mayEditField(scope, set, inputId),
       // the land-use areas (hm²) add up to the township's area: the form shows the running total against it
       townshipAreaHm2: parseDecimal(township.area_km2)?.times(100).toString(),
       savedChanges: savedChanges?.map((c) => describeChange(set, c, req.lang, res.app.locals.unitText)),
@@ -203,6 +230,17 @@ export function dataRoutes() {
     if (!year) throw new NotFoundError({ zh: '年份无效', en: 'invalid year' });
     const township = await getTownship(db, String(req.params.township));
     const raw = rawFromForm(set, township.id, year, req.body);
+    // the fields of other departments are shown read-only (not posted): they keep their stored values
+    const scope = actorOf(req.user!).scope;
+    if (scope?.departments.length) {
+      const stored = (await getRecord(db, township.id, year))?.values ?? {};
+      for (const input of set.inputs.filter((i) => !mayEditField(scope, set, i.id))) {
+        delete raw.values[input.id];
+        for (const k of Object.keys(raw.units ?? {}))
+          if (k === input.id || k.startsWith(input.id + '.')) delete raw.units![k];
+        if (stored[input.id] !== undefined) raw.values[input.id] = stored[input.id];
+      }
+    }
     const state = { values: raw.values, units: raw.units ?? {} };
     const version =
       req.body.version === '' || req.body.version === undefined ? null : Number(req.body.version);

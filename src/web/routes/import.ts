@@ -83,7 +83,8 @@ function diffOverrides(
     }));
 }
 
-async function preview(
+/** Per township and field: stored → given; locked and unchanged records skipped (one preview for every import). */
+export async function preview(
   req: Request,
   set: CompiledSet,
   records: Awaited<ReturnType<typeof readUpload>>['records'],

@@ -10,14 +10,7 @@ import { Dec, sum } from '../../domain/decimal.js';
 import type { Labels } from '../../methods/schema.js';
 import { reportCsv, reportXlsx, summedParts } from '../../io/report-export.js';
 import { balanceSheetReport } from '../../report/balance-sheet.js';
-import {
-  changeChart,
-  compositionChart,
-  mapCellsOf,
-  productHeatMap,
-  rankingBarChart,
-  townshipMap,
-} from '../../report/charts.js';
+import { changeChart, compositionChart, productHeatMap, rankingBarChart } from '../../report/charts.js';
 import { comparisonReport } from '../../report/comparison.js';
 import { comparisonTables } from '../../report/comparison-tables.js';
 import { esvReport } from '../../report/esv-report.js';
@@ -47,6 +40,9 @@ import {
   PUBLISHABLE,
   type ReportKind,
 } from '../../store/published.js';
+import { listBoundaries, type Boundary } from '../../store/geo.js';
+import { comparisonMap, mapAreas, mapOptions, townshipGeoJson } from '../../report/township-map.js';
+import { choropleth } from '../../report/charts/choropleth.js';
 import { getRegion, listTownships, type Township } from '../../store/regions.js';
 import { getSettings } from '../../store/settings.js';
 import { loadCompiledSet } from '../../store/sets.js';
@@ -55,6 +51,7 @@ import { ANY_ROLE, requireRole } from '../auth.js';
 import { dbOf, positiveInt, yearParam } from '../context.js';
 import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
+import type { Settings } from '../../store/settings.js';
 import { APP_VERSION } from '../../app-version.js';
 import { FIXED_ENGINE } from '../../domain/fixed.js';
 import { dataVersion, memoByVersion } from '../../store/version.js';
@@ -73,6 +70,8 @@ interface Ctx {
   townships: Township[];
   regionLabels: Labels;
   labelsOf: (scope: string) => Labels;
+  /** Township boundaries (lon/lat) for the maps; empty when none are loaded. */
+  boundaries: Boundary[];
 }
 
 /** The data version of the request (read once by the app), behind which per-request queries are kept. */
@@ -93,9 +92,11 @@ async function context(req: Request): Promise<Ctx> {
     memo('townships', () => listTownships(db)),
     memo('region', () => getRegion(db)),
   ]);
+  const boundaries = await listBoundaries(db);
   const regionLabels = { zh: region?.name_zh ?? '全县', en: region?.name_en ?? 'County' };
   const byId = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
   return {
+    boundaries,
     set,
     profile: settings.profile,
     years,
@@ -109,6 +110,11 @@ async function context(req: Request): Promise<Ctx> {
 
 function pickYear(ctx: Ctx, raw: unknown, fallback = ctx.completeYears.at(-1) ?? ctx.years.at(-1)): number {
   const y = raw === undefined || raw === '' ? fallback : yearParam(raw);
+  if (!ctx.years.length)
+    throw new NotFoundError({
+      zh: '尚无已审核的数据：报告在填报数据经审核通过后生成',
+      en: 'no approved data yet: reports are made from approved survey data',
+    });
   if (!y || !ctx.years.includes(y))
     throw new NotFoundError({
       zh: `${String(raw ?? '')} 年没有已审核的数据；可选年份：${ctx.years.join('、') || '无'}`,
@@ -174,6 +180,7 @@ async function respond(
 ) {
   const format = String(req.query.format ?? 'html');
   const lang = req.lang as Lang;
+  if (format === 'xlsx' || format === 'csv') data = { ...data, intro: officialIntro(res, data.intro, lang) };
   if (format === 'xlsx') {
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -206,6 +213,28 @@ async function respond(
       },
     ]);
   page(res, view, data);
+}
+
+/**
+ * The lines an official table starts with: its title, 编制单位 (a setting; the county's name by default),
+ * 编制日期 and 数据来源; times in the county's time zone (a setting).
+ */
+function officialIntro(res: Response, intro: readonly string[], lang: Lang): string[] {
+  const settings = res.locals.ledgerSettings as Settings;
+  const region = res.locals.region as { name_zh: string; name_en: string } | undefined;
+  const compiler = settings.compiler || (region ? (lang === 'en' ? region.name_en : region.name_zh) : '');
+  const sep = lang === 'en' ? ': ' : '：';
+  const localTime = res.locals.localTime as (d: string) => string;
+  const [title, ...rest] = intro;
+  return [
+    title ?? '',
+    `${lang === 'en' ? 'Compiled by' : '编制单位'}${sep}${compiler}`,
+    `${lang === 'en' ? 'Date' : '编制日期'}${sep}${(res.locals.localDate as (d: Date) => string)(new Date())}`,
+    `${lang === 'en' ? 'Source' : '数据来源'}${sep}${lang === 'en' ? 'approved survey data of the townships' : '各乡镇经审核的填报数据'}`,
+    ...rest.map((l) =>
+      l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, (iso) => `${localTime(iso)} (${settings.timeZone})`),
+    ),
+  ];
 }
 
 const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) => [
@@ -307,7 +336,14 @@ function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView) 
   return { report, tables: [report.table] };
 }
 
-function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, latest?: YearView) {
+function compareView(
+  ctx: Ctx,
+  set: CompiledSet,
+  lang: Lang,
+  now: YearView,
+  latest?: YearView,
+  mapOption = 'gep_per_km2',
+) {
   const before = latest && comparable(now, latest);
   const report = comparisonReport({
     set,
@@ -327,9 +363,9 @@ function compareView(ctx: Ctx, set: CompiledSet, lang: Lang, now: YearView, late
       report.change && before
         ? changeChart(report.change, { previous: before.year, current: now.year }, { lang })
         : undefined,
-    map: townshipMap(mapCellsOf(report), { lang }),
+    map: comparisonMap(report, ctx.boundaries, ctx.labelsOf, mapOption, lang),
   };
-  return { report, charts, tables: comparisonTables(report) };
+  return { report, charts, tables: comparisonTables(report), mapOptions: mapOptions(report), mapOption };
 }
 
 function esvView(ctx: Ctx, set: CompiledSet, now: YearView) {
@@ -379,6 +415,18 @@ export function reportRoutes() {
       tables: [report.value, report.physical],
       intro: introLines(ctx, title, req.lang),
       fileName: `gep-${scope}-${year}`,
+      // the county report maps each township's net GEP on its boundary (when boundaries are loaded)
+      map:
+        scope === TOTAL_SCOPE && ctx.boundaries.length
+          ? choropleth(
+              mapAreas(
+                ctx.boundaries,
+                ctx.labelsOf,
+                new Map(now.region.townships.map((a) => [a.township, a.gepNet])),
+              ),
+              { indicator: { zh: 'GEP（净值）', en: 'Net GEP' }, unit: 'yi_yuan', lang: req.lang },
+            )
+          : undefined,
     });
   });
 
@@ -533,10 +581,25 @@ export function reportRoutes() {
       year,
       previousYear,
       missing: now.missing,
-      ...compareView(ctx, ctx.set, req.lang, now, before),
+      ...compareView(ctx, ctx.set, req.lang, now, before, String(req.query.map ?? 'gep_per_km2')),
       intro: introLines(ctx, title, req.lang),
       fileName: `comparison-${year}`,
     });
+  });
+
+  // GIS export: per-township results on the boundaries, every figure an attribute
+  r.get('/reports/townships.geojson', viewers, async (req, res) => {
+    const ctx = await context(req);
+    if (!ctx.boundaries.length)
+      throw new NotFoundError({ zh: '尚未导入乡镇边界', en: 'no township boundaries are loaded' });
+    const year = pickYear(ctx, req.query.year);
+    const now = await mustAccount(req, ctx, year);
+    const { report } = compareView(ctx, ctx.set, req.lang, now);
+    const doc = townshipGeoJson(report, ctx.boundaries, ctx.labelsOf, {
+      year,
+      set: `${ctx.set.id}@${ctx.set.version}`,
+    });
+    res.type('application/geo+json').attachment(`gep-townships-${year}.geojson`).send(JSON.stringify(doc));
   });
 
   r.get('/reports/esv', viewers, async (req, res) => {
@@ -555,7 +618,7 @@ export function reportRoutes() {
     });
   });
 
-  r.post('/reports/publish', requireRole('admin', 'reviewer'), async (req, res) => {
+  r.post('/reports/publish', requireRole('admin', 'reviewer', 'finance'), async (req, res) => {
     const ctx = await context(req);
     const year = pickYear(ctx, req.body.year);
     const scope = pickScope(ctx, req.body.township);
@@ -564,6 +627,42 @@ export function reportRoutes() {
       throw new ValidationError([
         { field: 'kind', message: { zh: '报告类型无效', en: 'invalid report kind' } },
       ]);
+    // publishing is an act of the bureau: it names the title and the 文号, and is confirmed
+    const title = String(req.body.title ?? '').trim();
+    const docNumber = String(req.body.docNumber ?? '').trim();
+    const asked = [
+      ...(title && title.length <= 120
+        ? []
+        : [
+            {
+              field: 'title',
+              message: {
+                zh: '请填写报告标题（120 字以内）',
+                en: 'enter the report title (up to 120 characters)',
+              },
+            },
+          ]),
+      ...(docNumber && docNumber.length <= 60
+        ? []
+        : [
+            {
+              field: 'docNumber',
+              message: { zh: '请填写文号（如 侯环〔2026〕12号）', en: 'enter the document number (文号)' },
+            },
+          ]),
+      ...(req.body.confirm === 'on'
+        ? []
+        : [
+            {
+              field: 'confirm',
+              message: {
+                zh: '请勾选确认发布：发布后报告冻结，不能修改',
+                en: 'tick the confirmation: a published report is frozen for good',
+              },
+            },
+          ]),
+    ];
+    if (asked.length) throw new ValidationError(asked);
     const balanceSheet = kind === 'balance_sheet';
     const id = await publishReport(dbOf(req), actorOf(req.user!), ctx.set, ctx.profile, {
       kind,
@@ -572,6 +671,8 @@ export function reportRoutes() {
       compareYear: balanceSheet || req.body.from ? pickYear(ctx, req.body.from) : undefined,
       balanceSheetConfig: balanceSheet ? balanceSheetConfigFor(ctx.set).raw : undefined,
       appVersion: APP_VERSION,
+      title,
+      docNumber,
     });
     res.redirect(303, `/reports/published/${id}`);
   });

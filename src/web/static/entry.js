@@ -192,3 +192,17 @@ if (totalBox) {
   form.querySelector('select[data-input="land_area"]')?.addEventListener('change', updateAreaTotal);
   updateAreaTotal();
 }
+
+// Enter moves down to the next field (as in a spreadsheet), Shift+Enter up; it never submits the form
+form.addEventListener('keydown', (e) => {
+  const t = e.target;
+  if (e.key !== 'Enter' || !(t instanceof HTMLInputElement) || !t.matches('input[inputmode=decimal]')) return;
+  e.preventDefault();
+  const fields = [...form.querySelectorAll('input[inputmode=decimal]:not([disabled])')];
+  const next = fields[fields.indexOf(t) + (e.shiftKey ? -1 : 1)];
+  if (next) {
+    next.closest('details')?.setAttribute('open', '');
+    next.focus();
+    next.select();
+  }
+});

@@ -1,0 +1,131 @@
+/**
+ * Puts the stored projects and audits together with the domain: loads the set, the baseline and the
+ * alternatives, applies and appraises them; loads a tenure's approved records and builds the audit pack.
+ * The routes render what this returns.
+ */
+import { join } from 'node:path';
+import { appraise, type Appraisal } from '../domain/appraisal.js';
+import { tenureAudit, type TenureAudit } from '../domain/audit.js';
+import { parseBalanceSheetConfig } from '../domain/balance-sheet-config.js';
+import type { InputIssue } from '../domain/inputs.js';
+import type { CompiledSet } from '../domain/model.js';
+import { applyScenario, changeSummary } from '../domain/scenario.js';
+import type { Labels } from '../methods/schema.js';
+import { readAuditConfigFile } from '../methods/audit-config.js';
+import { balanceSheetConfigFor } from '../methods/balance-sheet-config.js';
+import {
+  appraisalTable,
+  landClassTable,
+  tenureGepTable,
+  tenureIndicatorTable,
+  tenureScoreTable,
+  tenureStockTable,
+  type OfficialTable,
+} from '../report/appraisal.js';
+import type { Db } from './db.js';
+import { ConflictError } from './errors.js';
+import { getRegion, listTownships, townshipInfo } from './regions.js';
+import {
+  baselineOf,
+  latestAlternatives,
+  readRate,
+  type AlternativeRow,
+  type ProjectRow,
+  type TenureAuditRow,
+  tenureRecords,
+} from './scenarios.js';
+import { loadCompiledSet } from './sets.js';
+
+export const AUDIT_CONFIG_DIR = join(import.meta.dirname, '../../coefficients/audit');
+
+export interface AppraisedAlternative {
+  readonly row: AlternativeRow;
+  /** Problems when the alternative no longer applies to today's baseline (approved data changed). */
+  readonly issues: readonly InputIssue[];
+  readonly appraisal?: Appraisal;
+  readonly tables: readonly OfficialTable[];
+  readonly changes: ReturnType<typeof changeSummary>;
+}
+
+export async function appraiseProject(
+  db: Db,
+  project: ProjectRow,
+): Promise<{ set: CompiledSet; alternatives: AppraisedAlternative[] }> {
+  const set = await loadCompiledSet(db, project.set_id, project.set_version);
+  const { records, townships } = await baselineOf(db, set, project);
+  const infos = townships.map((t) => ({ ...townshipInfo(t), name: t.name_zh }));
+  const alternatives = (await latestAlternatives(db, project.id)).map((row): AppraisedAlternative => {
+    const changes = changeSummary(set, row.spec);
+    const applied = applyScenario(set, records, row.spec, infos);
+    if (applied.issues.length) return { row, issues: applied.issues, tables: [], changes };
+    const appraisal = appraise(set, records, applied.records, {
+      profile: project.profile,
+      constantPriceYear: project.constant_price_year,
+      rate: readRate(project.rate)!,
+      horizon: project.horizon,
+    });
+    const tables = [
+      appraisalTable({
+        project: project.name,
+        alternative: row.name,
+        version: row.version,
+        year: project.year,
+        appraisal,
+      }),
+      landClassTable(appraisal.cases.central.difference),
+    ];
+    return { row, issues: [], appraisal, tables, changes };
+  });
+  return { set, alternatives };
+}
+
+export interface TenureAuditPack {
+  readonly audit: TenureAudit;
+  readonly scopeName: Labels;
+  readonly tables: readonly OfficialTable[];
+  readonly configTitle: Labels;
+}
+
+export async function tenureAuditPack(
+  db: Db,
+  set: CompiledSet,
+  profile: string,
+  row: TenureAuditRow,
+): Promise<TenureAuditPack> {
+  const config = readAuditConfigFile(join(AUDIT_CONFIG_DIR, `${row.config_id}.yaml`));
+  const { raw, source } = balanceSheetConfigFor(set);
+  const balanceSheet = parseBalanceSheetConfig(raw, set, source);
+  const years = await tenureRecords(db, set, row.scope, row.start_year, row.end_year);
+  const region = await getRegion(db);
+  const township = (await listTownships(db)).find((t) => t.id === row.scope);
+  const scopeName: Labels = township
+    ? { zh: township.name_zh, en: township.name_en }
+    : { zh: region?.name_zh ?? '全县', en: region?.name_en ?? 'County' };
+  if (!years.get(row.start_year)?.length || !years.get(row.end_year)?.length)
+    throw new ConflictError({
+      zh: `${scopeName.zh}在 ${row.start_year} 或 ${row.end_year} 年没有已审核数据`,
+      en: `${scopeName.en}: no approved data for ${row.start_year} or ${row.end_year}`,
+    });
+  const audit = tenureAudit({
+    set,
+    balanceSheet,
+    config,
+    profile,
+    constantPriceYear: set.constantPriceYear ?? row.start_year,
+    scope: { id: row.scope, labels: scopeName },
+    startYear: row.start_year,
+    endYear: row.end_year,
+    years,
+  });
+  return {
+    audit,
+    scopeName,
+    tables: [
+      tenureStockTable(audit, scopeName),
+      tenureGepTable(audit),
+      tenureIndicatorTable(audit),
+      tenureScoreTable(audit),
+    ],
+    configTitle: config.title,
+  };
+}

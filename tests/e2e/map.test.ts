@@ -1,0 +1,34 @@
+/**
+ * Browser journey: an assessor opens the township comparison of the sample county and finds a real map —
+ * the choropleth of its 15 townships on their (synthetic, 示例数据) boundaries — and hovering a township shows
+ * a tooltip naming it and its GEP per km².
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD } from '../integration/harness.js';
+import { SHOTS, executablePath, useBrowserApp } from './browser.js';
+
+describe.skipIf(!executablePath)('map journey', () => {
+  const app = useBrowserApp(60_000);
+
+  it('the comparison page shows the choropleth of 15 townships with a tooltip naming the township and its figure', async () => {
+    const context = await app.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.base}/login`);
+    await page.getByLabel('用户名').fill('viewer');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${app.base}/`);
+    await page.goto(`${app.base}/reports/compare?year=2021`);
+    const townships = page.locator('svg[data-chart="choropleth"] path.mark');
+    await expect.poll(() => townships.count()).toBe(15);
+    const baisha = page.locator('svg[data-chart="choropleth"] path.mark[data-key="baisha"]');
+    await baisha.hover();
+    const tip = page.locator('div.tooltip');
+    await tip.waitFor({ state: 'visible' });
+    // "白沙镇: 1,234.56 万元/km²"
+    expect(await tip.textContent()).toMatch(/^白沙镇: [\d,]+\.\d\d 万元\/km²$/);
+    await page.screenshot({ path: join(SHOTS, 'map-choropleth.png') });
+    await context.close();
+  });
+});
