@@ -1,19 +1,31 @@
 /**
- * Throughput bench: a synthetic province of 1,000 townships × 10 years (10,000 township-years),
- * accounted by the exact engine (decimal, 34 digits) and by a float baseline compiled from the same
- * formulas. Run with `npm run bench` (tsx bench/accounting.bench.ts). Single-threaded.
+ * Throughput bench: a synthetic province of 1,000 townships × 10 years (10,000 township-years), accounted in
+ * one run by the new exact engine (fixed-point BigInt, fixed-1), by the previous exact engine (decimal.js,
+ * 34 digits, decimal-34) and by a float baseline compiled from the same formulas. Then a province run in a
+ * child process (streamed township by township, totals only) for its time and peak RSS.
+ * Run with `npm run bench` (tsx bench/accounting.bench.ts). Single-threaded.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { loadSet } from '../src/methods/resolve.js';
 import { compilePlan, perClassKeysOf } from '../src/methods/compile.js';
 import { floatArithmetic } from '../src/domain/formula.js';
-import { accountTownship, productsInProfile, type InputRecord } from '../src/domain/accounting.js';
+import {
+  accountTownship,
+  accountTownshipDecimal,
+  productsInProfile,
+  type InputRecord,
+} from '../src/domain/accounting.js';
 import { TOTAL, type ComponentPlan, type CompiledSet } from '../src/domain/model.js';
-import { validateRecords, type RawRecord, type TownshipInfo } from '../src/domain/inputs.js';
-import { readDatasetJson } from '../src/io/dataset.js';
+import { validateRecords } from '../src/domain/inputs.js';
 import { Dec, ZERO } from '../src/domain/decimal.js';
-import { mulberry32 } from '../seeds/generate.js';
+import { scaledToDec } from '../src/domain/fixed.js';
+import { addScratch, emptyTotals, fixedPlan, loadRecord, runFixed } from '../src/domain/fixed-account.js';
+import { provinceRun } from '../src/domain/province.js';
+import { pricedSet } from '../src/domain/prices.js';
+import { buildProvince, provinceTownships } from '../seeds/province.js';
 
 const TOWNSHIPS = 1000;
 const YEARS = 10;
@@ -22,61 +34,8 @@ const WARMUP = 200;
 const REPEATS = 3;
 const PROFILE = 'academic';
 const SEED = 20240601;
-
-/* ---------- synthetic province ---------- */
-
-function buildProvince(set: CompiledSet): { raw: RawRecord[]; townships: TownshipInfo[] } {
-  const seed = readDatasetJson('seeds/minhou/dataset.json');
-  const rand = mulberry32(SEED);
-  const factor = () => 0.8 + 0.4 * rand();
-  const rangeMax = new Map(set.inputs.map((i) => [i.id, i.range ? i.range[1].toNumber() : Infinity]));
-  const baseTownships = seed.townships;
-  const raw: RawRecord[] = [];
-  const townships: TownshipInfo[] = [];
-  const scale = (id: string, text: unknown, f: number) =>
-    Math.min(Number(text) * f, rangeMax.get(id) ?? Infinity).toFixed(6);
-
-  for (let t = 0; t < TOWNSHIPS; t++) {
-    const base = baseTownships[t % baseTownships.length]!;
-    const baseRecords = seed.records.filter((r) => r.township === base.id);
-    const id = `t${String(t).padStart(4, '0')}_${base.id}`;
-    // one area factor per township: its area, and hence the sum of its land-use areas, is fixed across years
-    const baseAreaKm2 = Number(base.areaKm2!.toString());
-    const areaKm2Cents = Math.round(baseAreaKm2 * factor() * 100); // 0.01 km² = 1 hm²
-    const totalHm2Cents = areaKm2Cents * 100; // in 0.01 hm²
-    townships.push({ id, areaKm2: new Dec(areaKm2Cents).div(100) });
-
-    for (let y = 0; y < YEARS; y++) {
-      const src = baseRecords[y % baseRecords.length]!;
-      const values: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(src.values)) {
-        if (key === 'land_area') {
-          // every class scaled by its own factor, then renormalised to the township's area (0.01 hm²);
-          // the largest class takes the rounding remainder so the areas add up exactly
-          const entries = Object.entries(v as Record<string, string>).map(
-            ([cls, a]) => [cls, Number(a) * factor()] as const,
-          );
-          const total = entries.reduce((s, [, a]) => s + a, 0);
-          const cents = entries.map(([cls, a]) => [cls, Math.round((a / total) * totalHm2Cents)] as const);
-          const diff = totalHm2Cents - cents.reduce((s, [, c]) => s + c, 0);
-          let largest = 0;
-          cents.forEach(([, c], i) => {
-            if (c > cents[largest]![1]) largest = i;
-          });
-          values[key] = Object.fromEntries(
-            cents.map(([cls, c], i) => [cls, ((i === largest ? c + diff : c) / 100).toFixed(2)]),
-          );
-        } else if (typeof v === 'object' && v !== null) {
-          values[key] = Object.fromEntries(
-            Object.entries(v as Record<string, string>).map(([cls, x]) => [cls, scale(key, x, factor())]),
-          );
-        } else values[key] = scale(key, v, factor());
-      }
-      raw.push({ township: id, year: FIRST_YEAR + y, values });
-    }
-  }
-  return { raw, townships };
-}
+const SET = 'gep-functional';
+const PROVINCE = { townships: TOWNSHIPS, years: YEARS, firstYear: FIRST_YEAR, seed: SEED };
 
 /* ---------- float baseline: accountTownship's loop on numbers ---------- */
 
@@ -210,112 +169,210 @@ function accountFloat(
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number, d = 0) =>
   x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const mb = (b: number) => `${fmt(b / 2 ** 20, 1)} MB`;
+
+/** CPU time (user + system) of each run, in ms: on a shared machine, the time on one core. */
+const cpuRuns = new Map<number[], number[]>();
+
+/** Times `run` REPEATS times (once when it takes more than 20 s); returns the wall times in ms. */
+function timed(run: () => void): number[] {
+  const runs: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const c0 = process.cpuUsage();
+    const start = performance.now();
+    run();
+    runs.push(performance.now() - start);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    if (runs[i]! > 20_000) break;
+  }
+  cpuRuns.set(runs, cpu);
+  return runs;
+}
+
+/** The province run in this process: township by township, generated, validated, accounted, dropped. */
+/** Every engine accounts at the constant prices of one year, so that their figures compare. */
+const pricesOf = (stated: CompiledSet) => {
+  const year = stated.constantPriceYear ?? 2020;
+  return { year, set: pricedSet(stated, year) };
+};
+
+function provinceMode() {
+  const stated = loadSet('coefficients', SET);
+  const { set, year } = pricesOf(stated);
+  const start = performance.now();
+  const c0 = process.cpuUsage();
+  const run = provinceRun(stated, PROFILE, year);
+  let engineMs = 0;
+  let peak = process.memoryUsage().rss;
+  for (const t of provinceTownships(set, PROVINCE)) {
+    const { records, issues } = validateRecords(set, t.raw, [t.township]);
+    if (issues.length) throw new Error(`province failed validation: ${JSON.stringify(issues.slice(0, 3))}`);
+    const s = performance.now();
+    for (const r of records) run.add(r);
+    engineMs += performance.now() - s;
+    if (run.totals.records % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const totalMs = performance.now() - start;
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000;
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  console.log(
+    JSON.stringify({
+      records: run.totals.records,
+      decimalRecords: run.totals.decimalRecords,
+      gep: scaledToDec(run.totals.gep, run.totals.scale).toFixed(6),
+      totalMs,
+      cpuMs,
+      engineMs,
+      peakRss: peak,
+    }),
+  );
+}
 
 function main() {
   const t0 = performance.now();
-  const set = loadSet('coefficients', 'gep-functional');
-  const { raw, townships } = buildProvince(set);
+  const stated = loadSet('coefficients', SET);
+  const { set, year } = pricesOf(stated);
+  const options = { constantPriceYear: year };
+  const { raw, townships } = buildProvince(set, PROVINCE);
   const { records, issues } = validateRecords(set, raw, townships);
   if (issues.length)
     throw new Error(
       `synthetic province failed validation (${issues.length} issues), e.g. ${JSON.stringify(issues.slice(0, 3))}`,
     );
   const setupMs = performance.now() - t0;
+  const n = records.length;
 
+  // ---- the new exact engine: its plan, and every record loaded into fixed-point arrays (untimed, as float's)
+  const plan = fixedPlan(set, PROFILE, new Set(productsInProfile(set, PROFILE).map((p) => p.id)));
+  const env = plan.scratch.env;
+  const fixedRecords = records.map((r) => {
+    if (!loadRecord(plan, r)) throw new Error(`${r.township} ${r.year}: not exact at 18 decimals`);
+    return { env: env.slice(), present: plan.scratch.present.slice() };
+  });
+  const runExact = () => {
+    const totals = emptyTotals(plan);
+    for (const r of fixedRecords) {
+      for (let k = 0; k < r.env.length; k++) env[k] = r.env[k];
+      plan.scratch.present.set(r.present);
+      plan.scratch.roleDeduction = 0n;
+      runFixed(plan);
+      addScratch(plan, totals);
+    }
+    return totals;
+  };
   const floatComponents = compileFloat(set);
   const floatRecords = records.map((r) => toFloatRecord(set, r));
   const qSlot = set.layout.qSlot;
-
-  // ---- warm-up (both engines), not timed
-  for (const r of records.slice(0, WARMUP)) accountTownship(set, r, PROFILE);
-  for (const r of floatRecords.slice(0, WARMUP))
-    accountFloat(floatComponents, qSlot, r, { gep: 0, valued: 0, evaluated: 0 });
-
-  // ---- exact
-  const exactRuns: number[] = [];
-  let exactGep = ZERO;
-  let valued = 0;
-  let evaluated = 0;
-  let formulaCalls = 0;
-  for (let run = 0; run < REPEATS; run++) {
-    let gep = ZERO;
-    let v = 0;
-    let e = 0;
-    let calls = 0;
-    const start = performance.now();
-    for (const r of records) {
-      const a = accountTownship(set, r, PROFILE);
-      gep = gep.plus(a.gep);
-      for (const c of a.components) {
-        if (c.status === 'not_applicable') continue;
-        e++;
-        const keys = c.component.landClasses?.length ?? 1;
-        calls += keys + (c.component.plan.cap ? 1 : 0) + (c.value !== undefined ? keys : 0);
-        if (c.value !== undefined) v++;
-      }
-    }
-    const ms = performance.now() - start;
-    exactRuns.push(ms);
-    [exactGep, valued, evaluated, formulaCalls] = [gep, v, e, calls];
-    // a full province that takes minutes is still reported, once
-    if (ms > 40_000) break;
-  }
-  const rssAfterExact = process.memoryUsage().rss;
-
-  // ---- float
-  const floatRuns: number[] = [];
-  let floatAcc: FloatAccount = { gep: 0, valued: 0, evaluated: 0 };
-  for (let run = 0; run < REPEATS; run++) {
+  const runFloat = () => {
     const acc: FloatAccount = { gep: 0, valued: 0, evaluated: 0 };
-    const start = performance.now();
     for (const r of floatRecords) accountFloat(floatComponents, qSlot, r, acc);
-    floatRuns.push(performance.now() - start);
-    floatAcc = acc;
+    return acc;
+  };
+
+  // ---- warm-up, not timed
+  for (const r of records.slice(0, WARMUP)) {
+    accountTownshipDecimal(stated, r, PROFILE, options);
+    accountTownship(stated, r, PROFILE, options);
   }
+  runExact();
+  runFloat();
+
+  let exactTotals = emptyTotals(plan);
+  const exactRuns = timed(() => (exactTotals = runExact()));
+  let floatAcc: FloatAccount = { gep: 0, valued: 0, evaluated: 0 };
+  const floatRuns = timed(() => (floatAcc = runFloat()));
+  // the new engine from Dec records (the conversion to fixed point timed too), totals only
+  const loadRuns = timed(() => {
+    const r = provinceRun(stated, PROFILE, year);
+    for (const x of records) r.add(x);
+  });
+  // the new engine behind accountTownship: full results (Dec, Maps, trace env), as the app keeps them
+  let fullGep = ZERO;
+  const fullRuns = timed(() => {
+    let g = ZERO;
+    for (const r of records) g = g.plus(accountTownship(stated, r, PROFILE, options).gep);
+    fullGep = g;
+  });
+  const rssBeforeDecimal = process.memoryUsage().rss;
+  let decimalGep = ZERO;
+  const decimalRuns = timed(() => {
+    let g = ZERO;
+    for (const r of records) g = g.plus(accountTownshipDecimal(stated, r, PROFILE, options).gep);
+    decimalGep = g;
+  });
 
   const exactMs = median(exactRuns);
   const floatMs = median(floatRuns);
-  const n = records.length;
-  const exactNum = exactGep.toNumber();
-  const rel = Math.abs(floatAcc.gep - exactNum) / Math.abs(exactNum);
-  const mem = process.memoryUsage();
-  const mb = (b: number) => `${fmt(b / 2 ** 20, 1)} MB`;
+  const loadMs = median(loadRuns);
+  const fullMs = median(fullRuns);
+  const decimalMs = median(decimalRuns);
+  const exactGep = scaledToDec(exactTotals.gep, exactTotals.scale);
+  const rel = Math.abs(floatAcc.gep - exactGep.toNumber()) / Math.abs(exactGep.toNumber());
+  const vsDecimal = exactGep.minus(decimalGep).abs();
+  const fullVsDecimal = fullGep.minus(decimalGep).abs();
+  const floatCents = new Dec(floatAcc.gep.toFixed(2)).minus(exactGep.toFixed(2)).abs();
 
-  const rows: [string, string, string][] = [
-    ['', 'exact (decimal, 34 digits)', 'float (float64)'],
-    ['wall time, median', `${fmt(exactMs, 1)} ms`, `${fmt(floatMs, 2)} ms`],
-    ['runs (ms)', exactRuns.map((x) => fmt(x, 0)).join(' / '), floatRuns.map((x) => fmt(x, 1)).join(' / ')],
-    ['township-years/s', fmt(n / (exactMs / 1000)), fmt(n / (floatMs / 1000))],
-    ['product values/s', fmt(valued / (exactMs / 1000)), fmt(floatAcc.valued / (floatMs / 1000))],
-    ['component evaluations', fmt(evaluated), fmt(floatAcc.evaluated)],
-    ['components with a value', fmt(valued), fmt(floatAcc.valued)],
-    ['formula evaluations (exact)', fmt(formulaCalls), ''],
-    ['µs per township-year', fmt((exactMs * 1000) / n, 1), fmt((floatMs * 1000) / n, 2)],
-    ['province GEP (元)', exactGep.toFixed(2), floatAcc.gep.toFixed(2)],
-  ];
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
-  const line = (r: [string, string, string]) => `  ${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`;
+  // ---- the province run, in a child process of its own (its RSS is its own)
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--province'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (child.status !== 0) throw new Error(`province run failed: ${child.stderr}`);
+  const province = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+    records: number;
+    decimalRecords: number;
+    gep: string;
+    totalMs: number;
+    cpuMs: number;
+    engineMs: number;
+    peakRss: number;
+  };
 
+  const cpuOf = (runs: number[]) => median(cpuRuns.get(runs)!);
+  const floatCpu = cpuOf(floatRuns);
+  const row = (label: string, ms: number, runs: number[]) =>
+    `  ${label.padEnd(48)} ${fmt(ms, 0).padStart(7)} ms wall ${fmt(ms / floatMs, 1).padStart(5)}×  ` +
+    `${fmt(cpuOf(runs), 0).padStart(7)} ms cpu ${fmt(cpuOf(runs) / floatCpu, 1).padStart(5)}×  ` +
+    `${fmt((cpuOf(runs) * 1000) / n, 1).padStart(7)} µs cpu/township-year  (wall ${runs.map((x) => fmt(x, 0)).join(' / ')})`;
   const out = [
     'GEP Ledger accounting bench',
     `  node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, single thread`,
     `  set ${set.id}@${set.version}, profile ${PROFILE}, ${set.components.length} components ` +
-      `(${floatComponents.length} in profile), ${set.landClasses.length} land classes`,
+      `(${plan.components.length} in profile), ${set.landClasses.length} land classes, constant prices of ${year}`,
     `  province: ${fmt(TOWNSHIPS)} townships × ${YEARS} years = ${fmt(n)} township-years ` +
       `(perturbed Minhou seed, PRNG seed ${SEED}); built + validated in ${fmt(setupMs)} ms (untimed)`,
-    `  warm-up ${WARMUP} records; median of ${REPEATS} runs` +
-      (exactRuns.length < REPEATS ? ` (exact: ${exactRuns.length} run, too slow to repeat)` : ''),
+    `  warm-up ${WARMUP} records; median of ${REPEATS} runs (one run when a run takes > 20 s); ratios to float`,
+    `  wall time suffers from other processes on a shared machine; cpu time (user + system) is the time on one core`,
     '',
-    ...rows.map(line),
+    row('float64 baseline (pre-converted records)', floatMs, floatRuns),
+    row('exact fixed-1, totals (pre-converted records)', exactMs, exactRuns),
+    row('exact fixed-1, totals, from Dec records', loadMs, loadRuns),
+    row('exact fixed-1 via accountTownship (Dec results)', fullMs, fullRuns),
+    row('previous exact decimal-34 (accountTownship)', decimalMs, decimalRuns),
     '',
-    `  exact / float ratio        ${fmt(exactMs / floatMs, 1)}×`,
-    `  GEP relative difference    ${rel.toExponential(3)}  ${rel <= 1e-9 ? 'OK (≤ 1e-9)' : 'FAIL (> 1e-9)'}`,
-    `  rss after exact            ${mb(rssAfterExact)}`,
-    `  rss / heapUsed at end      ${mb(mem.rss)} / ${mb(mem.heapUsed)}`,
+    `  exact / float ratio              ${fmt(exactMs / floatMs, 2)}× wall, ${fmt(cpuOf(exactRuns) / floatCpu, 2)}× cpu (target ≤ 5×); ` +
+      `${fmt(exactMs, 0)} ms wall, ${fmt(cpuOf(exactRuns), 0)} ms cpu (target < 1,000 ms on one core)`,
+    `  decimal-34 / fixed-1 ratio       ${fmt(decimalMs / exactMs, 1)}× wall, ${fmt(cpuOf(decimalRuns) / cpuOf(exactRuns), 1)}× cpu`,
+    `  province GEP fixed-1 (元)        ${exactGep.toFixed(6)}`,
+    `  province GEP decimal-34 (元)     ${decimalGep.toFixed(6)}   |Δ| ${vsDecimal.toExponential(2)} 元 ${vsDecimal.lte('1e-6') ? 'OK (≤ 1e-6)' : 'FAIL (> 1e-6)'}`,
+    `  accountTownship fixed-1 |Δ|      ${fullVsDecimal.toExponential(2)} 元`,
+    `  province GEP float64 (元)        ${floatAcc.gep.toFixed(6)}   relative ${rel.toExponential(3)}; at the fen: ${floatCents.isZero() ? 'equal' : `off by ${floatCents.toFixed(2)} 元`}`,
+    `  rss in the comparison process    ${mb(rssBeforeDecimal)} before decimal-34, ${mb(process.memoryUsage().rss)} at end`,
+    '',
+    `  province run (child process: generate, validate, account township by township, totals only)`,
+    `    ${fmt(province.records)} township-years (${province.decimalRecords} by decimal-34), GEP ${province.gep} 元`,
+    `    wall ${fmt(province.totalMs, 0)} ms (cpu ${fmt(province.cpuMs, 0)} ms) in all, ${fmt(province.engineMs, 0)} ms wall accounting; peak RSS ${mb(province.peakRss)} (target < 300 MB)`,
+    `    same GEP as above: ${province.gep === exactGep.toFixed(6) ? 'yes' : 'NO'}`,
   ];
   console.log(out.join('\n'));
-  if (rel > 1e-9) process.exitCode = 1;
+  if (rel > 1e-9 || vsDecimal.gt('1e-6') || province.gep !== exactGep.toFixed(6)) process.exitCode = 1;
 }
 
-main();
+if (process.argv.includes('--province')) provinceMode();
+else main();

@@ -1,8 +1,10 @@
 /**
  * HTTP bench on loopback: the app on the embedded database with the sample county (15 townships, full
- * catalogue), a logged-in session, autocannon against the data-entry page, the county GEP report and the
- * township comparison; then a 15-township XLSX import (upload → validation → preview → commit).
- * Run with `npm run bench:http`. Every request goes to 127.0.0.1 only; the run stops by itself.
+ * catalogue), a logged-in session, autocannon at 1, 8 and 50 connections against the data-entry page, the
+ * county GEP report and the township comparison (time-outs and errors counted); the same reports on a
+ * generated province of 1,000 townships (2 years, cold first request timed); then a 15-township XLSX import
+ * (upload → validation → preview → commit).
+ * Run with `npm run bench:http` (BENCH_SECONDS per row, default 10). Every request goes to 127.0.0.1 only.
  */
 import autocannon from 'autocannon';
 import ExcelJS from 'exceljs';
@@ -14,9 +16,16 @@ import { boot } from '../src/store/boot.js';
 import { SYSTEM_ACTOR } from '../src/store/audit.js';
 import { createUser } from '../src/store/users.js';
 import { createApp } from '../src/web/app.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSet } from '../src/methods/resolve.js';
+import { provinceTownships } from '../seeds/province.js';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = [1, 8]; // 1: the latency a user sees; 8: throughput under concurrent use
+// 1: the latency a user sees; 8: throughput under concurrent use; 50: a crowd (time-outs counted)
+const CONNECTIONS = [1, 8, 50];
+const PROVINCE_TOWNSHIPS = Number(process.env.BENCH_TOWNSHIPS ?? 1000); // 0: skip the province
 const PASSWORD = 'bench password 1';
 
 const { db } = await boot({
@@ -44,28 +53,37 @@ async function session(username: string) {
   return { agent, cookie, token };
 }
 
-const admin = await session('bench');
 const rows: string[] = [];
+async function load(label: string, url: string, cookie: string) {
+  // warm: the compiled set, the year's accounts and the page are cached by content, as on a running server
+  for (let i = 0; i < 20; i++) await fetch(url, { headers: { cookie } });
+  for (const connections of CONNECTIONS) {
+    const r = await autocannon({ url, connections, duration: DURATION_S, timeout: 10, headers: { cookie } });
+    rows.push(
+      `| ${label} | ${connections} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${Math.round(r.requests.average)} | ${r.timeouts} | ${r.non2xx + r.errors - r.timeouts} |`,
+    );
+  }
+}
+
+const admin = await session('bench');
 for (const [name, path] of [
   ['data-entry page', '/data/ganzhe/2021'],
   ['county GEP report', '/reports/gep?year=2021'],
   ['township comparison', '/reports/compare?year=2021'],
-] as const) {
-  // warm: the compiled set and the year's accounts are cached by content, as on a running server
-  for (let i = 0; i < 20; i++) await fetch(base + path, { headers: { cookie: admin.cookie } });
-  for (const connections of CONNECTIONS) {
-    const r = await autocannon({
-      url: base + path,
-      connections,
-      duration: DURATION_S,
-      headers: { cookie: admin.cookie },
-    });
-    if (r.non2xx) throw new Error(`${path}: ${r.non2xx} responses were not 2xx`);
-    rows.push(
-      `| ${name} | \`${path}\` | ${connections} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${Math.round(r.requests.average)} |`,
-    );
-  }
-}
+  ['balance sheet', '/reports/balance-sheet?year=2021&from=2020'],
+] as const)
+  await load(`15 townships: ${name} \`${path}\``, base + path, admin.cookie);
+
+// the same database and session through an app without the page cache: the cache's gain, in this run
+const uncached = createApp({ db, sessionSecret: 'bench', log: () => {}, pageCacheBytes: 0 });
+const uncachedServer = uncached.listen(0, '127.0.0.1');
+await new Promise((r) => uncachedServer.once('listening', r));
+await load(
+  '15 townships, page cache off: county GEP report',
+  `http://127.0.0.1:${(uncachedServer.address() as AddressInfo).port}/reports/gep?year=2021`,
+  admin.cookie,
+);
+uncachedServer.close();
 
 // a 15-township XLSX import: the 2021 export with its year column set to 2022
 const editor = await session('editor');
@@ -101,14 +119,88 @@ const [{ n }] = (await db.query<{ n: number }>(
 if (commit.status !== 303 || n !== 15 || preview.status !== 200)
   throw new Error('import did not commit 15 records');
 
+server.close();
+await db.close();
+
+// ---- a province of PROVINCE_TOWNSHIPS townships × 2 years, seeded like the sample county
+const cold: string[] = [];
+let bootMs = 0;
+if (PROVINCE_TOWNSHIPS > 0) {
+  const set = loadSet('coefficients', 'minhou-2021', '2.0.0');
+  const province = {
+    format: 'gep-ledger/dataset@1',
+    region: { id: 'province', labels: { zh: '示例省', en: 'Sample province' }, sample: true, areaKm2: '0' },
+    townships: [] as unknown[],
+    records: [] as unknown[],
+    transitions: [],
+  };
+  let area = 0;
+  for (const t of provinceTownships(set, {
+    townships: PROVINCE_TOWNSHIPS,
+    years: 2,
+    firstYear: 2020,
+    seed: 20240601,
+  })) {
+    province.townships.push({
+      id: t.township.id,
+      labels: { zh: `乡镇 ${t.township.id}`, en: `Township ${t.township.id}` },
+      kind: 'town',
+      areaKm2: t.township.areaKm2!.toFixed(2),
+    });
+    area += t.township.areaKm2!.toNumber();
+    province.records.push(...t.raw);
+  }
+  province.region.areaKm2 = area.toFixed(2);
+  const provinceFile = join(mkdtempSync(join(tmpdir(), 'gep-bench-')), 'province.json');
+  writeFileSync(provinceFile, JSON.stringify(province));
+  const tBoot = performance.now();
+  const big = await boot({ url: 'memory://', coefficientsDir: 'coefficients', seedFile: provinceFile });
+  bootMs = performance.now() - tBoot;
+  await createUser(big.db, SYSTEM_ACTOR, {
+    username: 'bench',
+    displayName: 'bench',
+    role: 'admin',
+    password: PASSWORD,
+  });
+  const bigApp = createApp({ db: big.db, sessionSecret: 'bench', log: () => {} });
+  const bigServer = bigApp.listen(0, '127.0.0.1');
+  await new Promise((r) => bigServer.once('listening', r));
+  const bigBase = `http://127.0.0.1:${(bigServer.address() as AddressInfo).port}`;
+  const bigAdmin = await (async () => {
+    const agent = request.agent(bigApp);
+    const page = await agent.get('/login');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, username: 'bench', password: PASSWORD });
+    return String(res.headers['set-cookie']).split(';')[0]!;
+  })();
+  for (const [name, path] of [
+    ['county GEP report', '/reports/gep?year=2021'],
+    ['township comparison', '/reports/compare?year=2021'],
+  ] as const) {
+    const t = performance.now();
+    const res = await fetch(bigBase + path, { headers: { cookie: bigAdmin } });
+    const body = await res.text();
+    cold.push(
+      `${name}: cold ${(performance.now() - t).toFixed(0)} ms (status ${res.status}, ${(body.length / 2 ** 20).toFixed(2)} MB of HTML)`,
+    );
+    await load(`${PROVINCE_TOWNSHIPS} townships: ${name} \`${path}\``, bigBase + path, bigAdmin);
+  }
+  bigServer.close();
+  await big.db.close();
+}
+
 console.log(
   `Node ${process.version}, ${cpus()[0]?.model} × ${cpus().length}, embedded PGlite, ${DURATION_S} s per row\n`,
 );
-console.log('| page | path | connections | p50 ms | p90 ms | p99 ms | req/s |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| page | connections | p50 ms | p90 ms | p99 ms | req/s | time-outs | other errors |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 console.log(
   `\n15-township XLSX import (${(file.length / 1024).toFixed(0)} KiB, ${15 * 260}+ cells): upload + validation ${(t1 - t0).toFixed(0)} ms, preview page ${(t2 - t1).toFixed(0)} ms, commit ${(t3 - t2).toFixed(0)} ms, total ${(t3 - t0).toFixed(0)} ms`,
 );
-server.close();
-await db.close();
+console.log(
+  `\n${PROVINCE_TOWNSHIPS}-township province: seeded in ${(bootMs / 1000).toFixed(1)} s; ${cold.join('; ')}`,
+);

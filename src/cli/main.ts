@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   accountTownship,
+  enginesOf,
   aggregateRegion,
   AccountingError,
   type InputRecord,
@@ -43,9 +44,11 @@ import {
   BUNDLE_FORMAT,
   bundleResults,
   compareResults,
+  engineOf,
   resolvedFromBundle,
   type Bundle,
 } from '../io/bundle.js';
+import { FIXED_ENGINE } from '../domain/fixed.js';
 import { gepRows, productRows, YUAN_PER_YI } from '../report/gep-table.js';
 import { accountFigures, scopeJson } from '../report/account-figures.js';
 import { EsvError } from '../domain/esv.js';
@@ -418,6 +421,7 @@ function resultsJson(run: Run, lang: 'zh' | 'en') {
   return {
     format: 'gep-ledger/results@1',
     appVersion: appVersion(),
+    engine: enginesOf(run.region.townships),
     region: { id: run.data.region.id, labels: run.data.region.name, sample: run.data.region.sample },
     year: run.year,
     /** the prices the figures are at (absent: the set's stated prices, no restatement) */
@@ -487,7 +491,7 @@ async function cmdAccount(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<num
       gepRows(run.region, nameOf(run, 'zh'), 'zh'),
       productRows(run.set, run.region, 'zh'),
       [
-        `${run.set.id}@${run.set.version} hash ${run.set.hash}; profile ${run.profile}; gep-ledger ${appVersion()}`,
+        `${run.set.id}@${run.set.version} hash ${run.set.hash}; profile ${run.profile}; gep-ledger ${appVersion()}; engine ${enginesOf(run.region.townships)}`,
         ...(run.data.region.sample ? ['示例数据 (sample data)'] : []),
       ],
     );
@@ -588,6 +592,7 @@ async function cmdBundle(opts: Options, io: Io, lang: 'zh' | 'en'): Promise<numb
   const bundle: Bundle = {
     format: BUNDLE_FORMAT,
     appVersion: appVersion(),
+    engine: FIXED_ENGINE,
     createdAt: new Date().toISOString(),
     set: { id: run.set.id, version: run.set.version, hash: run.set.hash },
     lineage: [...run.resolved.lineage],
@@ -628,7 +633,8 @@ function cmdRerun(file: string | undefined, io: Io, lang: 'zh' | 'en'): number {
   if (issues.length) throw new DataError(issueLines(issues, lang));
   const order = new Map(b.townships.map((t, i) => [t.id, i]));
   records.sort((x, y) => (order.get(x.township) ?? 1e9) - (order.get(y.township) ?? 1e9));
-  const region = aggregateRegion(records.map((r) => accountTownship(set, r, b.profile)));
+  const engine = engineOf(b);
+  const region = aggregateRegion(records.map((r) => accountTownship(set, r, b.profile, { engine })));
   const diffs = compareResults(b.results, bundleResults(region));
   if (diffs.length) {
     io.err(lang === 'zh' ? `复算结果不一致（${diffs.length} 处）：` : `rerun differs (${diffs.length}):`);

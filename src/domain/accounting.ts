@@ -5,6 +5,8 @@ import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
 import { roleValue } from './roles.js';
 import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
+import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, resultToDec, type EngineVersion } from './fixed.js';
+import { FixedStatus, fixedPlan, loadRecord, runFixed, type FixedPlan } from './fixed-account.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -67,6 +69,8 @@ export interface TownshipAccount extends GepTotals {
   readonly env: ReadonlyArray<Dec | undefined>;
   /** Overrides of components whose product is not in the profile: kept in the data, not used, named here. */
   readonly unusedOverrides?: readonly string[];
+  /** The engine that computed the figures (absent in accounts made before engines were versioned: decimal-34). */
+  readonly engine?: EngineVersion;
 }
 
 export class AccountingError extends Error {}
@@ -98,12 +102,31 @@ export function buildEnv(set: CompiledSet, record: InputRecord): (Dec | undefine
 export interface AccountOptions {
   /** Figures at constant prices of this base year instead of the accounting year's (current) prices. */
   readonly constantPriceYear?: number;
+  /**
+   * The engine: fixed-point (default, exact +, −, ×; quotients to 10⁻³⁰, figures to 10⁻²⁴) or the decimal.js
+   * engine of 34 significant digits, by which snapshots published before engines were versioned re-run.
+   */
+  readonly engine?: EngineVersion;
+}
+
+/** The set at the prices the figures are at (restated when the set has price indices). */
+function setAtPrices(stated: CompiledSet, record: InputRecord, options: AccountOptions) {
+  const prices = restatesPrices(stated) ? priceBasis(record.year, options.constantPriceYear) : undefined;
+  try {
+    return { prices, set: prices ? pricedSet(stated, prices.year) : stated };
+  } catch (e) {
+    if (e instanceof PriceIndexError)
+      throw new AccountingError(`${record.township} ${record.year}: ${e.message}`);
+    throw e;
+  }
 }
 
 /**
  * Accounts one township-year: quantities, values, totals. Pure: inputs and set in, figures out. A set with
  * price indices gives its figures at current prices (money parameters restated to the accounting year) unless
- * a constant-price base year is asked for.
+ * a constant-price base year is asked for. The fixed-point engine runs unless the decimal one is asked for;
+ * a record it cannot take exactly (a value of more than 9 decimals, an external quantity) or whose figures
+ * raise an error goes to the decimal engine, which accounts it (or names the error) and says so in `engine`.
  */
 export function accountTownship(
   stated: CompiledSet,
@@ -111,15 +134,105 @@ export function accountTownship(
   profile: string,
   options: AccountOptions = {},
 ): TownshipAccount {
-  const prices = restatesPrices(stated) ? priceBasis(record.year, options.constantPriceYear) : undefined;
-  let set = stated;
-  try {
-    if (prices) set = pricedSet(stated, prices.year);
-  } catch (e) {
-    if (e instanceof PriceIndexError)
-      throw new AccountingError(`${record.township} ${record.year}: ${e.message}`);
-    throw e;
+  if ((options.engine ?? FIXED_ENGINE) === FIXED_ENGINE && !record.overrides?.size) {
+    const { prices, set } = setAtPrices(stated, record, options);
+    const plan = fixedPlan(set, profile, new Set(productsInProfile(set, profile).map((p) => p.id)));
+    try {
+      if (loadRecord(plan, record)) {
+        runFixed(plan);
+        return fixedAccount(plan, record, prices);
+      }
+    } catch (e) {
+      if (!(e instanceof FixedFallback)) throw e;
+    }
   }
+  return { ...accountTownshipDecimal(stated, record, profile, options), engine: DECIMAL_ENGINE };
+}
+
+/** The Dec results of the record the fixed plan has just run. */
+function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis | undefined): TownshipAccount {
+  const { set } = plan;
+  const s = plan.scratch;
+  const env = buildEnv(set, record);
+  const { layout } = set;
+  const results: ComponentResult[] = [];
+  plan.components.forEach((c, i) => {
+    const m = c.model;
+    const st = s.status[i]!;
+    if (st === FixedStatus.MissingInput || st === FixedStatus.MissingDependency) {
+      const reason =
+        st === FixedStatus.MissingInput
+          ? `no data for ${m.inputsUsed.filter((id) => !record.values.has(id)).join(', ')}`
+          : `depends on ${m.componentsUsed.filter((id, k) => c.deps[k]! < 0 || s.status[c.deps[k]!]! < FixedStatus.NotValued).join(', ')}`;
+      results.push({ component: m, status: 'not_applicable', reason });
+      return;
+    }
+    const dec = (n: bigint) => resultToDec(n, c.qScale);
+    const quantity = dec(s.quantity[i]!);
+    env[layout.scalar(m.id)!] = quantity;
+    let quantityByClass: Map<string, Dec> | undefined;
+    if (c.classes) {
+      quantityByClass = new Map(c.classes.map((k, j) => [k, dec(s.byClassQ[i]![j]!)]));
+      for (const [k, q] of quantityByClass) env[layout.perClass(m.id, k)!] = q;
+    }
+    const uncappedN = s.uncapped[i];
+    const uncapped = uncappedN === undefined ? undefined : dec(uncappedN);
+    if (st === FixedStatus.NotValued) {
+      results.push({
+        component: m,
+        status: 'not_valued',
+        reason: `parameter not set: ${m.unsetParameters.join(', ')}`,
+        quantity,
+        quantityByClass,
+        uncapped,
+        override: undefined,
+        overrideAllocation: undefined,
+      });
+      return;
+    }
+    const value = resultToDec(s.value[i]!, c.vScale);
+    const valueByClass = c.classes
+      ? new Map(c.classes.map((k, j) => [k, resultToDec(s.byClassV[i]![j]!, c.vScale)]))
+      : undefined;
+    let outOfRegion: ComponentResult['outOfRegion'];
+    if (c.share) {
+      if (s.shareMissing[i])
+        outOfRegion = {
+          missing: c.model.outOfRegionShare!.checked.symbols.filter(
+            (n) => set.inputs.some((x) => x.id === n) && !record.values.has(n),
+          ),
+        };
+      else
+        outOfRegion = {
+          share: resultToDec(s.share[i]!, c.share.scale),
+          value: resultToDec(s.outOfRegion[i]!, c.vScale + c.share.scale),
+        };
+    }
+    results.push({
+      component: m,
+      status: 'ok',
+      quantity,
+      quantityByClass,
+      value,
+      valueByClass,
+      uncapped,
+      override: undefined,
+      outOfRegion,
+      overrideAllocation: undefined,
+    });
+  });
+  // a record with overrides goes to the decimal engine: nothing here is an unused override
+  return { ...summarise(set, record, plan.profile, results, env, prices), engine: FIXED_ENGINE };
+}
+
+/** The decimal.js engine (34 significant digits): the reference, and the rules of earlier snapshots. */
+export function accountTownshipDecimal(
+  stated: CompiledSet,
+  record: InputRecord,
+  profile: string,
+  options: AccountOptions = {},
+): TownshipAccount {
+  const { prices, set } = setAtPrices(stated, record, options);
   const included = new Set(productsInProfile(set, profile).map((p) => p.id));
   const env = buildEnv(set, record);
   const { layout } = set;
@@ -370,6 +483,10 @@ function summarise(
     env,
   };
 }
+
+/** The engine(s) that made a set of accounts, as recorded with results ("fixed-1", or "fixed-1+decimal-34"). */
+export const enginesOf = (accounts: readonly TownshipAccount[]): string =>
+  [...new Set(accounts.map((a) => a.engine ?? DECIMAL_ENGINE))].sort().reverse().join('+');
 
 /** A whole county (or any set of townships) for one year: every figure is the sum of the townships'. */
 export interface RegionAccount extends GepTotals {

@@ -6,6 +6,7 @@ import type { RegionAccount, TownshipAccount } from '../domain/accounting.js';
 import type { RawRecord } from '../domain/inputs.js';
 import type { ResolvedSet } from '../methods/resolve.js';
 import { canonicalJson, sha256 } from '../methods/resolve.js';
+import { DECIMAL_ENGINE, FIXED_ENGINE, type EngineVersion } from '../domain/fixed.js';
 
 export const BUNDLE_FORMAT = 'gep-ledger/bundle@1';
 
@@ -34,6 +35,15 @@ export interface Bundle {
   townships: { id: string; areaKm2?: string }[];
   records: RawRecord[];
   results: BundleResults;
+  /** The engine whose figures `results` holds; absent in bundles made before engines were versioned. */
+  engine?: EngineVersion;
+}
+
+/** The engine a bundle or snapshot re-runs by: the one it records, decimal-34 for one that records none. */
+export function engineOf(b: { engine?: string }): EngineVersion {
+  if (b.engine === undefined || b.engine === DECIMAL_ENGINE) return DECIMAL_ENGINE;
+  if (b.engine === FIXED_ENGINE) return FIXED_ENGINE;
+  throw new Error(`unknown accounting engine "${b.engine}" (known: ${FIXED_ENGINE}, ${DECIMAL_ENGINE})`);
 }
 
 export function figures(a: TownshipAccount | RegionAccount): FiguresJson {

@@ -39,32 +39,44 @@ interface ComponentSum {
   readonly valueByClass?: Map<string, Dec>;
 }
 
-const addTo = (m: Map<string, Dec>, k: string, v: Dec) => m.set(k, (m.get(k) ?? ZERO).plus(v));
+interface ComponentAcc {
+  component: ComponentModel;
+  status: ComponentResult['status'];
+  reason?: string;
+  quantity?: Dec;
+  value?: Dec;
+  quantityByClass?: Map<string, Dec>;
+  valueByClass?: Map<string, Dec>;
+}
 
+const addInto = (m: Map<string, Dec> | undefined, add: ReadonlyMap<string, Dec> | undefined) => {
+  if (!add) return m;
+  const out = m ?? new Map<string, Dec>();
+  for (const [k, v] of add) {
+    const prev = out.get(k);
+    out.set(k, prev === undefined ? v : prev.plus(v));
+  }
+  return out;
+};
+
+/** Components summed over a scope's accounts: one accumulator per component, updated in place. */
 function sumComponents(accounts: readonly TownshipAccount[]): Map<string, ComponentSum> {
-  const out = new Map<string, ComponentSum>();
+  const out = new Map<string, ComponentAcc>();
+  const plus = (x: Dec | undefined, y: Dec | undefined) =>
+    x === undefined ? y : y === undefined ? x : x.plus(y);
   for (const a of accounts)
     for (const r of a.components) {
-      const prev = out.get(r.component.id);
-      const addMap = (m: Map<string, Dec> | undefined, add: ReadonlyMap<string, Dec> | undefined) => {
-        if (!add) return m;
-        const next = new Map(m);
-        for (const [k, v] of add) addTo(next, k, v);
-        return next;
-      };
-      const plus = (x: Dec | undefined, y: Dec | undefined) =>
-        x === undefined ? y : y === undefined ? x : x.plus(y);
+      let acc = out.get(r.component.id);
+      if (!acc)
+        out.set(r.component.id, (acc = { component: r.component, status: r.status, reason: r.reason }));
       // the status of the scope: ok if any township values the component
-      const status = prev?.status === 'ok' || r.status === 'ok' ? 'ok' : (prev?.status ?? r.status);
-      out.set(r.component.id, {
-        component: r.component,
-        status,
-        reason: status === 'ok' ? undefined : (prev?.reason ?? r.reason),
-        quantity: plus(prev?.quantity, r.quantity),
-        value: plus(prev?.value, r.value),
-        quantityByClass: addMap(prev?.quantityByClass, r.quantityByClass),
-        valueByClass: addMap(prev?.valueByClass, r.valueByClass),
-      });
+      else if (acc.status !== 'ok' && r.status === 'ok') acc.status = 'ok';
+      if (acc.status === 'ok') acc.reason = undefined;
+      else acc.reason ??= r.reason;
+      acc.quantity = plus(acc.quantity, r.quantity);
+      acc.value = plus(acc.value, r.value);
+      acc.quantityByClass = addInto(acc.quantityByClass, r.quantityByClass);
+      acc.valueByClass = addInto(acc.valueByClass, r.valueByClass);
     }
   return out;
 }

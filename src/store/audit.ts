@@ -43,6 +43,30 @@ export async function recordEvent(tx: Db, actor: Actor, e: AuditEvent): Promise<
   );
 }
 
+/** Many events in one statement (an import's records): the same rows recordEvent writes one by one. */
+export async function recordEvents(tx: Db, actor: Actor, events: readonly AuditEvent[]): Promise<void> {
+  if (!events.length) return;
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  await tx.query(
+    `insert into audit_events (user_id, username, action, entity, entity_key, township_id, year, old_value, new_value, note)
+     select $1, $2, e.action, e.entity, e.entity_key, e.township_id, e.year, e.old_value, e.new_value, e.note
+     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::jsonb[], $9::jsonb[], $10::text[])
+       as e(action, entity, entity_key, township_id, year, old_value, new_value, note)`,
+    [
+      actor.id,
+      actor.username,
+      events.map((e) => e.action),
+      events.map((e) => e.entity),
+      events.map((e) => e.entityKey),
+      events.map((e) => e.township ?? null),
+      events.map((e) => e.year ?? null),
+      events.map((e) => json(e.oldValue)),
+      events.map((e) => json(e.newValue)),
+      events.map((e) => e.note ?? null),
+    ],
+  );
+}
+
 export interface AuditFilter {
   township?: string;
   year?: number;

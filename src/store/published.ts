@@ -9,10 +9,12 @@ import type { CompiledSet } from '../domain/model.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
 import { compileSet } from '../methods/compile.js';
 import { canonicalJson, sha256 } from '../methods/resolve.js';
+import { FIXED_ENGINE } from '../domain/fixed.js';
 import {
   BUNDLE_FORMAT,
   bundleResults,
   compareResults,
+  engineOf,
   resolvedFromBundle,
   type Bundle,
   type BundleResults,
@@ -119,6 +121,7 @@ export async function publishReport(
   const snapshot: Snapshot = {
     format: BUNDLE_FORMAT,
     appVersion: r.appVersion,
+    engine: FIXED_ENGINE,
     createdAt: new Date().toISOString(),
     set: { id: set.id, version: set.version, hash: set.hash },
     lineage: [...resolved.lineage],
@@ -205,7 +208,9 @@ function rerun(set: CompiledSet, s: Snapshot, raw: RawRecord[], recorded: Bundle
   // as for live accounts: approved data is not re-checked against township areas registered later
   const { records, issues } = validateRecords(set, raw);
   if (issues.length) throw new ConflictError({ zh: '快照数据无法复算', en: 'the snapshot does not re-run' });
-  const region = aggregateRegion(records.map((r) => accountTownship(set, r, s.profile)));
+  // by the rules of the engine that made the snapshot (decimal-34 for one published before engines had versions)
+  const engine = engineOf(s);
+  const region = aggregateRegion(records.map((r) => accountTownship(set, r, s.profile, { engine })));
   return { records, region, differences: compareResults(recorded, bundleResults(region)) };
 }
 

@@ -2,7 +2,7 @@ import type { InputRecord } from '../domain/accounting.js';
 import type { Dec } from '../domain/decimal.js';
 import { validateRecords, type InputIssue, type RawRecord } from '../domain/inputs.js';
 import type { CompiledSet } from '../domain/model.js';
-import { recordEvent, type Actor } from './audit.js';
+import { recordEvent, recordEvents, type Actor, type AuditEvent } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { listTownships, townshipInfo, townshipLabel } from './regions.js';
@@ -195,10 +195,49 @@ export async function saveRecords(
       en: 'only editors and admins enter data',
     });
   return db.transaction(async (tx) => {
+    // one statement per table: the records read (and locked) at once, then every change worked out in memory
+    // in the order given (a record changed twice sees its first change), then one insert, one update and one
+    // insert of audit events
+    const key = (t: string, y: number) => `${t}/${y}`;
+    const pairs = [
+      ...new Map(changes.map((c) => [key(c.record.township, c.record.year), c.record])).values(),
+    ];
+    const locked = pairs.length
+      ? await tx.query<SurveyRow>(
+          `select r.* from survey_records r
+             join unnest($1::text[], $2::int[]) as k(township_id, year)
+               on r.township_id = k.township_id and r.year = k.year
+           for update of r`,
+          [pairs.map((p) => p.township), pairs.map((p) => p.year)],
+        )
+      : [];
+    interface State {
+      township: string;
+      year: number;
+      old?: SurveyRow;
+      values: SurveyRow['values'];
+      overrides: SurveyRow['overrides'];
+      version: number | null;
+      writes: number;
+    }
+    const states = new Map<string, State>();
+    for (const row of locked)
+      states.set(key(row.township_id, row.year), {
+        township: row.township_id,
+        year: row.year,
+        old: row,
+        values: row.values,
+        overrides: row.overrides,
+        version: row.version,
+        writes: 0,
+      });
     const all: FieldChange[] = [];
+    const events: AuditEvent[] = [];
     for (const { record, expectedVersion, replaceOverrides } of changes) {
       const { township, year } = record;
-      const old = await getRecord(tx, township, year, true);
+      const k = key(township, year);
+      const state = states.get(k);
+      const old = state?.old;
       const name = () => townshipLabel(tx, township);
       if (!mayEditTownship(actor.scope, township))
         throw new ForbiddenError({
@@ -210,21 +249,22 @@ export async function saveRecords(
           zh: `${(await name()).zh} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
           en: `${(await name()).en} ${year} is ${old.status === 'approved' ? 'approved' : 'submitted'}: it cannot change until it is returned or reopened`,
         });
-      if (expectedVersion !== undefined && (old?.version ?? null) !== expectedVersion)
+      const current = state?.version ?? null;
+      if (expectedVersion !== undefined && current !== expectedVersion)
         throw new ConflictError({
-          zh: `${(await name()).zh} ${year} 年数据已被他人修改（版本 ${old?.version ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
-          en: `${(await name()).en} ${year} was changed by someone else (version ${old?.version ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
+          zh: `${(await name()).zh} ${year} 年数据已被他人修改（版本 ${current ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
+          en: `${(await name()).en} ${year} was changed by someone else (version ${current ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
         });
       const given = storedValues(record);
-      const values = mode === 'merge' ? mergeValues(old?.values, given) : given;
+      const values = mode === 'merge' ? mergeValues(state?.values, given) : given;
       // externally modelled quantities change only where given (the entry form does not carry them),
       // unless the caller replaces them as a whole
       const overrides = replaceOverrides
         ? storedOverrides(record)
-        : { ...(old?.overrides ?? {}), ...storedOverrides(record) };
-      const fieldChanges = diffValues(township, year, old?.values, values);
-      const overridesChanged = JSON.stringify(old?.overrides ?? {}) !== JSON.stringify(overrides);
-      if (old && !fieldChanges.length && !overridesChanged) continue;
+        : { ...(state?.overrides ?? {}), ...storedOverrides(record) };
+      const fieldChanges = diffValues(township, year, state?.values, values);
+      const overridesChanged = JSON.stringify(state?.overrides ?? {}) !== JSON.stringify(overrides);
+      if (state && !fieldChanges.length && !overridesChanged) continue;
       // a clerk bound to departments changes only the fields those departments are responsible for
       const outside = fieldsOutOfScope(actor.scope, set, township, [
         ...fieldChanges.map((c) => c.field),
@@ -247,38 +287,20 @@ export async function saveRecords(
           en: `${(await name()).en} ${year}: these fields belong to departments you are not responsible for: ${label('en')}`,
         });
       }
-      const params = [
+      const existed = state !== undefined && state.version !== null;
+      states.set(k, {
         township,
         year,
-        set.id,
-        set.version,
-        JSON.stringify(values),
-        JSON.stringify(overrides),
-        actor.id,
-      ];
-      // a new record: of two saves racing to create it, the second finds it there and is refused; an
-      // existing one is locked above (select … for update)
-      const written = old
-        ? await tx.query(
-            `update survey_records set set_id = $3, set_version = $4, values = $5, overrides = $6,
-               version = version + 1, updated_by = $7, updated_at = now()
-             where township_id = $1 and year = $2 returning version`,
-            params,
-          )
-        : await tx.query(
-            `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by)
-             values ($1, $2, $3, $4, $5, $6, 'draft', 1, $7) on conflict (township_id, year) do nothing returning version`,
-            params,
-          );
-      if (!written.length)
-        throw new ConflictError({
-          zh: `${(await name()).zh} ${year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
-          en: `${(await name()).en} ${year} was just created by someone else; reload and save again: your changes were not saved`,
-        });
-      await recordEvent(tx, actor, {
-        action: old ? 'update' : 'create',
+        old,
+        values,
+        overrides,
+        version: (state?.version ?? 0) + 1,
+        writes: (state?.writes ?? 0) + 1,
+      });
+      events.push({
+        action: existed ? 'update' : 'create',
         entity: 'survey_record',
-        entityKey: `${township}/${year}`,
+        entityKey: k,
         ...at(township, year),
         oldValue: Object.fromEntries(fieldChanges.map((c) => [c.field, c.old])),
         newValue: {
@@ -288,6 +310,45 @@ export async function saveRecords(
       });
       all.push(...fieldChanges);
     }
+    const written = [...states.values()].filter((st) => st.writes > 0);
+    const columns = (rows: State[]) => [
+      rows.map((r) => r.township),
+      rows.map((r) => r.year),
+      rows.map((r) => JSON.stringify(r.values)),
+      rows.map((r) => JSON.stringify(r.overrides)),
+      rows.map((r) => r.version),
+    ];
+    const updates = written.filter((st) => st.old);
+    if (updates.length)
+      await tx.query(
+        `update survey_records s set set_id = $6, set_version = $7, values = u.values, overrides = u.overrides,
+           version = u.version, updated_by = $8, updated_at = now()
+         from unnest($1::text[], $2::int[], $3::jsonb[], $4::jsonb[], $5::int[]) as u(township_id, year, values, overrides, version)
+         where s.township_id = u.township_id and s.year = u.year`,
+        [...columns(updates), set.id, set.version, actor.id],
+      );
+    const inserts = written.filter((st) => !st.old);
+    if (inserts.length) {
+      // a new record: of two saves racing to create it, the second finds it there and is refused; an
+      // existing one is locked above (select … for update)
+      const created = await tx.query<{ township_id: string; year: number }>(
+        `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by)
+         select u.township_id, u.year, $6, $7, u.values, u.overrides, 'draft', u.version, $8
+         from unnest($1::text[], $2::int[], $3::jsonb[], $4::jsonb[], $5::int[]) as u(township_id, year, values, overrides, version)
+         on conflict (township_id, year) do nothing returning township_id, year`,
+        [...columns(inserts), set.id, set.version, actor.id],
+      );
+      if (created.length < inserts.length) {
+        const done = new Set(created.map((c) => key(c.township_id, c.year)));
+        const lost = inserts.find((st) => !done.has(key(st.township, st.year)))!;
+        const name = await townshipLabel(tx, lost.township);
+        throw new ConflictError({
+          zh: `${name.zh} ${lost.year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
+          en: `${name.en} ${lost.year} was just created by someone else; reload and save again: your changes were not saved`,
+        });
+      }
+    }
+    await recordEvents(tx, actor, events);
     return all;
   });
 }

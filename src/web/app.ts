@@ -44,12 +44,16 @@ import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
 import { getSettings, localDateIn, localTimeIn } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
+import { dataVersion, memoByVersion } from '../store/version.js';
+import { CSRF_PLACEHOLDER, PAGE_CACHE_BYTES, pageCache, type CachedPage } from './page-cache.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface AppOptions {
   db: Db;
   sessionSecret: string;
+  /** Bytes of rendered report pages kept (default PAGE_CACHE_MB, 64 MB); 0 keeps none. */
+  pageCacheBytes?: number;
   /** Where log lines go; one JSON object per request and per error. */
   log?: (line: Record<string, unknown>) => void;
   secureCookies?: boolean;
@@ -264,16 +268,19 @@ export function createApp(o: AppOptions) {
       : csrfSynchronisedProtection(req, res, next),
   );
 
-  // what every page's layout reads; an error page refused before this ran (a bad CSRF token) loads it itself
+  // what every page's layout reads, kept behind the data version; an error page refused before this ran (a bad
+  // CSRF token) loads it itself
   const pageLocals = async (res: Response) => {
+    const version = await dataVersion(db);
+    res.locals.dataVersion = version;
     const [region, townships, settings] = await Promise.all([
-      getRegion(db),
-      listTownships(db),
-      getSettings(db),
+      memoByVersion(db, version, 'region', () => getRegion(db)),
+      memoByVersion(db, version, 'townships', () => listTownships(db)),
+      memoByVersion(db, version, 'settings', () => getSettings(db)),
     ]);
     res.locals.region = region;
     res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
-    res.locals.settings = settings;
+    res.locals.ledgerSettings = settings;
     // times in the county's time zone (a setting, Asia/Shanghai by default)
     res.locals.localTime = localTimeIn(settings.timeZone);
     res.locals.localDate = localDateIn(settings.timeZone);
@@ -289,6 +296,7 @@ export function createApp(o: AppOptions) {
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());
+  app.use('/reports', pageCache(serveCachedPage, o.pageCacheBytes ?? PAGE_CACHE_BYTES));
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(townshipRoutes());
@@ -308,7 +316,7 @@ export function createApp(o: AppOptions) {
     else log({ level: 'warn', msg: 'refused', path: req.path, status, reason: messages.join('; ') });
     if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json')
       return res.status(status).json({ error: messages.join('; '), issues });
-    if (res.locals.settings === undefined) await pageLocals(res).catch(() => undefined);
+    if (res.locals.ledgerSettings === undefined) await pageLocals(res).catch(() => undefined);
     res
       .status(status)
       .render('error', { ...res.locals, status, messages }, (e, html) =>
@@ -346,13 +354,30 @@ function describeError(
   return { status: 500, messages: [t('error')] };
 }
 
-/** Renders a view inside the one layout. */
+/** Renders a view inside the one layout (a report page is kept in the page cache, see page-cache.ts). */
 export function page(res: Response, view: string, data: Record<string, unknown> = {}, status = 200) {
   res.status(status);
+  const store = res.locals.storePage as ((p: CachedPage) => void) | undefined;
+  const title = (data.title as string | undefined) ?? '';
+  if (store && status === 200) {
+    res.render(view, { ...res.locals, ...data, csrfToken: () => CSRF_PLACEHOLDER }, (err, body) => {
+      if (err) return res.req.next!(err);
+      store({ title, body });
+      serveCachedPage(res, { title, body });
+    });
+    return;
+  }
   res.render(view, { ...res.locals, ...data }, (err, html) => {
     if (err) return res.req.next!(err);
-    renderLayout(res, html, (data.title as string | undefined) ?? '');
+    renderLayout(res, html, title);
   });
+}
+
+function serveCachedPage(res: Response, p: CachedPage) {
+  const body = p.body.includes(CSRF_PLACEHOLDER)
+    ? p.body.replaceAll(CSRF_PLACEHOLDER, (res.locals.csrfToken as () => string)())
+    : p.body;
+  renderLayout(res, body, p.title);
 }
 
 function renderLayout(res: Response, body: string, title: string) {

@@ -45,23 +45,23 @@ describe('area proportionality', () => {
   const base = account(baseRawRecord());
   const doubled = account(withValues({ land_area: scaledAreas('2') }));
 
-  // Carbon and oxygen go through the repeating constants 44/12 × NEP and 32/44: every per-class figure and every
-  // partial sum is rounded to 34 significant digits, so 2 × round(Σ) and round(Σ 2·x) may differ in the 34th
-  // digit (seen: …333332 vs …333336; 8,639,999.999…9 for 2 × 4,320,000). For those two every figure is
-  // compared to 30 significant digits; for the other five, exactly.
-  const ROUNDED_TOTALS = new Set(['carbon_sequestration', 'oxygen_release']);
-  const sig30 = (d: Dec | undefined) => str(d?.toSignificantDigits(30));
+  // The fixed-point engine holds every component figure to 10⁻²⁴ of its unit: where a quotient enters (44/12 ×
+  // NEP and 32/44 for carbon and oxygen, a ÷ for soil), 2 × round(x) and round(2x) may differ by one unit of
+  // 10⁻²⁴ per class, so a total over n classes by n units, and a value by that times its price (here ≤ 10⁴ 元
+  // per unit). Every figure is compared within 10⁻¹⁸ of its unit; the engine's stated bound is 10⁻⁶ 元.
+  const close = (x: Dec | undefined, y: Dec, what: string) => {
+    if (x === undefined) throw new Error('no figure');
+    expect(x.minus(y).abs().lte('1e-18'), `${what}: ${x.toString()} vs ${y.toString()}`).toBe(true);
+  };
 
   it.each(AREA_PROPORTIONAL)('doubling every land_area doubles %s (quantity, value, every class)', (id) => {
     const a = component(base, id);
     const b = component(doubled, id);
     expect(a.status).toBe('ok');
-    const fig = ROUNDED_TOTALS.has(id) ? sig30 : str;
-    expect(fig(b.quantity)).toBe(fig(a.quantity!.times(2)));
-    expect(fig(b.value)).toBe(fig(a.value!.times(2)));
-    for (const [cls, q] of a.quantityByClass!)
-      expect(fig(b.quantityByClass!.get(cls)), cls).toBe(fig(q.times(2)));
-    for (const [cls, v] of a.valueByClass!) expect(fig(b.valueByClass!.get(cls)), cls).toBe(fig(v.times(2)));
+    close(b.quantity, a.quantity!.times(2), 'quantity');
+    close(b.value, a.value!.times(2), 'value');
+    for (const [cls, q] of a.quantityByClass!) close(b.quantityByClass!.get(cls), q.times(2), cls);
+    for (const [cls, v] of a.valueByClass!) close(b.valueByClass!.get(cls), v.times(2), cls);
   });
 
   it('the base figures are not trivially zero', () => {

@@ -53,6 +53,8 @@ import { pick, type Lang } from '../i18n.js';
 import { renderPdf } from '../pdf.js';
 import type { Settings } from '../../store/settings.js';
 import { APP_VERSION } from '../../app-version.js';
+import { FIXED_ENGINE } from '../../domain/fixed.js';
+import { dataVersion, memoByVersion } from '../../store/version.js';
 
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
 /** The plausibility document (a versioned file of the release), read once per process. */
@@ -72,15 +74,23 @@ interface Ctx {
   boundaries: Boundary[];
 }
 
+/** The data version of the request (read once by the app), behind which per-request queries are kept. */
+const versionOf = async (req: Request) =>
+  (req.res?.locals.dataVersion as string | undefined) ?? dataVersion(dbOf(req));
+
 async function context(req: Request): Promise<Ctx> {
   const db = dbOf(req);
-  const settings = await getSettings(db);
+  const version = await versionOf(req);
+  const memo = <T>(key: string, load: () => Promise<T>) => memoByVersion(db, version, key, load);
+  const settings = await memo('settings', () => getSettings(db));
   const [set, years, complete, townships, region] = await Promise.all([
-    loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
-    approvedYears(db),
-    completeYears(db),
-    listTownships(db),
-    getRegion(db),
+    memo(`set|${settings.activeSet.id}@${settings.activeSet.version}`, () =>
+      loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
+    ),
+    memo('approvedYears', () => approvedYears(db)),
+    memo('completeYears', () => completeYears(db)),
+    memo('townships', () => listTownships(db)),
+    memo('region', () => getRegion(db)),
   ]);
   const boundaries = await listBoundaries(db);
   const regionLabels = { zh: region?.name_zh ?? '全县', en: region?.name_en ?? 'County' };
@@ -121,7 +131,13 @@ function pickScope(ctx: Ctx, raw: unknown): string {
 }
 
 async function mustAccount(req: Request, ctx: Ctx, year: number): Promise<YearAccounts> {
-  const a = await accountYear(dbOf(req), ctx.set, ctx.profile, year);
+  const db = dbOf(req);
+  const a = await memoByVersion(
+    db,
+    await versionOf(req),
+    `accounts|${ctx.set.hash}|${ctx.profile}|${year}`,
+    () => accountYear(db, ctx.set, ctx.profile, year),
+  );
   if (!a) throw new NotFoundError({ zh: `${year} 年没有已审核的数据`, en: `no approved data for ${year}` });
   return a;
 }
@@ -204,7 +220,7 @@ async function respond(
  * 编制日期 and 数据来源; times in the county's time zone (a setting).
  */
 function officialIntro(res: Response, intro: readonly string[], lang: Lang): string[] {
-  const settings = res.locals.settings as Settings;
+  const settings = res.locals.ledgerSettings as Settings;
   const region = res.locals.region as { name_zh: string; name_en: string } | undefined;
   const compiler = settings.compiler || (region ? (lang === 'en' ? region.name_en : region.name_zh) : '');
   const sep = lang === 'en' ? ': ' : '：';
@@ -225,7 +241,7 @@ const introLines = (ctx: Ctx, title: string, lang: Lang, extra: string[] = []) =
   title,
   `${lang === 'en' ? 'Coefficient set' : '核算参数集'}: ${ctx.set.id}@${ctx.set.version} (sha256 ${ctx.set.hash.slice(0, 12)}), ${ctx.profile}`,
   ...extra,
-  `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${APP_VERSION}`,
+  `${lang === 'en' ? 'Generated' : '生成时间'}: ${new Date().toISOString()} · GEP Ledger ${APP_VERSION} · ${lang === 'en' ? 'engine' : '核算引擎'} ${FIXED_ENGINE}`,
 ];
 
 /**
