@@ -3,12 +3,12 @@
  * township, from_year, to_year, from_class, to_class, area, unit. Every problem names its row and column.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { parseDecimal } from '../domain/decimal.js';
 import type { InputIssue } from '../domain/inputs.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
 import { columnLetter } from './table-input.js';
 import { toCsv } from './csv.js';
+import { firstSheetRows } from './sheet-rows.js';
 
 export const TRANSITION_COLUMNS = [
   'township',
@@ -126,24 +126,13 @@ export function readTransitionCsv(text: string, classIds?: readonly string[]) {
 }
 
 export async function readTransitionXlsx(data: Buffer, classIds?: readonly string[]) {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(data as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws)
+  const sheet = await firstSheetRows(data);
+  if (!sheet)
     return {
       matrices: [],
       issues: [{ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } }],
     };
-  const rows: unknown[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row) => {
-    const cells: unknown[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) {
-      const v = row.getCell(c).value;
-      cells.push(v && typeof v === 'object' && 'result' in v ? v.result : v);
-    }
-    rows.push(cells);
-  });
-  return readTransitionRows(rows, ws.name, classIds);
+  return readTransitionRows(sheet.rows, sheet.name, classIds);
 }
 
 export function transitionsCsv(matrices: readonly TransitionMatrix[]): string {

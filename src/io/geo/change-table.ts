@@ -5,13 +5,13 @@
  * its row and column; rows arrive in hm².
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { parseDecimal } from '../../domain/decimal.js';
 import type { InputIssue } from '../../domain/inputs.js';
 import type { ChangeRecord } from '../../domain/land-changes.js';
 import { convertValue, parseUnit } from '../../domain/units.js';
 import { columnLetter, TABLE_LIMITS } from '../table-input.js';
 import type { TownshipCode } from './dltb.js';
+import { firstSheetRows } from '../sheet-rows.js';
 
 const HEADERS = {
   township: ['乡镇代码', '坐落单位代码', 'township_code', 'zldwdm', 'xzqdm'],
@@ -121,22 +121,11 @@ export async function readChangeTable(
     }) as string[][];
     return readChangeRows(rows, 'csv', townships);
   }
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(file.buffer as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws)
+  const sheet = await firstSheetRows(file.buffer);
+  if (!sheet)
     return {
       changes: [],
       issues: [{ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } }],
     };
-  const rows: unknown[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row) => {
-    const cells: unknown[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) {
-      const v = row.getCell(c).value;
-      cells.push(v && typeof v === 'object' && 'result' in v ? v.result : v);
-    }
-    rows.push(cells);
-  });
-  return readChangeRows(rows.slice(0, TABLE_LIMITS.maxRows + 1), ws.name, townships);
+  return readChangeRows(sheet.rows.slice(0, TABLE_LIMITS.maxRows + 1), sheet.name, townships);
 }
