@@ -15,6 +15,8 @@ import { decisionsSeedFor, loadDecisionsSeed } from './decisions-seed.js';
 
 export interface BootOptions {
   url: string;
+  /** Embedded database only: start from this dump of a data directory (the tests' seeded snapshot). */
+  loadDataDir?: Blob;
   coefficientsDir: string;
   /** A dataset loaded when the database has no region yet (the sample county). */
   seedFile?: string;
@@ -37,7 +39,7 @@ const SETUP_TOKEN_REUSE_MS = 60_000;
 /** Opens the database, applies migrations, loads the coefficient sets and, on a new database, the sample county. */
 export async function boot(o: BootOptions): Promise<Booted> {
   const log = o.log ?? (() => {});
-  const db = await openDb({ url: o.url });
+  const db = await openDb({ url: o.url, loadDataDir: o.loadDataDir });
   const setupToken = await db.transaction(async (tx) => {
     if (tx.kind === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [BOOT_LOCK]);
     const applied = await migrate(tx);

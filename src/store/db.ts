@@ -15,6 +15,8 @@ export interface Db {
 export interface DbConfig {
   /** postgres://… for PostgreSQL; otherwise a folder for the embedded database, or memory://. */
   url: string;
+  /** Embedded database only: start from this dump of a data directory (PGlite dumpDataDir) instead of a new one. */
+  loadDataDir?: Blob;
 }
 
 type Queryable = { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> };
@@ -28,8 +30,8 @@ function wrap(kind: Db['kind'], q: Queryable, exec: (sql: string) => Promise<voi
   };
 }
 
-async function openPglite(path: string): Promise<Db> {
-  const client = await PGlite.create(path);
+async function openPglite(path: string, loadDataDir?: Blob): Promise<Db> {
+  const client = await PGlite.create(path, loadDataDir ? { loadDataDir } : {});
   // PGlite has one connection: transactions are serialised through its own queue.
   const tx = (t: Queryable & { exec(sql: string): Promise<unknown> }): Db => ({
     ...wrap('pglite', t, async (sql) => void (await t.exec(sql))),
@@ -86,5 +88,5 @@ async function openPostgres(url: string): Promise<Db> {
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 export function openDb(config: DbConfig): Promise<Db> {
-  return isPostgresUrl(config.url) ? openPostgres(config.url) : openPglite(config.url);
+  return isPostgresUrl(config.url) ? openPostgres(config.url) : openPglite(config.url, config.loadDataDir);
 }

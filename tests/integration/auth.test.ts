@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boot } from '../../src/store/boot.js';
 import type { Db } from '../../src/store/db.js';
 import { createApp } from '../../src/web/app.js';
-import { COEFFICIENTS, login, PASSWORD, SAMPLE, startApp, testDatabaseUrl, type TestApp } from './harness.js';
+import { COEFFICIENTS, freshDatabase, login, PASSWORD, SAMPLE, startApp, type TestApp } from './harness.js';
 
 let t: TestApp;
 
@@ -216,7 +216,7 @@ describe('first start: the one-time setup token', () => {
 
   beforeAll(async () => {
     const booted = await boot({
-      url: await testDatabaseUrl(),
+      ...(await freshDatabase()),
       coefficientsDir: COEFFICIENTS,
       seedFile: SAMPLE,
     });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import type { Express } from 'express';
+import { inject } from 'vitest';
 import { boot } from '../../src/store/boot.js';
 import type { Db } from '../../src/store/db.js';
 import { SYSTEM_ACTOR } from '../../src/store/audit.js';
@@ -18,15 +19,15 @@ export const SAMPLE = join(ROOT, 'seeds/minhou/dataset.json');
 
 /**
  * A database for one test file: embedded in memory, or a new PostgreSQL database when TEST_DATABASE_URL
- * is set (CI runs the suite both ways).
+ * is set (CI runs the suite both ways), copied from the template database when one is named.
  */
-export async function testDatabaseUrl(): Promise<string> {
+export async function testDatabaseUrl(template?: string): Promise<string> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return 'memory://';
   const name = `gep_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
@@ -75,15 +76,16 @@ export async function startApp(
     sample?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const url = o.url ?? (await testDatabaseUrl());
+  // the usual start (sample county and test users) begins from the copy tests/global-setup.ts made this run;
+  // boot still runs on it, as at every start of the app
+  const seeded = o.sample !== false && o.users !== false && !o.url ? await seededDatabase() : undefined;
+  const database = seeded ?? (o.url ? { url: o.url } : await freshDatabase());
   const { db } = await boot({
-    url,
+    ...database,
     coefficientsDir: COEFFICIENTS,
     seedFile: o.sample === false ? undefined : SAMPLE,
   });
-  if (o.users !== false)
-    for (const [username, role] of Object.entries(USERS))
-      await createUser(db, SYSTEM_ACTOR, { username, displayName: username, role, password: PASSWORD });
+  if (o.users !== false && !seeded) await createTestUsers(db);
   const app = createApp({
     db,
     sessionSecret: 'test-secret',
@@ -91,7 +93,59 @@ export async function startApp(
     loginRateLimit: { windowMs: 60_000, limit: o.loginLimit ?? 1000, accountLimit: o.accountLimit ?? 1000 },
     trustProxy: o.trustProxy,
   });
+  const url = database.url;
   return { app, db, url, close: () => db.close().then(() => dropTestDatabase(url)) };
+}
+
+async function createTestUsers(db: Db): Promise<void> {
+  for (const [username, role] of Object.entries(USERS))
+    await createUser(db, SYSTEM_ACTOR, { username, displayName: username, role, password: PASSWORD });
+}
+
+export interface TestDatabase {
+  url: string;
+  /** The embedded database's starting data directory (a PGlite dump). */
+  loadDataDir?: Blob;
+}
+
+/** Boots the sample county and creates the test users: what tests/global-setup.ts keeps for every test file. */
+export async function seedTestDatabase(database: TestDatabase): Promise<void> {
+  const { db } = await boot({ ...database, coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
+  await createTestUsers(db);
+  await db.close();
+}
+
+/** What the global setup provided, or nothing when the file runs without it. */
+const provided = <K extends 'pgliteSnapshots' | 'pgTemplate'>(key: K) => {
+  try {
+    return inject(key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const readBlob = (file: string) => new Blob([readFileSync(file)]);
+
+/**
+ * A new database as boot finds it on a fresh install: a new PostgreSQL database, or a new embedded one (copied
+ * from the empty data directory the global setup made, which saves PGlite's initdb).
+ */
+export async function freshDatabase(): Promise<TestDatabase> {
+  const snapshots = process.env.TEST_DATABASE_URL ? undefined : provided('pgliteSnapshots');
+  return snapshots
+    ? { url: 'memory://', loadDataDir: readBlob(snapshots.empty) }
+    : { url: await testDatabaseUrl() };
+}
+
+/** A new database holding the sample county and the test users, copied from the global setup's; undefined without it. */
+async function seededDatabase(): Promise<TestDatabase | undefined> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (base) {
+    const template = provided('pgTemplate');
+    return template ? { url: await testDatabaseUrl(template) } : undefined;
+  }
+  const snapshots = provided('pgliteSnapshots');
+  return snapshots ? { url: 'memory://', loadDataDir: readBlob(snapshots.seeded) } : undefined;
 }
 
 export interface Session {

@@ -379,7 +379,7 @@ describe('backup and restore', () => {
   it('carry the register, its evidence bytes, the ledger and the published lists', async () => {
     const { backup, restore } = await import('../../src/store/backup.js');
     const { boot } = await import('../../src/store/boot.js');
-    const { COEFFICIENTS, tempDir, testDatabaseUrl } = await import('./harness.js');
+    const { COEFFICIENTS, freshDatabase, tempDir } = await import('./harness.js');
     const { join } = await import('node:path');
     const file = join(tempDir(), 'backup.gep');
     await backup(t.db, file);
@@ -395,7 +395,7 @@ describe('backup and restore', () => {
       ]);
     const before = await q(t.db);
     expect(before[1].length).toBe(1);
-    const b = await boot({ url: await testDatabaseUrl(), coefficientsDir: COEFFICIENTS });
+    const b = await boot({ ...(await freshDatabase()), coefficientsDir: COEFFICIENTS });
     await restore(b.db, file);
     expect(await q(b.db)).toEqual(before);
     // ids continue after the restored ones

@@ -8,7 +8,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { loadCompiledSet, syncSetsFromFolder } from '../../src/store/sets.js';
 import { publishReport } from '../../src/store/published.js';
 import { getRecord, saveRecords, validateSurvey } from '../../src/store/survey.js';
-import { COEFFICIENTS, SAMPLE, tempDir, testDatabaseUrl } from './harness.js';
+import { COEFFICIENTS, freshDatabase, SAMPLE, tempDir, testDatabaseUrl } from './harness.js';
 
 const counts = async (db: Awaited<ReturnType<typeof boot>>['db']) =>
   (
@@ -21,7 +21,7 @@ const counts = async (db: Awaited<ReturnType<typeof boot>>['db']) =>
 describe('storage', () => {
   it('a new database gets the schema, the shipped sets and the sample county: 15 townships × 2 years', async () => {
     const { db, setupToken } = await boot({
-      url: await testDatabaseUrl(),
+      ...(await freshDatabase()),
       coefficientsDir: COEFFICIENTS,
       seedFile: SAMPLE,
     });
@@ -84,7 +84,7 @@ describe('storage', () => {
   });
 
   it('backup and restore round-trip the whole sample county, every digit and the audit trail', async () => {
-    const a = await boot({ url: await testDatabaseUrl(), coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
+    const a = await boot({ ...(await freshDatabase()), coefficientsDir: COEFFICIENTS, seedFile: SAMPLE });
     const file = join(tempDir(), 'backup.gep');
     const written = await backup(a.db, file);
     expect(written.survey_records).toBe(30);
@@ -95,7 +95,7 @@ describe('storage', () => {
       'select id::int as id, action, entity_key from audit_events order by id',
     );
     // a second, empty database (no sample) receives the backup
-    const b = await boot({ url: await testDatabaseUrl(), coefficientsDir: COEFFICIENTS });
+    const b = await boot({ ...(await freshDatabase()), coefficientsDir: COEFFICIENTS });
     expect((await counts(b.db)).records).toBe(0);
     await restore(b.db, file);
     expect(
@@ -122,7 +122,7 @@ describe('storage', () => {
 
   it('a set version in a published report’s lineage never reloads from a changed file', async () => {
     const { db } = await boot({
-      url: await testDatabaseUrl(),
+      ...(await freshDatabase()),
       coefficientsDir: COEFFICIENTS,
       seedFile: SAMPLE,
     });
@@ -155,7 +155,7 @@ describe('storage', () => {
   });
 
   it('a damaged backup is refused and the database is left as it was', async () => {
-    const db = (await boot({ url: await testDatabaseUrl(), coefficientsDir: COEFFICIENTS, seedFile: SAMPLE }))
+    const db = (await boot({ ...(await freshDatabase()), coefficientsDir: COEFFICIENTS, seedFile: SAMPLE }))
       .db;
     const file = join(tempDir(), 'backup.gep');
     await backup(db, file);
