@@ -129,12 +129,13 @@ export function productHeatMap(matrix: ProductMatrix, options: HeatMapOptions = 
   // legend: light is a column's least value, dark its greatest (or the whole map's, with scale 'all')
   const legendY = top + matrix.townships.length * ROW + 16;
   const legendX = 8;
-  const legendW = 160;
   const [low, high] = perService
     ? lang === 'zh'
       ? ['本列最小', '本列最大']
       : ['column least', 'column greatest']
     : [formatNumber(minOf(matrix), unitId), formatNumber(maxOf(matrix), unitId)];
+  // the gradient is at least as wide as its two end labels and a gap
+  const legendW = Math.max(160, textWidth(low) + textWidth(high) + 24);
   body.push(
     `<defs><linearGradient id="heat-legend"><stop offset="0" stop-color="${SEQUENTIAL_RANGE[0]}"/><stop offset="1" stop-color="${SEQUENTIAL_RANGE[1]}"/></linearGradient></defs>`,
     `<rect ${attrs({ x: legendX, y: legendY, width: legendW, height: 10, fill: 'url(#heat-legend)' })}/>`,
