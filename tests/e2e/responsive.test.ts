@@ -173,4 +173,19 @@ describe.skipIf(!executablePath)('every page at 390 px and 1366 px, zh and en', 
     ])
       expect(visited.has(route), route).toBe(true);
   }, 300_000);
+  it('the comparison page’s picker changes the year and picks a township out', async () => {
+    const { context, page } = await loggedIn('assessor');
+    await page.goto(`${app.base}/reports/compare?lang=zh`);
+    await expect.poll(() => page.locator('h1').textContent()).toContain('2021 年乡镇GEP比较');
+    await page.locator('#picker-year').selectOption('2020');
+    await page.locator('#picker-township').selectOption('nanyu');
+    await Promise.all([page.waitForURL(/year=2020/), page.locator('#report-picker button').click()]);
+    expect(await page.locator('h1').textContent()).toContain('2020 年乡镇GEP比较');
+    expect(new URL(page.url()).searchParams.get('township')).toBe('nanyu');
+    // 南屿镇 is outlined in the heat map and its row marked in the GEP ranking table
+    expect(await page.locator('[data-chart="product-heat-map"] [data-highlight="nanyu"]').count()).toBe(1);
+    expect(await page.locator('#ranking-gep tr.picked td').nth(1).textContent()).toBe('南屿镇');
+    await page.screenshot({ path: join(SHOTS, 'compare-picker-2020-nanyu-zh-390.png') });
+    await context.close();
+  }, 60_000);
 });

@@ -14,10 +14,12 @@ import { login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
 let viewer: Session;
+let reviewer: Session;
 
 beforeAll(async () => {
   t = await startApp();
   viewer = await login(t.app, 'viewer');
+  reviewer = await login(t.app, 'reviewer');
 });
 afterAll(() => t.close());
 
@@ -81,6 +83,27 @@ describe('GEEP for a township', () => {
     const res = await viewer.agent.get('/reports/geep?year=2021&township=nowhere&lang=zh');
     expect(res.status).toBe(404);
     expect(res.text).toMatch(/乡镇(&#34;|")nowhere(&#34;|")不存在/);
+  });
+});
+
+describe('a township’s GEEP published', () => {
+  it('freezes that township’s report: the published page shows its row alone, with the live figures', async () => {
+    const live = (await viewer.agent.get('/reports/geep?year=2021&township=nanyu&lang=zh')).text;
+    const res = await reviewer.agent.post('/reports/publish').type('form').send({
+      _csrf: reviewer.csrf,
+      kind: 'geep',
+      year: 2021,
+      from: 2020,
+      township: 'nanyu',
+      title: '南屿镇经济生态生产总值核算',
+      docNumber: '侯环〔2026〕7号',
+      confirm: 'on',
+    });
+    expect(res.status).toBe(303);
+    const frozen = (await viewer.agent.get(res.headers.location!)).text;
+    expect(frozen).toContain('快照完整');
+    expect(rowKeys(frozen, 'geep')).toEqual(['nanyu']);
+    expect(rowValues(frozen, 'geep', 'nanyu')).toEqual(rowValues(live, 'geep', 'nanyu'));
   });
 });
 
