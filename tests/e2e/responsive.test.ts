@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/store/audit.js';
 import { createUser } from '../../src/store/users.js';
 import { PASSWORD } from '../integration/harness.js';
@@ -32,6 +32,16 @@ interface Problem {
 
 describe.skipIf(!executablePath)('every page at 390 px and 1366 px, zh and en', () => {
   const app = useBrowserApp(120_000);
+  // the test harness has admin, editors, reviewers and a viewer: add a finance official and an assessor
+  beforeAll(async () => {
+    for (const role of ['finance', 'assessor'] as const)
+      await createUser(app.t.db, SYSTEM_ACTOR, {
+        username: role,
+        displayName: role,
+        role,
+        password: PASSWORD,
+      });
+  });
 
   async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await app.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
@@ -44,13 +54,6 @@ describe.skipIf(!executablePath)('every page at 390 px and 1366 px, zh and en', 
   }
 
   it('no page scrolls sideways and no cell wraps one character per line; a screenshot of each', async () => {
-    for (const role of ['finance', 'assessor'] as const)
-      await createUser(app.t.db, SYSTEM_ACTOR, {
-        username: role,
-        displayName: role,
-        role,
-        password: PASSWORD,
-      });
     const townships = new Set(
       (await app.t.db.query<{ id: string }>('select id from townships')).map((r) => r.id),
     );
