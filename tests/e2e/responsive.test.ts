@@ -21,7 +21,7 @@ const LANGS = ['zh', 'en'] as const;
 const NOT_A_PAGE =
   /^\/(static|logout|healthz|api|catalogue)\b|format=|\.(xlsx|csv|geojson|json|pdf|zip|png|jpg)\b|\/evidence\/|template|[?&]lang=/;
 /** A full-page screenshot stops here: the top of a very long page shows what a reader sees first. */
-const MAX_SHOT_HEIGHT = 4000;
+const MAX_SHOT_HEIGHT = 3000;
 
 interface Problem {
   readonly page: string;
