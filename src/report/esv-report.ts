@@ -40,13 +40,19 @@ export function esvReport(args: {
   townships: readonly TownshipLabel[];
   totalLabels?: Labels;
   landAreaInput?: string;
+  /** A township id: the report of that township alone (its own row, no county total); default the county. */
+  scope?: string;
 }): EsvReport {
   const { set, region } = args;
   const ef = set.equivalentFactor;
   if (!ef) throw new Error(`coefficient set ${set.id}@${set.version} has no equivalent-factor section`);
   const labels = new Map(args.townships.map((t) => [t.id, t.labels]));
   const countyArea = new Map<string, Dec>();
-  const scopes: EsvScope[] = region.townships.map((t) => {
+  const township = args.scope && args.scope !== 'total' ? args.scope : undefined;
+  const accounts = township ? region.townships.filter((t) => t.township === township) : region.townships;
+  if (township && !accounts.length)
+    throw new Error(`${township} has no account for ${region.year}: no ESV report of it`);
+  const scopes: EsvScope[] = accounts.map((t) => {
     const record = args.records.find((r) => r.township === t.township && r.year === region.year);
     if (!record) throw new Error(`${t.township} ${region.year}: no record for the ESV report`);
     const area = landAreaFromRecord(set, record, args.landAreaInput);
@@ -59,13 +65,14 @@ export function esvReport(args: {
       gep: t.gep,
     };
   });
-  scopes.push({
-    id: 'total',
-    labels: args.totalLabels ?? { zh: '全县', en: 'County' },
-    isTotal: true,
-    esv: accountEsv(set, countyArea, region.prices?.year),
-    gep: region.gep,
-  });
+  if (!township)
+    scopes.push({
+      id: 'total',
+      labels: args.totalLabels ?? { zh: '全县', en: 'County' },
+      isTotal: true,
+      esv: accountEsv(set, countyArea, region.prices?.year),
+      gep: region.gep,
+    });
 
   const row = (s: EsvScope, cells: Record<string, Dec | undefined>) => ({
     key: s.id,
@@ -96,6 +103,7 @@ export function esvReport(args: {
     rows: scopes.map((s) => row(s, { ...Object.fromEntries(s.esv.byService), total: s.esv.total })),
     note: UNROUNDED_NOTE,
   };
+  // the county row, or the one township's: the ecosystem types with area in the scope
   const county = scopes.at(-1)!.esv;
   const types = ef.types.filter((t) => county.byType.has(t.id));
   const byType: ReportTable = {

@@ -85,6 +85,8 @@ export function geepReport(args: {
   townships: readonly TownshipLabel[];
   previous?: { region: RegionAccount; records: readonly InputRecord[] };
   totalLabels?: Labels;
+  /** A township id: the report of that township alone (its own row, no county total); default the county. */
+  scope?: string;
 }): GeepReport {
   const totalLabels = args.totalLabels ?? { zh: '全县', en: 'County' };
   const labels = new Map(args.townships.map((t) => [t.id, t.labels]));
@@ -97,7 +99,11 @@ export function geepReport(args: {
         ]),
       )
     : undefined;
-  const rows = current.map((r): GeepReportRow => {
+  const township = args.scope && args.scope !== 'total' ? args.scope : undefined;
+  const inScope = township ? current.filter((r) => r.id === township) : current;
+  if (township && !inScope.length)
+    throw new Error(`${township} has no account for ${args.region.year}: no GEEP report of it`);
+  const rows = inScope.map((r): GeepReportRow => {
     const prev: GeepRow | undefined = before?.get(r.id);
     const figures = Object.fromEntries(
       GEEP_ITEMS.map((item) => {

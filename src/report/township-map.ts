@@ -69,10 +69,16 @@ export function comparisonMap(
   labelsOf: (township: string) => Labels,
   option: string,
   lang: Lang,
+  highlight?: string,
 ): string {
-  if (!boundaries.length) return townshipMap(mapCellsOf(report), { lang });
+  if (!boundaries.length) return townshipMap(mapCellsOf(report), { lang, highlight });
   const f = mapFigures(report, option);
-  return choropleth(mapAreas(boundaries, labelsOf, f.values), { indicator: f.indicator, unit: f.unit, lang });
+  return choropleth(mapAreas(boundaries, labelsOf, f.values), {
+    indicator: f.indicator,
+    unit: f.unit,
+    lang,
+    highlight,
+  });
 }
 
 /**

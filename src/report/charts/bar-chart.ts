@@ -3,6 +3,7 @@ import { DISPLAY_UNITS, formatNumber, unitLabel } from '../format.js';
 import type { Ranking } from '../comparison.js';
 import {
   FONT_SIZE,
+  HIGHLIGHT,
   attrs,
   axisTitle,
   escapeXml,
@@ -51,6 +52,7 @@ export function rankingBarChart(ranking: Ranking, options: ChartOptions = {}): s
     body.push(
       text(labelWidth - 6, y + BAR / 2 + FONT_SIZE / 3, `${r.rank ?? '—'}. ${r.name}`, {
         'text-anchor': 'end',
+        'font-weight': r.township === options.highlight ? 'bold' : undefined,
       }),
       `<rect ${attrs({
         class: 'mark',
@@ -59,6 +61,9 @@ export function rankingBarChart(ranking: Ranking, options: ChartOptions = {}): s
         width: round(Math.abs(x1 - x0)),
         height: BAR,
         fill: r.x !== undefined && r.x < 0 ? '#c0504d' : '#2e8b57',
+        ...(r.township === options.highlight
+          ? { stroke: HIGHLIGHT.stroke, 'stroke-width': HIGHLIGHT.strokeWidth, 'data-highlight': 'true' }
+          : {}),
         'data-key': r.township,
         'data-value': r.value?.toString() ?? '',
         'data-label': r.name,

@@ -3,6 +3,7 @@ import type { ChangeRow } from '../comparison.js';
 import { DISPLAY_UNITS, formatChange, formatNumber, unitLabel } from '../format.js';
 import {
   FONT_SIZE,
+  HIGHLIGHT,
   attrs,
   axisTitle,
   escapeXml,
@@ -66,7 +67,17 @@ export function changeChart(
   rows.forEach((r, i) => {
     const y = top + i * step;
     const name = r.labels[lang];
-    body.push(text(labelWidth - 6, y + BAR + FONT_SIZE / 3, name, { 'text-anchor': 'end' }));
+    const picked = r.township === options.highlight;
+    body.push(
+      text(labelWidth - 6, y + BAR + FONT_SIZE / 3, name, {
+        'text-anchor': 'end',
+        'font-weight': picked ? 'bold' : undefined,
+      }),
+    );
+    if (picked)
+      body.push(
+        `<rect ${attrs({ x: round(labelWidth - 2), y: y - 2, width: round(width - 8 - labelWidth), height: 2 * BAR + 3, fill: 'none', stroke: HIGHLIGHT.stroke, 'stroke-width': HIGHLIGHT.strokeWidth, 'data-highlight': r.township })}/>`,
+      );
     for (const [k, which, year] of [
       [0, 'previous', years.previous],
       [1, 'current', years.current],

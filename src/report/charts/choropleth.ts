@@ -5,13 +5,14 @@
  * (the tooltip the browser script shows). No DOM.
  */
 import { geoMercator, geoPath } from 'd3-geo';
-import { scaleLinear } from 'd3-scale';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { Dec } from '../../domain/decimal.js';
 import type { Labels } from '../../methods/schema.js';
 import { DISPLAY_UNITS, formatNumber, unitLabel, type DisplayUnitId } from '../format.js';
 import {
+  HIGHLIGHT,
   SEQUENTIAL_RANGE,
+  sequentialColor,
   attrs,
   axisTitle,
   escapeXml,
@@ -59,11 +60,7 @@ export function choropleth(areas: readonly MapArea[], spec: ChoroplethSpec): str
   const path = geoPath(projection);
   const divisor = DISPLAY_UNITS[spec.unit].divisor;
   const numbers = areas.flatMap((a) => (a.value ? [a.value.div(divisor).toNumber()] : []));
-  const min = Math.min(...numbers);
-  const max = Math.max(...numbers);
-  const color = scaleLinear<string>()
-    .domain(numbers.length ? [min, max > min ? max : min + 1] : [0, 1])
-    .range([...SEQUENTIAL_RANGE]);
+  const color = sequentialColor(numbers);
   const body: string[] = [text(8, 20, title, { 'font-weight': 'bold' })];
   const labels: string[] = [];
   for (const [i, a] of areas.entries()) {
@@ -76,8 +73,8 @@ export function choropleth(areas: readonly MapArea[], spec: ChoroplethSpec): str
         class: 'mark',
         d,
         fill: a.value ? color(a.value.div(divisor).toNumber()) : '#ccc',
-        stroke: '#fff',
-        'stroke-width': 1.5,
+        stroke: a.township === spec.highlight ? HIGHLIGHT.stroke : '#fff',
+        'stroke-width': a.township === spec.highlight ? HIGHLIGHT.strokeWidth : 1.5,
         'data-key': a.township,
         'data-value': a.value?.toString() ?? '',
         'data-label': name,

@@ -8,6 +8,7 @@ import { CATEGORY_LABELS } from '../gep-table.js';
 import {
   CATEGORY_COLORS,
   FONT_SIZE,
+  HIGHLIGHT,
   attrs,
   axisTitle,
   escapeXml,
@@ -67,7 +68,17 @@ export function compositionChart(
   rows.forEach((r, i) => {
     const y = top + i * (BAR + GAP);
     const name = r.labels[lang];
-    body.push(text(labelWidth - 6, y + BAR / 2 + FONT_SIZE / 3, name, { 'text-anchor': 'end' }));
+    const picked = r.township === options.highlight;
+    body.push(
+      text(labelWidth - 6, y + BAR / 2 + FONT_SIZE / 3, name, {
+        'text-anchor': 'end',
+        'font-weight': picked ? 'bold' : undefined,
+      }),
+    );
+    if (picked)
+      body.push(
+        `<rect ${attrs({ x: round(labelWidth - 2), y: y - 2, width: round(width - 16 - labelWidth + 4), height: BAR + 4, fill: 'none', stroke: HIGHLIGHT.stroke, 'stroke-width': HIGHLIGHT.strokeWidth, 'data-highlight': r.township })}/>`,
+      );
     for (const s of series) {
       const c = s.key;
       const [x0, x1] = s[i]!;

@@ -4,6 +4,7 @@
  * No DOM: every chart is a string built from escaped parts.
  */
 import { format } from 'd3-format';
+import { scaleLinear } from 'd3-scale';
 import type { Dec } from '../../domain/decimal.js';
 import type { Labels } from '../../methods/schema.js';
 import type { Lang } from '../format.js';
@@ -15,6 +16,8 @@ export interface ChartOptions {
   readonly width?: number;
   /** Overrides the chart's default title. */
   readonly title?: string;
+  /** A township to pick out (outlined, its label bold), e.g. the one chosen on the comparison page. */
+  readonly highlight?: string;
 }
 
 /** Escapes text for XML character data and attribute values (both quote kinds). */
@@ -104,3 +107,26 @@ export function axisTitle(name: string, unitText: string, lang: Lang): string {
   if (!unitText) return name;
   return lang === 'zh' ? `${name}（${unitText}）` : `${name} (${unitText})`;
 }
+
+/**
+ * The domain of a sequential colour scale: the data's own least and greatest value, not 0..max, so that
+ * townships whose figures lie close together are still told apart. One value (or all equal): [v, v + 1],
+ * every cell the light end; no value: [0, 1].
+ */
+export function dataDomain(values: readonly number[]): [number, number] {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (!finite.length) return [0, 1];
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  return [min, max > min ? max : min + 1];
+}
+
+/** A light-to-dark colour scale over the data's range (see dataDomain). */
+export function sequentialColor(values: readonly number[]) {
+  return scaleLinear<string>()
+    .domain(dataDomain(values))
+    .range([...SEQUENTIAL_RANGE]);
+}
+
+/** Outline and weight that mark the township picked on the comparison page in every chart. */
+export const HIGHLIGHT = { stroke: '#d35400', strokeWidth: 2.5 } as const;

@@ -1,4 +1,3 @@
-import { scaleLinear } from 'd3-scale';
 import type { Dec } from '../../domain/decimal.js';
 import type { Labels } from '../../methods/schema.js';
 import type { ComparisonReport } from '../comparison.js';
@@ -6,7 +5,10 @@ import { DISPLAY_UNITS, formatNumber, unitLabel } from '../format.js';
 import { squarify } from './squarify.js';
 import {
   FONT_SIZE,
+  HIGHLIGHT,
   SEQUENTIAL_RANGE,
+  dataDomain,
+  sequentialColor,
   attrs,
   axisTitle,
   escapeXml,
@@ -44,10 +46,9 @@ export function townshipMap(cells: readonly MapCell[], options: ChartOptions = {
   const plotHeight = Math.round(width * 0.6);
   const height = top + plotHeight + 48;
   const values = cells.flatMap((c) => (c.gepPerKm2 ? [toNumber(c.gepPerKm2, unit.divisor)] : []));
-  const max = Math.max(0, ...values);
-  const color = scaleLinear<string>()
-    .domain([0, max || 1])
-    .range([...SEQUENTIAL_RANGE]);
+  // colour over the data's range (least to greatest), so that close figures are still told apart
+  const color = sequentialColor(values);
+  const [low, high] = dataDomain(values);
   const tiles = squarify(cells, (c) => c.areaKm2.toNumber(), {
     x: 8,
     y: top,
@@ -61,7 +62,7 @@ export function townshipMap(cells: readonly MapCell[], options: ChartOptions = {
     const name = c.labels[lang];
     const display = formatNumber(c.gepPerKm2, 'wan_yuan_per_km2');
     const n = c.gepPerKm2 ? toNumber(c.gepPerKm2, unit.divisor) : undefined;
-    const dark = n !== undefined && n > max * 0.55;
+    const dark = n !== undefined && (n - low) / (high - low) > 0.55;
     body.push(
       `<rect ${attrs({
         class: 'mark',
@@ -70,8 +71,8 @@ export function townshipMap(cells: readonly MapCell[], options: ChartOptions = {
         width: round(t.width),
         height: round(t.height),
         fill: n === undefined ? '#ccc' : color(n),
-        stroke: '#fff',
-        'stroke-width': 2,
+        stroke: c.township === options.highlight ? HIGHLIGHT.stroke : '#fff',
+        'stroke-width': c.township === options.highlight ? HIGHLIGHT.strokeWidth + 1 : 2,
         'data-key': c.township,
         'data-value': c.gepPerKm2?.toString() ?? '',
         'data-label': name,
@@ -94,11 +95,17 @@ export function townshipMap(cells: readonly MapCell[], options: ChartOptions = {
   body.push(
     `<defs><linearGradient id="map-legend"><stop offset="0" stop-color="${SEQUENTIAL_RANGE[0]}"/><stop offset="1" stop-color="${SEQUENTIAL_RANGE[1]}"/></linearGradient></defs>`,
     `<rect ${attrs({ x: 8, y: legendY, width: 200, height: 10, fill: 'url(#map-legend)' })}/>`,
-    text(8, legendY + 24, '0'),
+    text(8, legendY + 24, formatNumber(minOf(cells), 'wan_yuan_per_km2')),
     text(208, legendY + 24, formatNumber(maxOf(cells), 'wan_yuan_per_km2'), { 'text-anchor': 'end' }),
     text(220, legendY + 10, axisTitle(lang === 'zh' ? '单位面积GEP' : 'GEP per km²', unitText, lang)),
   );
   return svgDocument({ width, height, title, body: body.join('\n'), id: 'township-map' });
+}
+
+function minOf(cells: readonly MapCell[]): Dec | undefined {
+  let min: Dec | undefined;
+  for (const c of cells) if (c.gepPerKm2 && (!min || c.gepPerKm2.lt(min))) min = c.gepPerKm2;
+  return min;
 }
 
 function maxOf(cells: readonly MapCell[]): Dec | undefined {

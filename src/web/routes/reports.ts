@@ -311,6 +311,15 @@ async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
   return { now, summary, report };
 }
 
+/** A township report needs the township's approved account of the year: a clear 404 otherwise. */
+function inScope(now: YearView, scope: string) {
+  if (scope !== TOTAL_SCOPE && !now.region.townships.some((t) => t.township === scope))
+    throw new NotFoundError({
+      zh: `该乡镇 ${now.year} 年没有已审核的数据`,
+      en: `no approved data for this township in ${now.year}`,
+    });
+}
+
 const comparable = (now: YearView, before: YearView): YearView | undefined => {
   const base = comparablePrevious(now, before);
   return base && { ...base, year: before.year };
@@ -323,9 +332,11 @@ interface YearView {
   readonly records: readonly InputRecord[];
 }
 
-function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView) {
+function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView, scope = TOTAL_SCOPE) {
   const before = latest && comparable(now, latest);
+  inScope(now, scope);
   const report = geepReport({
+    scope,
     set,
     region: now.region,
     records: now.records,
@@ -343,6 +354,7 @@ function compareView(
   now: YearView,
   latest?: YearView,
   mapOption = 'gep_per_km2',
+  highlight?: string,
 ) {
   const before = latest && comparable(now, latest);
   const report = comparisonReport({
@@ -355,26 +367,30 @@ function compareView(
     profile: ctx.profile,
     totalLabels: ctx.regionLabels,
   });
+  // the township picked on the page is outlined in every chart
+  const o = { lang, highlight };
   const charts = {
-    rankings: report.rankings.map((rk) => ({ ranking: rk, svg: rankingBarChart(rk, { lang }) })),
-    composition: compositionChart(report.composition, { lang }),
-    heatMap: productHeatMap(report.productMatrix, { lang }),
+    rankings: report.rankings.map((rk) => ({ ranking: rk, svg: rankingBarChart(rk, o) })),
+    composition: compositionChart(report.composition, o),
+    heatMap: productHeatMap(report.productMatrix, o),
     change:
       report.change && before
-        ? changeChart(report.change, { previous: before.year, current: now.year }, { lang })
+        ? changeChart(report.change, { previous: before.year, current: now.year }, o)
         : undefined,
-    map: comparisonMap(report, ctx.boundaries, ctx.labelsOf, mapOption, lang),
+    map: comparisonMap(report, ctx.boundaries, ctx.labelsOf, mapOption, lang, highlight),
   };
   return { report, charts, tables: comparisonTables(report), mapOptions: mapOptions(report), mapOption };
 }
 
-function esvView(ctx: Ctx, set: CompiledSet, now: YearView) {
+function esvView(ctx: Ctx, set: CompiledSet, now: YearView, scope = TOTAL_SCOPE) {
   if (!set.equivalentFactor)
     throw new ConflictError({
       zh: '当前参数集没有当量因子表',
       en: 'the set in use has no equivalent-factor table',
     });
+  inScope(now, scope);
   const report = esvReport({
+    scope,
     set,
     region: now.region,
     records: now.records,
@@ -553,16 +569,18 @@ export function reportRoutes() {
     const year = pickYear(ctx, req.query.year);
     const now = await mustAccount(req, ctx, year);
     const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
-    const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'GEEP report' : '年经济生态生产总值（GEEP）核算'}`;
+    const scope = pickScope(ctx, req.query.township);
+    const title = `${pick(req.lang, ctx.labelsOf(scope))} ${year} ${req.lang === 'en' ? 'GEEP report' : '年经济生态生产总值（GEEP）核算'}`;
     await respond(req, res, 'reports/geep', {
       title,
       ctx,
       year,
+      scope,
       previousYear: before?.year,
-      missing: now.missing,
-      ...geepView(ctx, ctx.set, now, before),
+      missing: scope === TOTAL_SCOPE ? now.missing : [],
+      ...geepView(ctx, ctx.set, now, before, scope),
       intro: introLines(ctx, title, req.lang),
-      fileName: `geep-${year}`,
+      fileName: scope === TOTAL_SCOPE ? `geep-${year}` : `geep-${scope}-${year}`,
     });
   });
 
@@ -572,16 +590,30 @@ export function reportRoutes() {
     const previousYear = req.query.previous
       ? pickYear(ctx, req.query.previous)
       : ctx.years.filter((y) => y < year).at(-1);
+    if (previousYear !== undefined && previousYear >= year)
+      throw new ValidationError([
+        {
+          field: 'previous',
+          message: {
+            zh: `对比年份（${previousYear}）须早于核算年份（${year}）`,
+            en: `the year compared with (${previousYear}) must come before the year (${year})`,
+          },
+        },
+      ]);
     const now = await mustAccount(req, ctx, year);
     const before = previousYear ? await mustAccount(req, ctx, previousYear) : undefined;
     const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'township comparison' : '年乡镇GEP比较'}`;
+    // the township picker: that township is outlined in every chart and marked in every table
+    const picked = pickScope(ctx, req.query.township);
+    const highlight = picked === TOTAL_SCOPE ? undefined : picked;
     await respond(req, res, 'reports/compare', {
       title,
       ctx,
       year,
       previousYear,
+      highlight,
       missing: now.missing,
-      ...compareView(ctx, ctx.set, req.lang, now, before, String(req.query.map ?? 'gep_per_km2')),
+      ...compareView(ctx, ctx.set, req.lang, now, before, String(req.query.map ?? 'gep_per_km2'), highlight),
       intro: introLines(ctx, title, req.lang),
       fileName: `comparison-${year}`,
     });
@@ -606,15 +638,17 @@ export function reportRoutes() {
     const ctx = await context(req);
     const year = pickYear(ctx, req.query.year);
     const now = await mustAccount(req, ctx, year);
-    const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'ecosystem service value (equivalent factors)' : '年生态系统服务价值（当量因子法）'}`;
+    const scope = pickScope(ctx, req.query.township);
+    const title = `${pick(req.lang, ctx.labelsOf(scope))} ${year} ${req.lang === 'en' ? 'ecosystem service value (equivalent factors)' : '年生态系统服务价值（当量因子法）'}`;
     await respond(req, res, 'reports/esv', {
       title,
       ctx,
       year,
-      missing: now.missing,
-      ...esvView(ctx, ctx.set, now),
+      scope,
+      missing: scope === TOTAL_SCOPE ? now.missing : [],
+      ...esvView(ctx, ctx.set, now, scope),
       intro: introLines(ctx, title, req.lang),
-      fileName: `esv-${year}`,
+      fileName: scope === TOTAL_SCOPE ? `esv-${year}` : `esv-${scope}-${year}`,
     });
   });
 
@@ -722,7 +756,7 @@ export function reportRoutes() {
       s.opening && { year: s.opening.year, region: check.opening.region, records: check.opening.records };
     const body =
       published.kind === 'geep'
-        ? geepView(ctx, check.set, now, before)
+        ? geepView(ctx, check.set, now, before, scope)
         : published.kind === 'comparison'
           ? {
               ...compareView(ctx, check.set, req.lang, now, before),
@@ -730,7 +764,7 @@ export function reportRoutes() {
               year: s.year,
             }
           : published.kind === 'esv'
-            ? esvView(ctx, check.set, now)
+            ? esvView(ctx, check.set, now, scope)
             : undefined;
     if (body)
       return respond(req, res, 'reports/published', {
