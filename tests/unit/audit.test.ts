@@ -204,8 +204,10 @@ describe('tenure audit pack', () => {
 
 describe('the shipped sample audit configuration', () => {
   it('reads, with section caps adding up to 100 points and the audit office grade bands', async () => {
-    const { readAuditConfigFile } = await import('../../src/methods/audit-config.js');
-    const c = readAuditConfigFile('coefficients/audit/minhou-tenure.yaml');
+    const { AUDIT_KIND } = await import('../../src/methods/audit-config.js');
+    const { readDocument } = await import('../../src/methods/documents.js');
+    // read by the one method-document loader, at coefficients/audit/<id>/<version>.yaml
+    const c = readDocument(AUDIT_KIND, 'coefficients', 'minhou-tenure', '1.0.0').compiled;
     // caps 25 + 45 + 30 = 100
     const caps = c.scheme.indicators.map((s) => (s.type === 'section' ? s.cap!.toNumber() : 0));
     expect(caps).toEqual([25, 45, 30]);
