@@ -10,12 +10,13 @@ import { Dec } from '../domain/decimal.js';
 import { parseBalanceSheetConfig } from '../domain/balance-sheet-config.js';
 import type { InputIssue } from '../domain/inputs.js';
 import type { CompiledSet } from '../domain/model.js';
-import { applyScenario, changeSummary } from '../domain/scenario.js';
+import { applyScenario, changeSummary, type ScaledInput } from '../domain/scenario.js';
 import type { Labels } from '../methods/schema.js';
 import { AUDIT_KIND } from '../methods/audit-config.js';
 import { balanceSheetConfigFor } from '../methods/balance-sheet-config.js';
 import {
   appraisalTable,
+  componentTable,
   landClassTable,
   tenureGepTable,
   tenureIndicatorTable,
@@ -48,6 +49,8 @@ export interface AppraisedAlternative {
   readonly appraisal?: Appraisal;
   readonly tables: readonly OfficialTable[];
   readonly changes: ReturnType<typeof changeSummary>;
+  /** Inputs that followed their land classes' area (grain with cultivated land …). */
+  readonly scaled: readonly ScaledInput[];
 }
 
 export async function appraiseProject(
@@ -60,7 +63,8 @@ export async function appraiseProject(
   const alternatives = (await latestAlternatives(db, project.id)).map((row): AppraisedAlternative => {
     const changes = changeSummary(set, row.spec);
     const applied = applyScenario(set, records, row.spec, infos);
-    if (applied.issues.length) return { row, issues: applied.issues, tables: [], changes };
+    if (applied.issues.length) return { row, issues: applied.issues, tables: [], changes, scaled: [] };
+    const scaled = applied.scaled ?? [];
     const appraisal = appraise(set, records, applied.records, {
       profile: project.profile,
       constantPriceYear: project.constant_price_year,
@@ -76,8 +80,9 @@ export async function appraiseProject(
         appraisal,
       }),
       landClassTable(appraisal.cases.central.difference),
+      componentTable(set, appraisal.cases.central.difference, scaled),
     ];
-    return { row, issues: [], appraisal, tables, changes };
+    return { row, issues: [], appraisal, tables, changes, scaled };
   });
   return { set, alternatives };
 }
