@@ -277,8 +277,8 @@ describe('tenure audit: department items and the published pack', () => {
     expect([pub!.title, pub!.doc_number]).toEqual(['闽侯县任期审计表（示例）', '侯审〔2026〕3号']);
     expect(pub!.content_hash).toBe(sha256(canonicalJson(pub!.snapshot)));
     const before = (await viewer.agent.get(url)).text;
-    expect(before).toContain('文号: 侯审〔2026〕3号');
-    expect(before).toContain('预填得分: 89.95 · 等次: 较好');
+    expect(before).toContain('文号：侯审〔2026〕3号');
+    expect(before).toContain('预填得分：89.95 · 等次：较好');
     expect(before).not.toContain('快照与其哈希不一致');
     const gepOf = (html: string) =>
       /data-table="tenure_gep"[\s\S]*?<tr class="subtotal" data-row="Total \(GEP\)">([\s\S]*?)<\/tr>/.exec(
@@ -303,7 +303,7 @@ describe('tenure audit: department items and the published pack', () => {
     expect(gepOf(live)).not.toBe(frozenGep);
     // the published page reads its snapshot: the same score and the same GEP row as when it was published
     const after = (await viewer.agent.get(url)).text;
-    expect(after).toContain('预填得分: 89.95 · 等次: 较好');
+    expect(after).toContain('预填得分：89.95 · 等次：较好');
     expect(gepOf(after)).toBe(frozenGep);
     expect(live).toContain('侯审〔2026〕3号');
   });

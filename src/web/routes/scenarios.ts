@@ -315,8 +315,8 @@ export function scenarioRoutes() {
       title: project.name,
       heading: en ? 'Project eco-product value impact appraisal' : '项目生态产品价值影响评估表',
       lines: [
-        `${en ? 'Project' : '项目名称'}: ${project.name}`,
-        `${en ? 'Coefficient set' : '核算参数集'}: ${project.set_id}@${project.set_version}`,
+        `${en ? 'Project: ' : '项目名称：'}${project.name}`,
+        `${en ? 'Coefficient set: ' : '核算参数集：'}${project.set_id}@${project.set_version}`,
       ],
       tables,
     });
@@ -461,12 +461,22 @@ export function scenarioRoutes() {
 
   const auditLines = (s: AuditSnapshot, lang: string) => {
     const en = lang === 'en';
-    return [
-      `${en ? 'Audit' : '审计名称'}: ${s.audit.name}`,
-      `${en ? 'Official' : '被审计领导干部'}: ${s.audit.official} · ${en ? s.scopeName.en : s.scopeName.zh} · ${en ? 'tenure' : '任期'} ${s.audit.startYear}–${s.audit.endYear}`,
-      `${en ? 'Configuration' : '评价方案'}: ${en ? s.config.title.en : s.config.title.zh} (${s.config.id}@${s.config.version}) · ${en ? 'coefficient set' : '核算参数集'} ${s.set.id}@${s.set.version}`,
-      `${en ? 'Pre-filled score' : '预填得分'}: ${s.score.total === null ? '—' : new Dec(s.score.total).toFixed(2)} · ${en ? 'grade' : '等次'}: ${s.score.grade ? (en ? s.score.grade.en : s.score.grade.zh) : '—'}`,
-    ];
+    const total = s.score.total === null ? '—' : new Dec(s.score.total).toFixed(2);
+    const grade = s.score.grade ? (en ? s.score.grade.en : s.score.grade.zh) : '—';
+    const config = `${en ? s.config.title.en : s.config.title.zh} (${s.config.id}@${s.config.version})`;
+    return en
+      ? [
+          `Audit: ${s.audit.name}`,
+          `Official: ${s.audit.official} · ${s.scopeName.en} · tenure ${s.audit.startYear}–${s.audit.endYear}`,
+          `Configuration: ${config} · coefficient set ${s.set.id}@${s.set.version}`,
+          `Pre-filled score: ${total} · grade: ${grade}`,
+        ]
+      : [
+          `审计名称：${s.audit.name}`,
+          `被审计领导干部：${s.audit.official} · ${s.scopeName.zh} · 任期 ${s.audit.startYear}—${s.audit.endYear} 年`,
+          `评价方案：${config} · 核算参数集 ${s.set.id}@${s.set.version}`,
+          `预填得分：${total} · 等次：${grade}`,
+        ];
   };
 
   r.get('/tenure-audits/:id/audit.pdf', requireRole(...ANY_ROLE), async (req, res) => {
@@ -494,7 +504,7 @@ export function scenarioRoutes() {
       title: pub.title,
       heading: pub.title,
       lines: [
-        `${req.lang === 'en' ? 'Document number' : '文号'}: ${pub.doc_number}`,
+        `${req.lang === 'en' ? 'Document number: ' : '文号：'}${pub.doc_number}`,
         ...auditLines(s, req.lang),
         `sha256 ${pub.content_hash}`,
       ],
