@@ -10,6 +10,7 @@ import { presentValueOrdinary } from '../domain/geep.js';
 import type { Difference } from '../domain/difference.js';
 import type { CompiledSet } from '../domain/model.js';
 import type { ScaledInput } from '../domain/scenario.js';
+import { displayUnit } from '../domain/units.js';
 import { CATEGORIES, type Category, type Labels } from '../methods/schema.js';
 import { scaledQuantity, type DisplayUnitId } from './format.js';
 
@@ -238,9 +239,10 @@ export function componentTable(
   const rows: OfficialRow[] = d.byComponent
     .filter((c) => !c.quantity.delta.isZero() || !c.value.delta.isZero())
     .map((c, i) => {
-      const big = c.quantity.before.abs().gt(c.quantity.after.abs()) ? c.quantity.before : c.quantity.after;
-      const shown = scaledQuantity(big, c.unit);
-      const factor = big.isZero() ? ONE : big.div(shown.value);
+      // the unit is chosen for the change (a loss of 516 t shows in t, not as 0.05 万t); both sides follow it
+      const basis = c.quantity.delta.isZero() ? c.quantity.before : c.quantity.delta;
+      const shown = scaledQuantity(basis, c.unit);
+      const factor = basis.isZero() ? ONE : basis.div(shown.value);
       const product = set.products.find((p) => p.id === c.product);
       return {
         seq: String(i + 1),
@@ -251,7 +253,7 @@ export function componentTable(
         level: 1 as const,
         isTotal: false,
         cells: {
-          unit: shown.unit,
+          unit: displayUnit(shown.unit),
           qBefore: c.quantity.before.div(factor),
           qAfter: c.quantity.after.div(factor),
           qDelta: c.quantity.delta.div(factor),
