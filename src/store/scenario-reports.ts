@@ -99,13 +99,17 @@ export interface TenureAuditPack {
   readonly figures: readonly DepartmentFigureRow[];
 }
 
+/** The audit's configuration as stored (its latest version), with its content hash. */
+export const tenureAuditConfig = (db: Db, row: TenureAuditRow) =>
+  loadStoredDocument(db, AUDIT_KIND, row.config_id);
+
 export async function tenureAuditPack(
   db: Db,
   set: CompiledSet,
   profile: string,
   row: TenureAuditRow,
 ): Promise<TenureAuditPack> {
-  const { compiled: config, hash: configHash } = await loadStoredDocument(db, AUDIT_KIND, row.config_id);
+  const { compiled: config, hash: configHash } = await tenureAuditConfig(db, row);
   const figures = await listDepartmentFigures(db, row.id);
   const departmentFigures = new Map<string, IndicatorValue>(
     figures.map((f) => [

@@ -18,6 +18,7 @@ import { listTownships, townshipInfo } from '../../store/regions.js';
 import {
   appraiseProject,
   auditSnapshot,
+  tenureAuditConfig,
   tenureAuditPack,
   type AuditSnapshot,
 } from '../../store/scenario-reports.js';
@@ -404,15 +405,18 @@ export function scenarioRoutes() {
 
   // a department item's figure, entered by the audit team: the pre-filled score recomputes from it
   r.post('/tenure-audits/:id/figures', requireRole(...AUDITORS), async (req, res) => {
-    const pack = await auditPack(req);
+    const db = dbOf(req);
+    const id = positiveInt(req.params.id);
+    if (!id) throw new NotFoundError({ zh: '任期审计不存在', en: 'no such tenure audit' });
+    const row = await getTenureAudit(db, id);
     const b = req.body as Record<string, string>;
     const figure = String(b.figure ?? '');
     try {
       await setDepartmentFigure(
-        dbOf(req),
+        db,
         actorOf(req.user!),
-        pack.row,
-        pack.config,
+        row,
+        (await tenureAuditConfig(db, row)).compiled,
         figure,
         String(b.value ?? ''),
         String(b.note ?? ''),
@@ -426,7 +430,7 @@ export function scenarioRoutes() {
         });
       throw err;
     }
-    res.redirect(303, `/tenure-audits/${pack.row.id}?saved=${encodeURIComponent(figure)}#figures`);
+    res.redirect(303, `/tenure-audits/${row.id}?saved=${encodeURIComponent(figure)}#figures`);
   });
 
   r.post('/tenure-audits/:id/publish', requireRole(...PUBLISHERS), async (req, res) => {
