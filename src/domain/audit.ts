@@ -9,7 +9,7 @@
 import { accountTownship, aggregateRegion, type InputRecord, type TownshipAccount } from './accounting.js';
 import type { BalanceSheetConfig } from './balance-sheet-config.js';
 import { regionBalanceSheet, type RegionBalanceSheet } from './balance-sheet.js';
-import { Dec, ZERO, sum } from './decimal.js';
+import { Dec, ZERO, readDecimal, sum } from './decimal.js';
 import { difference, growth, type Difference } from './difference.js';
 import type { CompiledSet } from './model.js';
 import { roleInput, roleUnit } from './roles.js';
@@ -40,6 +40,21 @@ export interface BindingIndicator {
   readonly verified: boolean;
 }
 
+/** An item of the scheme a department reports (tasks not started, damage cases…): the audit team enters it. */
+export interface DepartmentItem {
+  readonly id: string;
+  readonly labels: Labels;
+  readonly unit: string;
+  /** Entered as a percentage ("95%"), stored as a fraction. */
+  readonly percent: boolean;
+  /** The figure lies in 0…max (the configuration's bound). */
+  readonly max: Dec;
+  /** A count (项, 起): whole numbers only. */
+  readonly whole: boolean;
+  readonly department: Labels;
+  readonly prefilled?: Dec;
+}
+
 /** The audit configuration: binding indicators and the scoring scheme, with pre-filled department scores. */
 export interface TenureAuditConfig {
   readonly id: string;
@@ -49,6 +64,35 @@ export interface TenureAuditConfig {
   readonly scheme: AssessmentScheme;
   /** Figures of the scheme's other indicators (department-assessed), pre-filled for the auditor to confirm. */
   readonly prefilled: ReadonlyMap<string, IndicatorValue>;
+  /** The department-assessed items, with the bounds of what may be entered for them. */
+  readonly departmentItems: readonly DepartmentItem[];
+}
+
+/**
+ * Reads a figure the audit team enters for a department item: a finite number in 0…max (a percentage with "%"
+ * where the item is a share), whole for a count. The value, or the reason in both languages.
+ */
+export function readDepartmentFigure(
+  item: DepartmentItem,
+  text: string,
+): { ok: true; value: Dec } | { ok: false; message: Labels } {
+  const t = String(text ?? '')
+    .normalize('NFKC')
+    .trim();
+  const name = item.labels;
+  const shown = (d: Dec) => (item.percent ? `${d.times(100).toString()}%` : `${d.toString()} ${item.unit}`);
+  const bad = (zh: string, en: string) => ({
+    ok: false as const,
+    message: { zh: `${name.zh}：${zh}`, en: `${name.en}: ${en}` },
+  });
+  const isPercent = item.percent && t.endsWith('%');
+  const r = readDecimal(isPercent ? t.slice(0, -1) : t);
+  if (!r.ok) return bad(r.message.zh, r.message.en);
+  const v = isPercent ? r.value.div(100) : r.value;
+  if (v.isNeg() || v.gt(item.max))
+    return bad(`"${t}"须在 0 与 ${shown(item.max)} 之间`, `"${t}" must lie between 0 and ${shown(item.max)}`);
+  if (item.whole && !v.isInteger()) return bad(`"${t}"须为整数`, `"${t}" must be a whole number`);
+  return { ok: true, value: v };
 }
 
 export interface StockLine {
@@ -152,6 +196,8 @@ export function tenureAudit(args: {
   startYear: number;
   endYear: number;
   years: ReadonlyMap<number, readonly InputRecord[]>;
+  /** Figures the audit team entered for department items: they replace the configuration's pre-filled ones. */
+  departmentFigures?: ReadonlyMap<string, IndicatorValue>;
 }): TenureAudit {
   const { set, startYear, endYear, years } = args;
   if (!(Number.isInteger(startYear) && Number.isInteger(endYear) && endYear > startYear))
@@ -237,6 +283,7 @@ export function tenureAudit(args: {
   const indicators = args.config.indicators.map((i) => indicatorStatus(set, i, years.get(endYear)!));
   const gepGrowth = growth(gep.gep);
   const figures = new Map<string, IndicatorValue>(args.config.prefilled);
+  for (const [id, v] of args.departmentFigures ?? []) figures.set(id, v);
   for (const s of indicators)
     if (s.figure !== undefined)
       figures.set(s.indicator.id, {

@@ -5,7 +5,7 @@
  * so a scenario is accounted exactly like a survey year. Pure: records and spec in, records or problems out.
  */
 import type { InputRecord } from './accounting.js';
-import { ZERO, readDecimal, type Dec } from './decimal.js';
+import { ZERO, readDecimal, sum, type Dec } from './decimal.js';
 import { validateRecords, type InputIssue, type RawRecord, type TownshipInfo } from './inputs.js';
 import type { CompiledSet } from './model.js';
 import { roleInput, roleUnit } from './roles.js';
@@ -29,9 +29,27 @@ export interface ScenarioSpec {
   edits?: Record<string, Record<string, string | Record<string, string>>>;
 }
 
+/**
+ * An input the set declares to follow the area of some land classes (`scalesWithLandClasses`), as the scenario
+ * changed it: scenario = baseline × (area after ÷ area before), the yield per hm² of the baseline held.
+ */
+export interface ScaledInput {
+  readonly township: string;
+  readonly input: string;
+  readonly classes: readonly string[];
+  /** In the input's own unit. */
+  readonly before: Dec;
+  readonly after: Dec;
+  /** Σ hm² of the classes, baseline and scenario. */
+  readonly areaBefore: Dec;
+  readonly areaAfter: Dec;
+}
+
 export interface ScenarioResult {
   readonly records: InputRecord[];
   readonly issues: InputIssue[];
+  /** The inputs that followed their land classes' area (none when an edit gave the input's value). */
+  readonly scaled?: readonly ScaledInput[];
 }
 
 /** A land class by id, Chinese or English name, or 三调 code; undefined when none matches. */
@@ -190,15 +208,58 @@ export function applyScenario(
       }
 
   // 3. edits of other inputs, merged into the township's values
+  const edited = new Set<string>(); // township|input given by an edit: an edit wins over a scaling rule
   for (const [given, edits] of Object.entries(spec.edits ?? {})) {
     const t = resolveTownship(given, 'edits');
     if (!t) continue;
     const v = values.get(t)!;
+    for (const id of Object.keys(edits)) edited.add(`${t}|${id}`);
     for (const [id, x] of Object.entries(edits))
       v[id] =
         typeof x === 'object' && x !== null
           ? { ...((v[id] as Record<string, string> | undefined) ?? {}), ...x }
           : x;
+  }
+
+  // 4. inputs that follow land classes (the set declares them, e.g. grain output with paddy and dry farmland):
+  // scenario = baseline × Σ scenario area ÷ Σ baseline area of the classes, the baseline's yield per hm² held
+  const scaled: ScaledInput[] = [];
+  for (const [t, m] of lands) {
+    const base = landOf(t);
+    if (!base) continue;
+    for (const input of set.inputs) {
+      const classes = input.scalesWithLandClasses;
+      if (!classes || edited.has(`${t}|${input.id}`)) continue;
+      const given = baseOf.get(t)!.values.get(input.id);
+      if (given === undefined || given instanceof Map) continue;
+      const before = given as Dec;
+      const a0 = sum(classes.map((c) => base.get(c) ?? ZERO));
+      const a1 = sum(classes.map((c) => m.get(c) ?? ZERO));
+      if (a1.eq(a0)) continue;
+      const names = classes.map((c) => label(c));
+      if (a0.isZero()) {
+        issues.push({
+          township: nameOf(t),
+          field: input.id,
+          message: {
+            zh: `基准没有${names.map((n) => n.zh).join('、')}面积，无法按单产推算"${input.labels.zh}"；请在其他指标修改中给出情景值`,
+            en: `the baseline has no ${names.map((n) => n.en).join(', ')} area, so "${input.labels.en}" cannot follow it at the baseline's yield; give the scenario's value as an edit`,
+          },
+        });
+        continue;
+      }
+      const after = before.times(a1).div(a0);
+      values.get(t)![input.id] = after.toString();
+      scaled.push({
+        township: t,
+        input: input.id,
+        classes,
+        before,
+        after,
+        areaBefore: convertValue(a0, area!.unitValue, hm2),
+        areaAfter: convertValue(a1, area!.unitValue, hm2),
+      });
+    }
   }
   if (issues.length) return { records: [], issues };
 
@@ -219,7 +280,7 @@ export function applyScenario(
       records: [],
       issues: checked.issues.map((i) => (i.township ? { ...i, township: nameOf(i.township) } : i)),
     };
-  return checked;
+  return { ...checked, scaled };
 }
 
 /** Σ hm² of the change list by (from, to) pair: the scenario's land-use transfer, for reports. */

@@ -1,18 +1,18 @@
 /**
- * Reads a tenure-audit configuration (coefficients/audit/<id>.yaml): binding indicators with targets, and the
- * 100-point scheme compiled into the shared assessment engine's AssessmentScheme. Every problem at once.
- * A thin adapter: when the assessment-scheme loader lands, the `scheme` part should be read by it.
+ * Tenure-audit configurations (coefficients/audit/<id>/<version>.yaml, format gep-ledger/tenure-audit@1): binding
+ * indicators with targets, and the 100-point scheme compiled into the shared assessment engine's
+ * AssessmentScheme. Loaded through the one method-document mechanism (documents.ts): validated with every
+ * problem at once, content-hashed, stored in the database at boot, a published version never changes.
  */
-import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Dec } from '../domain/decimal.js';
-import type { BindingIndicator, TenureAuditConfig } from '../domain/audit.js';
+import type { BindingIndicator, DepartmentItem, TenureAuditConfig } from '../domain/audit.js';
 import type { IndicatorNode, IndicatorValue, RuleSpec } from '../domain/assessment/index.js';
 import { labels } from './schema.js';
 import { parseRate } from './compile.js';
-import { canonicalJson, readablePath } from './resolve.js';
+import { compileDocument, type DocumentKind } from './documents.js';
+
+export const AUDIT_FOLDER = 'audit';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/);
 const text = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
@@ -43,6 +43,10 @@ const leaf = z
     rule: z.record(z.string(), z.unknown()),
     prefilled: text.optional(),
     department: labels.optional(),
+    /** The largest figure the audit team may enter for a department item (e.g. 50 events); 0 is the least. */
+    max: text.optional(),
+    /** The figure is a count (项, 起): whole numbers only. */
+    whole: z.boolean().optional(),
   })
   .strict();
 
@@ -51,6 +55,7 @@ const file = z
     format: z.literal('gep-ledger/tenure-audit@1'),
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
     version: z.string().regex(/^\d+\.\d+\.\d+$/),
+    status: z.enum(['draft', 'published']).default('draft'),
     title: labels,
     indicators: z.array(indicator).min(1),
     scheme: z
@@ -75,29 +80,26 @@ const file = z
   })
   .strict();
 
-export class AuditConfigError extends Error {
-  constructor(readonly issues: readonly string[]) {
-    super(issues.join('\n'));
-  }
-}
+export type AuditConfigFile = z.output<typeof file>;
 
-export function readAuditConfigFile(path: string): TenureAuditConfig {
-  return parseAuditConfig(parseYaml(readFileSync(path, 'utf8')), path);
-}
+/** Parses and compiles a configuration given as data; throws SetLoadError listing every problem. */
+export const parseAuditConfig = (raw: unknown, where = '(audit configuration)'): TenureAuditConfig =>
+  compileDocument(AUDIT_KIND, raw, where).compiled;
 
-/** Parses and compiles a configuration; throws AuditConfigError listing every problem. */
-export function parseAuditConfig(raw: unknown, where = '(audit configuration)'): TenureAuditConfig {
-  const parsed = file.safeParse(raw);
-  if (!parsed.success)
-    throw new AuditConfigError(
-      parsed.error.issues.map((i) => `${where}: ${readablePath(raw, i.path)}: ${i.message}`),
-    );
-  const data = parsed.data;
-  const issues: string[] = [];
+function compileAuditConfig(
+  data: AuditConfigFile,
+  hash: string,
+  issue: (path: string, message: string) => void,
+): TenureAuditConfig | undefined {
+  let failed = false;
+  const fail = (path: string, message: string) => {
+    failed = true;
+    issue(path, message);
+  };
   const num = (t: string, path: string, percent = false): Dec => {
     const v = parseRate(t, percent);
     if (!v) {
-      issues.push(`${where}: ${path}: "${t}" is not a number`);
+      fail(path, `"${t}" is not a number`);
       return new Dec(0);
     }
     return v;
@@ -121,6 +123,7 @@ export function parseAuditConfig(raw: unknown, where = '(audit configuration)'):
   }));
   const byId = new Map(indicators.map((i) => [i.id, i]));
   const prefilled = new Map<string, IndicatorValue>();
+  const departmentItems: DepartmentItem[] = [];
   const seen = new Set<string>();
   const sections: IndicatorNode[] = data.scheme.sections.map((s) => ({
     type: 'section',
@@ -130,7 +133,7 @@ export function parseAuditConfig(raw: unknown, where = '(audit configuration)'):
     ...(s.floor !== undefined ? { floor: num(s.floor, `scheme.${s.id}.floor`) } : {}),
     children: s.indicators.map((l) => {
       const path = `scheme.${s.id}.${l.id}`;
-      if (seen.has(l.id)) issues.push(`${where}: ${path}: indicator "${l.id}" appears twice`);
+      if (seen.has(l.id)) fail(path, `indicator "${l.id}" appears twice`);
       seen.add(l.id);
       const binding = byId.get(l.id);
       const unit = l.unit ?? (binding ? (binding.unit === 'hm2' ? 'hm²' : '%') : '');
@@ -139,8 +142,7 @@ export function parseAuditConfig(raw: unknown, where = '(audit configuration)'):
       let rule: RuleSpec;
       switch (r.kind) {
         case 'target_completion':
-          if (!binding)
-            issues.push(`${where}: ${path}: target_completion needs a binding indicator of that id`);
+          if (!binding) fail(path, 'target_completion needs a binding indicator of that id');
           rule = {
             kind: 'target_completion',
             target: binding?.target ?? new Dec(1),
@@ -166,13 +168,34 @@ export function parseAuditConfig(raw: unknown, where = '(audit configuration)'):
           };
           break;
         default:
-          issues.push(
-            `${where}: ${path}: rule kind "${String(r.kind)}" is not one of target_completion, deduction, tiers`,
-          );
+          fail(path, `rule kind "${String(r.kind)}" is not one of target_completion, deduction, tiers`);
           rule = { kind: 'deduction', perEvent: new Dec(0), cap: new Dec(0) };
       }
       const labelsOf = l.labels ?? binding?.labels;
-      if (!labelsOf) issues.push(`${where}: ${path}: labels are missing`);
+      if (!labelsOf) fail(path, 'labels are missing');
+      // an item a department reports (not a binding indicator, not GEP growth): the audit team enters its figure
+      if (!binding && l.id !== 'gep_growth') {
+        if (l.max === undefined)
+          fail(`${path}.max`, 'a department item needs "max", the largest figure allowed');
+        const max = l.max === undefined ? new Dec(0) : num(l.max, `${path}.max`, percent);
+        if (max.isNeg()) fail(`${path}.max`, '"max" must be 0 or more');
+        const pre = l.prefilled === undefined ? undefined : num(l.prefilled, `${path}.prefilled`, percent);
+        if (pre && (pre.isNeg() || pre.gt(max) || (l.whole && !pre.isInteger())))
+          fail(
+            `${path}.prefilled`,
+            `the pre-filled figure must lie in 0…${max.toString()}${l.whole ? ', whole' : ''}`,
+          );
+        departmentItems.push({
+          id: l.id,
+          labels: labelsOf ?? { zh: l.id, en: l.id },
+          unit,
+          percent,
+          max,
+          whole: l.whole ?? false,
+          department: l.department ?? { zh: '审计组', en: 'audit team' },
+          ...(pre ? { prefilled: pre } : {}),
+        });
+      }
       if (l.prefilled !== undefined)
         prefilled.set(l.id, {
           value: num(l.prefilled, `${path}.prefilled`, percent),
@@ -206,7 +229,7 @@ export function parseAuditConfig(raw: unknown, where = '(audit configuration)'):
       };
     }),
   }));
-  if (issues.length) throw new AuditConfigError(issues);
+  if (failed) return undefined;
   const grades = data.scheme.grades
     .map((g, k) => ({ min: num(g.min, `scheme.grades.${k}.min`), labels: g.labels }))
     .sort((a, b) => b.min.comparedTo(a.min));
@@ -224,7 +247,14 @@ export function parseAuditConfig(raw: unknown, where = '(audit configuration)'):
       grades,
       indicators: sections,
       vetoEffect: 'zero_total',
-      hash: createHash('sha256').update(canonicalJson(data)).digest('hex'),
+      hash,
     },
+    departmentItems,
   };
 }
+
+export const AUDIT_KIND: DocumentKind<AuditConfigFile, TenureAuditConfig> = {
+  folder: AUDIT_FOLDER,
+  schema: file as unknown as z.ZodType<AuditConfigFile>,
+  compile: compileAuditConfig,
+};

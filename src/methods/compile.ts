@@ -135,9 +135,24 @@ export function compileSet(resolved: ResolvedSet): CompiledSet {
       const why = roleMismatch(spec.role, { unitValue: unit, perLandClass: spec.perLandClass });
       if (why) issue(key, `${path}.role`, why);
     }
+    if (spec.scalesWithLandClasses) {
+      if (spec.perLandClass)
+        issue(key, `${path}.scalesWithLandClasses`, 'a per-class input cannot scale with land classes');
+      for (const cls of spec.scalesWithLandClasses)
+        if (!classIds.has(cls)) issue(key, `${path}.scalesWithLandClasses`, `unknown land class "${cls}"`);
+    }
     inputs.push({ ...spec, unitValue: unit, acceptUnits, range });
   }
   const inputById = new Map(inputs.map((i) => [i.id, i]));
+  if (
+    inputs.some((i) => i.scalesWithLandClasses) &&
+    !inputs.some((i) => i.role === 'land_area' && i.perLandClass)
+  )
+    issue(
+      'inputs',
+      'inputs',
+      'an input scales with land classes, but no per-class input has the role land_area',
+    );
 
   // ---- price indices
   const priceIndices = new Map<string, PriceIndexModel>();

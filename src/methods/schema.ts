@@ -62,6 +62,11 @@ const input = z
     description: labels.optional(),
     /** What the input means to the accounts (GDP, pollution cost, population…): found by role, converted by unit. */
     role: z.enum(INPUT_ROLES).optional(),
+    /**
+     * In a land-use scenario the input follows the area of these classes, its yield per hm² held at the baseline's:
+     * scenario = baseline × (Σ scenario area ÷ Σ baseline area), e.g. grain output with paddy and dry farmland.
+     */
+    scalesWithLandClasses: z.array(id).min(1).optional(),
   })
   .strict();
 

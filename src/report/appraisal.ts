@@ -8,8 +8,11 @@ import type { TenureAudit } from '../domain/audit.js';
 import { ONE, ZERO, type Dec } from '../domain/decimal.js';
 import { presentValueOrdinary } from '../domain/geep.js';
 import type { Difference } from '../domain/difference.js';
+import type { CompiledSet } from '../domain/model.js';
+import type { ScaledInput } from '../domain/scenario.js';
+import { displayUnit } from '../domain/units.js';
 import { CATEGORIES, type Category, type Labels } from '../methods/schema.js';
-import type { DisplayUnitId } from './format.js';
+import { scaledQuantity, type DisplayUnitId } from './format.js';
 
 export interface OfficialColumn {
   readonly id: string;
@@ -220,6 +223,81 @@ export function landClassTable(d: Difference): OfficialTable {
     ],
     rows,
     notes: [],
+  };
+}
+
+/**
+ * 生态产品实物量及价值变化表: each accounting item (component) whose quantity or value changes, its physical
+ * quantity on both sides and the change (in the unit a statistician writes: t, 万t, 万m³ …) and its value change,
+ * e.g. grain in t and 万元. The notes name the inputs the scenario scaled with their land classes' area.
+ */
+export function componentTable(
+  set: CompiledSet,
+  d: Difference,
+  scaled: readonly ScaledInput[] = [],
+): OfficialTable {
+  const rows: OfficialRow[] = d.byComponent
+    .filter((c) => !c.quantity.delta.isZero() || !c.value.delta.isZero())
+    .map((c, i) => {
+      // the unit is chosen for the change (a loss of 516 t shows in t, not as 0.05 万t); both sides follow it
+      const basis = c.quantity.delta.isZero() ? c.quantity.before : c.quantity.delta;
+      const shown = scaledQuantity(basis, c.unit);
+      const factor = basis.isZero() ? ONE : basis.div(shown.value);
+      const product = set.products.find((p) => p.id === c.product);
+      return {
+        seq: String(i + 1),
+        labels:
+          product && product.componentIds.length > 1
+            ? { zh: `${product.labels.zh}·${c.labels.zh}`, en: `${product.labels.en} · ${c.labels.en}` }
+            : c.labels,
+        level: 1 as const,
+        isTotal: false,
+        cells: {
+          unit: displayUnit(shown.unit),
+          qBefore: c.quantity.before.div(factor),
+          qAfter: c.quantity.after.div(factor),
+          qDelta: c.quantity.delta.div(factor),
+          vDelta: c.value.delta,
+        },
+      };
+    });
+  rows.push({
+    seq: '',
+    labels: { zh: '合计（价值变化）', en: 'Total (value change)' },
+    level: 0,
+    isTotal: true,
+    cells: { vDelta: d.byComponent.reduce((t, c) => t.plus(c.value.delta), ZERO) },
+  });
+  const label = (cls: string) => set.landClasses.find((c) => c.id === cls)?.labels ?? { zh: cls, en: cls };
+  const inputLabel = (id: string) => set.inputs.find((i) => i.id === id)?.labels ?? { zh: id, en: id };
+  const n = (x: Dec) => x.toDecimalPlaces(2).toString();
+  return {
+    id: 'components',
+    title: { zh: '生态产品实物量及价值变化表', en: 'Physical quantity and value change by item' },
+    subtitle: [],
+    unitLine: { zh: '单位：实物量见各行，价值 万元', en: 'Unit: quantities per row, value 10⁴ yuan' },
+    columns: [
+      { id: 'seq', labels: { zh: '序号', en: 'No.' } },
+      { id: 'item', labels: { zh: '核算项目', en: 'Item' } },
+      { id: 'unit', labels: { zh: '计量单位', en: 'Unit' } },
+      { id: 'qBefore', labels: { zh: '基准实物量', en: 'Baseline quantity' }, unit: 'quantity' },
+      { id: 'qAfter', labels: { zh: '项目实物量', en: 'Scenario quantity' }, unit: 'quantity' },
+      { id: 'qDelta', labels: { zh: '实物量变化', en: 'Quantity change' }, unit: 'quantity' },
+      {
+        id: 'vDelta',
+        labels: { zh: '年价值变化（中值）', en: 'Annual value change (central)' },
+        unit: 'wan_yuan',
+      },
+    ],
+    rows,
+    notes: scaled.map((x) => {
+      const i = inputLabel(x.input);
+      const cls = x.classes.map(label);
+      return {
+        zh: `${i.zh}随${cls.map((c) => c.zh).join('、')}面积按基准单产推算：${n(x.areaBefore)} → ${n(x.areaAfter)} hm²，${n(x.before)} → ${n(x.after)}（× ${n(x.areaAfter)} ÷ ${n(x.areaBefore)}）。`,
+        en: `${i.en} follows the area of ${cls.map((c) => c.en).join(', ')} at the baseline's yield: ${n(x.areaBefore)} → ${n(x.areaAfter)} hm², ${n(x.before)} → ${n(x.after)} (× ${n(x.areaAfter)} ÷ ${n(x.areaBefore)}).`,
+      };
+    }),
   };
 }
 

@@ -32,6 +32,8 @@ export const DISPLAY_UNITS = {
   ratio: unit('1', 4, '', ''),
   hm2: unit('1', 2, 'hm²', 'hm²'),
   points: unit('1', 2, '分', 'points'),
+  // a physical quantity whose unit a row names (the scenario's item table)
+  quantity: unit('1', 2, '', ''),
 } as const satisfies Record<string, DisplayUnit>;
 
 export type DisplayUnitId = keyof typeof DISPLAY_UNITS;

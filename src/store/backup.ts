@@ -32,6 +32,9 @@ export const BACKUP_TABLES = [
   'scenario_versions',
   'scenario_publications',
   'tenure_audits',
+  // tenure audit department figures and published audit packs (migration 011)
+  'tenure_audit_figures',
+  'tenure_audit_publications',
 ] as const;
 
 /** Tables added after the first backups were made: a backup without them restores them empty. */
@@ -50,6 +53,8 @@ const LATER_TABLES = new Set<string>([
   'scenario_versions',
   'scenario_publications',
   'tenure_audits',
+  'tenure_audit_figures',
+  'tenure_audit_publications',
 ]);
 
 const FORMAT = 'gep-ledger/backup@1';

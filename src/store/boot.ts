@@ -11,6 +11,7 @@ import { syncSetsFromFolder } from './sets.js';
 import { countUsers } from './users.js';
 import { syncDocumentsFromFolder } from './documents.js';
 import { ASSESSMENT_KIND } from '../methods/assessment.js';
+import { AUDIT_KIND } from '../methods/audit-config.js';
 import { decisionsSeedFor, loadDecisionsSeed } from './decisions-seed.js';
 
 export interface BootOptions {
@@ -47,6 +48,9 @@ export async function boot(o: BootOptions): Promise<Booted> {
     const problems = await syncSetsFromFolder(tx, o.coefficientsDir);
     for (const p of problems) log({ level: 'warn', msg: p });
     for (const p of await syncDocumentsFromFolder(tx, o.coefficientsDir, ASSESSMENT_KIND))
+      log({ level: 'warn', msg: p });
+    // tenure-audit configurations: the same method-document mechanism
+    for (const p of await syncDocumentsFromFolder(tx, o.coefficientsDir, AUDIT_KIND))
       log({ level: 'warn', msg: p });
     const [{ n }] = (await tx.query<{ n: number }>('select count(*)::int as n from regions')) as [
       { n: number },

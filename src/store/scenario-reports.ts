@@ -3,18 +3,20 @@
  * alternatives, applies and appraises them; loads a tenure's approved records and builds the audit pack.
  * The routes render what this returns.
  */
-import { join } from 'node:path';
 import { appraise, type Appraisal } from '../domain/appraisal.js';
-import { tenureAudit, type TenureAudit } from '../domain/audit.js';
+import { tenureAudit, type TenureAudit, type TenureAuditConfig } from '../domain/audit.js';
+import type { IndicatorValue } from '../domain/assessment/index.js';
+import { Dec } from '../domain/decimal.js';
 import { parseBalanceSheetConfig } from '../domain/balance-sheet-config.js';
 import type { InputIssue } from '../domain/inputs.js';
 import type { CompiledSet } from '../domain/model.js';
-import { applyScenario, changeSummary } from '../domain/scenario.js';
+import { applyScenario, changeSummary, type ScaledInput } from '../domain/scenario.js';
 import type { Labels } from '../methods/schema.js';
-import { readAuditConfigFile } from '../methods/audit-config.js';
+import { AUDIT_KIND } from '../methods/audit-config.js';
 import { balanceSheetConfigFor } from '../methods/balance-sheet-config.js';
 import {
   appraisalTable,
+  componentTable,
   landClassTable,
   tenureGepTable,
   tenureIndicatorTable,
@@ -22,21 +24,23 @@ import {
   tenureStockTable,
   type OfficialTable,
 } from '../report/appraisal.js';
+import { freezeTables, type FrozenTable } from '../report/official-snapshot.js';
 import type { Db } from './db.js';
+import { loadStoredDocument } from './documents.js';
 import { ConflictError } from './errors.js';
 import { getRegion, listTownships, townshipInfo } from './regions.js';
 import {
   baselineOf,
   latestAlternatives,
+  listDepartmentFigures,
   readRate,
+  type DepartmentFigureRow,
   type AlternativeRow,
   type ProjectRow,
   type TenureAuditRow,
   tenureRecords,
 } from './scenarios.js';
 import { loadCompiledSet } from './sets.js';
-
-export const AUDIT_CONFIG_DIR = join(import.meta.dirname, '../../coefficients/audit');
 
 export interface AppraisedAlternative {
   readonly row: AlternativeRow;
@@ -45,6 +49,8 @@ export interface AppraisedAlternative {
   readonly appraisal?: Appraisal;
   readonly tables: readonly OfficialTable[];
   readonly changes: ReturnType<typeof changeSummary>;
+  /** Inputs that followed their land classes' area (grain with cultivated land …). */
+  readonly scaled: readonly ScaledInput[];
 }
 
 export async function appraiseProject(
@@ -57,7 +63,8 @@ export async function appraiseProject(
   const alternatives = (await latestAlternatives(db, project.id)).map((row): AppraisedAlternative => {
     const changes = changeSummary(set, row.spec);
     const applied = applyScenario(set, records, row.spec, infos);
-    if (applied.issues.length) return { row, issues: applied.issues, tables: [], changes };
+    if (applied.issues.length) return { row, issues: applied.issues, tables: [], changes, scaled: [] };
+    const scaled = applied.scaled ?? [];
     const appraisal = appraise(set, records, applied.records, {
       profile: project.profile,
       constantPriceYear: project.constant_price_year,
@@ -73,8 +80,9 @@ export async function appraiseProject(
         appraisal,
       }),
       landClassTable(appraisal.cases.central.difference),
+      componentTable(set, appraisal.cases.central.difference, scaled),
     ];
-    return { row, issues: [], appraisal, tables, changes };
+    return { row, issues: [], appraisal, tables, changes, scaled };
   });
   return { set, alternatives };
 }
@@ -84,7 +92,16 @@ export interface TenureAuditPack {
   readonly scopeName: Labels;
   readonly tables: readonly OfficialTable[];
   readonly configTitle: Labels;
+  readonly config: TenureAuditConfig;
+  /** The configuration's content hash (method_documents). */
+  readonly configHash: string;
+  /** What the audit team entered for department items (they replace the pre-filled figures). */
+  readonly figures: readonly DepartmentFigureRow[];
 }
+
+/** The audit's configuration as stored (its latest version), with its content hash. */
+export const tenureAuditConfig = (db: Db, row: TenureAuditRow) =>
+  loadStoredDocument(db, AUDIT_KIND, row.config_id);
 
 export async function tenureAuditPack(
   db: Db,
@@ -92,7 +109,20 @@ export async function tenureAuditPack(
   profile: string,
   row: TenureAuditRow,
 ): Promise<TenureAuditPack> {
-  const config = readAuditConfigFile(join(AUDIT_CONFIG_DIR, `${row.config_id}.yaml`));
+  const { compiled: config, hash: configHash } = await tenureAuditConfig(db, row);
+  const figures = await listDepartmentFigures(db, row.id);
+  const departmentFigures = new Map<string, IndicatorValue>(
+    figures.map((f) => [
+      f.figure,
+      {
+        value: new Dec(f.value),
+        provenance: {
+          zh: `审计组录入（${f.entered_by_name ?? ''}）${f.note ? `：${f.note}` : ''}`,
+          en: `entered by the audit team (${f.entered_by_name ?? ''})${f.note ? `: ${f.note}` : ''}`,
+        },
+      },
+    ]),
+  );
   const { raw, source } = balanceSheetConfigFor(set);
   const balanceSheet = parseBalanceSheetConfig(raw, set, source);
   const years = await tenureRecords(db, set, row.scope, row.start_year, row.end_year);
@@ -116,6 +146,7 @@ export async function tenureAuditPack(
     startYear: row.start_year,
     endYear: row.end_year,
     years,
+    departmentFigures,
   });
   return {
     audit,
@@ -127,5 +158,76 @@ export async function tenureAuditPack(
       tenureScoreTable(audit),
     ],
     configTitle: config.title,
+    config,
+    configHash,
+    figures,
+  };
+}
+
+/** What a published audit pack keeps: the tables as computed and every version and figure they came from. */
+export interface AuditSnapshot {
+  readonly format: 'gep-ledger/tenure-audit-pack@1';
+  readonly audit: {
+    id: number;
+    name: string;
+    official: string;
+    scope: string;
+    startYear: number;
+    endYear: number;
+  };
+  readonly scopeName: Labels;
+  readonly config: { id: string; version: string; hash: string; title: Labels };
+  readonly set: { id: string; version: string; hash: string };
+  readonly profile: string;
+  readonly constantPriceYear: number;
+  readonly score: { total: string | null; grade: Labels | null; missing: string[] };
+  readonly departmentFigures: ReadonlyArray<{
+    figure: string;
+    value: string;
+    note: string;
+    by: string | null;
+  }>;
+  readonly tables: FrozenTable[];
+}
+
+export function auditSnapshot(
+  row: TenureAuditRow,
+  set: CompiledSet,
+  profile: string,
+  pack: TenureAuditPack,
+): AuditSnapshot {
+  const t = pack.audit.score.townships[0];
+  return {
+    format: 'gep-ledger/tenure-audit-pack@1',
+    audit: {
+      id: row.id,
+      name: row.name,
+      official: row.official,
+      scope: row.scope,
+      startYear: row.start_year,
+      endYear: row.end_year,
+    },
+    scopeName: pack.scopeName,
+    config: {
+      id: pack.config.id,
+      version: pack.config.version,
+      hash: pack.configHash,
+      title: pack.configTitle,
+    },
+    set: { id: set.id, version: set.version, hash: set.hash },
+    profile,
+    constantPriceYear: pack.audit.constantPriceYear,
+    score: {
+      total: t?.total?.toString() ?? null,
+      grade: t?.grade ? { zh: t.grade.zh, en: t.grade.en } : null,
+      missing: [...(t?.missing ?? [])],
+    },
+    departmentFigures: pack.figures.map((f) => ({
+      figure: f.figure,
+      value: f.value,
+      note: f.note,
+      by: f.entered_by_name,
+    })),
+    tables: freezeTables(pack.tables),
   };
 }

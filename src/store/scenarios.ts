@@ -8,6 +8,7 @@ import { Dec } from '../domain/decimal.js';
 import { validateRecords, type InputIssue } from '../domain/inputs.js';
 import type { CompiledSet } from '../domain/model.js';
 import { applyScenario, type ScenarioSpec } from '../domain/scenario.js';
+import { readDepartmentFigure, type TenureAuditConfig } from '../domain/audit.js';
 import { canonicalJson, sha256 } from '../methods/resolve.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
@@ -385,4 +386,157 @@ export async function tenureRecords(
   // a middle year counts only when it has every township of the two ends
   for (const [y, list] of out) if (list.length !== both.length) out.delete(y);
   return out;
+}
+
+// ---- tenure audit: department figures entered by the audit team, and the published pack
+
+export interface DepartmentFigureRow {
+  audit_id: number;
+  figure: string;
+  value: string;
+  note: string;
+  updated_at: Date;
+  entered_by_name: string | null;
+}
+
+export async function listDepartmentFigures(db: Db, auditId: number): Promise<DepartmentFigureRow[]> {
+  return db.query<DepartmentFigureRow>(
+    `select f.audit_id, f.figure, f.value, f.note, f.updated_at, coalesce(u.display_name, u.username) as entered_by_name
+       from tenure_audit_figures f left join users u on u.id = f.entered_by where f.audit_id = $1 order by f.figure`,
+    [auditId],
+  );
+}
+
+/**
+ * The one write path of a department item's figure (部门评价项): checked against the configuration's item (known,
+ * a number in 0…max, whole for a count), written with its audit event in one transaction; a refused figure
+ * changes nothing.
+ */
+export async function setDepartmentFigure(
+  db: Db,
+  actor: Actor,
+  audit: TenureAuditRow,
+  config: TenureAuditConfig,
+  figure: string,
+  text: string,
+  note = '',
+): Promise<Dec> {
+  const item = config.departmentItems.find((i) => i.id === figure);
+  if (!item)
+    throw new ValidationError([
+      bad(
+        'figure',
+        `"${figure}"不是本审计的部门评价项`,
+        `"${figure}" is not a department item of this audit`,
+      ),
+    ]);
+  const read = readDepartmentFigure(item, text);
+  const cleanNote = String(note ?? '').trim();
+  const issues: InputIssue[] = [];
+  if (!read.ok) issues.push({ field: '', message: read.message });
+  if (cleanNote.length > 500)
+    issues.push(bad('', '说明不超过 500 字', 'the note has at most 500 characters'));
+  if (issues.length || !read.ok) throw new ValidationError(issues);
+  return db.transaction(async (tx) => {
+    const [old] = await tx.query<{ value: string; note: string }>(
+      'select value, note from tenure_audit_figures where audit_id = $1 and figure = $2 for update',
+      [audit.id, figure],
+    );
+    await tx.query(
+      `insert into tenure_audit_figures (audit_id, figure, value, note, entered_by, updated_at) values ($1, $2, $3, $4, $5, now())
+       on conflict (audit_id, figure) do update set value = $3, note = $4, entered_by = $5, updated_at = now()`,
+      [audit.id, figure, read.value.toString(), cleanNote, actor.id],
+    );
+    await recordEvent(tx, actor, {
+      action: old ? 'update' : 'create',
+      entity: 'tenure_audit_figure',
+      entityKey: `${audit.id}:${figure}`,
+      township: audit.scope === 'total' ? null : audit.scope,
+      year: audit.end_year,
+      oldValue: old ?? { value: item.prefilled?.toString() ?? null, note: 'prefilled' },
+      newValue: { value: read.value.toString(), note: cleanNote },
+      note: `${audit.name} · ${item.labels.zh}`,
+    });
+    return read.value;
+  });
+}
+
+export interface AuditPublicationRow {
+  id: number;
+  audit_id: number;
+  title: string;
+  doc_number: string;
+  snapshot: unknown;
+  content_hash: string;
+  published_at: Date;
+  published_by_name: string | null;
+}
+
+const AUDIT_PUBLICATION_COLUMNS = `p.id, p.audit_id, p.title, p.doc_number, p.snapshot, p.content_hash, p.published_at,
+  coalesce(u.display_name, u.username) as published_by_name`;
+
+/**
+ * Freezes a tenure audit pack: the tables as computed, the figures and versions they came from, with a sha256
+ * content hash, under a title and 文号; the published page reads this and never recomputes.
+ */
+export async function publishTenureAudit(
+  db: Db,
+  actor: Actor,
+  audit: TenureAuditRow,
+  snapshot: unknown,
+  heading: { title: string; docNumber: string; confirmed: boolean },
+): Promise<number> {
+  const title = String(heading.title ?? '').trim();
+  const docNumber = String(heading.docNumber ?? '').trim();
+  const issues: InputIssue[] = [];
+  if (!title || title.length > 120)
+    issues.push(bad('title', '请填写标题（120 字以内）', 'enter the title (up to 120 characters)'));
+  if (!docNumber || docNumber.length > 60)
+    issues.push(bad('docNumber', '请填写文号（如 侯审〔2026〕3号）', 'enter the document number (文号)'));
+  if (!heading.confirmed)
+    issues.push(
+      bad(
+        'confirm',
+        '请勾选确认发布：发布后审计表冻结，不能修改',
+        'tick the confirmation: a published audit pack is frozen for good',
+      ),
+    );
+  if (issues.length) throw new ValidationError(issues);
+  // as the database will give it back (jsonb): what the hash covers is what a reader gets
+  const frozen: unknown = JSON.parse(JSON.stringify(snapshot));
+  const hash = sha256(canonicalJson(frozen));
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: number }>(
+      `insert into tenure_audit_publications (audit_id, title, doc_number, snapshot, content_hash, published_by)
+       values ($1, $2, $3, $4, $5, $6) returning id`,
+      [audit.id, title, docNumber, JSON.stringify(frozen), hash, actor.id],
+    );
+    await recordEvent(tx, actor, {
+      action: 'publish',
+      entity: 'tenure_audit',
+      entityKey: String(audit.id),
+      township: audit.scope === 'total' ? null : audit.scope,
+      year: audit.end_year,
+      newValue: { publication: row!.id, title, docNumber, hash },
+    });
+    return row!.id;
+  });
+}
+
+export async function listAuditPublications(db: Db, auditId: number): Promise<AuditPublicationRow[]> {
+  return db.query<AuditPublicationRow>(
+    `select ${AUDIT_PUBLICATION_COLUMNS} from tenure_audit_publications p left join users u on u.id = p.published_by
+      where p.audit_id = $1 order by p.id`,
+    [auditId],
+  );
+}
+
+export async function getAuditPublication(db: Db, auditId: number, id: number): Promise<AuditPublicationRow> {
+  const [row] = await db.query<AuditPublicationRow>(
+    `select ${AUDIT_PUBLICATION_COLUMNS} from tenure_audit_publications p left join users u on u.id = p.published_by
+      where p.audit_id = $1 and p.id = $2`,
+    [auditId, id],
+  );
+  if (!row) throw new NotFoundError({ zh: `已发布审计表 ${id} 不存在`, en: `no published audit pack ${id}` });
+  return row;
 }

@@ -164,6 +164,42 @@ const MESSAGES = {
   kind_town: ['镇', 'Town'],
   kind_township: ['乡', 'Township'],
   region_create: ['设置本县（区）', 'Set up the county'],
+  // tenure audit: department items, the published pack, the printed official tables (audit14)
+  audit_items_title: ['部门评价项（审计组录入）', 'Department items (entered by the audit team)'],
+  audit_items_help: [
+    '录入值替代预填值，上方得分据此重新计算；每次修改记入审计日志。',
+    'The figure entered replaces the pre-filled one; the score above is recomputed from it. Every change is in the audit trail.',
+  ],
+  audit_item: ['评价项', 'Item'],
+  audit_department: ['责任单位', 'Department'],
+  audit_allowed: ['允许范围', 'Allowed'],
+  audit_prefilled: ['预填值', 'Pre-filled'],
+  audit_entered: ['录入值', 'Entered'],
+  audit_whole: ['，整数', ', whole'],
+  audit_figure: ['录入值', 'Figure'],
+  audit_note: ['说明/依据', 'Note / evidence'],
+  audit_save: ['保存', 'Save'],
+  audit_published_list: ['已发布审计表', 'Published audit packs'],
+  audit_title: ['标题', 'Title'],
+  audit_doc_number: ['文号', 'Document number (文号)'],
+  audit_publish_heading: ['发布审计表（编号、冻结）', 'Publish the audit pack (frozen, numbered)'],
+  audit_publish_confirm: [
+    '确认发布：发布后审计表冻结，之后的数据变化不影响已发布的表',
+    'I confirm: the pack is frozen once published; later data changes do not alter it',
+  ],
+  audit_publish: ['确认发布', 'Publish'],
+  audit_live: ['任期审计（当前数据）', 'Tenure audit (live)'],
+  audit_published_by: ['发布：', 'Published: '],
+  audit_frozen: [
+    '已冻结：按发布时的快照显示，之后的数据变化不影响本表',
+    'frozen: read from its snapshot, later data changes do not alter it',
+  ],
+  audit_hash_broken: ['快照与其哈希不一致', 'the snapshot does not match its hash'],
+  official_compiled_by: ['编制单位：', 'Compiled by: '],
+  official_date: ['编制日期：', 'Date: '],
+  official_source: ['数据来源：', 'Source: '],
+  official_source_survey: ['各乡镇经审核的填报数据', 'approved survey data of the townships'],
+  official_layout: ['正式表式', 'official layout'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

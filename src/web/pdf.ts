@@ -109,3 +109,20 @@ async function print(html: string): Promise<Buffer> {
     await browser.close();
   }
 }
+
+/**
+ * A page view printed to PDF: the view and the layout rendered with `printing` set (no forms, no navigation),
+ * then printed by renderPdf (page numbers, fit to the page). For report pages that are not under /reports.
+ */
+export async function pdfOfView(
+  res: import('express').Response,
+  view: string,
+  data: Record<string, unknown> & { title: string },
+): Promise<Buffer> {
+  const render = (name: string, locals: Record<string, unknown>) =>
+    new Promise<string>((resolve, reject) =>
+      res.render(name, locals, (err, html) => (err ? reject(err) : resolve(html))),
+    );
+  const body = await render(view, { ...res.locals, ...data, printing: true });
+  return renderPdf(await render('layout', { ...res.locals, body, title: data.title, printing: true }));
+}

@@ -4,6 +4,7 @@ import { Dec } from '../../src/domain/decimal.js';
 import { appraiseProject, tenureAuditPack } from '../../src/store/scenario-reports.js';
 import { getProject, getTenureAudit, listProjects, listTenureAudits } from '../../src/store/scenarios.js';
 import { loadCompiledSet } from '../../src/store/sets.js';
+import { canonicalJson, sha256 } from '../../src/methods/resolve.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -49,6 +50,19 @@ describe('sample project appraisal (示例数据)', () => {
     };
     expect(perHa.gt(perClass('paddy').times(0.5))).toBe(true);
     expect(perHa.lt(perClass('forest_coniferous').times(1.5))).toBe(true);
+    // grain and vegetables follow cultivated land (paddy 1,160.24 + dry farmland 570.53 = 1,730.77 hm² in 南屿镇,
+    // 2021) at the baseline's yield: grain 7,256.8 t × 30 ÷ 1,730.77 = 125.7845 t less, vegetables 29,784.1 t × 30
+    // ÷ 1,730.77 = 516.2575 t less; each valued at the baseline's price per t
+    for (const [id, dq] of [
+      ['grain', '-125.7845'],
+      ['vegetables', '-516.2575'],
+    ]) {
+      const c = d.byComponent.find((x) => x.id === id)!;
+      expect(c.quantity.delta.toFixed(4)).toBe(dq);
+      expect(c.value.delta.div(c.quantity.delta).toFixed(6)).toBe(
+        c.value.before.div(c.quantity.before).toFixed(6),
+      );
+    }
     // present value over 20 years at 5 %: ΔGEP × 12.4622103425…
     expect(red!.cases.central.presentValue.div(d.gep.delta).toFixed(8)).toBe('12.46221034');
   });
@@ -161,5 +175,136 @@ describe('sample tenure audit (示例数据)', () => {
     await wb.xlsx.load(xlsx.body as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toHaveLength(4);
     void getProject;
+  });
+});
+
+describe('tenure audit: department items and the published pack', () => {
+  const sampleAudit = async () => (await listTenureAudits(t.db)).find((a) => a.sample)!;
+  const scoreOf = (html: string) =>
+    /预填得分: ([\d.]+)<\/strong> · 等次: <strong>([^<]+)</.exec(html)?.slice(1);
+  const figureRows = async () =>
+    (await t.db.query<{ n: number }>('select count(*)::int as n from tenure_audit_figures'))[0]!.n;
+
+  it('the audit team enters a department item; the score recomputes; out-of-bounds figures change nothing', async () => {
+    const a = await sampleAudit();
+    // the pre-filled sample: 1 reform task not started (25 − 2 × 1 = 23 points), 0 damage cases (10 points),
+    // binding indicators 44.95495 of 45 (cultivated land 10 × 18,217.56 ÷ 18,300 = 9.95495; the others full),
+    // GEP growth 0.17 % ≥ 0 % (0.8 × 20 = 16): 23 + 44.95495 + 16 + 10 = 93.95495 → 93.95, 好 (≥ 90)
+    expect(scoreOf((await viewer.agent.get(`/tenure-audits/${a.id}`)).text)).toEqual(['93.95', '好']);
+    const post = (s: Session, value: string, figure = 'reform_tasks', note = '') =>
+      s.agent
+        .post(`/tenure-audits/${a.id}/figures`)
+        .type('form')
+        .send({ _csrf: s.csrf, figure, value, note });
+    // refused, each by name and reason, nothing written: above the item's max (30), not whole, negative, text
+    for (const [value, zh] of [
+      ['31', '生态文明体制改革与重点任务推进（未开展部署任务每项扣2分）："31"须在 0 与 30 项 之间'],
+      ['1.5', '"1.5"须为整数'],
+      ['-1', '"-1"须在 0 与 30 项 之间'],
+      ['三', '"三"不是数值'],
+    ]) {
+      const res = await post(reviewer, value!);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(zh!.replace(/"/g, '&#34;'));
+    }
+    const en = await reviewer.agent
+      .post(`/tenure-audits/${a.id}/figures?lang=en`)
+      .type('form')
+      .send({ _csrf: reviewer.csrf, figure: 'damage_cases', value: '51' });
+    expect(en.text).toContain(
+      'Environmental damage cases (2 points off each): &#34;51&#34; must lie between 0 and 50 起',
+    );
+    await reviewer.agent.get('/scenarios?lang=zh'); // the language is kept in the session: back to Chinese
+    expect((await post(reviewer, '2', 'gep_growth')).status).toBe(422);
+    expect(await figureRows()).toBe(0);
+    // editors and viewers do not audit
+    expect((await post(editor, '3')).status).toBe(403);
+    expect((await post(viewer, '3')).status).toBe(403);
+    expect(await figureRows()).toBe(0);
+    // 3 tasks not started: 25 − 2 × 3 = 19 points; total 93.95495 − 4 = 89.95495 → 较好 (80 ≤ 89.95 < 90)
+    expect((await post(reviewer, '3', 'reform_tasks', '核查发现 3 项未部署')).status).toBe(303);
+    const page = (await viewer.agent.get(`/tenure-audits/${a.id}`)).text;
+    expect(scoreOf(page)).toEqual(['89.95', '较好']);
+    expect(page).toContain('审计组录入（reviewer）：核查发现 3 项未部署');
+    const [event] = await t.db.query<{
+      action: string;
+      username: string;
+      old_value: unknown;
+      new_value: unknown;
+    }>(
+      "select action, username, old_value, new_value from audit_events where entity = 'tenure_audit_figure' order by id desc limit 1",
+    );
+    expect(event).toMatchObject({
+      action: 'create',
+      username: 'reviewer',
+      old_value: { value: '1', note: 'prefilled' },
+      new_value: { value: '3', note: '核查发现 3 项未部署' },
+    });
+  });
+
+  it('publishes a frozen pack with title and 文号; later changes do not alter it', async () => {
+    const a = await sampleAudit();
+    const publish = (body: Record<string, string>) =>
+      reviewer.agent
+        .post(`/tenure-audits/${a.id}/publish`)
+        .type('form')
+        .send({ _csrf: reviewer.csrf, ...body });
+    // 文号 and the confirmation are asked for; nothing is written without them
+    const refused = await publish({ title: '闽侯县任期审计表', docNumber: '' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('请填写文号');
+    expect(refused.text).toContain('请勾选确认发布');
+    expect((await t.db.query('select id from tenure_audit_publications')).length).toBe(0);
+    const denied = await editor.agent
+      .post(`/tenure-audits/${a.id}/publish`)
+      .type('form')
+      .send({ _csrf: editor.csrf, title: 'x', docNumber: 'x', confirm: 'on' });
+    expect(denied.status).toBe(403);
+
+    const res = await publish({
+      title: '闽侯县任期审计表（示例）',
+      docNumber: '侯审〔2026〕3号',
+      confirm: 'on',
+    });
+    expect(res.status).toBe(303);
+    const url = res.headers.location as string;
+    const [pub] = await t.db.query<{
+      content_hash: string;
+      title: string;
+      doc_number: string;
+      snapshot: unknown;
+    }>('select content_hash, title, doc_number, snapshot from tenure_audit_publications');
+    expect([pub!.title, pub!.doc_number]).toEqual(['闽侯县任期审计表（示例）', '侯审〔2026〕3号']);
+    expect(pub!.content_hash).toBe(sha256(canonicalJson(pub!.snapshot)));
+    const before = (await viewer.agent.get(url)).text;
+    expect(before).toContain('文号：侯审〔2026〕3号');
+    expect(before).toContain('预填得分：89.95 · 等次：较好');
+    expect(before).not.toContain('快照与其哈希不一致');
+    const gepOf = (html: string) =>
+      /data-table="tenure_gep"[\s\S]*?<tr class="subtotal" data-row="Total \(GEP\)">([\s\S]*?)<\/tr>/.exec(
+        html,
+      )![1];
+    const frozenGep = gepOf(before);
+
+    // later: the department figure goes back to 1, and the 2021 grain output of one township changes
+    expect(
+      (
+        await reviewer.agent
+          .post(`/tenure-audits/${a.id}/figures`)
+          .type('form')
+          .send({ _csrf: reviewer.csrf, figure: 'reform_tasks', value: '1' })
+      ).status,
+    ).toBe(303);
+    await t.db.query(
+      `update survey_records set values = jsonb_set(values, '{grain_output}', '"99999"') where year = 2021 and township_id = 'nanyu'`,
+    );
+    const live = (await viewer.agent.get(`/tenure-audits/${a.id}`)).text;
+    expect(scoreOf(live)).toEqual(['93.95', '好']);
+    expect(gepOf(live)).not.toBe(frozenGep);
+    // the published page reads its snapshot: the same score and the same GEP row as when it was published
+    const after = (await viewer.agent.get(url)).text;
+    expect(after).toContain('预填得分：89.95 · 等次：较好');
+    expect(gepOf(after)).toBe(frozenGep);
+    expect(live).toContain('侯审〔2026〕3号');
   });
 });

@@ -204,8 +204,10 @@ describe('tenure audit pack', () => {
 
 describe('the shipped sample audit configuration', () => {
   it('reads, with section caps adding up to 100 points and the audit office grade bands', async () => {
-    const { readAuditConfigFile } = await import('../../src/methods/audit-config.js');
-    const c = readAuditConfigFile('coefficients/audit/minhou-tenure.yaml');
+    const { AUDIT_KIND } = await import('../../src/methods/audit-config.js');
+    const { readDocument } = await import('../../src/methods/documents.js');
+    // read by the one method-document loader, at coefficients/audit/<id>/<version>.yaml
+    const c = readDocument(AUDIT_KIND, 'coefficients', 'minhou-tenure', '1.0.0').compiled;
     // caps 25 + 45 + 30 = 100
     const caps = c.scheme.indicators.map((s) => (s.type === 'section' ? s.cap!.toNumber() : 0));
     expect(caps).toEqual([25, 45, 30]);
@@ -217,5 +219,110 @@ describe('the shipped sample audit configuration', () => {
       [0, '差'],
     ]);
     expect(c.indicators.find((i) => i.id === 'forest_coverage')!.target.toString()).toBe('0.615');
+  });
+});
+
+describe('department items of an audit configuration', () => {
+  const withItem = (leaf: Record<string, unknown>) => ({
+    format: 'gep-ledger/tenure-audit@1',
+    id: 'dept',
+    version: '1.0.0',
+    title: { zh: '审计', en: 'Audit' },
+    indicators: [
+      {
+        id: 'cultivated',
+        labels: { zh: '耕地保有量', en: 'Cultivated land' },
+        unit: 'hm2',
+        bound: 'at_least',
+        target: '500',
+        figure: { kind: 'land_area', classes: ['paddy'] },
+        source: 't',
+        verified: false,
+      },
+    ],
+    scheme: {
+      fullScore: '20',
+      grades: [{ min: '0', labels: { zh: '差', en: 'Poor' } }],
+      sections: [
+        {
+          id: 's',
+          labels: { zh: '节', en: 'S' },
+          indicators: [{ id: 'cultivated', weight: '10', rule: { kind: 'target_completion' } }, leaf],
+        },
+      ],
+    },
+  });
+  const cases = {
+    id: 'cases',
+    labels: { zh: '损害事件', en: 'Damage cases' },
+    weight: '10',
+    unit: '起',
+    rule: { kind: 'deduction', perEvent: '2', cap: '10' },
+    department: { zh: '环境局', en: 'Bureau' },
+  };
+
+  it('a department item declares the largest figure allowed; a pre-filled one must lie within it', async () => {
+    const { SetLoadError } = await import('../../src/methods/compile.js');
+    expect(() => parseAuditConfig(withItem(cases))).toThrow(SetLoadError);
+    expect(() => parseAuditConfig(withItem(cases))).toThrow(
+      /scheme\.s\.cases\.max: a department item needs "max"/,
+    );
+    expect(() => parseAuditConfig(withItem({ ...cases, max: '5', whole: true, prefilled: '6' }))).toThrow(
+      /the pre-filled figure must lie in 0…5, whole/,
+    );
+    const c = parseAuditConfig(withItem({ ...cases, max: '5', whole: true, prefilled: '1' }));
+    expect(c.departmentItems.map((i) => [i.id, i.max.toString(), i.whole, i.prefilled?.toString()])).toEqual([
+      ['cases', '5', true, '1'],
+    ]);
+  });
+
+  it('reads what the audit team enters: a number in 0…max, whole for a count, a share with "%"', async () => {
+    const { readDepartmentFigure } = await import('../../src/domain/audit.js');
+    const [item] = parseAuditConfig(withItem({ ...cases, max: '5', whole: true })).departmentItems;
+    const read = (t: string) => {
+      const r = readDepartmentFigure(item!, t);
+      return r.ok ? r.value.toString() : r.message.zh;
+    };
+    expect(read(' 3 ')).toBe('3');
+    expect(read('0')).toBe('0');
+    expect(read('5')).toBe('5');
+    expect(read('6')).toBe('损害事件："6"须在 0 与 5 起 之间');
+    expect(read('-1')).toBe('损害事件："-1"须在 0 与 5 起 之间');
+    expect(read('2.5')).toBe('损害事件："2.5"须为整数');
+    expect(read('')).toBe('损害事件：""不是数值');
+    expect(read('1e400')).toMatch(/^损害事件："1e400"超出可接受的数值范围/);
+    const r = readDepartmentFigure(item!, '9');
+    expect(r.ok ? '' : r.message.en).toBe('Damage cases: "9" must lie between 0 and 5 起');
+    // a share: "92%" is 0.92, bounded by max 100 %
+    const [share] = parseAuditConfig(
+      withItem({
+        ...cases,
+        id: 'share',
+        unit: '%',
+        max: '100%',
+        rule: { kind: 'tiers', tiers: [{ share: '1' }] },
+      }),
+    ).departmentItems;
+    const s = readDepartmentFigure(share!, '92%');
+    expect(s.ok && s.value.toString()).toBe('0.92');
+    const over = readDepartmentFigure(share!, '120%');
+    expect(over.ok ? '' : over.message.zh).toBe('损害事件："120%"须在 0 与 100% 之间');
+  });
+});
+
+describe('official tables frozen into a snapshot', () => {
+  it('read back with the same exact figures and the text cells as they were', async () => {
+    const { freezeTables, thawTables } = await import('../../src/report/official-snapshot.js');
+    const { tenureScoreTable } = await import('../../src/report/appraisal.js');
+    const table = tenureScoreTable(audit);
+    const back = thawTables(JSON.parse(JSON.stringify(freezeTables([table]))))[0]!;
+    expect(back.rows.length).toBe(table.rows.length);
+    table.rows.forEach((row, i) =>
+      Object.entries(row.cells).forEach(([k, v]) => {
+        const got = back.rows[i]!.cells[k];
+        if (v instanceof Dec) expect((got as Dec).eq(v)).toBe(true);
+        else expect(got).toBe(v);
+      }),
+    );
   });
 });

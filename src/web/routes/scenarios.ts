@@ -15,25 +15,40 @@ import { officialXlsx } from '../../io/official-xlsx.js';
 import { readLandUseTable } from '../../io/scenario-input.js';
 import { NotFoundError, ValidationError } from '../../store/errors.js';
 import { listTownships, townshipInfo } from '../../store/regions.js';
-import { appraiseProject, tenureAuditPack } from '../../store/scenario-reports.js';
+import {
+  appraiseProject,
+  auditSnapshot,
+  tenureAuditConfig,
+  tenureAuditPack,
+  type AuditSnapshot,
+} from '../../store/scenario-reports.js';
 import {
   alternativeHistory,
   createProject,
   createTenureAudit,
   getProject,
+  getAuditPublication,
   getTenureAudit,
   latestAlternatives,
+  listAuditPublications,
   listProjects,
   listPublications,
   listTenureAudits,
   publishAppraisal,
+  publishTenureAudit,
   saveAlternative,
+  setDepartmentFigure,
 } from '../../store/scenarios.js';
+import { canonicalJson, sha256 } from '../../methods/resolve.js';
+import { thawTables } from '../../report/official-snapshot.js';
+import { pdfOfView } from '../pdf.js';
 import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings } from '../../store/settings.js';
 
 const WRITERS = ['editor', 'finance', 'reviewer', 'admin'] as const;
 const AUDITORS = ['assessor', 'finance', 'reviewer', 'admin'] as const;
+/** Who publishes (freezes) an appraisal or an audit pack. */
+const PUBLISHERS = ['reviewer', 'admin'] as const;
 
 /** "乡镇, 转出地类, 转入地类, 面积" per line (comma, tab or Chinese comma). */
 export function parseChangeLines(text: string): { changes: LandUseChangeSpec[]; issues: InputIssue[] } {
@@ -283,7 +298,33 @@ export function scenarioRoutes() {
       .send(await officialXlsx(tables, req.lang));
   });
 
-  r.post('/scenarios/:id/publish', requireRole('reviewer', 'admin'), async (req, res) => {
+  // the appraisal tables of every alternative, printed in the official layout (page numbers, fit to the page)
+  r.get('/scenarios/:id/appraisal.pdf', requireRole(...ANY_ROLE), async (req, res) => {
+    const db = dbOf(req);
+    const id = positiveInt(req.params.id);
+    if (!id) throw new NotFoundError({ zh: '评估项目不存在', en: 'no such project' });
+    const project = await getProject(db, id);
+    const { alternatives } = await appraiseProject(db, project);
+    const tables = alternatives.flatMap((a) => a.tables);
+    if (!tables.length)
+      throw new NotFoundError({
+        zh: '该项目还没有可评估的方案',
+        en: 'the project has no alternative to appraise yet',
+      });
+    const en = req.lang === 'en';
+    const pdf = await pdfOfView(res, 'scenarios/tables-print', {
+      title: project.name,
+      heading: en ? 'Project eco-product value impact appraisal' : '项目生态产品价值影响评估表',
+      lines: [
+        `${en ? 'Project: ' : '项目名称：'}${project.name}`,
+        `${en ? 'Coefficient set: ' : '核算参数集：'}${project.set_id}@${project.set_version}`,
+      ],
+      tables,
+    });
+    res.type('application/pdf').attachment(`appraisal-${id}.pdf`).send(pdf);
+  });
+
+  r.post('/scenarios/:id/publish', requireRole(...PUBLISHERS), async (req, res) => {
     const db = dbOf(req);
     const id = positiveInt(req.params.id);
     if (!id) throw new NotFoundError({ zh: '评估项目不存在', en: 'no such project' });
@@ -337,12 +378,81 @@ export function scenarioRoutes() {
     const row = await getTenureAudit(db, id);
     const set = await activeSet(req);
     const { profile } = await getSettings(db);
-    return { row, set, ...(await tenureAuditPack(db, set, profile, row)) };
+    return { row, set, profile, ...(await tenureAuditPack(db, set, profile, row)) };
   };
 
-  r.get('/tenure-audits/:id', requireRole(...ANY_ROLE), async (req, res) => {
+  const showAudit = async (
+    req: Request,
+    res: Response,
+    extra: { issues?: InputIssue[]; status?: number; form?: Record<string, string> } = {},
+  ) => {
     const pack = await auditPack(req);
-    page(res, 'scenarios/audit', { title: pack.row.name, ...pack, issues: [] });
+    page(
+      res,
+      'scenarios/audit',
+      {
+        title: pack.row.name,
+        ...pack,
+        publications: await listAuditPublications(dbOf(req), pack.row.id),
+        issues: extra.issues ?? [],
+        form: extra.form ?? {},
+      },
+      extra.status,
+    );
+  };
+
+  r.get('/tenure-audits/:id', requireRole(...ANY_ROLE), (req, res) => showAudit(req, res));
+
+  // a department item's figure, entered by the audit team: the pre-filled score recomputes from it
+  r.post('/tenure-audits/:id/figures', requireRole(...AUDITORS), async (req, res) => {
+    const db = dbOf(req);
+    const id = positiveInt(req.params.id);
+    if (!id) throw new NotFoundError({ zh: '任期审计不存在', en: 'no such tenure audit' });
+    const row = await getTenureAudit(db, id);
+    const b = req.body as Record<string, string>;
+    const figure = String(b.figure ?? '');
+    try {
+      await setDepartmentFigure(
+        db,
+        actorOf(req.user!),
+        row,
+        (await tenureAuditConfig(db, row)).compiled,
+        figure,
+        String(b.value ?? ''),
+        String(b.note ?? ''),
+      );
+    } catch (err) {
+      if (err instanceof ValidationError)
+        return showAudit(req, res, {
+          issues: [...err.issues],
+          status: 422,
+          form: { figure, value: String(b.value ?? ''), note: String(b.note ?? '') },
+        });
+      throw err;
+    }
+    res.redirect(303, `/tenure-audits/${row.id}?saved=${encodeURIComponent(figure)}#figures`);
+  });
+
+  r.post('/tenure-audits/:id/publish', requireRole(...PUBLISHERS), async (req, res) => {
+    const pack = await auditPack(req);
+    const b = req.body as Record<string, string>;
+    const snapshot = auditSnapshot(pack.row, pack.set, pack.profile, pack);
+    try {
+      const pid = await publishTenureAudit(dbOf(req), actorOf(req.user!), pack.row, snapshot, {
+        title: String(b.title ?? ''),
+        docNumber: String(b.docNumber ?? ''),
+        confirmed: b.confirm === 'on',
+      });
+      res.redirect(303, `/tenure-audits/${pack.row.id}/published/${pid}`);
+    } catch (err) {
+      if (err instanceof ValidationError)
+        return showAudit(req, res, {
+          issues: [...err.issues],
+          status: 422,
+          form: { title: String(b.title ?? ''), docNumber: String(b.docNumber ?? '') },
+        });
+      throw err;
+    }
   });
 
   r.get('/tenure-audits/:id/audit.xlsx', requireRole(...ANY_ROLE), async (req, res) => {
@@ -351,6 +461,66 @@ export function scenarioRoutes() {
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .attachment(`tenure-audit-${pack.row.id}.xlsx`)
       .send(await officialXlsx(pack.tables, req.lang));
+  });
+
+  const auditLines = (s: AuditSnapshot, lang: string) => {
+    const en = lang === 'en';
+    const total = s.score.total === null ? '—' : new Dec(s.score.total).toFixed(2);
+    const grade = s.score.grade ? (en ? s.score.grade.en : s.score.grade.zh) : '—';
+    const config = `${en ? s.config.title.en : s.config.title.zh} (${s.config.id}@${s.config.version})`;
+    return en
+      ? [
+          `Audit: ${s.audit.name}`,
+          `Official: ${s.audit.official} · ${s.scopeName.en} · tenure ${s.audit.startYear}–${s.audit.endYear}`,
+          `Configuration: ${config} · coefficient set ${s.set.id}@${s.set.version}`,
+          `Pre-filled score: ${total} · grade: ${grade}`,
+        ]
+      : [
+          `审计名称：${s.audit.name}`,
+          `被审计领导干部：${s.audit.official} · ${s.scopeName.zh} · 任期 ${s.audit.startYear}—${s.audit.endYear} 年`,
+          `评价方案：${config} · 核算参数集 ${s.set.id}@${s.set.version}`,
+          `预填得分：${total} · 等次：${grade}`,
+        ];
+  };
+
+  r.get('/tenure-audits/:id/audit.pdf', requireRole(...ANY_ROLE), async (req, res) => {
+    const pack = await auditPack(req);
+    const s = auditSnapshot(pack.row, pack.set, pack.profile, pack);
+    const pdf = await pdfOfView(res, 'scenarios/tables-print', {
+      title: pack.row.name,
+      heading: req.lang === 'en' ? pack.configTitle.en : pack.configTitle.zh,
+      lines: auditLines(s, req.lang),
+      tables: pack.tables,
+    });
+    res.type('application/pdf').attachment(`tenure-audit-${pack.row.id}.pdf`).send(pdf);
+  });
+
+  // a published pack: read from its snapshot, never recomputed; the hash is checked on every read
+  r.get('/tenure-audits/:id/published/:pid', requireRole(...ANY_ROLE), async (req, res) => {
+    const db = dbOf(req);
+    const id = positiveInt(req.params.id);
+    const pid = positiveInt(req.params.pid);
+    if (!id || !pid)
+      throw new NotFoundError({ zh: '已发布审计表不存在', en: 'no such published audit pack' });
+    const pub = await getAuditPublication(db, id, pid);
+    const s = pub.snapshot as AuditSnapshot;
+    const data = {
+      title: pub.title,
+      heading: pub.title,
+      lines: [
+        `${req.lang === 'en' ? 'Document number: ' : '文号：'}${pub.doc_number}`,
+        ...auditLines(s, req.lang),
+        `sha256 ${pub.content_hash}`,
+      ],
+      tables: thawTables(s.tables),
+      publication: pub,
+      intact: sha256(canonicalJson(s)) === pub.content_hash,
+    };
+    if (req.query.format === 'pdf') {
+      const pdf = await pdfOfView(res, 'scenarios/tables-print', data);
+      return res.type('application/pdf').attachment(`tenure-audit-${id}-published-${pid}.pdf`).send(pdf);
+    }
+    page(res, 'scenarios/tables-print', data);
   });
 
   return r;
