@@ -3,11 +3,12 @@
  * comparison page and the county GEP report draw a choropleth of 15 townships; the GeoJSON export carries
  * every figure; a DLTB layer goes through the survey import's preview and commit; boundaries re-upload.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCounty, writeSampleDltb, writeSampleXzq } from '../../seeds/minhou/layers.js';
+import { openLayer } from '../../src/io/geo/layer.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -75,6 +76,29 @@ describe('maps on the township boundaries', () => {
     expect(ganzhe.properties.gep).toBeGreaterThan(0);
     expect(ganzhe.properties.product_water_conservation).toBeGreaterThan(0);
     expect(['Polygon', 'MultiPolygon']).toContain(ganzhe.geometry.type);
+  });
+
+  it('exports the same per-township results as a GeoPackage that reads back with the same figures', async () => {
+    const [json, gpkg] = await Promise.all([
+      binary(editor, '/reports/townships.geojson?year=2021'),
+      binary(editor, '/reports/townships.gpkg?year=2021'),
+    ]);
+    expect(gpkg.status).toBe(200);
+    expect(gpkg.headers['content-disposition']).toContain('gep-townships-2021.gpkg');
+    const path = join(dir, 'out.gpkg');
+    writeFileSync(path, gpkg.body as Buffer);
+    const layer = await openLayer(path, 'out.gpkg');
+    expect(layer.crs).toBe('EPSG:4490');
+    const rows = new Map<string, Record<string, unknown>>();
+    for await (const f of layer.features()) rows.set(String(f.properties.township), f.properties);
+    await layer.close();
+    expect(rows.size).toBe(15);
+    const doc = JSON.parse((json.body as Buffer).toString('utf8'));
+    const ganzhe = doc.features.find(
+      (f: { properties: { township: string } }) => f.properties.township === 'ganzhe',
+    ).properties;
+    // every attribute of the GeoJSON, with the same value (doubles both)
+    expect(rows.get('ganzhe')).toEqual({ fid: expect.any(Number), ...ganzhe });
   });
 });
 

@@ -23,6 +23,7 @@ import { lonLatAreaM2, readBoundaries } from '../../io/geo/boundaries.js';
 import { writeSampleDltb, writeSampleXzq } from '../../../seeds/minhou/layers.js';
 import { validateRecords, type InputIssue } from '../../domain/inputs.js';
 import { openLayer, LayerError } from '../../io/geo/layer.js';
+import { MAX_GEOPACKAGE_BYTES } from '../../io/geo/geopackage.js';
 import { landUseRecords, readDltb, type DltbSummary } from '../../io/geo/dltb.js';
 
 const layerIssue = (e: unknown): InputIssue => {
@@ -64,6 +65,7 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
       codes: codes.length,
       townshipCount: (await listTownships(db)).length,
       maxMb: MAX_LAYER_UPLOAD_MB,
+      gpkgMb: MAX_GEOPACKAGE_BYTES / 1024 ** 2,
       set: await activeSet(req),
       ...extra,
     },

@@ -43,6 +43,7 @@ import {
 import { listBoundaries, type Boundary } from '../../store/geo.js';
 import { comparisonMap, mapAreas, mapOptions, townshipGeoJson } from '../../report/township-map.js';
 import { choropleth } from '../../report/charts/choropleth.js';
+import { featureCollectionToGeoPackage } from '../../io/geo/geopackage.js';
 import { getRegion, listTownships, type Township } from '../../store/regions.js';
 import { getSettings } from '../../store/settings.js';
 import { loadCompiledSet } from '../../store/sets.js';
@@ -600,6 +601,24 @@ export function reportRoutes() {
       set: `${ctx.set.id}@${ctx.set.version}`,
     });
     res.type('application/geo+json').attachment(`gep-townships-${year}.geojson`).send(JSON.stringify(doc));
+  });
+  // the same as a GeoPackage (one table gep_townships_<year>, EPSG:4490), which QGIS opens as a layer
+  r.get('/reports/townships.gpkg', viewers, async (req, res) => {
+    const ctx = await context(req);
+    if (!ctx.boundaries.length)
+      throw new NotFoundError({ zh: '尚未导入乡镇边界', en: 'no township boundaries are loaded' });
+    const year = pickYear(ctx, req.query.year);
+    const now = await mustAccount(req, ctx, year);
+    const { report } = compareView(ctx, ctx.set, req.lang, now);
+    const doc = townshipGeoJson(report, ctx.boundaries, ctx.labelsOf, {
+      year,
+      set: `${ctx.set.id}@${ctx.set.version}`,
+    });
+    const bytes = await featureCollectionToGeoPackage(doc);
+    res
+      .type('application/geopackage+sqlite3')
+      .attachment(`gep-townships-${year}.gpkg`)
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   });
 
   r.get('/reports/esv', viewers, async (req, res) => {
