@@ -164,6 +164,14 @@ const MESSAGES = {
   kind_town: ['镇', 'Town'],
   kind_township: ['乡', 'Township'],
   region_create: ['设置本县（区）', 'Set up the county'],
+  // layer reading in the background, forest shares, frozen maps (geo16)
+  layer_job_title: ['正在读取图层', 'Reading the layer'],
+  layer_job_read: ['已读取图斑', 'Parcels read'],
+  layer_job_note: [
+    '读取完成后自动显示导入预览；确认提交前不会写入任何数据。',
+    'The import preview opens when the layer is read; nothing is written before you commit it.',
+  ],
+  layer_job_refresh: ['刷新进度', 'Refresh the progress'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

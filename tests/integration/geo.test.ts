@@ -102,6 +102,25 @@ describe('maps on the township boundaries', () => {
   });
 });
 
+/** Polls a layer job's progress until it is no longer reading (bounded: 600 polls of 50 ms). */
+async function finished(s: Session, job: string) {
+  for (let i = 0; i < 600; i++) {
+    const p = await s.agent.get(`${job}/progress`);
+    expect(p.status).toBe(200);
+    if (p.body.status !== 'reading')
+      return p.body as { status: string; parcels: number; total: number; next: string };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the layer job did not finish');
+}
+
+const rowsOf = async (year: number) =>
+  (
+    (await t.db.query<{ n: number }>('select count(*)::int as n from survey_records where year = $1', [
+      year,
+    ])) as [{ n: number }]
+  )[0].n;
+
 describe('DLTB import through the survey preview and commit', () => {
   it('previews per township and class old → new, reconciles with registered areas, then commits atomically', async () => {
     const zip = join(dir, 'DLTB.zip');
@@ -118,14 +137,31 @@ describe('DLTB import through the survey preview and commit', () => {
       .field('_csrf', editor.csrf)
       .field('year', '2022')
       .attach('file', readFileSync(zip), 'DLTB.zip');
+    // the upload starts a job and answers at once with its page
     expect(res.status).toBe(303);
-    const preview = await editor.agent.get(res.headers.location!);
+    expect(res.headers.location).toMatch(/^\/geo\/jobs\/[0-9a-f]{24}$/);
+    const job = res.headers.location!;
+    const progress = await finished(editor, job);
+    // every parcel of the layer read: its DBF declares as many as were read
+    expect(progress.status).toBe('done');
+    expect(progress.total).toBeGreaterThan(0);
+    expect(progress.parcels).toBe(progress.total);
+    expect(progress.next).toMatch(/^\/import\/\d+$/);
+    // nothing is written before the commit
+    expect(await rowsOf(2022)).toBe(0);
+    // another user does not see the job
+    expect((await admin.agent.get(`${job}/progress`)).status).toBe(404);
+    const page = await editor.agent.get(job);
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe(progress.next);
+    const preview = await editor.agent.get(progress.next);
     expect(preview.text).toContain('id="layer-reconciliation"');
     expect(preview.text).not.toContain('id="layer-unmatched"');
     // 15 townships × 11 classes with codes of their own: old — → new
     expect(preview.text).toMatch(/15 个乡镇年度, 165 处变更/);
+    expect(await rowsOf(2022)).toBe(0);
     const commit = await editor.agent
-      .post(`${res.headers.location}/commit`)
+      .post(`${progress.next}/commit`)
       .type('form')
       .send({ _csrf: editor.csrf });
     expect(commit.status).toBe(303);
@@ -142,12 +178,12 @@ describe('DLTB import through the survey preview and commit', () => {
       .field('_csrf', editor.csrf)
       .field('year', '2023')
       .attach('file', Buffer.from('not a zip'), 'DLTB.zip');
-    expect(res.status).toBe(422);
-    expect(res.text).toContain('无法解压');
-    const [{ n }] = (await t.db.query<{ n: number }>(
-      'select count(*)::int as n from survey_records where year = 2023',
-    )) as [{ n: number }];
-    expect(n).toBe(0);
+    expect(res.status).toBe(303);
+    expect((await finished(editor, res.headers.location!)).status).toBe('failed');
+    const page = await editor.agent.get(res.headers.location!);
+    expect(page.status).toBe(422);
+    expect(page.text).toContain('无法解压');
+    expect(await rowsOf(2023)).toBe(0);
   });
 });
 

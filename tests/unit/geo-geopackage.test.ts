@@ -119,6 +119,28 @@ describe('GeoPackage layers', () => {
     expect(summary.sums.areaSources).toEqual({ TBDLMJ: 3, 'TBMJ-KCMJ': 1, geometry: 1 });
   });
 
+  it('reports progress while it reads, and the layer count up front', async () => {
+    // 12 000 parcels of 1 m² paddy in ganzhe: progress at 5 000, 10 000 and the end, 12 000 m² in all
+    const bytes = await writeGeoPackage(
+      'DLTB',
+      COLUMNS,
+      Array.from({ length: 12_000 }, (_, i) => ({
+        properties: { ...PARCELS[0]!, BSM: String(i), TBMJ: 1, TBDLMJ: 1 },
+        geometry: square(i, 0, 1),
+      })),
+      { epsg: 4528, name: 'CGCS2000 / 3-degree Gauss-Kruger zone 40', definition: cgcs2000ZonePrj(40) },
+    );
+    const path = join(dir, 'many.gpkg');
+    writeFileSync(path, bytes);
+    const layer = await openLayer(path, 'DLTB.gpkg');
+    expect(layer.count).toBe(12_000);
+    const seen: number[] = [];
+    const summary = await readDltb(layer, set, TOWNSHIPS, { onProgress: (n) => seen.push(n) });
+    await layer.close();
+    expect(seen).toEqual([5_000, 10_000, 12_000]);
+    expect(summary.sums.byTownship.get('ganzhe')!.get('paddy')!.toString()).toBe('12000');
+  });
+
   it('refuses a file that is no GeoPackage, naming it', async () => {
     const path = join(dir, 'not.gpkg');
     writeFileSync(path, 'not sqlite at all');

@@ -53,16 +53,23 @@ const textField = (props: Record<string, unknown>, name: string): string | undef
   return v === null || v === undefined ? undefined : String(v).trim() || undefined;
 };
 
-/** Every feature of a layer with its position, reporting progress every `every` features. */
+/**
+ * Every feature of a layer with its position, reporting progress every `every` features. Between reports it
+ * lets the event loop run (a GeoPackage's rows are stepped synchronously), so the server keeps answering —
+ * the progress requests among others — while a layer is read.
+ */
 async function* withProgress(
   layer: OpenedLayer,
   onProgress: ((n: number) => void) | undefined,
-  every = 10_000,
+  every = 5_000,
 ): AsyncGenerator<[number, LayerFeature]> {
   let n = 0;
   for await (const f of layer.features()) {
     n++;
-    if (onProgress && n % every === 0) onProgress(n);
+    if (n % every === 0) {
+      onProgress?.(n);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     yield [n, f];
   }
   onProgress?.(n);

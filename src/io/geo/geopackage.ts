@@ -131,9 +131,11 @@ export async function openGeoPackage(
             }
           : { zh: 'GeoPackage 内没有要素图层', en: 'the GeoPackage holds no feature layer' },
       );
+    const count = Number(db.exec(`select count(*) from ${quoteIdent(chosen.table)}`)[0]?.values[0]?.[0] ?? 0);
     return {
       crs: chosen.crs,
       format: 'geopackage',
+      count,
       async *features() {
         const stmt = db.prepare(`select * from ${quoteIdent(chosen.table)}`);
         try {

@@ -26,6 +26,8 @@ export interface OpenedLayer {
   /** The DBF encoding used and how it was chosen. */
   readonly encoding?: { name: 'utf-8' | 'gbk'; from: 'declared' | 'cpg' | 'dbf-header' | 'detected' };
   readonly format: 'shapefile' | 'geojson' | 'geopackage';
+  /** How many features the layer holds, when its format says so (the DBF header, the table, the array). */
+  readonly count?: number;
   features(): AsyncGenerator<LayerFeature>;
   close(): Promise<void>;
 }
@@ -80,6 +82,18 @@ async function detectDbfEncoding(
     } catch {
       return { name: 'gbk', from: 'detected' };
     }
+  } finally {
+    await f.close();
+  }
+}
+
+/** The number of records a DBF header declares (bytes 4–7, little-endian). */
+async function dbfRecordCount(path: string): Promise<number | undefined> {
+  const f = await openFile(path, 'r');
+  try {
+    const buf = Buffer.alloc(8);
+    const { bytesRead } = await f.read(buf, 0, 8, 0);
+    return bytesRead === 8 ? buf.readUInt32LE(4) : undefined;
   } finally {
     await f.close();
   }
@@ -192,6 +206,7 @@ export async function openLayer(
       crs,
       encoding,
       format: 'shapefile',
+      count: await dbfRecordCount(dbfPath),
       async *features() {
         const source = await openShapefile(shpPath, dbfPath, { encoding: encoding.name });
         for (;;) {
@@ -227,6 +242,7 @@ async function openGeoJson(path: string): Promise<OpenedLayer> {
   return {
     crs: doc.crs?.properties?.name,
     format: 'geojson',
+    count: features.length,
     async *features() {
       for (const f of features) yield { properties: f.properties ?? {}, geometry: f.geometry ?? null };
     },

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { singleUpload, MAX_LAYER_UPLOAD_MB } from '../upload.js';
+import { getLayerJob, jobJson, runningJobOf, startLayerJob, type JobOutcome } from '../layer-jobs.js';
+import type { CompiledSet } from '../../domain/model.js';
 import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
 import { activeSet, dbOf, yearParam } from '../context.js';
@@ -15,7 +17,7 @@ import { listTownships, townshipInfo } from '../../store/regions.js';
 import { saveBoundaries, townshipCodes } from '../../store/geo.js';
 import { getRecord } from '../../store/survey.js';
 import { saveTransitions } from '../../store/transitions.js';
-import { ValidationError } from '../../store/errors.js';
+import { NotFoundError, ValidationError } from '../../store/errors.js';
 import { Dec } from '../../domain/decimal.js';
 import { matricesFromChanges } from '../../domain/land-changes.js';
 import { readChangeTable } from '../../io/geo/change-table.js';
@@ -73,6 +75,54 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
   );
 }
 
+/**
+ * The layer's land use through the survey import's validation and preview, stored as an import batch (the
+ * preview page commits it atomically, as any import): the path to the preview, or what is wrong.
+ */
+async function dltbBatch(
+  req: Request,
+  set: CompiledSet,
+  summary: DltbSummary,
+  year: number,
+  userId: number,
+  fileName: string,
+): Promise<JobOutcome> {
+  const db = dbOf(req);
+  const townships = (await listTownships(db)).map(townshipInfo);
+  const raw = landUseRecords(summary, set, year);
+  if (!raw.length)
+    return {
+      issues: [
+        {
+          field: 'file',
+          message: {
+            zh: '图层中没有与乡镇行政区划代码相符的图斑（ZLDWDM 前 9 位）',
+            en: "no parcel's ZLDWDM (first 9 digits) matches a township's administrative code",
+          },
+        },
+      ],
+    };
+  const { records, issues } = validateRecords(set, raw, townships, { allowMissing: true });
+  if (issues.length) return { issues };
+  const p = await preview(req, set, records);
+  const [batch] = await db.query<{ id: number }>(
+    `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
+    [
+      userId,
+      fileName,
+      set.id,
+      set.version,
+      JSON.stringify({
+        records: p.batch,
+        changes: p.changes,
+        skipped: p.skipped,
+        layer: layerSummaryJson(summary),
+      }),
+    ],
+  );
+  return { next: `/import/${batch!.id}` };
+}
+
 export function geoRoutes() {
   const r = Router();
   r.get('/geo', requireRole('editor', 'admin'), (req, res) => geoPage(req, res));
@@ -87,62 +137,65 @@ export function geoRoutes() {
     const set = await activeSet(req);
     const file = req.file;
     const year = yearParam(req.body?.year);
-    const fail = (issues: readonly InputIssue[]) =>
-      geoPage(req, res, { issues, fileName: file?.originalname }, 422);
-    try {
-      if (!file)
-        return await fail([
-          { field: 'file', message: { zh: '请选择要上传的图层', en: 'choose a layer to upload' } },
-        ]);
-      if (!year) return await fail([{ field: 'year', message: { zh: '请选择年份', en: 'choose the year' } }]);
-      let summary: DltbSummary;
-      try {
-        const layer = await openLayer(file.path, file.originalname, {
-          encoding: req.body?.encoding || undefined,
-          layerName: 'DLTB',
-        });
-        try {
-          summary = await readDltb(layer, set, await townshipCodes(db));
-        } finally {
-          await layer.close();
-        }
-      } catch (e) {
-        return await fail([layerIssue(e)]);
-      }
-      const townships = (await listTownships(db)).map(townshipInfo);
-      const raw = landUseRecords(summary, set, year);
-      if (!raw.length)
-        return await fail([
-          {
-            field: 'file',
-            message: {
-              zh: '图层中没有与乡镇行政区划代码相符的图斑（ZLDWDM 前 9 位）',
-              en: "no parcel's ZLDWDM (first 9 digits) matches a township's administrative code",
-            },
-          },
-        ]);
-      const { records, issues } = validateRecords(set, raw, townships, { allowMissing: true });
-      if (issues.length) return await fail(issues);
-      const p = await preview(req, set, records);
-      const [batch] = await db.query<{ id: number }>(
-        `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-        [
-          req.user!.id,
-          file.originalname,
-          set.id,
-          set.version,
-          JSON.stringify({
-            records: p.batch,
-            changes: p.changes,
-            skipped: p.skipped,
-            layer: layerSummaryJson(summary),
-          }),
-        ],
-      );
-      res.redirect(303, `/import/${batch!.id}`);
-    } finally {
+    const fail = async (issues: readonly InputIssue[]) => {
       if (file?.path) await rm(file.path, { force: true });
-    }
+      return geoPage(req, res, { issues, fileName: file?.originalname }, 422);
+    };
+    if (!file)
+      return fail([{ field: 'file', message: { zh: '请选择要上传的图层', en: 'choose a layer to upload' } }]);
+    if (!year) return fail([{ field: 'year', message: { zh: '请选择年份', en: 'choose the year' } }]);
+    if (runningJobOf(req.user!.id))
+      return fail([
+        {
+          field: 'file',
+          message: {
+            zh: '您上传的另一个图层仍在读取，请待其完成后再上传',
+            en: 'another layer you uploaded is still being read; upload again when it has finished',
+          },
+        },
+      ]);
+    const user = req.user!;
+    const encoding = req.body?.encoding || undefined;
+    // the layer is read in the background; the page polls its progress, then shows the preview
+    const job = startLayerJob(
+      user.id,
+      file.originalname,
+      async (progress) => {
+        let summary: DltbSummary;
+        try {
+          const layer = await openLayer(file.path, file.originalname, { encoding, layerName: 'DLTB' });
+          progress(0, layer.count);
+          try {
+            summary = await readDltb(layer, set, await townshipCodes(db), { onProgress: (n) => progress(n) });
+          } finally {
+            await layer.close();
+          }
+        } catch (e) {
+          return { issues: [layerIssue(e)] };
+        }
+        return dltbBatch(req, set, summary, year, user.id, file.originalname);
+      },
+      () => rm(file.path, { force: true }),
+    );
+    res.redirect(303, `/geo/jobs/${job.id}`);
+  });
+  // the job's page: progress while reading, then on to the preview (or the reasons it stopped)
+  r.get('/geo/jobs/:id', requireRole('editor', 'admin'), async (req, res) => {
+    const job = getLayerJob(String(req.params.id), req.user!.id);
+    if (!job)
+      throw new NotFoundError({
+        zh: '该图层读取任务不存在或已过期（服务重启后须重新上传）',
+        en: 'no such layer job (it expired, or the server restarted: upload the layer again)',
+      });
+    if (job.status === 'done') return res.redirect(303, job.next!);
+    if (job.status === 'failed')
+      return geoPage(req, res, { issues: job.issues, fileName: job.fileName }, 422);
+    page(res, 'geo/job', { title: res.locals.t('layer_job_title'), job: jobJson(job), jobId: job.id });
+  });
+  r.get('/geo/jobs/:id/progress', requireRole('editor', 'admin'), (req, res) => {
+    const job = getLayerJob(String(req.params.id), req.user!.id);
+    if (!job) throw new NotFoundError({ zh: '该图层读取任务不存在或已过期', en: 'no such layer job' });
+    res.set('Cache-Control', 'no-store').json(jobJson(job));
   });
   // the yearly change survey's change table → transition matrices (saved through the transitions store)
   r.post('/geo/changes', requireRole('editor', 'admin'), singleUpload());
