@@ -172,6 +172,16 @@ const MESSAGES = {
     'The import preview opens when the layer is read; nothing is written before you commit it.',
   ],
   layer_job_refresh: ['刷新进度', 'Refresh the progress'],
+  vintages_title: [
+    '由两期地类图斑（标识码 BSM 不变）生成地类转移矩阵',
+    'Transition matrices from two DLTB vintages with stable parcel ids (BSM)',
+  ],
+  vintages_note: [
+    '两期 DLTB 图层按标识码 BSM 逐图斑对应：同一图斑的面积计入"乡镇·原地类→现地类"。仅见于一期的图斑（分割、合并、新增、灭失）或乡镇、面积改变的图斑逐类列出，此时行合计与期初、列合计与期末不符，不予保存，请改用变更记录表。保存时再与两年已存的地类面积核对。',
+    'The two DLTB layers are joined parcel by parcel on BSM: each parcel’s area goes to (township, old class → new class). Parcels in one layer only (split, merged, new, gone) or whose township or area changed are listed by class; rows then miss the opening layer and columns the closing one, and nothing is saved: use the change table instead. On saving, the matrices are checked against both years’ stored land use as well.',
+  ],
+  vintages_opening: ['期初图层', 'Opening layer'],
+  vintages_closing: ['期末图层', 'Closing layer'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCounty, writeSampleDltb, writeSampleXzq } from '../../seeds/minhou/layers.js';
 import { openLayer } from '../../src/io/geo/layer.js';
+import { writeGeoPackage } from '../../src/io/geo/geopackage.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -184,6 +185,44 @@ describe('DLTB import through the survey preview and commit', () => {
     expect(page.status).toBe(422);
     expect(page.text).toContain('无法解压');
     expect(await rowsOf(2023)).toBe(0);
+  });
+});
+
+describe('transition matrices from two DLTB vintages (BSM)', () => {
+  it('reads both layers in a job; parcels of one vintage only are listed and nothing is saved', async () => {
+    const layer = (rows: Record<string, string | number>[]) =>
+      writeGeoPackage(
+        'DLTB',
+        ['BSM', 'DLBM', 'ZLDWDM', 'TBDLMJ'].map((n) => ({
+          name: n,
+          type: n === 'TBDLMJ' ? ('REAL' as const) : ('TEXT' as const),
+        })),
+        rows.map((r) => ({ properties: r, geometry: { type: 'Point', coordinates: [119.2, 26.1] } })),
+      );
+    const [opening, closing] = await Promise.all([
+      layer([{ BSM: 'A1', DLBM: '0101', ZLDWDM: '350121100201', TBDLMJ: 1000 }]),
+      layer([
+        { BSM: 'A1', DLBM: '0702', ZLDWDM: '350121100201', TBDLMJ: 1000 },
+        { BSM: 'A9', DLBM: '1204', ZLDWDM: '350121100201', TBDLMJ: 250 },
+      ]),
+    ]);
+    const before = await t.db.query('select * from transitions');
+    const res = await editor.agent
+      .post('/geo/vintages')
+      .field('_csrf', editor.csrf)
+      .field('fromYear', '2020')
+      .field('toYear', '2021')
+      .attach('opening', Buffer.from(opening), 'DLTB-2020.gpkg')
+      .attach('closing', Buffer.from(closing), 'DLTB-2021.gpkg');
+    expect(res.status).toBe(303);
+    const progress = await finished(editor, res.headers.location!);
+    expect(progress.status).toBe('failed');
+    expect(progress.parcels).toBe(3);
+    const page = await editor.agent.get(res.headers.location!);
+    expect(page.status).toBe(422);
+    // the new parcel A9 (裸地 1204, 250 m²) in the closing layer only, named with its township and class
+    expect(page.text).toContain('白沙镇 · 转移矩阵·裸地（列）：1 个图斑仅见于期末图层，面积 250 m²');
+    expect(await t.db.query('select * from transitions')).toEqual(before);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   parcelArea,
   planarArea,
   reconcile,
+  type ParcelFacts,
   type ParcelSums,
 } from '../../domain/land-parcels.js';
 import type { CompiledSet } from '../../domain/model.js';
@@ -75,16 +76,20 @@ async function* withProgress(
   onProgress?.(n);
 }
 
+/** A parcel of a DLTB layer as read: its facts, its position in the layer and its id (BSM) if it has one. */
+export interface DltbParcel extends ParcelFacts {
+  readonly n: number;
+  readonly bsm?: string;
+}
+
 /**
- * Sums a DLTB layer. A parcel without DLBM or ZLDWDM, or with a negative area, stops the import with its
- * number (the bureau's layer is checked, not guessed); codes that match no township or class are listed.
+ * The parcels of a DLTB layer, one at a time. A parcel without DLBM or ZLDWDM, or with a negative area,
+ * stops the read with its number (the bureau's layer is checked, not guessed).
  */
-export async function readDltb(
+export async function* dltbParcels(
   layer: OpenedLayer,
-  set: CompiledSet,
-  townships: readonly TownshipCode[],
   options: { onProgress?: (parcels: number) => void; crs?: string } = {},
-): Promise<DltbSummary> {
+): AsyncGenerator<DltbParcel> {
   let crs;
   try {
     crs = resolveCrs(options.crs ?? layer.crs);
@@ -96,14 +101,13 @@ export async function readDltb(
   }
   // a geographic layer's geometry area is taken in an equal-area projection
   const toMetres = crs.projected ? undefined : proj4(crs.definition, CHINA_ALBERS);
-  const geometryArea = (g: LayerFeature['geometry']) => () => {
+  const geometryArea = (f: LayerFeature) => () => {
+    const g = f.geometry;
     if (!g) return undefined;
     const projected = toMetres ? projectCoordinates(g, (xy) => toMetres.forward(xy)) : g;
     const a = planarArea(projected);
     return a === undefined ? undefined : new Dec(a.toFixed(2));
   };
-  const byCode = new Map(townships.map((t) => [t.adminCode, t.id]));
-  const aggregator = new ParcelAggregator(set.landClasses, byCode);
   for await (const [n, f] of withProgress(layer, options.onProgress)) {
     const p = f.properties ?? {};
     const dlbm = textField(p, 'DLBM');
@@ -121,7 +125,7 @@ export async function readDltb(
       : parcelArea({
           tbmj: decimalField(p, 'TBMJ'),
           kcmj: decimalField(p, 'KCMJ'),
-          geometryArea: geometryArea(f.geometry),
+          geometryArea: geometryArea(f),
         });
     if (!area)
       throw new LayerError({
@@ -133,12 +137,24 @@ export async function readDltb(
         zh: `${at.zh}（${zldwdm}，${dlbm}）面积为负：${area.area.toString()} m²`,
         en: `${at.en} (${zldwdm}, ${dlbm}) has a negative area: ${area.area.toString()} m²`,
       });
-    aggregator.add({ zldwdm, dlbm, area: area.area, source: area.source });
+    yield { n, zldwdm, dlbm, area: area.area, source: area.source, bsm: textField(p, 'BSM') };
   }
+}
+
+/** Sums a DLTB layer by township and class; codes that match no township or class are listed. */
+export async function readDltb(
+  layer: OpenedLayer,
+  set: CompiledSet,
+  townships: readonly TownshipCode[],
+  options: { onProgress?: (parcels: number) => void; crs?: string } = {},
+): Promise<DltbSummary> {
+  const byCode = new Map(townships.map((t) => [t.adminCode, t.id]));
+  const aggregator = new ParcelAggregator(set.landClasses, byCode);
+  for await (const parcel of dltbParcels(layer, options)) aggregator.add(parcel);
   const sums = aggregator.result();
   return {
     sums,
-    crs: crs.name,
+    crs: resolveCrs(options.crs ?? layer.crs).name,
     encoding: layer.encoding,
     reconciliation: reconcile(
       sums.byTownship,

@@ -6,7 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import { singleUpload, MAX_LAYER_UPLOAD_MB } from '../upload.js';
+import { layerPairUpload, singleUpload, MAX_LAYER_UPLOAD_MB } from '../upload.js';
+import { readVintages } from '../../io/geo/vintages.js';
+import type { UnjoinedGroup } from '../../domain/land-vintages.js';
 import { getLayerJob, jobJson, runningJobOf, startLayerJob, type JobOutcome } from '../layer-jobs.js';
 import type { CompiledSet } from '../../domain/model.js';
 import { actorOf, page } from '../app.js';
@@ -24,7 +26,7 @@ import { readChangeTable } from '../../io/geo/change-table.js';
 import { lonLatAreaM2, readBoundaries } from '../../io/geo/boundaries.js';
 import { writeSampleDltb, writeSampleXzq } from '../../../seeds/minhou/layers.js';
 import { validateRecords, type InputIssue } from '../../domain/inputs.js';
-import { openLayer, LayerError } from '../../io/geo/layer.js';
+import { openLayer, LayerError, type OpenedLayer } from '../../io/geo/layer.js';
 import { MAX_GEOPACKAGE_BYTES } from '../../io/geo/geopackage.js';
 import { landUseRecords, readDltb, type DltbSummary } from '../../io/geo/dltb.js';
 
@@ -57,6 +59,7 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
     await db.query<{ year: number }>('select distinct year from survey_records order by year')
   ).map((r) => r.year);
   const codes = await townshipCodes(db);
+  const townships = await listTownships(db);
   page(
     res,
     'geo/index',
@@ -65,7 +68,8 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
       issues: [],
       years: [...years, (years.at(-1) ?? new Date().getFullYear() - 1) + 1],
       codes: codes.length,
-      townshipCount: (await listTownships(db)).length,
+      townshipCount: townships.length,
+      townshipNames: new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }])),
       maxMb: MAX_LAYER_UPLOAD_MB,
       gpkgMb: MAX_GEOPACKAGE_BYTES / 1024 ** 2,
       set: await activeSet(req),
@@ -74,6 +78,23 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
     status,
   );
 }
+
+/** A group of parcels the id join could not place, as a line of the issue list. */
+const unjoinedIssue = (u: UnjoinedGroup): InputIssue => {
+  const why = {
+    only_opening: { zh: '仅见于期初图层', en: 'in the opening layer only' },
+    only_closing: { zh: '仅见于期末图层', en: 'in the closing layer only' },
+    changed: { zh: '两期间乡镇或面积改变', en: 'township or area changed between the layers' },
+  }[u.reason];
+  return {
+    township: u.township,
+    field: u.reason === 'only_closing' ? `matrix.*.${u.landClass}` : `matrix.${u.landClass}`,
+    message: {
+      zh: `${u.count} 个图斑${why.zh}，面积 ${u.areaM2.toString()} m²，无法按标识码 BSM 计入转移矩阵`,
+      en: `${u.count} parcel(s) ${why.en}, ${u.areaM2.toString()} m², cannot enter the matrix by id (BSM)`,
+    },
+  };
+};
 
 /**
  * The layer's land use through the survey import's validation and preview, stored as an import batch (the
@@ -239,6 +260,104 @@ export function geoRoutes() {
       throw e;
     }
     res.redirect(303, `/transitions?saved=${built.matrices.size}`);
+  });
+
+  // two DLTB vintages with stable parcel ids (BSM) → transition matrices, read in the background
+  r.post('/geo/vintages', requireRole('editor', 'admin'), layerPairUpload());
+  r.post('/geo/vintages', requireRole('editor', 'admin'), async (req, res) => {
+    const db = dbOf(req);
+    const set = await activeSet(req);
+    const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+    const opening = files.opening?.[0];
+    const closing = files.closing?.[0];
+    const fromYear = yearParam(req.body?.fromYear);
+    const toYear = yearParam(req.body?.toYear);
+    const removeFiles = () =>
+      Promise.all([opening, closing].map((f) => (f ? rm(f.path, { force: true }) : undefined))).then(
+        () => {},
+      );
+    const fail = async (issues: readonly InputIssue[]) => {
+      await removeFiles();
+      return geoPage(req, res, { issues, fileName: opening?.originalname }, 422);
+    };
+    if (!opening || !closing)
+      return fail([
+        {
+          field: 'file',
+          message: {
+            zh: '请选择期初与期末两期图层',
+            en: 'choose both layers, the opening and the closing one',
+          },
+        },
+      ]);
+    if (!fromYear || !toYear || toYear <= fromYear)
+      return fail([
+        {
+          field: 'year',
+          message: { zh: '期末年份须晚于期初年份', en: 'the closing year must follow the opening year' },
+        },
+      ]);
+    if (runningJobOf(req.user!.id))
+      return fail([
+        {
+          field: 'file',
+          message: {
+            zh: '您上传的另一个图层仍在读取，请待其完成后再上传',
+            en: 'another layer you uploaded is still being read; upload again when it has finished',
+          },
+        },
+      ]);
+    const user = req.user!;
+    const job = startLayerJob(
+      user.id,
+      `${opening.originalname} → ${closing.originalname}`,
+      async (progress) => {
+        const layers: OpenedLayer[] = [];
+        let result;
+        try {
+          for (const f of [opening, closing])
+            layers.push(await openLayer(f.path, f.originalname, { layerName: 'DLTB' }));
+          progress(0, (layers[0]!.count ?? 0) + (layers[1]!.count ?? 0) || undefined);
+          result = await readVintages(layers[0]!, layers[1]!, set, await townshipCodes(db), {
+            onProgress: (n) => progress(n),
+          });
+        } catch (e) {
+          return { issues: [layerIssue(e)] };
+        } finally {
+          await Promise.all(layers.map((l) => l.close()));
+        }
+        if (result.issues.length || result.unjoined.length)
+          return { issues: [...result.unjoined.map(unjoinedIssue), ...result.issues] };
+        if (!result.matrices.size)
+          return {
+            issues: [
+              {
+                field: 'file',
+                message: {
+                  zh: '两期图层中没有与乡镇行政区划代码相符的图斑',
+                  en: "no parcel's ZLDWDM matches a township's administrative code",
+                },
+              },
+            ],
+          };
+        try {
+          await saveTransitions(
+            db,
+            actorOf(user),
+            set,
+            [...result.matrices].map(([township, matrix]) => ({
+              matrix: { township, fromYear, toYear, unit: 'hm2', matrix },
+            })),
+          );
+        } catch (e) {
+          if (e instanceof ValidationError) return { issues: e.issues };
+          throw e;
+        }
+        return { next: `/transitions?saved=${result.matrices.size}` };
+      },
+      removeFiles,
+    );
+    res.redirect(303, `/geo/jobs/${job.id}`);
   });
 
   // township boundaries (XZQ, or CJDCQ dissolved) → the maps; administrators only
