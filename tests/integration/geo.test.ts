@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCounty, writeSampleDltb, writeSampleXzq } from '../../seeds/minhou/layers.js';
 import { openLayer } from '../../src/io/geo/layer.js';
 import { writeGeoPackage } from '../../src/io/geo/geopackage.js';
+import { saveBoundaries } from '../../src/store/geo.js';
+import { SYSTEM_ACTOR } from '../../src/store/audit.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -223,6 +225,63 @@ describe('transition matrices from two DLTB vintages (BSM)', () => {
     // the new parcel A9 (裸地 1204, 250 m²) in the closing layer only, named with its township and class
     expect(page.text).toContain('白沙镇 · 转移矩阵·裸地（列）：1 个图斑仅见于期末图层，面积 250 m²');
     expect(await t.db.query('select * from transitions')).toEqual(before);
+  });
+});
+
+describe('published reports keep the boundaries they were drawn on', () => {
+  it('a later boundary upload redraws the live map, not the published one', async () => {
+    const publish = async (kind: string) => {
+      const res = await admin.agent
+        .post('/reports/publish')
+        .type('form')
+        .send({
+          _csrf: admin.csrf,
+          kind,
+          year: '2021',
+          township: '',
+          title: `闽侯县2021年${kind}`,
+          docNumber: '侯环〔2026〕1号',
+          confirm: 'on',
+        });
+      expect(res.status).toBe(303);
+      return res.headers.location!;
+    };
+    const comparison = await publish('comparison');
+    const gep = await publish('gep');
+    const ganzhePath = async (url: string) =>
+      paths((await admin.agent.get(url)).text, 'choropleth').find((m) => m[1] === '甘蔗街道')![0];
+    const drawn = {
+      comparison: await ganzhePath(comparison),
+      gep: await ganzhePath(gep),
+      live: await ganzhePath('/reports/compare?year=2021'),
+    };
+    expect(drawn.comparison).toBe(drawn.live);
+    // an administrator loads a new outline of 甘蔗街道: a 0.1° square
+    const square = [
+      [
+        [119.0, 26.0],
+        [119.1, 26.0],
+        [119.1, 26.1],
+        [119.0, 26.1],
+        [119.0, 26.0],
+      ],
+    ];
+    await saveBoundaries(t.db, SYSTEM_ACTOR, [
+      { township: 'ganzhe', geometry: { type: 'Polygon', coordinates: square }, areaM2: '1', source: 'test' },
+    ]);
+    expect(await ganzhePath('/reports/compare?year=2021')).not.toBe(drawn.live);
+    // the published reports draw the outline frozen in their snapshot, and still check intact
+    expect(await ganzhePath(comparison)).toBe(drawn.comparison);
+    expect(await ganzhePath(gep)).toBe(drawn.gep);
+    const page = await admin.agent.get(comparison);
+    expect(page.text).toContain('快照完整');
+    const [row] = await t.db.query<{ hash: string; n: number }>(
+      `select snapshot->'boundaries'->>'hash' as hash, jsonb_array_length(snapshot->'boundaries'->'townships') as n
+         from published_reports where id = $1`,
+      [Number(comparison.split('/').pop())],
+    );
+    expect(row!.n).toBe(15);
+    expect(row!.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

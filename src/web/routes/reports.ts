@@ -337,6 +337,13 @@ function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView) 
   return { report, tables: [report.table] };
 }
 
+/** The county GEP report's map: each township's net GEP on its boundary. */
+const netGepMap = (ctx: Ctx, region: RegionAccount, lang: Lang) =>
+  choropleth(
+    mapAreas(ctx.boundaries, ctx.labelsOf, new Map(region.townships.map((a) => [a.township, a.gepNet]))),
+    { indicator: { zh: 'GEP（净值）', en: 'Net GEP' }, unit: 'yi_yuan', lang },
+  );
+
 function compareView(
   ctx: Ctx,
   set: CompiledSet,
@@ -417,17 +424,7 @@ export function reportRoutes() {
       intro: introLines(ctx, title, req.lang),
       fileName: `gep-${scope}-${year}`,
       // the county report maps each township's net GEP on its boundary (when boundaries are loaded)
-      map:
-        scope === TOTAL_SCOPE && ctx.boundaries.length
-          ? choropleth(
-              mapAreas(
-                ctx.boundaries,
-                ctx.labelsOf,
-                new Map(now.region.townships.map((a) => [a.township, a.gepNet])),
-              ),
-              { indicator: { zh: 'GEP（净值）', en: 'Net GEP' }, unit: 'yi_yuan', lang: req.lang },
-            )
-          : undefined,
+      map: scope === TOTAL_SCOPE && ctx.boundaries.length ? netGepMap(ctx, now.region, req.lang) : undefined,
     });
   });
 
@@ -714,6 +711,8 @@ export function reportRoutes() {
     const title = `${req.lang === 'en' ? 'Published report' : '已发布报告'} No. ${published.id} · ${kindLabel}`;
     const intro = [title, `sha256 ${published.content_hash}`, `${published.set_id}@${published.set_version}`];
     const s = published.snapshot;
+    // its map is drawn on the boundaries frozen in the snapshot, never on those loaded since
+    const frozen: Ctx = { ...ctx, boundaries: s.boundaries?.townships ?? [] };
     if (published.kind === 'balance_sheet' && check.opening && s.opening) {
       const config = parseBalanceSheetConfig(s.balanceSheetConfig, check.set, `report ${published.id}`);
       const both = inBothYears(check.opening, check);
@@ -744,7 +743,14 @@ export function reportRoutes() {
         ? geepView(ctx, check.set, now, before)
         : published.kind === 'comparison'
           ? {
-              ...compareView(ctx, check.set, req.lang, now, before),
+              ...compareView(
+                frozen,
+                check.set,
+                req.lang,
+                now,
+                before,
+                String(req.query.map ?? 'gep_per_km2'),
+              ),
               previousYear: before?.year,
               year: s.year,
             }
@@ -754,7 +760,7 @@ export function reportRoutes() {
     if (body)
       return respond(req, res, 'reports/published', {
         title,
-        ctx,
+        ctx: frozen,
         published,
         check,
         body,
@@ -776,10 +782,14 @@ export function reportRoutes() {
     });
     await respond(req, res, 'reports/published', {
       title,
-      ctx,
+      ctx: frozen,
       published,
       check,
       report,
+      map:
+        scope === TOTAL_SCOPE && frozen.boundaries.length
+          ? netGepMap(frozen, check.region, req.lang)
+          : undefined,
       tables: [report.value, report.physical],
       intro,
       fileName: `published-${published.id}`,
