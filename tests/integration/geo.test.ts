@@ -124,6 +124,37 @@ const rowsOf = async (year: number) =>
     ])) as [{ n: number }]
   )[0].n;
 
+describe('maps of assessment results and scenario appraisals', () => {
+  it('the assessment results map each township’s total, its rank in the tooltip, as in the table', async () => {
+    const res = await editor.agent.get('/assessment/scheme/fujian-comprehensive-compensation?year=2021');
+    expect(res.status).toBe(200);
+    const marks = paths(res.text, 'choropleth');
+    expect(marks).toHaveLength(15);
+    // the table's row of 甘蔗街道: rank (first cell) and total (bold)
+    const row =
+      /<tr>\s*<td data-value="(\d+)">\d+<\/td>\s*<td><a [^>]*>甘蔗街道<\/a><\/td>[\s\S]*?<strong>([\d.,]+)<\/strong>/.exec(
+        res.text,
+      )!;
+    const ganzhe = marks.find((m) => m[1] === '甘蔗街道')!;
+    expect(ganzhe[3]).toBe(`甘蔗街道: ${row[2]} 分 (第 ${row[1]} 名)`);
+  });
+
+  it('the scenario appraisal maps the alternative’s annual ΔGEP per township; townships outside it are grey', async () => {
+    const [p] = await t.db.query<{ id: number }>('select id from scenario_projects order by id limit 1');
+    const res = await editor.agent.get(`/scenarios/${p!.id}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('id="scenario-map"');
+    const marks = paths(res.text, 'choropleth');
+    expect(marks).toHaveLength(15);
+    const withFigure = marks.filter((m) => m[2] !== '');
+    expect(withFigure.map((m) => m[1])).toEqual(['南屿镇']);
+    // the figure is the central ΔGEP of the side-by-side table (万元)
+    const delta = /<td class="num" data-col="delta">([^<]+)<\/td>/.exec(res.text)![1]!;
+    expect(withFigure[0]![3]).toBe(`南屿镇: ${delta} 万元`);
+    expect(marks.find((m) => m[1] === '甘蔗街道')![2]).toBe('');
+  });
+});
+
 describe('DLTB import through the survey preview and commit', () => {
   it('previews per township and class old → new, reconciles with registered areas, then commits atomically', async () => {
     const zip = join(dir, 'DLTB.zip');
@@ -305,5 +336,16 @@ describe('boundary upload', () => {
     );
     expect(percents).toHaveLength(15);
     for (const p of percents) expect(Math.abs(p)).toBeLessThan(0.5);
+  });
+});
+
+describe('without boundaries', () => {
+  it('the maps fall back to the schematic treemap, labelled 示意图', async () => {
+    await t.db.query('delete from township_boundaries');
+    const res = await editor.agent.get('/assessment/scheme/fujian-comprehensive-compensation?year=2021');
+    expect(res.text).toContain('乡镇考核总分示意图（面积按比例）');
+    expect(res.text).not.toContain('data-chart="choropleth"');
+    const cells = [...res.text.matchAll(/<rect [^>]*data-label="([^"]+)"[^>]*>/g)];
+    expect(cells).toHaveLength(15);
   });
 });
