@@ -182,6 +182,12 @@ const MESSAGES = {
   ],
   vintages_opening: ['期初图层', 'Opening layer'],
   vintages_closing: ['期末图层', 'Closing layer'],
+  forest_shares_label: ['林分比例表（可选）', 'Forest-type shares (optional)'],
+  forest_shares_note: [
+    '森林资源二类调查的各乡镇林分比例：列"乡镇"（行政区划代码或名称）与"针叶林 (%)""阔叶林 (%)""针阔混交林 (%)"，每行合计 100%。乔木林地（0301）按此分入三类乔木林；不提供时 0301 全部计入阔叶林，针叶林与针阔混交林保留原值。',
+    'The forest inventory’s (森林资源二类调查) shares per township: a column 乡镇 (code or name) and 针叶林 (%), 阔叶林 (%), 针阔混交林 (%), each row adding up to 100 %. 乔木林地 (0301) is split by them into the three forest classes; without them 0301 goes whole to broadleaf and coniferous and mixed forest keep their stored values.',
+  ],
+  forest_shares_sample: ['林分比例表（示例数据 [M]）', 'Forest-type shares (sample data [M])'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -36,25 +36,25 @@ export function singleUpload(options: { maxMb?: number; toDisk?: boolean } = {})
 }
 
 /**
- * Two layers to disk from the multipart fields "opening" and "closing" (two DLTB vintages), then the CSRF
- * check; the route removes both files when read.
+ * Two files to disk from two multipart fields — "opening" and "closing" (two DLTB vintages), or "file" and
+ * "shares" (a DLTB and its forest-type share table) — then the CSRF check; the route removes both when read.
  */
-export function layerPairUpload(maxMb = MAX_LAYER_UPLOAD_MB): RequestHandler {
+export function layerPairUpload(
+  maxMb = MAX_LAYER_UPLOAD_MB,
+  names: readonly [string, string] = ['opening', 'closing'],
+): RequestHandler {
   const upload = multer({
     storage: multer.diskStorage({}),
     limits: { fileSize: maxMb * 1024 * 1024, files: 2 },
   });
   return (req, res, next) =>
-    upload.fields([
-      { name: 'opening', maxCount: 1 },
-      { name: 'closing', maxCount: 1 },
-    ])(req, res, (err: unknown) => {
+    upload.fields(names.map((name) => ({ name, maxCount: 1 })))(req, res, (err: unknown) => {
       if (!err) return req.app.locals.csrfProtection(req, res, next);
       const code = (err as { code?: string }).code ?? '';
       const message =
         code === 'LIMIT_FILE_SIZE'
           ? { zh: `文件超过 ${maxMb} MB`, en: `the file is larger than ${maxMb} MB` }
-          : { zh: '上传失败，请重新选择两期图层', en: 'the upload failed; choose the two layers again' };
+          : { zh: '上传失败，请重新选择文件', en: 'the upload failed; choose the files again' };
       next(new ValidationError([{ field: 'file', message }]));
     });
 }

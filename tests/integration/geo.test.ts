@@ -12,7 +12,8 @@ import { openLayer } from '../../src/io/geo/layer.js';
 import { writeGeoPackage } from '../../src/io/geo/geopackage.js';
 import { saveBoundaries } from '../../src/store/geo.js';
 import { SYSTEM_ACTOR } from '../../src/store/audit.js';
-import { binary, login, startApp, type Session, type TestApp } from './harness.js';
+import { Dec } from '../../src/domain/decimal.js';
+import { ROOT, binary, login, startApp, type Session, type TestApp } from './harness.js';
 
 let t: TestApp;
 let editor: Session;
@@ -190,6 +191,10 @@ describe('DLTB import through the survey preview and commit', () => {
     expect(page.headers.location).toBe(progress.next);
     const preview = await editor.agent.get(progress.next);
     expect(preview.text).toContain('id="layer-reconciliation"');
+    // no share table: 乔木林地 0301 goes whole to broadleaf, and the preview says so
+    expect(preview.text).toContain(
+      '未提供林分比例表：乔木林地（0301）全部计入阔叶林，针叶林、针阔混交林保留原值',
+    );
     expect(preview.text).not.toContain('id="layer-unmatched"');
     // 15 townships × 11 classes with codes of their own: old — → new
     expect(preview.text).toMatch(/15 个乡镇年度, 165 处变更/);
@@ -204,6 +209,58 @@ describe('DLTB import through the survey preview and commit', () => {
     );
     expect(row!.v.paddy).toBe(landUse.get('ganzhe')!.paddy);
     expect(row!.v.water).toBe(landUse.get('ganzhe')!.water);
+  });
+
+  it('with the forest inventory’s shares, 0301 is split into the three forest classes by hand', async () => {
+    const zip = join(dir, 'DLTB-shares.zip');
+    const { landUse } = sampleCounty(2021);
+    const codes = (await import('../../src/methods/resolve.js')).loadSet(
+      join(import.meta.dirname, '../../coefficients'),
+      'minhou-2021',
+      '2.0.0',
+    ).landClasses;
+    await writeSampleDltb(zip, new Map(codes.map((c) => [c.id, c.sourceCodes])), { parcelHm2: 200 });
+    const res = await editor.agent
+      .post('/geo/dltb')
+      .field('_csrf', editor.csrf)
+      .field('year', '2024')
+      .attach('file', readFileSync(zip), 'DLTB.zip')
+      .attach('shares', readFileSync(join(ROOT, 'seeds/minhou/forest-shares.csv')), 'shares.csv');
+    expect(res.status).toBe(303);
+    const progress = await finished(editor, res.headers.location!);
+    expect(progress.status).toBe('done');
+    const preview = await editor.agent.get(progress.next);
+    expect(preview.text).toContain(
+      '乔木林地（0301）已按森林资源二类调查林分比例分为阔叶林、针叶林、针阔混交林（15 个乡镇）',
+    );
+    await editor.agent.post(`${progress.next}/commit`).type('form').send({ _csrf: editor.csrf });
+    const [row] = await t.db.query<{ v: Record<string, string> }>(
+      "select values->'land_area' as v from survey_records where township_id = 'ganzhe' and year = 2024",
+    );
+    // the sample layer's 0301 in 甘蔗街道 is its three forest classes together; shares 42.13 / 32.50 / 25.37 %
+    const g = landUse.get('ganzhe')!;
+    const forest = new Dec(g.forest_coniferous!).plus(g.forest_broadleaf!).plus(g.forest_mixed!);
+    const coniferous = forest.times('0.4213');
+    const mixed = forest.times('0.2537');
+    expect(row!.v.forest_coniferous).toBe(coniferous.toString());
+    expect(row!.v.forest_mixed).toBe(mixed.toString());
+    expect(row!.v.forest_broadleaf).toBe(forest.minus(coniferous).minus(mixed).toString());
+  });
+
+  it('a share table that does not add up is refused before the layer is read', async () => {
+    const res = await editor.agent
+      .post('/geo/dltb')
+      .field('_csrf', editor.csrf)
+      .field('year', '2025')
+      .attach('file', Buffer.from('not read'), 'DLTB.zip')
+      .attach(
+        'shares',
+        Buffer.from('乡镇,针叶林 (%),阔叶林 (%),针阔混交林 (%)\n甘蔗街道,40,40,40\n'),
+        'shares.csv',
+      );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('甘蔗街道 · ');
+    expect(res.text).toContain('各林分比例之和为 120%，应为 100%');
   });
 
   it('a layer that is not a layer is refused with a message and changes nothing', async () => {

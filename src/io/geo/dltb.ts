@@ -15,6 +15,7 @@ import {
   type ParcelSums,
 } from '../../domain/land-parcels.js';
 import type { CompiledSet } from '../../domain/model.js';
+import { splitTreeForest, type ForestShares } from '../../domain/forest-split.js';
 import { CHINA_ALBERS, CrsError, resolveCrs } from './crs.js';
 import { LayerError, type LayerFeature, type OpenedLayer } from './layer.js';
 import proj4 from 'proj4';
@@ -33,6 +34,30 @@ export interface DltbSummary {
   readonly reconciliation: ReturnType<typeof reconcile>;
   /** Classes of the set that no DLBM code maps to (kept as stored, e.g. 针叶林 split by the forest inventory). */
   readonly classesNotInLayer: readonly string[];
+  /**
+   * 乔木林地 0301 split by the forest inventory's shares (forest-split.ts): the class 0301 maps to, the
+   * classes it was split into, the townships split and those with 0301 area but no shares (kept whole in
+   * the 0301 class). Absent: no share table was given.
+   */
+  readonly forestSplit?: {
+    readonly tree: string;
+    readonly classes: readonly string[];
+    readonly split: readonly string[];
+    readonly unsplit: readonly string[];
+  };
+}
+
+/** The summary with each township's 0301 area split by its forest-type shares. */
+export function withForestShares(summary: DltbSummary, shares: ForestShares, tree: string): DltbSummary {
+  const r = splitTreeForest(summary.sums.byTownship, shares, tree);
+  const classes = [...new Set([...shares.values()].flatMap((row) => [...row.keys()]))].filter(
+    (c) => c !== tree,
+  );
+  return {
+    ...summary,
+    sums: { ...summary.sums, byTownship: r.byTownship },
+    forestSplit: { tree, classes, split: r.split, unsplit: r.unsplit },
+  };
 }
 
 const field = (props: Record<string, unknown>, name: string): unknown => {
@@ -170,12 +195,18 @@ export async function readDltb(
  */
 export function landUseRecords(summary: DltbSummary, set: CompiledSet, year: number): RawRecord[] {
   const coded = set.landClasses.filter((c) => c.sourceCodes.length);
+  const split = new Set(summary.forestSplit?.split ?? []);
+  // a township split by the forest inventory also gets the classes split from 0301
+  const splitInto = set.landClasses.filter((c) => summary.forestSplit?.classes.includes(c.id));
   return [...summary.sums.byTownship].map(([township, byClass]) => ({
     township,
     year,
     values: {
       land_area: Object.fromEntries(
-        coded.map((c) => [c.id, (byClass.get(c.id) ?? new Dec(0)).div(M2_PER_HM2).toString()]),
+        [...coded, ...(split.has(township) ? splitInto : [])].map((c) => [
+          c.id,
+          (byClass.get(c.id) ?? new Dec(0)).div(M2_PER_HM2).toString(),
+        ]),
       ),
     },
     origin: { sheet: 'DLTB' },

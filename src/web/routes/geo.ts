@@ -2,11 +2,13 @@
  * Spatial intake: the land-parcel layer DLTB → land-use areas (through the survey import's preview and
  * commit), the yearly change table → transition matrices, the township boundaries (XZQ / CJDCQ) → maps.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import { layerPairUpload, singleUpload, MAX_LAYER_UPLOAD_MB } from '../upload.js';
+import { layerPairUpload, singleUpload, MAX_LAYER_UPLOAD_MB, MAX_UPLOAD_MB } from '../upload.js';
+import { checkForestShares, treeForestClass, type ForestShares } from '../../domain/forest-split.js';
+import { readForestShares } from '../../io/geo/forest-shares.js';
 import { readVintages } from '../../io/geo/vintages.js';
 import type { UnjoinedGroup } from '../../domain/land-vintages.js';
 import { getLayerJob, jobJson, runningJobOf, startLayerJob, type JobOutcome } from '../layer-jobs.js';
@@ -25,10 +27,12 @@ import { matricesFromChanges } from '../../domain/land-changes.js';
 import { readChangeTable } from '../../io/geo/change-table.js';
 import { lonLatAreaM2, readBoundaries } from '../../io/geo/boundaries.js';
 import { writeSampleDltb, writeSampleXzq } from '../../../seeds/minhou/layers.js';
+
+const SEEDS_DIR = join(import.meta.dirname, '../../../seeds/minhou');
 import { validateRecords, type InputIssue } from '../../domain/inputs.js';
 import { openLayer, LayerError, type OpenedLayer } from '../../io/geo/layer.js';
 import { MAX_GEOPACKAGE_BYTES } from '../../io/geo/geopackage.js';
-import { landUseRecords, readDltb, type DltbSummary } from '../../io/geo/dltb.js';
+import { landUseRecords, readDltb, withForestShares, type DltbSummary } from '../../io/geo/dltb.js';
 
 const layerIssue = (e: unknown): InputIssue => {
   if (e instanceof LayerError) return { field: 'file', message: e.text };
@@ -36,7 +40,7 @@ const layerIssue = (e: unknown): InputIssue => {
 };
 
 /** What the preview shows of a layer beside the changes: parcels, unmatched codes, reconciliation. */
-export function layerSummaryJson(s: DltbSummary) {
+export function layerSummaryJson(s: DltbSummary, set: CompiledSet) {
   return {
     crs: s.crs,
     encoding: s.encoding,
@@ -50,6 +54,9 @@ export function layerSummaryJson(s: DltbSummary) {
       differenceHm2: r.differenceHm2.toString(),
     })),
     classesNotInLayer: s.classesNotInLayer,
+    // the 0301 split (or, without a share table, the 0301 class that keeps all of 乔木林地)
+    forestSplit: s.forestSplit ?? null,
+    treeForestClass: treeForestClass(set.landClasses) ?? null,
   };
 }
 
@@ -137,7 +144,7 @@ async function dltbBatch(
         records: p.batch,
         changes: p.changes,
         skipped: p.skipped,
-        layer: layerSummaryJson(summary),
+        layer: layerSummaryJson(summary, set),
       }),
     ],
   );
@@ -148,23 +155,57 @@ export function geoRoutes() {
   const r = Router();
   r.get('/geo', requireRole('editor', 'admin'), (req, res) => geoPage(req, res));
 
+  // the layer, and optionally the forest inventory's forest-type shares that split 乔木林地 0301
   r.post(
     '/geo/dltb',
     requireRole('editor', 'admin'),
-    singleUpload({ toDisk: true, maxMb: MAX_LAYER_UPLOAD_MB }),
+    layerPairUpload(MAX_LAYER_UPLOAD_MB, ['file', 'shares']),
   );
   r.post('/geo/dltb', requireRole('editor', 'admin'), async (req, res) => {
     const db = dbOf(req);
     const set = await activeSet(req);
-    const file = req.file;
+    const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+    const file = files.file?.[0];
+    const sharesFile = files.shares?.[0];
     const year = yearParam(req.body?.year);
+    const removeFiles = () =>
+      Promise.all([file, sharesFile].map((f) => (f ? rm(f.path, { force: true }) : undefined))).then(
+        () => {},
+      );
     const fail = async (issues: readonly InputIssue[]) => {
-      if (file?.path) await rm(file.path, { force: true });
+      await removeFiles();
       return geoPage(req, res, { issues, fileName: file?.originalname }, 422);
     };
     if (!file)
       return fail([{ field: 'file', message: { zh: '请选择要上传的图层', en: 'choose a layer to upload' } }]);
     if (!year) return fail([{ field: 'year', message: { zh: '请选择年份', en: 'choose the year' } }]);
+    let shares: ForestShares | undefined;
+    const tree = treeForestClass(set.landClasses);
+    if (sharesFile) {
+      if (sharesFile.size > MAX_UPLOAD_MB * 1024 * 1024)
+        return fail([
+          {
+            field: 'shares',
+            message: {
+              zh: `林分比例表超过 ${MAX_UPLOAD_MB} MB`,
+              en: `the share table is larger than ${MAX_UPLOAD_MB} MB`,
+            },
+          },
+        ]);
+      const read = await readForestShares(
+        { originalname: sharesFile.originalname, buffer: await readFile(sharesFile.path) },
+        set,
+        (await listTownships(db)).map((t) => ({
+          id: t.id,
+          adminCode: t.admin_code,
+          nameZh: t.name_zh,
+          nameEn: t.name_en,
+        })),
+      );
+      const issues = read.issues.length ? read.issues : checkForestShares(read.shares, set.landClasses);
+      if (issues.length) return fail(issues);
+      shares = read.shares;
+    }
     if (runningJobOf(req.user!.id))
       return fail([
         {
@@ -188,6 +229,7 @@ export function geoRoutes() {
           progress(0, layer.count);
           try {
             summary = await readDltb(layer, set, await townshipCodes(db), { onProgress: (n) => progress(n) });
+            if (shares && tree) summary = withForestShares(summary, shares, tree);
           } finally {
             await layer.close();
           }
@@ -196,7 +238,7 @@ export function geoRoutes() {
         }
         return dltbBatch(req, set, summary, year, user.id, file.originalname);
       },
-      () => rm(file.path, { force: true }),
+      removeFiles,
     );
     res.redirect(303, `/geo/jobs/${job.id}`);
   });
@@ -416,6 +458,10 @@ export function geoRoutes() {
     }
   });
 
+  // the sample county's forest-type shares [M]: its own 2021 forest areas as percentages, not an inventory's
+  r.get('/geo/sample/forest-shares.csv', requireRole('editor', 'admin'), (_req, res) =>
+    res.download(join(SEEDS_DIR, 'forest-shares.csv'), '示例数据-林分比例[M].csv'),
+  );
   // the sample county's synthetic layers (示例数据), to try the imports with
   r.get(
     ['/geo/sample/DLTB-2021.zip', '/geo/sample/XZQ.zip'],
