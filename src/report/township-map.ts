@@ -123,3 +123,36 @@ export function townshipGeoJson(
     }),
   };
 }
+
+/** A township's figure for figureMap: its names, its area (the schematic's cell size) and the figure. */
+export interface TownshipFigure {
+  readonly township: string;
+  readonly labels: Labels;
+  readonly areaKm2: Dec;
+  readonly value?: Dec;
+  readonly detail?: Labels;
+}
+
+/**
+ * Any per-township figure (an assessment score, a scenario's ΔGEP…) as a map: a choropleth on the boundaries
+ * when they are loaded (townships without a figure grey), else the treemap, titled 示意图.
+ */
+export function figureMap(
+  boundaries: readonly Boundary[],
+  figures: readonly TownshipFigure[],
+  spec: { indicator: Labels; unit: DisplayUnitId; lang: Lang; id?: string },
+): string {
+  const byId = new Map(figures.map((f) => [f.township, f]));
+  if (!boundaries.length)
+    return townshipMap(figures, { lang: spec.lang, figure: { indicator: spec.indicator, unit: spec.unit } });
+  return choropleth(
+    boundaries.map((b) => ({
+      township: b.township,
+      labels: byId.get(b.township)?.labels ?? { zh: b.township, en: b.township },
+      geometry: b.geometry,
+      value: byId.get(b.township)?.value,
+      detail: byId.get(b.township)?.detail,
+    })),
+    { indicator: spec.indicator, unit: spec.unit, lang: spec.lang },
+  );
+}

@@ -26,6 +26,7 @@ import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
 import { listTownships } from './regions.js';
 import { resolveStoredSet } from './sets.js';
+import { listBoundaries, type Boundary } from './geo.js';
 
 /** Reports that can be published: a year's accounts (GEP, GEEP, comparison, ESV) or the balance sheet between two years. */
 export const PUBLISHABLE = ['gep', 'balance_sheet', 'geep', 'comparison', 'esv'] as const;
@@ -37,7 +38,16 @@ export interface Snapshot extends Bundle {
   transitions?: TransitionMatrix[];
   /** The balance-sheet configuration in force (liabilities, stocks, NPV rate), as read. */
   balanceSheetConfig?: unknown;
+  /**
+   * The township boundaries its map was drawn on (lon/lat, simplified, as stored when it was published) and
+   * their sha256: a later boundary upload does not redraw a published map. Absent: no boundaries were loaded
+   * (or it was published before maps were frozen), and its map is the schematic treemap.
+   */
+  boundaries?: { hash: string; townships: Boundary[] };
 }
+
+/** The kinds whose report draws a township map. */
+const MAPPED: readonly ReportKind[] = ['gep', 'comparison'];
 
 export interface PublishedReport {
   id: number;
@@ -117,6 +127,7 @@ export async function publishReport(
       });
   }
   const resolved = await resolveStoredSet(db, set.id, set.version);
+  const boundaries = MAPPED.includes(r.kind) ? await listBoundaries(db) : [];
   const townships = await listTownships(db);
   const snapshot: Snapshot = {
     format: BUNDLE_FORMAT,
@@ -139,6 +150,9 @@ export async function publishReport(
         transitions: await transitionsBetween(db, opening.year, r.year),
         balanceSheetConfig: r.balanceSheetConfig,
       }),
+    ...(boundaries.length && {
+      boundaries: { hash: sha256(canonicalJson(boundaries)), townships: boundaries },
+    }),
   };
   const hash = sha256(canonicalJson(snapshot));
   return db.transaction(async (tx) => {
@@ -227,6 +241,7 @@ export async function checkPublished(db: Db, report: PublishedReport, current?: 
     closing.differences.length === 0 &&
     (opening?.differences.length ?? 0) === 0 &&
     sha256(canonicalJson(s)) === report.content_hash &&
+    (!s.boundaries || sha256(canonicalJson(s.boundaries.townships)) === s.boundaries.hash) &&
     set.hash === s.set.hash;
   let changes: string[] | undefined;
   let figures: FigureChange[] | undefined;

@@ -259,7 +259,8 @@ export function createApp(o: AppOptions) {
     '/admin/townships/import',
   ]);
   // spatial intake: the layer and change-table uploads (src/web/routes/geo.ts)
-  for (const path of ['/geo/dltb', '/geo/changes', '/geo/boundaries']) UPLOAD_ROUTES.add(path);
+  for (const path of ['/geo/dltb', '/geo/changes', '/geo/boundaries', '/geo/vintages'])
+    UPLOAD_ROUTES.add(path);
   app.use((req, res, next) =>
     req.method === 'POST' &&
     (UPLOAD_ROUTES.has(req.path) || /^\/register\/(import|\d+\/evidence)$/.test(req.path)) &&

@@ -200,6 +200,30 @@ const MESSAGES = {
   official_source: ['数据来源：', 'Source: '],
   official_source_survey: ['各乡镇经审核的填报数据', 'approved survey data of the townships'],
   official_layout: ['正式表式', 'official layout'],
+  // layer reading in the background, forest shares, frozen maps (geo16)
+  layer_job_title: ['正在读取图层', 'Reading the layer'],
+  layer_job_read: ['已读取图斑', 'Parcels read'],
+  layer_job_note: [
+    '读取完成后自动显示导入预览；确认提交前不会写入任何数据。',
+    'The import preview opens when the layer is read; nothing is written before you commit it.',
+  ],
+  layer_job_refresh: ['刷新进度', 'Refresh the progress'],
+  vintages_title: [
+    '由两期地类图斑（标识码 BSM 不变）生成地类转移矩阵',
+    'Transition matrices from two DLTB vintages with stable parcel ids (BSM)',
+  ],
+  vintages_note: [
+    '两期 DLTB 图层按标识码 BSM 逐图斑对应：同一图斑的面积计入"乡镇·原地类→现地类"。仅见于一期的图斑（分割、合并、新增、灭失）或乡镇、面积改变的图斑逐类列出，此时行合计与期初、列合计与期末不符，不予保存，请改用变更记录表。保存时再与两年已存的地类面积核对。',
+    'The two DLTB layers are joined parcel by parcel on BSM: each parcel’s area goes to (township, old class → new class). Parcels in one layer only (split, merged, new, gone) or whose township or area changed are listed by class; rows then miss the opening layer and columns the closing one, and nothing is saved: use the change table instead. On saving, the matrices are checked against both years’ stored land use as well.',
+  ],
+  vintages_opening: ['期初图层', 'Opening layer'],
+  vintages_closing: ['期末图层', 'Closing layer'],
+  forest_shares_label: ['林分比例表（可选）', 'Forest-type shares (optional)'],
+  forest_shares_note: [
+    '森林资源二类调查的各乡镇林分比例：列"乡镇"（行政区划代码或名称）与"针叶林 (%)""阔叶林 (%)""针阔混交林 (%)"，每行合计 100%。乔木林地（0301）按此分入三类乔木林；不提供时 0301 全部计入阔叶林，针叶林与针阔混交林保留原值。',
+    'The forest inventory’s (森林资源二类调查) shares per township: a column 乡镇 (code or name) and 针叶林 (%), 阔叶林 (%), 针阔混交林 (%), each row adding up to 100 %. 乔木林地 (0301) is split by them into the three forest classes; without them 0301 goes whole to broadleaf and coniferous and mixed forest keep their stored values.',
+  ],
+  forest_shares_sample: ['林分比例表（示例数据 [M]）', 'Forest-type shares (sample data [M])'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -34,3 +34,27 @@ export function singleUpload(options: { maxMb?: number; toDisk?: boolean } = {})
       next(new ValidationError([{ field: 'file', message }]));
     });
 }
+
+/**
+ * Two files to disk from two multipart fields — "opening" and "closing" (two DLTB vintages), or "file" and
+ * "shares" (a DLTB and its forest-type share table) — then the CSRF check; the route removes both when read.
+ */
+export function layerPairUpload(
+  maxMb = MAX_LAYER_UPLOAD_MB,
+  names: readonly [string, string] = ['opening', 'closing'],
+): RequestHandler {
+  const upload = multer({
+    storage: multer.diskStorage({}),
+    limits: { fileSize: maxMb * 1024 * 1024, files: 2 },
+  });
+  return (req, res, next) =>
+    upload.fields(names.map((name) => ({ name, maxCount: 1 })))(req, res, (err: unknown) => {
+      if (!err) return req.app.locals.csrfProtection(req, res, next);
+      const code = (err as { code?: string }).code ?? '';
+      const message =
+        code === 'LIMIT_FILE_SIZE'
+          ? { zh: `文件超过 ${maxMb} MB`, en: `the file is larger than ${maxMb} MB` }
+          : { zh: '上传失败，请重新选择文件', en: 'the upload failed; choose the files again' };
+      next(new ValidationError([{ field: 'file', message }]));
+    });
+}

@@ -11,9 +11,11 @@ import {
   parcelArea,
   planarArea,
   reconcile,
+  type ParcelFacts,
   type ParcelSums,
 } from '../../domain/land-parcels.js';
 import type { CompiledSet } from '../../domain/model.js';
+import { splitTreeForest, type ForestShares } from '../../domain/forest-split.js';
 import { CHINA_ALBERS, CrsError, resolveCrs } from './crs.js';
 import { LayerError, type LayerFeature, type OpenedLayer } from './layer.js';
 import proj4 from 'proj4';
@@ -32,6 +34,30 @@ export interface DltbSummary {
   readonly reconciliation: ReturnType<typeof reconcile>;
   /** Classes of the set that no DLBM code maps to (kept as stored, e.g. 针叶林 split by the forest inventory). */
   readonly classesNotInLayer: readonly string[];
+  /**
+   * 乔木林地 0301 split by the forest inventory's shares (forest-split.ts): the class 0301 maps to, the
+   * classes it was split into, the townships split and those with 0301 area but no shares (kept whole in
+   * the 0301 class). Absent: no share table was given.
+   */
+  readonly forestSplit?: {
+    readonly tree: string;
+    readonly classes: readonly string[];
+    readonly split: readonly string[];
+    readonly unsplit: readonly string[];
+  };
+}
+
+/** The summary with each township's 0301 area split by its forest-type shares. */
+export function withForestShares(summary: DltbSummary, shares: ForestShares, tree: string): DltbSummary {
+  const r = splitTreeForest(summary.sums.byTownship, shares, tree);
+  const classes = [...new Set([...shares.values()].flatMap((row) => [...row.keys()]))].filter(
+    (c) => c !== tree,
+  );
+  return {
+    ...summary,
+    sums: { ...summary.sums, byTownship: r.byTownship },
+    forestSplit: { tree, classes, split: r.split, unsplit: r.unsplit },
+  };
 }
 
 const field = (props: Record<string, unknown>, name: string): unknown => {
@@ -53,31 +79,42 @@ const textField = (props: Record<string, unknown>, name: string): string | undef
   return v === null || v === undefined ? undefined : String(v).trim() || undefined;
 };
 
-/** Every feature of a layer with its position, reporting progress every `every` features. */
+/**
+ * Every feature of a layer with its position, reporting progress every `every` features. Between reports it
+ * lets the event loop run (a GeoPackage's rows are stepped synchronously), so the server keeps answering —
+ * the progress requests among others — while a layer is read.
+ */
 async function* withProgress(
   layer: OpenedLayer,
   onProgress: ((n: number) => void) | undefined,
-  every = 10_000,
+  every = 5_000,
 ): AsyncGenerator<[number, LayerFeature]> {
   let n = 0;
   for await (const f of layer.features()) {
     n++;
-    if (onProgress && n % every === 0) onProgress(n);
+    if (n % every === 0) {
+      onProgress?.(n);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     yield [n, f];
   }
   onProgress?.(n);
 }
 
+/** A parcel of a DLTB layer as read: its facts, its position in the layer and its id (BSM) if it has one. */
+export interface DltbParcel extends ParcelFacts {
+  readonly n: number;
+  readonly bsm?: string;
+}
+
 /**
- * Sums a DLTB layer. A parcel without DLBM or ZLDWDM, or with a negative area, stops the import with its
- * number (the bureau's layer is checked, not guessed); codes that match no township or class are listed.
+ * The parcels of a DLTB layer, one at a time. A parcel without DLBM or ZLDWDM, or with a negative area,
+ * stops the read with its number (the bureau's layer is checked, not guessed).
  */
-export async function readDltb(
+export async function* dltbParcels(
   layer: OpenedLayer,
-  set: CompiledSet,
-  townships: readonly TownshipCode[],
   options: { onProgress?: (parcels: number) => void; crs?: string } = {},
-): Promise<DltbSummary> {
+): AsyncGenerator<DltbParcel> {
   let crs;
   try {
     crs = resolveCrs(options.crs ?? layer.crs);
@@ -89,14 +126,13 @@ export async function readDltb(
   }
   // a geographic layer's geometry area is taken in an equal-area projection
   const toMetres = crs.projected ? undefined : proj4(crs.definition, CHINA_ALBERS);
-  const geometryArea = (g: LayerFeature['geometry']) => () => {
+  const geometryArea = (f: LayerFeature) => () => {
+    const g = f.geometry;
     if (!g) return undefined;
     const projected = toMetres ? projectCoordinates(g, (xy) => toMetres.forward(xy)) : g;
     const a = planarArea(projected);
     return a === undefined ? undefined : new Dec(a.toFixed(2));
   };
-  const byCode = new Map(townships.map((t) => [t.adminCode, t.id]));
-  const aggregator = new ParcelAggregator(set.landClasses, byCode);
   for await (const [n, f] of withProgress(layer, options.onProgress)) {
     const p = f.properties ?? {};
     const dlbm = textField(p, 'DLBM');
@@ -114,7 +150,7 @@ export async function readDltb(
       : parcelArea({
           tbmj: decimalField(p, 'TBMJ'),
           kcmj: decimalField(p, 'KCMJ'),
-          geometryArea: geometryArea(f.geometry),
+          geometryArea: geometryArea(f),
         });
     if (!area)
       throw new LayerError({
@@ -126,12 +162,24 @@ export async function readDltb(
         zh: `${at.zh}（${zldwdm}，${dlbm}）面积为负：${area.area.toString()} m²`,
         en: `${at.en} (${zldwdm}, ${dlbm}) has a negative area: ${area.area.toString()} m²`,
       });
-    aggregator.add({ zldwdm, dlbm, area: area.area, source: area.source });
+    yield { n, zldwdm, dlbm, area: area.area, source: area.source, bsm: textField(p, 'BSM') };
   }
+}
+
+/** Sums a DLTB layer by township and class; codes that match no township or class are listed. */
+export async function readDltb(
+  layer: OpenedLayer,
+  set: CompiledSet,
+  townships: readonly TownshipCode[],
+  options: { onProgress?: (parcels: number) => void; crs?: string } = {},
+): Promise<DltbSummary> {
+  const byCode = new Map(townships.map((t) => [t.adminCode, t.id]));
+  const aggregator = new ParcelAggregator(set.landClasses, byCode);
+  for await (const parcel of dltbParcels(layer, options)) aggregator.add(parcel);
   const sums = aggregator.result();
   return {
     sums,
-    crs: crs.name,
+    crs: resolveCrs(options.crs ?? layer.crs).name,
     encoding: layer.encoding,
     reconciliation: reconcile(
       sums.byTownship,
@@ -147,12 +195,18 @@ export async function readDltb(
  */
 export function landUseRecords(summary: DltbSummary, set: CompiledSet, year: number): RawRecord[] {
   const coded = set.landClasses.filter((c) => c.sourceCodes.length);
+  const split = new Set(summary.forestSplit?.split ?? []);
+  // a township split by the forest inventory also gets the classes split from 0301
+  const splitInto = set.landClasses.filter((c) => summary.forestSplit?.classes.includes(c.id));
   return [...summary.sums.byTownship].map(([township, byClass]) => ({
     township,
     year,
     values: {
       land_area: Object.fromEntries(
-        coded.map((c) => [c.id, (byClass.get(c.id) ?? new Dec(0)).div(M2_PER_HM2).toString()]),
+        [...coded, ...(split.has(township) ? splitInto : [])].map((c) => [
+          c.id,
+          (byClass.get(c.id) ?? new Dec(0)).div(M2_PER_HM2).toString(),
+        ]),
       ),
     },
     origin: { sheet: 'DLTB' },

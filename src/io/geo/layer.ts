@@ -1,5 +1,6 @@
 /**
- * Opens a vector layer the bureau hands over — a zipped shapefile (.shp .shx .dbf .prj .cpg) or GeoJSON — as
+ * Opens a vector layer the bureau hands over — a zipped shapefile (.shp .shx .dbf .prj .cpg), GeoJSON or a
+ * GeoPackage (geopackage.ts) — as
  * a stream of features (properties + geometry in the layer's own CRS). The shapefile is unpacked to a
  * temporary folder and read record by record (the `shapefile` library), so memory stays bounded whatever
  * the layer's size. The DBF's text encoding (GBK or UTF-8) is the one declared, else the .cpg's, else the
@@ -12,6 +13,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { open as openShapefile } from 'shapefile';
 import yauzl from 'yauzl';
+import { openGeoPackage } from './geopackage.js';
 
 export interface LayerFeature {
   readonly properties: Record<string, unknown>;
@@ -23,7 +25,9 @@ export interface OpenedLayer {
   readonly crs?: string;
   /** The DBF encoding used and how it was chosen. */
   readonly encoding?: { name: 'utf-8' | 'gbk'; from: 'declared' | 'cpg' | 'dbf-header' | 'detected' };
-  readonly format: 'shapefile' | 'geojson';
+  readonly format: 'shapefile' | 'geojson' | 'geopackage';
+  /** How many features the layer holds, when its format says so (the DBF header, the table, the array). */
+  readonly count?: number;
   features(): AsyncGenerator<LayerFeature>;
   close(): Promise<void>;
 }
@@ -83,6 +87,18 @@ async function detectDbfEncoding(
   }
 }
 
+/** The number of records a DBF header declares (bytes 4–7, little-endian). */
+async function dbfRecordCount(path: string): Promise<number | undefined> {
+  const f = await openFile(path, 'r');
+  try {
+    const buf = Buffer.alloc(8);
+    const { bytesRead } = await f.read(buf, 0, 8, 0);
+    return bytesRead === 8 ? buf.readUInt32LE(4) : undefined;
+  } finally {
+    await f.close();
+  }
+}
+
 /** Unpacks a ZIP into `dir`, refusing archives over the limits and entries that leave the folder. */
 async function unzip(zipPath: string, dir: string): Promise<string[]> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
@@ -124,7 +140,7 @@ const stripIndex = (name: string) => name.replace(/^\d+-/, '');
 
 /**
  * Opens a layer file. `fileName` (as uploaded) tells the format: .zip (a shapefile inside; `layerName` picks
- * one when there are several, e.g. DLTB or XZQ), .geojson / .json.
+ * one when there are several, e.g. DLTB or XZQ), .geojson / .json, .gpkg (the same choice among its tables).
  */
 export async function openLayer(
   path: string,
@@ -133,15 +149,11 @@ export async function openLayer(
 ): Promise<OpenedLayer> {
   const lower = fileName.toLowerCase();
   if (lower.endsWith('.geojson') || lower.endsWith('.json')) return openGeoJson(path);
-  if (lower.endsWith('.gpkg'))
-    throw new LayerError({
-      zh: '暂不支持 GeoPackage，请在 GIS 软件中导出为 Shapefile（压缩为 .zip）或 GeoJSON',
-      en: 'GeoPackage is not read yet; export the layer as a zipped shapefile or GeoJSON',
-    });
+  if (lower.endsWith('.gpkg')) return openGeoPackage(path, fileName, options);
   if (!lower.endsWith('.zip'))
     throw new LayerError({
-      zh: `文件"${fileName}"应为压缩的 Shapefile（.zip）或 GeoJSON（.geojson）`,
-      en: `"${fileName}" should be a zipped shapefile (.zip) or GeoJSON (.geojson)`,
+      zh: `文件"${fileName}"应为压缩的 Shapefile（.zip）、GeoJSON（.geojson）或 GeoPackage（.gpkg）`,
+      en: `"${fileName}" should be a zipped shapefile (.zip), GeoJSON (.geojson) or GeoPackage (.gpkg)`,
     });
   const dir = await mkdtemp(join(tmpdir(), 'gep-layer-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
@@ -194,6 +206,7 @@ export async function openLayer(
       crs,
       encoding,
       format: 'shapefile',
+      count: await dbfRecordCount(dbfPath),
       async *features() {
         const source = await openShapefile(shpPath, dbfPath, { encoding: encoding.name });
         for (;;) {
@@ -229,6 +242,7 @@ async function openGeoJson(path: string): Promise<OpenedLayer> {
   return {
     crs: doc.crs?.properties?.name,
     format: 'geojson',
+    count: features.length,
     async *features() {
       for (const f of features) yield { properties: f.properties ?? {}, geometry: f.geometry ?? null };
     },

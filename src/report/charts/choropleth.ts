@@ -28,6 +28,8 @@ export interface MapArea {
   readonly geometry: { type: string; coordinates: unknown };
   /** Undefined: no figure (drawn grey). */
   readonly value?: Dec;
+  /** Said after the figure in the tooltip, e.g. the rank. */
+  readonly detail?: Labels;
 }
 
 export interface ChoroplethSpec extends ChartOptions {
@@ -78,7 +80,7 @@ export function choropleth(areas: readonly MapArea[], spec: ChoroplethSpec): str
         'data-key': a.township,
         'data-value': a.value?.toString() ?? '',
         'data-label': name,
-      })}><title>${escapeXml(`${name}: ${display}${unitText ? ' ' + unitText : ''}`)}</title></path>`,
+      })}><title>${escapeXml(`${name}: ${display}${unitText ? ' ' + unitText : ''}${a.detail ? ` (${a.detail[lang]})` : ''}`)}</title></path>`,
     );
     const [cx, cy] = path.centroid(collection.features[i]!);
     if (Number.isFinite(cx) && Number.isFinite(cy))

@@ -12,6 +12,9 @@ import { ASSESSMENT_FOLDER, ASSESSMENT_KIND } from '../../methods/assessment.js'
 import { allocationTable } from '../../report/allocation-report.js';
 import { assessmentTables, townshipDetail } from '../../report/assessment-report.js';
 import type { ReportTable } from '../../report/table.js';
+import { figureMap } from '../../report/township-map.js';
+import { listBoundaries } from '../../store/geo.js';
+import { listTownships } from '../../store/regions.js';
 import { approvedYears } from '../../store/accounts.js';
 import {
   approveFigures,
@@ -198,9 +201,26 @@ export function decisionRoutes() {
           `${run.scheme.id}@${run.scheme.version} sha256 ${run.scheme.hash ?? ''}`,
         ],
       );
+    // each township's total on its boundary (or the schematic), its rank in the tooltip
+    const areas = new Map((await listTownships(db)).map((t) => [t.id, new Dec(t.area_km2)]));
+    const map = figureMap(
+      await listBoundaries(db),
+      run.report.rows.map((row) => ({
+        township: row.township,
+        labels: row.name,
+        areaKm2: areas.get(row.township) ?? new Dec(0),
+        value: row.score.total,
+        detail:
+          row.score.rank === undefined
+            ? undefined
+            : { zh: `第 ${row.score.rank} 名`, en: `rank ${row.score.rank}` },
+      })),
+      { indicator: { zh: '考核总分', en: 'Assessment total' }, unit: 'points', lang: req.lang },
+    );
     page(res, 'decisions/assessment', {
       title: `${year} ${run.scheme.title[req.lang]}`,
       run,
+      map,
       year,
       years: await approvedYears(db),
       canPublish: (PUBLISHERS as readonly string[]).includes(req.user!.role),

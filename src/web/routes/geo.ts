@@ -2,11 +2,17 @@
  * Spatial intake: the land-parcel layer DLTB → land-use areas (through the survey import's preview and
  * commit), the yearly change table → transition matrices, the township boundaries (XZQ / CJDCQ) → maps.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import { singleUpload, MAX_LAYER_UPLOAD_MB } from '../upload.js';
+import { layerPairUpload, singleUpload, MAX_LAYER_UPLOAD_MB, MAX_UPLOAD_MB } from '../upload.js';
+import { checkForestShares, treeForestClass, type ForestShares } from '../../domain/forest-split.js';
+import { readForestShares } from '../../io/geo/forest-shares.js';
+import { readVintages } from '../../io/geo/vintages.js';
+import type { UnjoinedGroup } from '../../domain/land-vintages.js';
+import { getLayerJob, jobJson, runningJobOf, startLayerJob, type JobOutcome } from '../layer-jobs.js';
+import type { CompiledSet } from '../../domain/model.js';
 import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
 import { activeSet, dbOf, yearParam } from '../context.js';
@@ -15,15 +21,18 @@ import { listTownships, townshipInfo } from '../../store/regions.js';
 import { saveBoundaries, townshipCodes } from '../../store/geo.js';
 import { getRecord } from '../../store/survey.js';
 import { saveTransitions } from '../../store/transitions.js';
-import { ValidationError } from '../../store/errors.js';
+import { NotFoundError, ValidationError } from '../../store/errors.js';
 import { Dec } from '../../domain/decimal.js';
 import { matricesFromChanges } from '../../domain/land-changes.js';
 import { readChangeTable } from '../../io/geo/change-table.js';
 import { lonLatAreaM2, readBoundaries } from '../../io/geo/boundaries.js';
 import { writeSampleDltb, writeSampleXzq } from '../../../seeds/minhou/layers.js';
+
+const SEEDS_DIR = join(import.meta.dirname, '../../../seeds/minhou');
 import { validateRecords, type InputIssue } from '../../domain/inputs.js';
-import { openLayer, LayerError } from '../../io/geo/layer.js';
-import { landUseRecords, readDltb, type DltbSummary } from '../../io/geo/dltb.js';
+import { openLayer, LayerError, type OpenedLayer } from '../../io/geo/layer.js';
+import { MAX_GEOPACKAGE_BYTES } from '../../io/geo/geopackage.js';
+import { landUseRecords, readDltb, withForestShares, type DltbSummary } from '../../io/geo/dltb.js';
 
 const layerIssue = (e: unknown): InputIssue => {
   if (e instanceof LayerError) return { field: 'file', message: e.text };
@@ -31,7 +40,7 @@ const layerIssue = (e: unknown): InputIssue => {
 };
 
 /** What the preview shows of a layer beside the changes: parcels, unmatched codes, reconciliation. */
-export function layerSummaryJson(s: DltbSummary) {
+export function layerSummaryJson(s: DltbSummary, set: CompiledSet) {
   return {
     crs: s.crs,
     encoding: s.encoding,
@@ -45,6 +54,9 @@ export function layerSummaryJson(s: DltbSummary) {
       differenceHm2: r.differenceHm2.toString(),
     })),
     classesNotInLayer: s.classesNotInLayer,
+    // the 0301 split (or, without a share table, the 0301 class that keeps all of 乔木林地)
+    forestSplit: s.forestSplit ?? null,
+    treeForestClass: treeForestClass(set.landClasses) ?? null,
   };
 }
 
@@ -54,6 +66,7 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
     await db.query<{ year: number }>('select distinct year from survey_records order by year')
   ).map((r) => r.year);
   const codes = await townshipCodes(db);
+  const townships = await listTownships(db);
   page(
     res,
     'geo/index',
@@ -62,8 +75,10 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
       issues: [],
       years: [...years, (years.at(-1) ?? new Date().getFullYear() - 1) + 1],
       codes: codes.length,
-      townshipCount: (await listTownships(db)).length,
+      townshipCount: townships.length,
+      townshipNames: new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }])),
       maxMb: MAX_LAYER_UPLOAD_MB,
+      gpkgMb: MAX_GEOPACKAGE_BYTES / 1024 ** 2,
       set: await activeSet(req),
       ...extra,
     },
@@ -71,76 +86,179 @@ async function geoPage(req: Request, res: Response, extra: Record<string, unknow
   );
 }
 
+/** A group of parcels the id join could not place, as a line of the issue list. */
+const unjoinedIssue = (u: UnjoinedGroup): InputIssue => {
+  const why = {
+    only_opening: { zh: '仅见于期初图层', en: 'in the opening layer only' },
+    only_closing: { zh: '仅见于期末图层', en: 'in the closing layer only' },
+    changed: { zh: '两期间乡镇或面积改变', en: 'township or area changed between the layers' },
+  }[u.reason];
+  return {
+    township: u.township,
+    field: u.reason === 'only_closing' ? `matrix.*.${u.landClass}` : `matrix.${u.landClass}`,
+    message: {
+      zh: `${u.count} 个图斑${why.zh}，面积 ${u.areaM2.toString()} m²，无法按标识码 BSM 计入转移矩阵`,
+      en: `${u.count} parcel(s) ${why.en}, ${u.areaM2.toString()} m², cannot enter the matrix by id (BSM)`,
+    },
+  };
+};
+
+/**
+ * The layer's land use through the survey import's validation and preview, stored as an import batch (the
+ * preview page commits it atomically, as any import): the path to the preview, or what is wrong.
+ */
+async function dltbBatch(
+  req: Request,
+  set: CompiledSet,
+  summary: DltbSummary,
+  year: number,
+  userId: number,
+  fileName: string,
+): Promise<JobOutcome> {
+  const db = dbOf(req);
+  const townships = (await listTownships(db)).map(townshipInfo);
+  const raw = landUseRecords(summary, set, year);
+  if (!raw.length)
+    return {
+      issues: [
+        {
+          field: 'file',
+          message: {
+            zh: '图层中没有与乡镇行政区划代码相符的图斑（ZLDWDM 前 9 位）',
+            en: "no parcel's ZLDWDM (first 9 digits) matches a township's administrative code",
+          },
+        },
+      ],
+    };
+  const { records, issues } = validateRecords(set, raw, townships, { allowMissing: true });
+  if (issues.length) return { issues };
+  const p = await preview(req, set, records);
+  const [batch] = await db.query<{ id: number }>(
+    `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
+    [
+      userId,
+      fileName,
+      set.id,
+      set.version,
+      JSON.stringify({
+        records: p.batch,
+        changes: p.changes,
+        skipped: p.skipped,
+        layer: layerSummaryJson(summary, set),
+      }),
+    ],
+  );
+  return { next: `/import/${batch!.id}` };
+}
+
 export function geoRoutes() {
   const r = Router();
   r.get('/geo', requireRole('editor', 'admin'), (req, res) => geoPage(req, res));
 
+  // the layer, and optionally the forest inventory's forest-type shares that split 乔木林地 0301
   r.post(
     '/geo/dltb',
     requireRole('editor', 'admin'),
-    singleUpload({ toDisk: true, maxMb: MAX_LAYER_UPLOAD_MB }),
+    layerPairUpload(MAX_LAYER_UPLOAD_MB, ['file', 'shares']),
   );
   r.post('/geo/dltb', requireRole('editor', 'admin'), async (req, res) => {
     const db = dbOf(req);
     const set = await activeSet(req);
-    const file = req.file;
+    const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+    const file = files.file?.[0];
+    const sharesFile = files.shares?.[0];
     const year = yearParam(req.body?.year);
-    const fail = (issues: readonly InputIssue[]) =>
-      geoPage(req, res, { issues, fileName: file?.originalname }, 422);
-    try {
-      if (!file)
-        return await fail([
-          { field: 'file', message: { zh: '请选择要上传的图层', en: 'choose a layer to upload' } },
-        ]);
-      if (!year) return await fail([{ field: 'year', message: { zh: '请选择年份', en: 'choose the year' } }]);
-      let summary: DltbSummary;
-      try {
-        const layer = await openLayer(file.path, file.originalname, {
-          encoding: req.body?.encoding || undefined,
-          layerName: 'DLTB',
-        });
-        try {
-          summary = await readDltb(layer, set, await townshipCodes(db));
-        } finally {
-          await layer.close();
-        }
-      } catch (e) {
-        return await fail([layerIssue(e)]);
-      }
-      const townships = (await listTownships(db)).map(townshipInfo);
-      const raw = landUseRecords(summary, set, year);
-      if (!raw.length)
-        return await fail([
+    const removeFiles = () =>
+      Promise.all([file, sharesFile].map((f) => (f ? rm(f.path, { force: true }) : undefined))).then(
+        () => {},
+      );
+    const fail = async (issues: readonly InputIssue[]) => {
+      await removeFiles();
+      return geoPage(req, res, { issues, fileName: file?.originalname }, 422);
+    };
+    if (!file)
+      return fail([{ field: 'file', message: { zh: '请选择要上传的图层', en: 'choose a layer to upload' } }]);
+    if (!year) return fail([{ field: 'year', message: { zh: '请选择年份', en: 'choose the year' } }]);
+    let shares: ForestShares | undefined;
+    const tree = treeForestClass(set.landClasses);
+    if (sharesFile) {
+      if (sharesFile.size > MAX_UPLOAD_MB * 1024 * 1024)
+        return fail([
           {
-            field: 'file',
+            field: 'shares',
             message: {
-              zh: '图层中没有与乡镇行政区划代码相符的图斑（ZLDWDM 前 9 位）',
-              en: "no parcel's ZLDWDM (first 9 digits) matches a township's administrative code",
+              zh: `林分比例表超过 ${MAX_UPLOAD_MB} MB`,
+              en: `the share table is larger than ${MAX_UPLOAD_MB} MB`,
             },
           },
         ]);
-      const { records, issues } = validateRecords(set, raw, townships, { allowMissing: true });
-      if (issues.length) return await fail(issues);
-      const p = await preview(req, set, records);
-      const [batch] = await db.query<{ id: number }>(
-        `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-        [
-          req.user!.id,
-          file.originalname,
-          set.id,
-          set.version,
-          JSON.stringify({
-            records: p.batch,
-            changes: p.changes,
-            skipped: p.skipped,
-            layer: layerSummaryJson(summary),
-          }),
-        ],
+      const read = await readForestShares(
+        { originalname: sharesFile.originalname, buffer: await readFile(sharesFile.path) },
+        set,
+        (await listTownships(db)).map((t) => ({
+          id: t.id,
+          adminCode: t.admin_code,
+          nameZh: t.name_zh,
+          nameEn: t.name_en,
+        })),
       );
-      res.redirect(303, `/import/${batch!.id}`);
-    } finally {
-      if (file?.path) await rm(file.path, { force: true });
+      const issues = read.issues.length ? read.issues : checkForestShares(read.shares, set.landClasses);
+      if (issues.length) return fail(issues);
+      shares = read.shares;
     }
+    if (runningJobOf(req.user!.id))
+      return fail([
+        {
+          field: 'file',
+          message: {
+            zh: '您上传的另一个图层仍在读取，请待其完成后再上传',
+            en: 'another layer you uploaded is still being read; upload again when it has finished',
+          },
+        },
+      ]);
+    const user = req.user!;
+    const encoding = req.body?.encoding || undefined;
+    // the layer is read in the background; the page polls its progress, then shows the preview
+    const job = startLayerJob(
+      user.id,
+      file.originalname,
+      async (progress) => {
+        let summary: DltbSummary;
+        try {
+          const layer = await openLayer(file.path, file.originalname, { encoding, layerName: 'DLTB' });
+          progress(0, layer.count);
+          try {
+            summary = await readDltb(layer, set, await townshipCodes(db), { onProgress: (n) => progress(n) });
+            if (shares && tree) summary = withForestShares(summary, shares, tree);
+          } finally {
+            await layer.close();
+          }
+        } catch (e) {
+          return { issues: [layerIssue(e)] };
+        }
+        return dltbBatch(req, set, summary, year, user.id, file.originalname);
+      },
+      removeFiles,
+    );
+    res.redirect(303, `/geo/jobs/${job.id}`);
+  });
+  // the job's page: progress while reading, then on to the preview (or the reasons it stopped)
+  r.get('/geo/jobs/:id', requireRole('editor', 'admin'), async (req, res) => {
+    const job = getLayerJob(String(req.params.id), req.user!.id);
+    if (!job)
+      throw new NotFoundError({
+        zh: '该图层读取任务不存在或已过期（服务重启后须重新上传）',
+        en: 'no such layer job (it expired, or the server restarted: upload the layer again)',
+      });
+    if (job.status === 'done') return res.redirect(303, job.next!);
+    if (job.status === 'failed')
+      return geoPage(req, res, { issues: job.issues, fileName: job.fileName }, 422);
+    page(res, 'geo/job', { title: res.locals.t('layer_job_title'), job: jobJson(job), jobId: job.id });
+  });
+  r.get('/geo/jobs/:id/progress', requireRole('editor', 'admin'), (req, res) => {
+    const job = getLayerJob(String(req.params.id), req.user!.id);
+    if (!job) throw new NotFoundError({ zh: '该图层读取任务不存在或已过期', en: 'no such layer job' });
+    res.set('Cache-Control', 'no-store').json(jobJson(job));
   });
   // the yearly change survey's change table → transition matrices (saved through the transitions store)
   r.post('/geo/changes', requireRole('editor', 'admin'), singleUpload());
@@ -184,6 +302,104 @@ export function geoRoutes() {
       throw e;
     }
     res.redirect(303, `/transitions?saved=${built.matrices.size}`);
+  });
+
+  // two DLTB vintages with stable parcel ids (BSM) → transition matrices, read in the background
+  r.post('/geo/vintages', requireRole('editor', 'admin'), layerPairUpload());
+  r.post('/geo/vintages', requireRole('editor', 'admin'), async (req, res) => {
+    const db = dbOf(req);
+    const set = await activeSet(req);
+    const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+    const opening = files.opening?.[0];
+    const closing = files.closing?.[0];
+    const fromYear = yearParam(req.body?.fromYear);
+    const toYear = yearParam(req.body?.toYear);
+    const removeFiles = () =>
+      Promise.all([opening, closing].map((f) => (f ? rm(f.path, { force: true }) : undefined))).then(
+        () => {},
+      );
+    const fail = async (issues: readonly InputIssue[]) => {
+      await removeFiles();
+      return geoPage(req, res, { issues, fileName: opening?.originalname }, 422);
+    };
+    if (!opening || !closing)
+      return fail([
+        {
+          field: 'file',
+          message: {
+            zh: '请选择期初与期末两期图层',
+            en: 'choose both layers, the opening and the closing one',
+          },
+        },
+      ]);
+    if (!fromYear || !toYear || toYear <= fromYear)
+      return fail([
+        {
+          field: 'year',
+          message: { zh: '期末年份须晚于期初年份', en: 'the closing year must follow the opening year' },
+        },
+      ]);
+    if (runningJobOf(req.user!.id))
+      return fail([
+        {
+          field: 'file',
+          message: {
+            zh: '您上传的另一个图层仍在读取，请待其完成后再上传',
+            en: 'another layer you uploaded is still being read; upload again when it has finished',
+          },
+        },
+      ]);
+    const user = req.user!;
+    const job = startLayerJob(
+      user.id,
+      `${opening.originalname} → ${closing.originalname}`,
+      async (progress) => {
+        const layers: OpenedLayer[] = [];
+        let result;
+        try {
+          for (const f of [opening, closing])
+            layers.push(await openLayer(f.path, f.originalname, { layerName: 'DLTB' }));
+          progress(0, (layers[0]!.count ?? 0) + (layers[1]!.count ?? 0) || undefined);
+          result = await readVintages(layers[0]!, layers[1]!, set, await townshipCodes(db), {
+            onProgress: (n) => progress(n),
+          });
+        } catch (e) {
+          return { issues: [layerIssue(e)] };
+        } finally {
+          await Promise.all(layers.map((l) => l.close()));
+        }
+        if (result.issues.length || result.unjoined.length)
+          return { issues: [...result.unjoined.map(unjoinedIssue), ...result.issues] };
+        if (!result.matrices.size)
+          return {
+            issues: [
+              {
+                field: 'file',
+                message: {
+                  zh: '两期图层中没有与乡镇行政区划代码相符的图斑',
+                  en: "no parcel's ZLDWDM matches a township's administrative code",
+                },
+              },
+            ],
+          };
+        try {
+          await saveTransitions(
+            db,
+            actorOf(user),
+            set,
+            [...result.matrices].map(([township, matrix]) => ({
+              matrix: { township, fromYear, toYear, unit: 'hm2', matrix },
+            })),
+          );
+        } catch (e) {
+          if (e instanceof ValidationError) return { issues: e.issues };
+          throw e;
+        }
+        return { next: `/transitions?saved=${result.matrices.size}` };
+      },
+      removeFiles,
+    );
+    res.redirect(303, `/geo/jobs/${job.id}`);
   });
 
   // township boundaries (XZQ, or CJDCQ dissolved) → the maps; administrators only
@@ -242,6 +458,10 @@ export function geoRoutes() {
     }
   });
 
+  // the sample county's forest-type shares [M]: its own 2021 forest areas as percentages, not an inventory's
+  r.get('/geo/sample/forest-shares.csv', requireRole('editor', 'admin'), (_req, res) =>
+    res.download(join(SEEDS_DIR, 'forest-shares.csv'), '示例数据-林分比例[M].csv'),
+  );
   // the sample county's synthetic layers (示例数据), to try the imports with
   r.get(
     ['/geo/sample/DLTB-2021.zip', '/geo/sample/XZQ.zip'],

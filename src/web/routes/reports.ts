@@ -43,6 +43,7 @@ import {
 import { listBoundaries, type Boundary } from '../../store/geo.js';
 import { comparisonMap, mapAreas, mapOptions, townshipGeoJson } from '../../report/township-map.js';
 import { choropleth } from '../../report/charts/choropleth.js';
+import { featureCollectionToGeoPackage } from '../../io/geo/geopackage.js';
 import { getRegion, listTownships, type Township } from '../../store/regions.js';
 import { getSettings } from '../../store/settings.js';
 import { loadCompiledSet } from '../../store/sets.js';
@@ -347,6 +348,13 @@ function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView, 
   return { report, tables: [report.table] };
 }
 
+/** The county GEP report's map: each township's net GEP on its boundary. */
+const netGepMap = (ctx: Ctx, region: RegionAccount, lang: Lang) =>
+  choropleth(
+    mapAreas(ctx.boundaries, ctx.labelsOf, new Map(region.townships.map((a) => [a.township, a.gepNet]))),
+    { indicator: { zh: 'GEP（净值）', en: 'Net GEP' }, unit: 'yi_yuan', lang },
+  );
+
 function compareView(
   ctx: Ctx,
   set: CompiledSet,
@@ -432,17 +440,7 @@ export function reportRoutes() {
       intro: introLines(ctx, title, req.lang),
       fileName: `gep-${scope}-${year}`,
       // the county report maps each township's net GEP on its boundary (when boundaries are loaded)
-      map:
-        scope === TOTAL_SCOPE && ctx.boundaries.length
-          ? choropleth(
-              mapAreas(
-                ctx.boundaries,
-                ctx.labelsOf,
-                new Map(now.region.townships.map((a) => [a.township, a.gepNet])),
-              ),
-              { indicator: { zh: 'GEP（净值）', en: 'Net GEP' }, unit: 'yi_yuan', lang: req.lang },
-            )
-          : undefined,
+      map: scope === TOTAL_SCOPE && ctx.boundaries.length ? netGepMap(ctx, now.region, req.lang) : undefined,
     });
   });
 
@@ -633,6 +631,24 @@ export function reportRoutes() {
     });
     res.type('application/geo+json').attachment(`gep-townships-${year}.geojson`).send(JSON.stringify(doc));
   });
+  // the same as a GeoPackage (one table gep_townships_<year>, EPSG:4490), which QGIS opens as a layer
+  r.get('/reports/townships.gpkg', viewers, async (req, res) => {
+    const ctx = await context(req);
+    if (!ctx.boundaries.length)
+      throw new NotFoundError({ zh: '尚未导入乡镇边界', en: 'no township boundaries are loaded' });
+    const year = pickYear(ctx, req.query.year);
+    const now = await mustAccount(req, ctx, year);
+    const { report } = compareView(ctx, ctx.set, req.lang, now);
+    const doc = townshipGeoJson(report, ctx.boundaries, ctx.labelsOf, {
+      year,
+      set: `${ctx.set.id}@${ctx.set.version}`,
+    });
+    const bytes = await featureCollectionToGeoPackage(doc);
+    res
+      .type('application/geopackage+sqlite3')
+      .attachment(`gep-townships-${year}.gpkg`)
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  });
 
   r.get('/reports/esv', viewers, async (req, res) => {
     const ctx = await context(req);
@@ -729,6 +745,8 @@ export function reportRoutes() {
     const title = `${req.lang === 'en' ? 'Published report' : '已发布报告'} No. ${published.id} · ${kindLabel}`;
     const intro = [title, `sha256 ${published.content_hash}`, `${published.set_id}@${published.set_version}`];
     const s = published.snapshot;
+    // its map is drawn on the boundaries frozen in the snapshot, never on those loaded since
+    const frozen: Ctx = { ...ctx, boundaries: s.boundaries?.townships ?? [] };
     if (published.kind === 'balance_sheet' && check.opening && s.opening) {
       const config = parseBalanceSheetConfig(s.balanceSheetConfig, check.set, `report ${published.id}`);
       const both = inBothYears(check.opening, check);
@@ -759,7 +777,14 @@ export function reportRoutes() {
         ? geepView(ctx, check.set, now, before, scope)
         : published.kind === 'comparison'
           ? {
-              ...compareView(ctx, check.set, req.lang, now, before),
+              ...compareView(
+                frozen,
+                check.set,
+                req.lang,
+                now,
+                before,
+                String(req.query.map ?? 'gep_per_km2'),
+              ),
               previousYear: before?.year,
               year: s.year,
             }
@@ -769,7 +794,7 @@ export function reportRoutes() {
     if (body)
       return respond(req, res, 'reports/published', {
         title,
-        ctx,
+        ctx: frozen,
         published,
         check,
         body,
@@ -791,10 +816,14 @@ export function reportRoutes() {
     });
     await respond(req, res, 'reports/published', {
       title,
-      ctx,
+      ctx: frozen,
       published,
       check,
       report,
+      map:
+        scope === TOTAL_SCOPE && frozen.boundaries.length
+          ? netGepMap(frozen, check.region, req.lang)
+          : undefined,
       tables: [report.value, report.physical],
       intro,
       fileName: `published-${published.id}`,

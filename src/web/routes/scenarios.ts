@@ -9,6 +9,8 @@ import { activeSet, dbOf, positiveInt } from '../context.js';
 import { pick } from '../i18n.js';
 import { singleUpload } from '../upload.js';
 import { Dec } from '../../domain/decimal.js';
+import { figureMap } from '../../report/township-map.js';
+import { listBoundaries } from '../../store/geo.js';
 import type { InputIssue } from '../../domain/inputs.js';
 import type { LandUseChangeSpec, ScenarioSpec } from '../../domain/scenario.js';
 import { officialXlsx } from '../../io/official-xlsx.js';
@@ -136,10 +138,35 @@ async function showProject(
     typeof req.query.alt === 'string' ? alternatives.find((a) => a.row.name === req.query.alt) : undefined;
   const history = editing ? await alternativeHistory(db, id, editing.row.name) : [];
   const townships = await listTownships(db);
+  // one alternative's annual ΔGEP (central case) per township on the map: the one asked for, else the first
+  const appraised = alternatives.filter((a) => a.appraisal);
+  const mapped = appraised.find((a) => a.row.name === req.query.map) ?? appraised[0];
+  const deltas = new Map(
+    (mapped?.appraisal?.cases.central.difference.byTownship ?? []).map((t) => [t.township, t.delta]),
+  );
+  const map =
+    mapped &&
+    figureMap(
+      await listBoundaries(db),
+      townships.map((t) => ({
+        township: t.id,
+        labels: { zh: t.name_zh, en: t.name_en },
+        areaKm2: new Dec(t.area_km2),
+        value: deltas.get(t.id),
+      })),
+      {
+        indicator: { zh: '年GEP变化（中值）', en: 'Annual ΔGEP (central)' },
+        unit: 'wan_yuan',
+        lang: req.lang,
+      },
+    );
   page(
     res,
     'scenarios/project',
     {
+      map,
+      mapped: mapped?.row.name,
+      appraisedNames: appraised.map((a) => a.row.name),
       title: project.name,
       project,
       ratePercent: `${new Dec(project.rate).times(100).toString()}%`,

@@ -32,6 +32,28 @@ document.addEventListener('DOMContentLoaded', () => {
     mark.addEventListener('mouseleave', () => (tip.hidden = true));
   }
 
+  // a layer read in the background: poll its progress, then go on to the preview (geo16)
+  const job = document.querySelector('[data-job-progress]');
+  if (job) {
+    const bar = document.getElementById('layer-progress');
+    const poll = async () => {
+      const res = await window.fetch(job.getAttribute('data-job-progress'), {
+        headers: { accept: 'application/json' },
+      });
+      if (!res.ok) return window.location.assign(job.getAttribute('data-job-page'));
+      const p = await res.json();
+      if (p.status !== 'reading') return window.location.assign(p.next ?? job.getAttribute('data-job-page'));
+      document.getElementById('layer-parcels').textContent = p.parcels.toLocaleString('en-US');
+      document.getElementById('layer-seconds').textContent = String(p.seconds);
+      if (p.total) {
+        bar.max = p.total;
+        bar.value = p.parcels;
+      }
+      window.setTimeout(poll, 1000);
+    };
+    window.setTimeout(poll, 500);
+  }
+
   // sortable tables: click a header; numbers sort by their exact value
   for (const table of document.querySelectorAll('table[data-sortable]')) {
     const headers = table.tHead ? [...table.tHead.rows[0].cells] : [];
