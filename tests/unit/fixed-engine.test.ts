@@ -172,6 +172,80 @@ describe('fixed engine = decimal engine within 10⁻⁶ per figure', () => {
   });
 });
 
+describe('the fixed engine makes its per-component detail only when it is read', () => {
+  const { records } = validateRecords(set, dataset.records, dataset.townships);
+  const str = (d: Dec | undefined) => d?.toString();
+
+  it('gives the totals the full results give, and the region the same figures either way', () => {
+    const accounts = records.filter((r) => r.year === 2021).map((r) => accountTownship(set, r, 'academic'));
+    for (const a of accounts) {
+      const where = `${a.township} ${a.year}`;
+      // the component figures a region adds up are the full results' quantity and value, component by component
+      const full = a.components.filter((r) => r.quantity !== undefined);
+      expect(
+        a.componentFigures!.map((f) => [f.component.id, str(f.quantity), str(f.value)]),
+        where,
+      ).toEqual(full.map((r) => [r.component.id, str(r.quantity), str(r.value)]));
+      // products: the component values added in component order, as the decimal engine adds them (same strings)
+      const products = new Map<string, Dec>();
+      for (const r of a.components)
+        if (r.value)
+          products.set(
+            r.component.product.id,
+            (products.get(r.component.product.id) ?? new Dec(0)).plus(r.value),
+          );
+      expect(
+        [...a.productValues].map(([k, v]) => [k, str(v)]),
+        where,
+      ).toEqual([...products].map(([k, v]) => [k, str(v)]));
+      // ecosystems: Σ per-class values by the class's ecosystem (exact in fixed point; 34 digits in Dec)
+      const eco = new Map<string, Dec>();
+      const ecosystemOf = new Map(set.landClasses.map((l) => [l.id, l.ecosystem as string]));
+      for (const r of a.components) {
+        if (!r.value) continue;
+        if (r.valueByClass)
+          for (const [k, v] of r.valueByClass)
+            eco.set(ecosystemOf.get(k)!, (eco.get(ecosystemOf.get(k)!) ?? new Dec(0)).plus(v));
+        else {
+          const k = r.component.ecosystem ?? 'unallocated';
+          eco.set(k, (eco.get(k) ?? new Dec(0)).plus(r.value));
+        }
+      }
+      expect([...a.ecosystemValues.keys()], where).toEqual([...eco.keys()]);
+      for (const [k, v] of eco)
+        expect(
+          a.ecosystemValues
+            .get(k as never)!
+            .minus(v)
+            .abs()
+            .lte('1e-20'),
+          `${where} ${k}`,
+        ).toBe(true);
+    }
+    // the region from the figures alone, and from accounts whose full results were read first: the same
+    const lean = aggregateRegion(
+      records.filter((r) => r.year === 2021).map((r) => accountTownship(set, r, 'academic')),
+    );
+    const read = aggregateRegion(accounts);
+    expect(lean.gep.toString()).toBe(read.gep.toString());
+    expect([...lean.componentValues].map(([k, v]) => [k, str(v)])).toEqual(
+      [...read.componentValues].map(([k, v]) => [k, str(v)]),
+    );
+    expect([...lean.componentQuantities].map(([k, v]) => [k, str(v)])).toEqual(
+      [...read.componentQuantities].map(([k, v]) => [k, str(v)]),
+    );
+  });
+
+  it('keeps the detail of each township-year, though the engine reuses its scratch area', () => {
+    const [r1, r2] = records.filter((r) => r.year === 2021);
+    const a = accountTownship(set, r1!, 'academic');
+    const before = accountTownship(set, r1!, 'academic').components.map((r) => str(r.value));
+    accountTownship(set, r2!, 'academic'); // overwrites the scratch area
+    expect(a.components.map((r) => str(r.value))).toEqual(before);
+    expect(a.township).not.toBe(r2!.township);
+  });
+});
+
 describe('a bundle made by the decimal engine (before engines had versions) re-runs', () => {
   it('by the decimal rules when it records no engine, and by its own when it records one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gep-engine-'));
