@@ -96,6 +96,8 @@ export interface ComponentFigure {
   readonly component: ComponentModel;
   readonly quantity?: Dec;
   readonly value?: Dec;
+  /** The land classes of a per-class component (the keys its quantityByClass has). */
+  readonly classes?: readonly string[];
 }
 
 export class AccountingError extends Error {}
@@ -215,9 +217,10 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
     const st = s.status[i]!;
     if (st < FixedStatus.NotValued) return;
     const quantity = resultToDec(s.quantity[i]!, c.qScale);
-    if (st === FixedStatus.NotValued) return void figures.push({ component: c.model, quantity });
+    const classes = c.classes ?? undefined;
+    if (st === FixedStatus.NotValued) return void figures.push({ component: c.model, quantity, classes });
     const value = resultToDec(s.value[i]!, c.vScale);
-    figures.push({ component: c.model, quantity, value });
+    figures.push({ component: c.model, quantity, value, classes });
     const o = c.share && !s.shareMissing[i] ? s.outOfRegion[i] : undefined;
     valued.push({
       component: c.model,

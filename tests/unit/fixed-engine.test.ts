@@ -32,6 +32,8 @@ import { loadSet } from '../../src/methods/resolve.js';
 import { buildProvince } from '../../seeds/province.js';
 import { EXIT } from '../../src/cli/main.js';
 import { runCli } from './cli-run.js';
+import { checkPlausibility } from '../../src/domain/plausibility.js';
+import { loadPlausibilityIfAny } from '../../src/methods/plausibility.js';
 
 /** The stated bound: every figure of the fixed engine within 10⁻⁶ of its unit of the decimal engine's. */
 const BOUND = new Dec('1e-6');
@@ -234,6 +236,33 @@ describe('the fixed engine makes its per-component detail only when it is read',
     expect([...lean.componentQuantities].map(([k, v]) => [k, str(v)])).toEqual(
       [...read.componentQuantities].map(([k, v]) => [k, str(v)]),
     );
+  });
+
+  it('gives the plausibility checks the same warnings from its figures as from its full results', () => {
+    const rules = loadPlausibilityIfAny('coefficients')!;
+    const year = records.filter((r) => r.year === 2021);
+    for (const r of year) {
+      const a = accountTownship(set, r, 'academic');
+      // the same account read whole: its full results, no component figures
+      const whole = { ...a, components: a.components, componentFigures: undefined };
+      const scope = { kind: 'township' as const, areaKm2: new Dec(100), records: [r] };
+      expect(JSON.stringify(checkPlausibility(a, scope, rules, set)), r.township).toBe(
+        JSON.stringify(checkPlausibility(whole, scope, rules, set)),
+      );
+    }
+    // the county, whose quantity-per-area checks read each township's classes
+    const region = aggregateRegion(year.map((r) => accountTownship(set, r, 'academic')));
+    const whole = {
+      ...region,
+      townships: region.townships.map((t) => ({
+        ...t,
+        components: t.components,
+        componentFigures: undefined,
+      })),
+    };
+    const scope = { kind: 'region' as const, areaKm2: new Dec(2000), records: year };
+    const warnings = JSON.stringify(checkPlausibility(region, scope, rules, set));
+    expect(warnings).toBe(JSON.stringify(checkPlausibility(whole, scope, rules, set)));
   });
 
   it('keeps the detail of each township-year, though the engine reuses its scratch area', () => {
