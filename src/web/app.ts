@@ -335,6 +335,9 @@ export function createApp(o: AppOptions) {
     if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json')
       return res.status(status).json({ error: messages.join('; '), issues });
     if (res.locals.ledgerSettings === undefined) await pageLocals(res).catch(() => undefined);
+    // the database is gone (the app is stopping): the message alone, without the layout that needs it
+    if (res.locals.ledgerSettings === undefined)
+      return res.status(status).type('text').send(messages.join('\n'));
     res
       .status(status)
       .render('error', { ...res.locals, status, messages }, (e, html) =>
