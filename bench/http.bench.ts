@@ -3,13 +3,17 @@
  * catalogue), a logged-in session, autocannon at 1, 8 and 50 connections against the data-entry page, the
  * county GEP report and the township comparison (time-outs and errors counted); the same reports on a
  * generated province of 1,000 townships (2 years, cold first request timed); then a 15-township XLSX import
- * (upload → validation → preview → commit).
+ * (upload → validation → preview → commit). With BENCH_DATABASE_URL (a PostgreSQL server, e.g.
+ * postgres://gep:gep@127.0.0.1:5432/postgres) the county GEP report is also served by `src/server.ts` with WORKERS=1
+ * and WORKERS=2 on a new database there (dropped at the end). BENCH_PAGES=gep,compare,… runs only those rows.
  * Run with `npm run bench:http` (BENCH_SECONDS per row, default 10). Every request goes to 127.0.0.1 only.
  */
 import autocannon from 'autocannon';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
+import pg from 'pg';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { boot } from '../src/store/boot.js';
@@ -27,6 +31,9 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = [1, 8, 50];
 const PROVINCE_TOWNSHIPS = Number(process.env.BENCH_TOWNSHIPS ?? 1000); // 0: skip the province
 const PASSWORD = 'bench password 1';
+const PAGES = process.env.BENCH_PAGES?.split(',').map((p) => p.trim());
+const wanted = (path: string) => !PAGES || PAGES.some((p) => path.includes(p));
+const PG_BASE = process.env.BENCH_DATABASE_URL;
 
 const { db } = await boot({
   url: 'memory://',
@@ -72,7 +79,7 @@ for (const [name, path] of [
   ['township comparison', '/reports/compare?year=2021'],
   ['balance sheet', '/reports/balance-sheet?year=2021&from=2020'],
 ] as const)
-  await load(`15 townships: ${name} \`${path}\``, base + path, admin.cookie);
+  if (wanted(path)) await load(`15 townships: ${name} \`${path}\``, base + path, admin.cookie);
 
 // the same database and session through an app without the page cache: the cache's gain, in this run
 const uncached = createApp({ db, sessionSecret: 'bench', log: () => {}, pageCacheBytes: 0 });
@@ -84,6 +91,69 @@ await load(
   admin.cookie,
 );
 uncachedServer.close();
+
+// the sample county on PostgreSQL, served by the app's own start (src/server.ts) with 1 and 2 processes
+const pgRows: string[] = [];
+if (PG_BASE) {
+  const name = `gep_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_BASE });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(PG_BASE);
+  url.pathname = `/${name}`;
+  try {
+    const pgDb = await boot({
+      url: url.toString(),
+      coefficientsDir: 'coefficients',
+      seedFile: 'seeds/minhou/dataset.json',
+    });
+    await createUser(pgDb.db, SYSTEM_ACTOR, {
+      username: 'bench',
+      displayName: 'bench',
+      role: 'admin',
+      password: PASSWORD,
+    });
+    await pgDb.db.close();
+    for (const workers of [1, 2]) {
+      const port = 39000 + workers;
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        env: { ...process.env, DATABASE_URL: url.toString(), WORKERS: String(workers), PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let listening = 0;
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          listening += (String(d).match(/"msg":"listening"/g) ?? []).length;
+          if (listening >= workers) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const pgBase = `http://127.0.0.1:${port}`;
+      const loginPage = await fetch(`${pgBase}/login`);
+      const preCookie = String(loginPage.headers.get('set-cookie')).split(';')[0]!;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
+      const res = await fetch(`${pgBase}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, username: 'bench', password: PASSWORD }).toString(),
+      });
+      const cookie = String(res.headers.get('set-cookie')).split(';')[0]!;
+      const before = rows.length;
+      await load(
+        `15 townships, PostgreSQL, WORKERS=${workers}: county GEP report`,
+        `${pgBase}/reports/gep?year=2021`,
+        cookie,
+      );
+      pgRows.push(...rows.splice(before));
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
 
 // a 15-township XLSX import: the 2021 export with its year column set to 2022
 const editor = await session('editor');
@@ -180,6 +250,7 @@ if (PROVINCE_TOWNSHIPS > 0) {
     ['county GEP report', '/reports/gep?year=2021'],
     ['township comparison', '/reports/compare?year=2021'],
   ] as const) {
+    if (!wanted(path)) continue;
     const t = performance.now();
     const res = await fetch(bigBase + path, { headers: { cookie: bigAdmin } });
     const body = await res.text();
@@ -197,7 +268,7 @@ console.log(
 );
 console.log('| page | connections | p50 ms | p90 ms | p99 ms | req/s | time-outs | other errors |');
 console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(r);
+for (const r of [...rows, ...pgRows]) console.log(r);
 console.log(
   `\n15-township XLSX import (${(file.length / 1024).toFixed(0)} KiB, ${15 * 260}+ cells): upload + validation ${(t1 - t0).toFixed(0)} ms, preview page ${(t2 - t1).toFixed(0)} ms, commit ${(t3 - t2).toFixed(0)} ms, total ${(t3 - t0).toFixed(0)} ms`,
 );

@@ -5,8 +5,22 @@ import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
 import { roleValue } from './roles.js';
 import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
-import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, resultToDec, type EngineVersion } from './fixed.js';
-import { FixedStatus, fixedPlan, loadRecord, runFixed, type FixedPlan } from './fixed-account.js';
+import {
+  DECIMAL_ENGINE,
+  FIXED_ENGINE,
+  FixedFallback,
+  pow10,
+  resultToDec,
+  type EngineVersion,
+} from './fixed.js';
+import {
+  FixedStatus,
+  fixedPlan,
+  loadRecord,
+  runFixed,
+  type FixedPlan,
+  type FixedScratch,
+} from './fixed-account.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -71,6 +85,19 @@ export interface TownshipAccount extends GepTotals {
   readonly unusedOverrides?: readonly string[];
   /** The engine that computed the figures (absent in accounts made before engines were versioned: decimal-34). */
   readonly engine?: EngineVersion;
+  /**
+   * Each component's quantity and value, without the per-class detail (what a region adds up). The fixed engine
+   * gives it and makes `components` and `env` only when they are read (a trace, a per-class table).
+   */
+  readonly componentFigures?: readonly ComponentFigure[];
+}
+
+export interface ComponentFigure {
+  readonly component: ComponentModel;
+  readonly quantity?: Dec;
+  readonly value?: Dec;
+  /** The land classes of a per-class component (the keys its quantityByClass has). */
+  readonly classes?: readonly string[];
 }
 
 export class AccountingError extends Error {}
@@ -149,10 +176,90 @@ export function accountTownship(
   return { ...accountTownshipDecimal(stated, record, profile, options), engine: DECIMAL_ENGINE };
 }
 
-/** The Dec results of the record the fixed plan has just run. */
+type ScratchCopy = Pick<
+  FixedScratch,
+  | 'status'
+  | 'quantity'
+  | 'value'
+  | 'uncapped'
+  | 'byClassQ'
+  | 'byClassV'
+  | 'share'
+  | 'outOfRegion'
+  | 'shareMissing'
+>;
+
+/**
+ * The account of the record the fixed plan has just run. Its totals are made now (a Dec per component value, added
+ * as the decimal engine adds them; ecosystem totals exact in fixed point); the per-component results with their
+ * per-class maps and the trace's evaluation array (≈ 900 Decs a township-year) are made from a copy of the
+ * scratch area when first read.
+ */
 function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis | undefined): TownshipAccount {
   const { set } = plan;
-  const s = plan.scratch;
+  const sc = plan.scratch;
+  const s: ScratchCopy = {
+    status: sc.status.slice(),
+    quantity: sc.quantity.slice(),
+    value: sc.value.slice(),
+    uncapped: sc.uncapped.slice(),
+    byClassQ: sc.byClassQ.map((a) => (a ? a.slice() : a)),
+    byClassV: sc.byClassV.map((a) => (a ? a.slice() : a)),
+    share: sc.share.slice(),
+    outOfRegion: sc.outOfRegion.slice(),
+    shareMissing: sc.shareMissing.slice(),
+  };
+  const T = plan.totalScale;
+  const figures: ComponentFigure[] = [];
+  const valued: Pick<ComponentResult, 'component' | 'value' | 'outOfRegion'>[] = [];
+  const eco = new Map<number, bigint>();
+  plan.components.forEach((c, i) => {
+    const st = s.status[i]!;
+    if (st < FixedStatus.NotValued) return;
+    const quantity = resultToDec(s.quantity[i]!, c.qScale);
+    const classes = c.classes ?? undefined;
+    if (st === FixedStatus.NotValued) return void figures.push({ component: c.model, quantity, classes });
+    const value = resultToDec(s.value[i]!, c.vScale);
+    figures.push({ component: c.model, quantity, value, classes });
+    const o = c.share && !s.shareMissing[i] ? s.outOfRegion[i] : undefined;
+    valued.push({
+      component: c.model,
+      value,
+      outOfRegion:
+        o === undefined ? undefined : { share: ZERO, value: resultToDec(o, c.vScale + c.share!.scale) },
+    });
+    const f = pow10(T - c.vScale);
+    if (c.classes)
+      s.byClassV[i]!.forEach((v, k) => eco.set(c.ecosystems[k]!, (eco.get(c.ecosystems[k]!) ?? 0n) + v * f));
+    else eco.set(c.ecosystems[0]!, (eco.get(c.ecosystems[0]!) ?? 0n) + s.value[i]! * f);
+  });
+  const ecosystemValues = new Map(
+    [...eco].map(([k, n]) => [plan.ecosystems[k]!, resultToDec(n, T)] as const),
+  );
+  let detail: { results: ComponentResult[]; env: (Dec | undefined)[] } | undefined;
+  const full = () => (detail ??= fixedResults(plan, s, record));
+  return {
+    township: record.township,
+    year: record.year,
+    set: { id: set.id, version: set.version, hash: set.hash },
+    profile: plan.profile,
+    prices,
+    ...moneyTotals(set, record, valued),
+    ecosystemValues,
+    componentFigures: figures,
+    get components() {
+      return full().results;
+    },
+    get env() {
+      return full().env;
+    },
+    engine: FIXED_ENGINE,
+  };
+}
+
+/** The Dec results and evaluation array of a fixed run (from a copy of its scratch area). */
+function fixedResults(plan: FixedPlan, s: ScratchCopy, record: InputRecord) {
+  const { set } = plan;
   const env = buildEnv(set, record);
   const { layout } = set;
   const results: ComponentResult[] = [];
@@ -222,7 +329,7 @@ function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis |
     });
   });
   // a record with overrides goes to the decimal engine: nothing here is an unused override
-  return { ...summarise(set, record, plan.profile, results, env, prices), engine: FIXED_ENGINE };
+  return { results, env };
 }
 
 /** The decimal.js engine (34 significant digits): the reference, and the rules of earlier snapshots. */
@@ -444,19 +551,41 @@ function summarise(
   env: (Dec | undefined)[],
   prices: PriceBasis | undefined,
 ): TownshipAccount {
-  const productValues = new Map<string, Dec>();
-  const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
   const ecosystemValues = new Map<EcosystemType | 'unallocated', Dec>();
   const ecosystemOf = ecosystemsOf(set);
   const addEco = (k: EcosystemType | 'unallocated', v: Dec) =>
     ecosystemValues.set(k, (ecosystemValues.get(k) ?? ZERO).plus(v));
   for (const r of results) {
     if (r.value === undefined) continue;
+    if (r.valueByClass) for (const [cls, v] of r.valueByClass) addEco(ecosystemOf.get(cls)!, v);
+    else addEco(r.component.ecosystem ?? 'unallocated', r.value);
+  }
+  return {
+    township: record.township,
+    year: record.year,
+    set: { id: set.id, version: set.version, hash: set.hash },
+    profile,
+    prices,
+    components: results,
+    ...moneyTotals(set, record, results),
+    ecosystemValues,
+    env,
+  };
+}
+
+/** Product, category and net totals of a township-year's component values (元), added in component order. */
+function moneyTotals(
+  set: CompiledSet,
+  record: InputRecord,
+  results: readonly Pick<ComponentResult, 'component' | 'value' | 'outOfRegion'>[],
+) {
+  const productValues = new Map<string, Dec>();
+  const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
+  for (const r of results) {
+    if (r.value === undefined) continue;
     const p = r.component.product;
     productValues.set(p.id, (productValues.get(p.id) ?? ZERO).plus(r.value));
     categoryValues[p.category] = categoryValues[p.category].plus(r.value);
-    if (r.valueByClass) for (const [cls, v] of r.valueByClass) addEco(ecosystemOf.get(cls)!, v);
-    else addEco(r.component.ecosystem ?? 'unallocated', r.value);
   }
   const gep = sum(CATEGORIES.map((c) => categoryValues[c]));
   // the input with the out_of_region_value role, converted from its declared unit to 元, plus the
@@ -468,19 +597,11 @@ function summarise(
     computedDeduction,
   );
   return {
-    township: record.township,
-    year: record.year,
-    set: { id: set.id, version: set.version, hash: set.hash },
-    profile,
-    prices,
-    components: results,
     productValues,
     categoryValues,
-    ecosystemValues,
     gep,
     outOfRegionDeduction,
     gepNet: gep.minus(outOfRegionDeduction),
-    env,
   };
 }
 
@@ -518,7 +639,8 @@ export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAcc
   const ecosystemValues = new Map<EcosystemType | 'unallocated', Dec>();
   const categoryValues = Object.fromEntries(CATEGORIES.map((c) => [c, ZERO])) as Record<Category, Dec>;
   for (const a of accounts) {
-    for (const r of a.components) {
+    // the fixed engine's figures without their per-class detail, or the full results
+    for (const r of a.componentFigures ?? a.components) {
       if (r.quantity) addInto(componentQuantities, r.component.id, r.quantity);
       if (r.value) addInto(componentValues, r.component.id, r.value);
     }

@@ -132,8 +132,24 @@ export interface PlausibilityScope {
   readonly records: readonly InputRecord[];
 }
 
-const componentsOf = (account: TownshipAccount | RegionAccount): readonly ComponentResult[] =>
-  'townships' in account ? account.townships.flatMap((t) => t.components) : account.components;
+/** A component's figures as the checks read them: its quantity and, for a per-class one, its classes. */
+interface Figure {
+  readonly component: ComponentResult['component'];
+  readonly quantity?: Dec;
+  readonly classes?: readonly string[];
+}
+
+// the fixed engine's figures need no per-class results (made only when read); the decimal engine's are read whole
+const figuresOf = (t: TownshipAccount): readonly Figure[] =>
+  t.componentFigures ??
+  t.components.map((r) => ({
+    component: r.component,
+    quantity: r.quantity,
+    classes: r.quantityByClass ? [...r.quantityByClass.keys()] : undefined,
+  }));
+
+const componentsOf = (account: TownshipAccount | RegionAccount): readonly Figure[] =>
+  'townships' in account ? account.townships.flatMap(figuresOf) : figuresOf(account);
 
 const townshipsOf = (account: TownshipAccount | RegionAccount): readonly TownshipAccount[] =>
   'townships' in account ? account.townships : [account];
@@ -172,11 +188,11 @@ function quantityOf(
   account: TownshipAccount | RegionAccount,
   ids: readonly string[],
   unitText: string,
-): { total: Dec; parts: Array<{ township: string; result: ComponentResult }> } | undefined {
+): { total: Dec; parts: Array<{ township: string; result: Figure }> } | undefined {
   const target = parseUnit(unitText);
-  const parts: Array<{ township: string; result: ComponentResult }> = [];
+  const parts: Array<{ township: string; result: Figure }> = [];
   for (const t of townshipsOf(account))
-    for (const r of t.components)
+    for (const r of figuresOf(t))
       if (ids.includes(r.component.id) && r.quantity !== undefined)
         parts.push({ township: t.township, result: r });
   if (!parts.length) return undefined;
@@ -267,7 +283,7 @@ export function checkPlausibility(
         const areas = q.parts.map(({ township, result }) => {
           const byClass = records.get(township)?.values.get(check.areaInput);
           if (!(byClass instanceof Map)) return undefined;
-          const classes = result.quantityByClass ? [...result.quantityByClass.keys()] : [...byClass.keys()];
+          const classes = result.classes ?? [...byClass.keys()];
           const given = sum(classes.map((c) => (byClass as ReadonlyMap<string, Dec>).get(c) ?? ZERO));
           return input ? convertValue(given, input.unitValue, areaUnit) : given;
         });

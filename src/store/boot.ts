@@ -32,8 +32,9 @@ export interface Booted {
 
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
-// any constant: app processes starting together on one PostgreSQL prepare the database one at a time
-const BOOT_LOCK = 4_711_2022;
+// any constant distinct from RESTORE_LOCK (config.ts; it was the same, and a server on PostgreSQL waited on its
+// own shared hold): app processes starting together on one PostgreSQL prepare the database one at a time
+const BOOT_LOCK = 4_711_2023;
 // a setup link another process printed this recently stays valid: processes started together print one
 const SETUP_TOKEN_REUSE_MS = 60_000;
 

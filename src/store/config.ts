@@ -87,3 +87,23 @@ export async function holdAppLock(url: string): Promise<() => Promise<void>> {
   }
   return () => client.end();
 }
+
+/**
+ * WORKERS: how many app processes serve the port (node:cluster), default 1. More than one needs PostgreSQL: the
+ * embedded database is one process's (its folder is locked to it).
+ */
+export function workerCount(env: NodeJS.ProcessEnv, url: string): number {
+  const raw = (env.WORKERS ?? '').trim();
+  if (raw === '') return 1;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(
+      `WORKERS 应为 1 到 64 之间的整数，收到"${raw}" (WORKERS must be a whole number from 1 to 64; got "${raw}")`,
+    );
+  if (n > 1 && !isPostgresUrl(url))
+    throw new Error(
+      `WORKERS=${n} 需要 PostgreSQL（设置 DATABASE_URL=postgres://…）：嵌入式数据库只能由一个进程使用 ` +
+        `(WORKERS=${n} needs PostgreSQL (set DATABASE_URL=postgres://…): the embedded database is used by one process only)`,
+    );
+  return n;
+}

@@ -10,6 +10,16 @@ export interface Db {
   /** Runs several statements (migrations); no parameters. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * True on the embedded database: this process is its only writer (the folder is locked to one process), so
+   * what it read stays current until it writes. See `writes`.
+   */
+  readonly soleWriter?: boolean;
+  /**
+   * How many writes (any statement but a plain select, a transaction, an exec) this process has completed. A value
+   * read while this count was n is still current while it is n, if `soleWriter`.
+   */
+  writes?(): number;
 }
 
 export interface DbConfig {
@@ -32,16 +42,29 @@ function wrap(kind: Db['kind'], q: Queryable, exec: (sql: string) => Promise<voi
 
 async function openPglite(path: string, loadDataDir?: Blob): Promise<Db> {
   const client = await PGlite.create(path, loadDataDir ? { loadDataDir } : {});
+  // the count moves when a write has completed (a transaction: when it has committed or rolled back), so a read
+  // begun before it never passes for current after it
+  let writes = 0;
+  const counted = <T>(p: Promise<T>): Promise<T> =>
+    p.finally(() => {
+      writes++;
+    });
+  const isRead = (sql: string) => /^\s*select\b/i.test(sql);
   // PGlite has one connection: transactions are serialised through its own queue.
   const tx = (t: Queryable & { exec(sql: string): Promise<unknown> }): Db => ({
     ...wrap('pglite', t, async (sql) => void (await t.exec(sql))),
     transaction: (fn) => fn(tx(t)),
     close: async () => {},
   });
+  const base = wrap('pglite', client, async (sql) => void (await counted(client.exec(sql))));
   return {
-    ...wrap('pglite', client, async (sql) => void (await client.exec(sql))),
-    transaction: (fn) => client.transaction((t) => fn(tx(t))),
+    ...base,
+    query: <T>(sql: string, params?: readonly unknown[]) =>
+      isRead(sql) ? base.query<T>(sql, params) : counted(base.query<T>(sql, params)),
+    transaction: (fn) => counted(client.transaction((t) => fn(tx(t)))),
     close: () => client.close(),
+    soleWriter: true,
+    writes: () => writes,
   };
 }
 

@@ -33,17 +33,30 @@ export function validTimeZone(tz: string): boolean {
   }
 }
 
+// a formatter is costly to make (≈ 0.1 ms): one per zone and style
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (timeZone: string, time: boolean) => {
+  const key = `${timeZone}|${time}`;
+  let f = formatters.get(key);
+  if (!f)
+    formatters.set(
+      key,
+      (f = new Intl.DateTimeFormat('sv-SE', {
+        timeZone,
+        dateStyle: 'short',
+        ...(time ? { timeStyle: 'short' } : {}),
+      })),
+    );
+  return f;
+};
+
 /** A time as people read it, in the given zone, to the minute: 2026-12-02 15:35. */
 export const localTimeIn = (timeZone: string) => (d: Date | string | null | undefined) =>
-  d
-    ? new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(
-        new Date(d),
-      )
-    : '';
+  d ? formatter(timeZone, true).format(new Date(d)) : '';
 
 /** A date in the given zone: 2026-12-02. */
 export const localDateIn = (timeZone: string) => (d: Date | string) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' }).format(new Date(d));
+  formatter(timeZone, false).format(new Date(d));
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {

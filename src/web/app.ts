@@ -44,8 +44,21 @@ import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
 import { getSettings, localDateIn, localTimeIn } from '../store/settings.js';
 import type { Actor } from '../store/audit.js';
-import { dataVersion, memoByVersion } from '../store/version.js';
-import { CSRF_PLACEHOLDER, PAGE_CACHE_BYTES, pageCache, type CachedPage } from './page-cache.js';
+import { dataVersion, memoByVersion, memoUntilWrite } from '../store/version.js';
+import {
+  BODY_PLACEHOLDER,
+  CSRF_PLACEHOLDER,
+  etagOf,
+  joinParts,
+  layoutCache,
+  PAGE_CACHE_BYTES,
+  pageCache,
+  sendHtml,
+  toParts,
+  type CachedPage,
+  type Parts,
+  type StoredPage,
+} from './page-cache.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -123,6 +136,7 @@ export function createApp(o: AppOptions) {
   app.set('trust proxy', o.trustProxy ?? false);
   app.disable('x-powered-by');
   app.locals.db = db;
+  app.locals.layoutCache = layoutCache();
   // the one display rounding of report figures (views never compute)
   app.locals.fmt = {
     formatNumber,
@@ -209,6 +223,7 @@ export function createApp(o: AppOptions) {
     pruneSessionInterval: o.pruneSessions ? 15 * 60 : false,
   });
   throttleTouch(store);
+  cacheSessionReads(store, db);
   app.use(
     session({
       store,
@@ -221,6 +236,8 @@ export function createApp(o: AppOptions) {
     }),
   );
 
+  // on the embedded database a user read stays current until this process writes (store/version.ts)
+  const readUser = memoUntilWrite<User | undefined>(db, new Map());
   app.use(async (req, res, next) => {
     const fromQuery = req.query.lang;
     if (typeof fromQuery === 'string' && LANGS.includes(fromQuery as Lang)) {
@@ -228,7 +245,8 @@ export function createApp(o: AppOptions) {
       req.lang = fromQuery as Lang;
     } else req.lang = /(?:^|;\s*)lang=en(?:;|$)/.test(req.headers.cookie ?? '') ? 'en' : 'zh';
     if (req.session.userId) {
-      req.user = await sessionUser(db, req.session.userId, req.session.epoch);
+      const { userId, epoch } = req.session;
+      req.user = await readUser(`${userId}|${epoch ?? 0}`, () => sessionUser(db, userId, epoch));
       // a session of a deactivated user, or of an older password, is ended: it never comes back
       if (!req.user) {
         delete req.session.userId;
@@ -318,6 +336,9 @@ export function createApp(o: AppOptions) {
     if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json')
       return res.status(status).json({ error: messages.join('; '), issues });
     if (res.locals.ledgerSettings === undefined) await pageLocals(res).catch(() => undefined);
+    // the database is gone (the app is stopping): the message alone, without the layout that needs it
+    if (res.locals.ledgerSettings === undefined)
+      return res.status(status).type('text').send(messages.join('\n'));
     res
       .status(status)
       .render('error', { ...res.locals, status, messages }, (e, html) =>
@@ -358,13 +379,12 @@ function describeError(
 /** Renders a view inside the one layout (a report page is kept in the page cache, see page-cache.ts). */
 export function page(res: Response, view: string, data: Record<string, unknown> = {}, status = 200) {
   res.status(status);
-  const store = res.locals.storePage as ((p: CachedPage) => void) | undefined;
+  const store = res.locals.storePage as ((p: CachedPage) => StoredPage) | undefined;
   const title = (data.title as string | undefined) ?? '';
   if (store && status === 200) {
     res.render(view, { ...res.locals, ...data, csrfToken: () => CSRF_PLACEHOLDER }, (err, body) => {
       if (err) return res.req.next!(err);
-      store({ title, body });
-      serveCachedPage(res, { title, body });
+      serveCachedPage(res, store({ title, body }));
     });
     return;
   }
@@ -374,11 +394,39 @@ export function page(res: Response, view: string, data: Record<string, unknown> 
   });
 }
 
-function serveCachedPage(res: Response, p: CachedPage) {
-  const body = p.body.includes(CSRF_PLACEHOLDER)
-    ? p.body.replaceAll(CSRF_PLACEHOLDER, (res.locals.csrfToken as () => string)())
-    : p.body;
-  renderLayout(res, body, p.title);
+/**
+ * A kept page in its layout, as bytes: the layout is kept too (per reader, path, title and data version), so
+ * that a hit renders nothing; the reader's CSRF token goes where the placeholders are.
+ */
+function serveCachedPage(res: Response, p: StoredPage) {
+  const layouts = res.app.locals.layoutCache as ReturnType<typeof layoutCache>;
+  const u = res.req.user;
+  const key = [
+    res.locals.dataVersion,
+    res.locals.lang,
+    u?.id,
+    u?.role,
+    u?.display_name,
+    res.locals.path,
+    p.title,
+  ].join('|');
+  const tokenText = (res.locals.csrfToken as () => string)();
+  const token = Buffer.from(tokenText);
+  const send = (l: { before: Parts; after: Parts }) =>
+    sendHtml(res.req, res, etagOf(p.key, key, tokenText), () => joinParts(token, l.before, p.parts, l.after));
+  const hit = layouts.get(key);
+  if (hit) return send(hit);
+  res.render(
+    'layout',
+    { ...res.locals, body: BODY_PLACEHOLDER, title: p.title, csrfToken: () => CSRF_PLACEHOLDER },
+    (err, html) => {
+      if (err) return res.req.next!(err);
+      const [before = '', after = ''] = html.split(BODY_PLACEHOLDER);
+      const l = { before: toParts(before), after: toParts(after) };
+      layouts.set(key, l);
+      send(l);
+    },
+  );
 }
 
 function renderLayout(res: Response, body: string, title: string) {
@@ -402,5 +450,30 @@ function throttleTouch(store: session.Store) {
     if (lastTouch.size > 10_000) lastTouch.clear();
     lastTouch.set(sid, now);
     touch(sid, sess, cb);
+  };
+}
+
+/**
+ * On the embedded database this process writes every session row (the folder is locked to it): a session read
+ * stays current until the process writes, or for a minute (expiry is checked by the database read).
+ */
+function cacheSessionReads(store: session.Store, db: Db) {
+  if (!db.soleWriter || !db.writes) return;
+  const get = store.get.bind(store);
+  const cache = new Map<string, { writes: number; at: number; json: string | undefined }>();
+  store.get = (sid, cb) => {
+    const writes = db.writes!();
+    const now = Date.now();
+    const hit = cache.get(sid);
+    // a fresh object each time: express-session changes the one it is given
+    if (hit && hit.writes === writes && now - hit.at < 60_000)
+      return cb(null, hit.json === undefined ? null : JSON.parse(hit.json));
+    get(sid, (err, sess) => {
+      if (!err) {
+        if (cache.size > 10_000) cache.clear();
+        cache.set(sid, { writes, at: now, json: sess ? JSON.stringify(sess) : undefined });
+      }
+      cb(err, sess);
+    });
   };
 }

@@ -224,6 +224,21 @@ const MESSAGES = {
     'The forest inventory’s (森林资源二类调查) shares per township: a column 乡镇 (code or name) and 针叶林 (%), 阔叶林 (%), 针阔混交林 (%), each row adding up to 100 %. 乔木林地 (0301) is split by them into the three forest classes; without them 0301 goes whole to broadleaf and coniferous and mixed forest keep their stored values.',
   ],
   forest_shares_sample: ['林分比例表（示例数据 [M]）', 'Forest-type shares (sample data [M])'],
+  // a large region's comparison (perf17): summarised charts, paged tables
+  compare_summary: [
+    '乡镇较多：各图只显示前 {n} 名和后 {n} 名（构成与产品图按GEP），分布见分位数；表格分页；导出文件含全部 {total} 个乡镇。',
+    'Many townships: each chart shows the first {n} and the last {n} (composition and products by GEP), the distribution is given by quantiles, tables are paged; the exports hold all {total} townships.',
+  ],
+  distribution_line: ['分布（{count} 个乡镇）', 'Distribution ({count} townships)'],
+  quantile_min: ['最小', 'min'],
+  quantile_max: ['最大', 'max'],
+  quantile_median: ['中位数', 'median'],
+  page_of: [
+    '第 {page} / {pages} 页，第 {from}–{to} 行，共 {total} 行',
+    'page {page} of {pages}, rows {from}–{to} of {total}',
+  ],
+  page_previous: ['上一页', 'Previous page'],
+  page_next: ['下一页', 'Next page'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -32,6 +32,8 @@ import { loadSet } from '../../src/methods/resolve.js';
 import { buildProvince } from '../../seeds/province.js';
 import { EXIT } from '../../src/cli/main.js';
 import { runCli } from './cli-run.js';
+import { checkPlausibility } from '../../src/domain/plausibility.js';
+import { loadPlausibilityIfAny } from '../../src/methods/plausibility.js';
 
 /** The stated bound: every figure of the fixed engine within 10⁻⁶ of its unit of the decimal engine's. */
 const BOUND = new Dec('1e-6');
@@ -169,6 +171,107 @@ describe('fixed engine = decimal engine within 10⁻⁶ per figure', () => {
     values.set(id, v.plus('1e-10'));
     const a = accountTownship(set, { ...r, values }, 'academic');
     expect(a.engine).toBe(DECIMAL_ENGINE);
+  });
+});
+
+describe('the fixed engine makes its per-component detail only when it is read', () => {
+  const { records } = validateRecords(set, dataset.records, dataset.townships);
+  const str = (d: Dec | undefined) => d?.toString();
+
+  it('gives the totals the full results give, and the region the same figures either way', () => {
+    const accounts = records.filter((r) => r.year === 2021).map((r) => accountTownship(set, r, 'academic'));
+    for (const a of accounts) {
+      const where = `${a.township} ${a.year}`;
+      // the component figures a region adds up are the full results' quantity and value, component by component
+      const full = a.components.filter((r) => r.quantity !== undefined);
+      expect(
+        a.componentFigures!.map((f) => [f.component.id, str(f.quantity), str(f.value)]),
+        where,
+      ).toEqual(full.map((r) => [r.component.id, str(r.quantity), str(r.value)]));
+      // products: the component values added in component order, as the decimal engine adds them (same strings)
+      const products = new Map<string, Dec>();
+      for (const r of a.components)
+        if (r.value)
+          products.set(
+            r.component.product.id,
+            (products.get(r.component.product.id) ?? new Dec(0)).plus(r.value),
+          );
+      expect(
+        [...a.productValues].map(([k, v]) => [k, str(v)]),
+        where,
+      ).toEqual([...products].map(([k, v]) => [k, str(v)]));
+      // ecosystems: Σ per-class values by the class's ecosystem (exact in fixed point; 34 digits in Dec)
+      const eco = new Map<string, Dec>();
+      const ecosystemOf = new Map(set.landClasses.map((l) => [l.id, l.ecosystem as string]));
+      for (const r of a.components) {
+        if (!r.value) continue;
+        if (r.valueByClass)
+          for (const [k, v] of r.valueByClass)
+            eco.set(ecosystemOf.get(k)!, (eco.get(ecosystemOf.get(k)!) ?? new Dec(0)).plus(v));
+        else {
+          const k = r.component.ecosystem ?? 'unallocated';
+          eco.set(k, (eco.get(k) ?? new Dec(0)).plus(r.value));
+        }
+      }
+      expect([...a.ecosystemValues.keys()], where).toEqual([...eco.keys()]);
+      for (const [k, v] of eco)
+        expect(
+          a.ecosystemValues
+            .get(k as never)!
+            .minus(v)
+            .abs()
+            .lte('1e-20'),
+          `${where} ${k}`,
+        ).toBe(true);
+    }
+    // the region from the figures alone, and from accounts whose full results were read first: the same
+    const lean = aggregateRegion(
+      records.filter((r) => r.year === 2021).map((r) => accountTownship(set, r, 'academic')),
+    );
+    const read = aggregateRegion(accounts);
+    expect(lean.gep.toString()).toBe(read.gep.toString());
+    expect([...lean.componentValues].map(([k, v]) => [k, str(v)])).toEqual(
+      [...read.componentValues].map(([k, v]) => [k, str(v)]),
+    );
+    expect([...lean.componentQuantities].map(([k, v]) => [k, str(v)])).toEqual(
+      [...read.componentQuantities].map(([k, v]) => [k, str(v)]),
+    );
+  });
+
+  it('gives the plausibility checks the same warnings from its figures as from its full results', () => {
+    const rules = loadPlausibilityIfAny('coefficients')!;
+    const year = records.filter((r) => r.year === 2021);
+    for (const r of year) {
+      const a = accountTownship(set, r, 'academic');
+      // the same account read whole: its full results, no component figures
+      const whole = { ...a, components: a.components, componentFigures: undefined };
+      const scope = { kind: 'township' as const, areaKm2: new Dec(100), records: [r] };
+      expect(JSON.stringify(checkPlausibility(a, scope, rules, set)), r.township).toBe(
+        JSON.stringify(checkPlausibility(whole, scope, rules, set)),
+      );
+    }
+    // the county, whose quantity-per-area checks read each township's classes
+    const region = aggregateRegion(year.map((r) => accountTownship(set, r, 'academic')));
+    const whole = {
+      ...region,
+      townships: region.townships.map((t) => ({
+        ...t,
+        components: t.components,
+        componentFigures: undefined,
+      })),
+    };
+    const scope = { kind: 'region' as const, areaKm2: new Dec(2000), records: year };
+    const warnings = JSON.stringify(checkPlausibility(region, scope, rules, set));
+    expect(warnings).toBe(JSON.stringify(checkPlausibility(whole, scope, rules, set)));
+  });
+
+  it('keeps the detail of each township-year, though the engine reuses its scratch area', () => {
+    const [r1, r2] = records.filter((r) => r.year === 2021);
+    const a = accountTownship(set, r1!, 'academic');
+    const before = accountTownship(set, r1!, 'academic').components.map((r) => str(r.value));
+    accountTownship(set, r2!, 'academic'); // overwrites the scratch area
+    expect(a.components.map((r) => str(r.value))).toEqual(before);
+    expect(a.township).not.toBe(r2!.township);
   });
 });
 

@@ -13,6 +13,7 @@ import { balanceSheetReport } from '../../report/balance-sheet.js';
 import { changeChart, compositionChart, productHeatMap, rankingBarChart } from '../../report/charts.js';
 import { comparisonReport } from '../../report/comparison.js';
 import { comparisonTables } from '../../report/comparison-tables.js';
+import { chartedComparison, distribution, pageOf, SUMMARY_N } from '../../report/comparison-summary.js';
 import { esvReport } from '../../report/esv-report.js';
 import { geepReport } from '../../report/geep-report.js';
 import { COMPONENT_STATUS_LABELS, gepReport, TOTAL_SCOPE } from '../../report/gep-report.js';
@@ -363,6 +364,7 @@ function compareView(
   latest?: YearView,
   mapOption = 'gep_per_km2',
   highlight?: string,
+  page = 1,
 ) {
   const before = latest && comparable(now, latest);
   const report = comparisonReport({
@@ -375,15 +377,28 @@ function compareView(
     profile: ctx.profile,
     totalLabels: ctx.regionLabels,
   });
+  // a large region's charts summarise (first and last N, quantiles) and its tables are paged; exports keep all
+  const charted = chartedComparison(report);
+  const summarised = charted !== report;
   // the township picked on the page is outlined in every chart
   const o = { lang, highlight };
   const charts = {
-    rankings: report.rankings.map((rk) => ({ ranking: rk, svg: rankingBarChart(rk, o) })),
-    composition: compositionChart(report.composition, o),
-    heatMap: productHeatMap(report.productMatrix, o),
+    rankings: report.rankings.map((full, i) => {
+      const rk = charted.rankings[i]!;
+      return {
+        ranking: rk,
+        svg: rankingBarChart(rk, o),
+        full,
+        table: pageOf(full.rows, page),
+        distribution: summarised ? distribution(full) : undefined,
+      };
+    }),
+    summary: summarised ? { townships: report.composition.length, n: SUMMARY_N } : undefined,
+    composition: compositionChart(charted.composition, o),
+    heatMap: productHeatMap(charted.productMatrix, o),
     change:
-      report.change && before
-        ? changeChart(report.change, { previous: before.year, current: now.year }, o)
+      charted.change && before
+        ? changeChart(charted.change, { previous: before.year, current: now.year }, o)
         : undefined,
     map: comparisonMap(report, ctx.boundaries, ctx.labelsOf, mapOption, lang, highlight),
   };
@@ -611,7 +626,21 @@ export function reportRoutes() {
       previousYear,
       highlight,
       missing: now.missing,
-      ...compareView(ctx, ctx.set, req.lang, now, before, String(req.query.map ?? 'gep_per_km2'), highlight),
+      ...compareView(
+        ctx,
+        ctx.set,
+        req.lang,
+        now,
+        before,
+        String(req.query.map ?? 'gep_per_km2'),
+        highlight,
+        Number(req.query.page ?? 1),
+      ),
+      pageHref: (n: number) => {
+        const q = new URLSearchParams(req.query as Record<string, string>);
+        q.set('page', String(n));
+        return `?${q.toString()}`;
+      },
       intro: introLines(ctx, title, req.lang),
       fileName: `comparison-${year}`,
     });

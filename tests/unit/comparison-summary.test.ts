@@ -1,0 +1,114 @@
+/**
+ * A large region's comparison as the page shows it: charts of the first and last N townships with the right
+ * townships, quantiles by nearest rank, tables paged so that the pages together are the whole table.
+ */
+import { describe, expect, it } from 'vitest';
+import { Dec } from '../../src/domain/decimal.js';
+import type { ComparisonReport, Ranking } from '../../src/report/comparison.js';
+import {
+  chartedComparison,
+  distribution,
+  firstAndLast,
+  pageOf,
+  SUMMARY_ABOVE,
+} from '../../src/report/comparison-summary.js';
+
+const id = (i: number) => `t${String(i).padStart(2, '0')}`;
+const labels = (i: number) => ({ zh: `乡镇${i}`, en: `Township ${i}` });
+
+/** n townships t01…tn: GEP i 元, value of the one product i 元, change i − 23 元; ranked by GEP, descending. */
+function report(n: number): ComparisonReport {
+  const is = Array.from({ length: n }, (_, k) => k + 1);
+  const ranking: Ranking = {
+    metric: 'gep',
+    labels: { zh: 'GEP', en: 'GEP' },
+    meaning: { zh: '', en: '' },
+    unit: 'yuan',
+    rows: [
+      ...[...is]
+        .reverse()
+        .map((i, k) => ({ township: id(i), labels: labels(i), value: new Dec(i), rank: k + 1 })),
+      { township: 'nodata', labels: labels(0), value: undefined, rank: undefined },
+    ],
+  } as unknown as Ranking;
+  return {
+    year: 2021,
+    rankings: [ranking],
+    composition: is.map((i) => ({ township: id(i), labels: labels(i), gep: new Dec(i) })),
+    productMatrix: {
+      products: [{ id: 'p', labels: labels(0), category: 'material' }],
+      townships: is.map((i) => ({ id: id(i), labels: labels(i) })),
+      values: is.map((i) => [new Dec(i)]),
+    },
+    change: is.map((i) => ({ township: id(i), labels: labels(i), change: new Dec(i - 23) })),
+  } as unknown as ComparisonReport;
+}
+
+describe('charts of a large region', () => {
+  it('show the 10 first and 10 last of a ranking, without townships that have no figure', () => {
+    const r = firstAndLast(report(45).rankings[0]!, 10);
+    // ranked 45, 44, … 36 first; 10, 9, … 1 last
+    expect(r.rows.map((x) => x.township)).toEqual([
+      ...[45, 44, 43, 42, 41, 40, 39, 38, 37, 36].map(id),
+      ...[10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map(id),
+    ]);
+    expect(r.rows.map((x) => x.rank)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45,
+    ]);
+  });
+
+  it('show the townships of largest and smallest GEP in composition and products, and the largest rises and falls', () => {
+    const c = chartedComparison(report(SUMMARY_ABOVE + 5), 10);
+    const expected = [45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+    expect(c.composition.map((x) => x.township)).toEqual(expected.map(id));
+    expect(c.productMatrix.townships.map((x) => x.id)).toEqual(expected.map(id));
+    // each row keeps its own township's figure: t45's product value is 45 元
+    expect(c.productMatrix.values.map((row) => row[0]!.toNumber())).toEqual(expected);
+    // change i − 23: rises 22 … 13 (t45 … t36), falls −13 … −22 (t10 … t01)
+    expect(c.change!.map((x) => x.change.toNumber())).toEqual(expected.map((i) => i - 23));
+  });
+
+  it('are the whole report up to 40 townships', () => {
+    const r = report(SUMMARY_ABOVE);
+    expect(chartedComparison(r)).toBe(r);
+  });
+
+  it('give the distribution by nearest-rank quantiles', () => {
+    // 45 figures 1…45: P10 is the ⌈4.5⌉ = 5th, P25 the ⌈11.25⌉ = 12th, the median the ⌈22.5⌉ = 23rd,
+    // P75 the ⌈33.75⌉ = 34th, P90 the ⌈40.5⌉ = 41st
+    const d = distribution(report(45).rankings[0]!)!;
+    expect(
+      [d.count, d.min, d.p10, d.p25, d.median, d.p75, d.p90, d.max].map((x) => Number(x.toString())),
+    ).toEqual([45, 1, 5, 12, 23, 34, 41, 45]);
+  });
+});
+
+describe('paged tables', () => {
+  const rows = Array.from({ length: 123 }, (_, k) => ({ n: new Dec(k + 1) }));
+
+  it('are cut in pages of 50 that together are the whole table, and add up to its total', () => {
+    const pages = [1, 2, 3].map((p) => pageOf(rows, p, 50));
+    expect(pages.map((p) => [p.page, p.pages, p.first, p.rows.length, p.total])).toEqual([
+      [1, 3, 0, 50, 123],
+      [2, 3, 50, 50, 123],
+      [3, 3, 100, 23, 123],
+    ]);
+    expect(pages.flatMap((p) => p.rows)).toEqual(rows);
+    // 1 + 2 + … + 123 = 123 × 124 / 2 = 7,626
+    const sum = (rs: readonly { n: Dec }[]) => rs.reduce((s, r) => s.plus(r.n), new Dec(0));
+    expect(
+      pages
+        .map((p) => sum(p.rows))
+        .reduce((a, b) => a.plus(b))
+        .toString(),
+    ).toBe('7626');
+    expect(sum(rows).toString()).toBe('7626');
+  });
+
+  it('give the nearest page for a page out of range', () => {
+    expect(pageOf(rows, 9, 50).page).toBe(3);
+    expect(pageOf(rows, 0, 50).page).toBe(1);
+    expect(pageOf(rows, Number.NaN, 50).page).toBe(1);
+    expect(pageOf([], 1, 50)).toEqual({ rows: [], page: 1, pages: 1, total: 0, first: 0 });
+  });
+});
