@@ -59,7 +59,12 @@ async function generate(dir: string) {
     join(dir, 'townships.json'),
     JSON.stringify({
       format: 'gep-ledger/dataset@1',
-      region: { id: 'province', labels: { zh: '示例省', en: 'Sample province' }, sample: true, areaKm2: area.toFixed(2) },
+      region: {
+        id: 'province',
+        labels: { zh: '示例省', en: 'Sample province' },
+        sample: true,
+        areaKm2: area.toFixed(2),
+      },
       townships,
       records: [],
       transitions: [],
@@ -127,7 +132,10 @@ const app = createApp({ db: countingDb(booted.db), sessionSecret: 'bench', log: 
 const agent = request.agent(app);
 const loginPage = await agent.get('/login');
 const token = /name="_csrf" value="([^"]+)"/.exec(loginPage.text)![1]!;
-await agent.post('/login').type('form').send({ _csrf: token, username: 'clerk', password: PASSWORD, next: '/' });
+await agent
+  .post('/login')
+  .type('form')
+  .send({ _csrf: token, username: 'clerk', password: PASSWORD, next: '/' });
 const csrf = (await agent.get('/api/v1/session')).body.csrfToken as string;
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
@@ -172,10 +180,12 @@ async function importFile(name: string) {
 await importFile('first.xlsx');
 await importFile('again.xlsx');
 clearInterval(sampler);
-const [{ n }] = await booted.db.query<{ n: number }>('select count(*)::int as n from survey_records');
-const [{ e }] = await booted.db.query<{ e: number }>(
+const [{ n }] = (await booted.db.query<{ n: number }>('select count(*)::int as n from survey_records')) as [
+  { n: number },
+];
+const [{ e }] = (await booted.db.query<{ e: number }>(
   "select count(*)::int as e from audit_events where entity = 'survey_record'",
-);
+)) as [{ e: number }];
 if (n !== TOWNSHIPS * YEARS) throw new Error(`${n} records stored, ${TOWNSHIPS * YEARS} expected`);
 console.log(
   [

@@ -32,6 +32,8 @@ export const BACKUP_TABLES = [
   'scenario_versions',
   'scenario_publications',
   'tenure_audits',
+  // the rows of pending import previews (migration 015)
+  'import_batch_rows',
 ] as const;
 
 /** Tables added after the first backups were made: a backup without them restores them empty. */
@@ -50,6 +52,7 @@ const LATER_TABLES = new Set<string>([
   'scenario_versions',
   'scenario_publications',
   'tenure_audits',
+  'import_batch_rows',
 ]);
 
 const FORMAT = 'gep-ledger/backup@1';

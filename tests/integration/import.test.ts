@@ -34,6 +34,22 @@ const columnOf = (ws: ExcelJS.Worksheet, header: string) => {
   return col;
 };
 
+/** The cells of each body row of a table, as text (a row spanning several lines has its own cells only). */
+function tableRows(html: string, id: string): string[][] {
+  const start = html.indexOf(`id="${id}"`);
+  expect(start, id).toBeGreaterThan(0);
+  const table = html.slice(start, html.indexOf('</table>', start));
+  const body = table.slice(table.indexOf('<tbody>'));
+  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) =>
+    [...m[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) =>
+      c[1]!
+        .replace(/<[^>]+>/g, '')
+        .replace(/&amp;/g, '&')
+        .trim(),
+    ),
+  );
+}
+
 const count = async (year: number) =>
   (
     await t.db.query<{ n: number }>('select count(*)::int as n from survey_records where year = $1', [year])
@@ -73,9 +89,12 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .attach('file', file, 'minhou-2023.xlsx');
     expect(upload.status).toBe(303);
     const preview = await editor.agent.get(upload.headers.location!);
-    expect(preview.text).toContain('15 个乡镇年度');
+    expect(preview.text).toContain('文件 15 行：新增 15、修改 0、无变化 0');
+    // ganzhe's row (row 3 of the file) opens with its township, year and outcome; its GDP is one of its changes
+    const ganzheRow = tableRows(preview.text, 'import-row-table').find((r) => r[1] === '甘蔗街道')!;
+    expect(ganzheRow.slice(0, 4)).toEqual(['3', '甘蔗街道', '2023', '新增']);
     expect(preview.text).toMatch(
-      /<td>甘蔗街道<\/td><td>2023<\/td><td>地区生产总值<\/td><td class="num">—<\/td><td class="num">98765.4<\/td><td>万元<\/td>/,
+      /<td>地区生产总值<\/td><td class="num">—<\/td><td class="num">98765.4<\/td><td>万元<\/td>/,
     );
     expect(await count(2023)).toBe(0); // nothing written before the commit
     const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
@@ -103,7 +122,7 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .field('_csrf', editor.csrf)
       .attach('file', file, 'again.xlsx');
     const preview = await editor.agent.get(upload.headers.location!);
-    expect(preview.text).toContain('1 个乡镇年度, 1 处变更');
+    expect(preview.text).toContain('文件 15 行：新增 0、修改 1、无变化 14；共 1 个数值变更');
     expect(preview.text).toMatch(/<td class="num">98765.4<\/td><td class="num">100000<\/td>/);
     // someone saves ganzhe 2023 between preview and commit
     await editor.agent
@@ -127,11 +146,16 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .attach('file', file, '2021.xlsx');
     expect(res.status).toBe(303);
     const preview = await editor.agent.get(res.headers.location!);
-    expect(preview.text).toMatch(/id="import-skipped"[\s\S]*文件中 15 行不导入/);
-    expect(preview.text).toContain(
-      '甘蔗街道 2021：已审核，已锁定：此行 1 个数值不导入（须审核员先退回或重新打开）',
-    );
-    expect(preview.text).toContain('白沙镇 2021：已审核，已锁定；此行为空');
+    expect(preview.text).toMatch(/id="import-skipped">15 行属于已提交或已审核（锁定）的记录，0 行为空/);
+    const rows = tableRows(preview.text, 'import-row-table');
+    expect(rows.find((r) => r[1] === '甘蔗街道')).toEqual([
+      '3',
+      '甘蔗街道',
+      '2021',
+      '已审核，已锁定：此行 1 个数值不导入（须审核员先退回或重新打开）',
+      '',
+    ]);
+    expect(rows.find((r) => r[1] === '白沙镇')?.[3]).toBe('已审核，已锁定；此行为空');
     const id = /\/import\/(\d+)/.exec(res.headers.location!)![1];
     await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
     expect((await editor.agent.get('/api/v1/records/ganzhe/2021')).body).toEqual(before);
@@ -163,9 +187,17 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .attach('file', file, 'template-2024.xlsx');
     expect(res.status).toBe(303);
     const preview = await editor.agent.get(res.headers.location!);
-    expect(preview.text).toContain('白沙镇 2024：已审核，已锁定；此行为空');
-    expect(preview.text).toContain('甘蔗街道 2024：空行');
-    expect(preview.text).toMatch(/<td>祥谦镇<\/td><td>2024<\/td><td>地区生产总值<\/td>/);
+    const shown = tableRows(preview.text, 'import-row-table');
+    expect(shown.find((r) => r[1] === '白沙镇')?.slice(2, 4)).toEqual(['2024', '已审核，已锁定；此行为空']);
+    expect(shown.find((r) => r[1] === '甘蔗街道')?.slice(2, 4)).toEqual(['2024', '空行，不导入']);
+    expect(shown.find((r) => r[1] === '祥谦镇')?.slice(2, 8)).toEqual([
+      '2024',
+      '新增',
+      '地区生产总值',
+      '—',
+      '123456',
+      '万元',
+    ]);
     const id = /\/import\/(\d+)/.exec(res.headers.location!)![1];
     const commit = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
     expect(commit.status).toBe(303);

@@ -10,7 +10,7 @@ import { singleUpload, MAX_LAYER_UPLOAD_MB } from '../upload.js';
 import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
 import { activeSet, dbOf, yearParam } from '../context.js';
-import { preview } from './import.js';
+import { stageImport } from '../../store/import-batches.js';
 import { listTownships, townshipInfo } from '../../store/regions.js';
 import { saveBoundaries, townshipCodes } from '../../store/geo.js';
 import { getRecord } from '../../store/survey.js';
@@ -121,23 +121,10 @@ export function geoRoutes() {
         ]);
       const { records, issues } = validateRecords(set, raw, townships, { allowMissing: true });
       if (issues.length) return await fail(issues);
-      const p = await preview(req, set, records);
-      const [batch] = await db.query<{ id: number }>(
-        `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-        [
-          req.user!.id,
-          file.originalname,
-          set.id,
-          set.version,
-          JSON.stringify({
-            records: p.batch,
-            changes: p.changes,
-            skipped: p.skipped,
-            layer: layerSummaryJson(summary),
-          }),
-        ],
-      );
-      res.redirect(303, `/import/${batch!.id}`);
+      const id = await stageImport(db, req.user!.id, file.originalname, set, records, undefined, {
+        layer: layerSummaryJson(summary),
+      });
+      res.redirect(303, `/import/${id}`);
     } finally {
       if (file?.path) await rm(file.path, { force: true });
     }
