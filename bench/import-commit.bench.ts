@@ -7,7 +7,7 @@
  * per phase, the preview page's size in bytes, SQL statements per phase (a counting Db wrapper), and the
  * process's peak RSS (the kernel's maxRSS, which includes booting the database).
  *
- *   npm run bench:import                 (BENCH_TOWNSHIPS=100 for a quick run)
+ *   npm run bench:import        (BENCH_TOWNSHIPS=100 for a quick run; BENCH_PROFILE=dir writes a CPU profile)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -120,9 +120,18 @@ await createUser(booted.db, SYSTEM_ACTOR, {
 const countingDb = (db: typeof booted.db): typeof booted.db => ({
   ...db,
   kind: db.kind,
-  query: (sql, params) => {
+  query: async <T>(sql: string, params?: readonly unknown[]) => {
     counted.statements++;
-    return db.query(sql, params);
+    if (!process.env.BENCH_SQL) return db.query<T>(sql, params);
+    const t0 = performance.now();
+    const out = await db.query<T>(sql, params);
+    const ms = performance.now() - t0;
+    const bytes = (params ?? []).reduce((n: number, p) => n + (typeof p === 'string' ? p.length : 0), 0);
+    if (ms > 20)
+      console.log(
+        `      ${ms.toFixed(0).padStart(6)} ms  ${(bytes / 2 ** 20).toFixed(1)} MB in  ${sql.replace(/\s+/g, ' ').slice(0, 90)}`,
+      );
+    return out;
   },
   exec: (sql) => db.exec(sql),
   transaction: (fn) => db.transaction((tx) => fn(countingDb(tx))),
@@ -177,8 +186,20 @@ async function importFile(name: string) {
   );
 }
 
+// BENCH_PROFILE=dir: a CPU profile of the two imports (not of the boot), for `node --cpu-prof`-style analysis
+const profileDir = process.env.BENCH_PROFILE;
+const inspector = profileDir ? new (await import('node:inspector/promises')).Session() : undefined;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+}
 await importFile('first.xlsx');
 await importFile('again.xlsx');
+if (inspector) {
+  const { profile } = await inspector.post('Profiler.stop');
+  writeFileSync(join(profileDir!, `import-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+}
 clearInterval(sampler);
 const [{ n }] = (await booted.db.query<{ n: number }>('select count(*)::int as n from survey_records')) as [
   { n: number },

@@ -39,8 +39,8 @@ export interface PlannedRow {
   status?: RecordStatus;
   /** field → [old, new]; of a locked row, what the file would change but does not. */
   diff: FieldDiff;
-  /** Of a new or changed row: what the commit writes (merged into the stored record). */
-  given?: { values: StoredValues; overrides?: StoredOverrides };
+  /** Of a new or changed row with external quantities: those the file gives (merged into the stored ones). */
+  overrides?: StoredOverrides;
   expectedVersion?: number | null;
 }
 
@@ -117,7 +117,7 @@ export function planImport(
       outcome,
       status: outcome === 'locked' ? old!.status : undefined,
       diff,
-      given: write ? { values, overrides: Object.keys(overrides).length ? overrides : undefined } : undefined,
+      overrides: write && Object.keys(overrides).length ? overrides : undefined,
       expectedVersion: write ? (old?.version ?? null) : undefined,
     });
     let s = byTownship.get(township);
@@ -146,8 +146,55 @@ async function storedRecords(db: Db, records: readonly InputRecord[]) {
   return found;
 }
 
+/**
+ * A diff as the batch keeps it: field numbers into the batch's list of fields, old values (left out when all are
+ * blank, as of a new record) and new values. Half the bytes of field → [old, new] for a row of 80 fields.
+ */
+interface StoredDiff {
+  f: number[];
+  o?: (string | null)[];
+  n: (string | null)[];
+}
+
+function encodeDiff(diff: FieldDiff, fieldNumber: (field: string) => number): StoredDiff {
+  const f: number[] = [];
+  const o: (string | null)[] = [];
+  const n: (string | null)[] = [];
+  let anyOld = false;
+  for (const field in diff) {
+    const [a, b] = diff[field]!;
+    f.push(fieldNumber(field));
+    o.push(a);
+    n.push(b);
+    if (a !== null) anyOld = true;
+  }
+  return anyOld ? { f, o, n } : { f, n };
+}
+
+function decodeDiff(d: StoredDiff, fields: readonly string[]): FieldDiff {
+  const diff: FieldDiff = {};
+  d.f.forEach((i, k) => (diff[fields[i]!] = [d.o?.[k] ?? null, d.n[k] ?? null]));
+  return diff;
+}
+
+/** The values a row writes: the new values of its diff (in merge mode the others are the stored ones). */
+function valuesOfDiff(d: StoredDiff, fields: readonly string[]): StoredValues {
+  const values: StoredValues = {};
+  d.f.forEach((i, k) => {
+    const field = fields[i]!;
+    const v = d.n[k];
+    if (v === null || v === undefined || field.startsWith('overrides.')) return;
+    const dot = field.indexOf('.');
+    if (dot < 0) values[field] = v;
+    else ((values[field.slice(0, dot)] ??= {}) as Record<string, string>)[field.slice(dot + 1)] = v;
+  });
+  return values;
+}
+
 export interface BatchPayload {
   summary: ImportSummary;
+  /** The fields the rows' diffs number. */
+  fields: string[];
   /** Anything else the preview shows (a land-parcel layer's summary). */
   [extra: string]: unknown;
 }
@@ -167,10 +214,18 @@ export async function stageImport(
 ): Promise<number> {
   const stored = await storedRecords(db, records);
   const { rows, summary } = planImport(records, (t, y) => stored.get(`${t}/${y}`), origins);
+  const fields: string[] = [];
+  const numbers = new Map<string, number>();
+  const fieldNumber = (f: string) => {
+    let i = numbers.get(f);
+    if (i === undefined) numbers.set(f, (i = fields.push(f) - 1));
+    return i;
+  };
+  const encoded = rows.map((r) => encodeDiff(r.diff, fieldNumber));
   return db.transaction(async (tx) => {
     const [batch] = await tx.query<{ id: number }>(
       `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-      [userId, file, set.id, set.version, JSON.stringify({ ...extra, summary } satisfies BatchPayload)],
+      [userId, file, set.id, set.version, JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload)],
     );
     if (rows.length)
       await tx.query(
@@ -181,7 +236,7 @@ export async function stageImport(
         [
           batch!.id,
           JSON.stringify(
-            rows.map((r) => ({
+            rows.map((r, i) => ({
               n: r.n,
               sheet: r.sheet ?? null,
               file_row: r.fileRow ?? null,
@@ -189,8 +244,8 @@ export async function stageImport(
               year: r.year,
               outcome: r.outcome,
               status: r.status ?? null,
-              diff: r.diff,
-              given: r.given ?? null,
+              diff: encoded[i],
+              given: r.overrides ? { overrides: r.overrides } : null,
               expected_version: r.expectedVersion ?? null,
             })),
           ),
@@ -250,7 +305,7 @@ export async function batchRows(
     year: number;
     outcome: RowOutcome;
     status: RecordStatus | null;
-    diff: FieldDiff;
+    diff: StoredDiff;
   }>(
     `select n, sheet, file_row, township_id, year, outcome, status, diff from import_batch_rows
      where ${where} order by n limit ${PAGE_ROWS} offset ${(at - 1) * PAGE_ROWS}`,
@@ -265,7 +320,7 @@ export async function batchRows(
       year: r.year,
       outcome: r.outcome,
       status: r.status ?? undefined,
-      diff: r.diff,
+      diff: decodeDiff(r.diff, batch.payload.fields),
     })),
     count,
     pages,
@@ -289,18 +344,19 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
   const rows = await db.query<{
     township_id: string;
     year: number;
-    given: { values: StoredValues; overrides?: StoredOverrides };
+    diff: StoredDiff;
+    given: { overrides?: StoredOverrides } | null;
     expected_version: number | null;
   }>(
-    `select township_id, year, given, expected_version from import_batch_rows
+    `select township_id, year, diff, given, expected_version from import_batch_rows
      where batch_id = $1 and outcome in ('new', 'changed') order by n`,
     [batch.id],
   );
   const raw: RawRecord[] = rows.map((r) => ({
     township: r.township_id,
     year: r.year,
-    values: r.given.values,
-    overrides: r.given.overrides,
+    values: valuesOfDiff(r.diff, batch.payload.fields),
+    overrides: r.given?.overrides,
   }));
   const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
   if (issues.length) throw new ValidationError(issues);

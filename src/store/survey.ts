@@ -355,13 +355,15 @@ export async function saveRecords(
       for (const f of fields) {
         const [o, n] = diff[f]!;
         const q = JSON.stringify(f);
-        oldJson += `,${q}:${o === null ? 'null' : JSON.stringify(o)}`;
+        if (existed) oldJson += `,${q}:${o === null ? 'null' : JSON.stringify(o)}`;
         newJson += `,${q}:${n === null ? 'null' : JSON.stringify(n)}`;
       }
       if (overridesChanged) newJson += `,"overrides":${JSON.stringify(overrides)}`;
+      // a new record had no values before: its event keeps the new ones only (the audit page reads a field
+      // missing from old_value as blank)
       events.push(
         `{"action":"${existed ? 'update' : 'create'}","entity_key":${JSON.stringify(k)},"township_id":${JSON.stringify(township)},"year":${year},` +
-          `"old_value":{${oldJson.slice(1)}},"new_value":{${newJson.slice(1)}}}`,
+          `"old_value":${existed ? `{${oldJson.slice(1)}}` : 'null'},"new_value":{${newJson.slice(1)}}}`,
       );
       saved.push({ township, year, created: !existed, diff, overridesChanged });
     }
