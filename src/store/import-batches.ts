@@ -225,7 +225,13 @@ export async function stageImport(
   return db.transaction(async (tx) => {
     const [batch] = await tx.query<{ id: number }>(
       `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-      [userId, file, set.id, set.version, JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload)],
+      [
+        userId,
+        file,
+        set.id,
+        set.version,
+        JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
+      ],
     );
     if (rows.length)
       await tx.query(
