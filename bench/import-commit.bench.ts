@@ -105,8 +105,11 @@ const { createUser } = await import('../src/store/users.js');
 const { SYSTEM_ACTOR } = await import('../src/store/audit.js');
 const { createApp } = await import('../src/web/app.js');
 const counted = { statements: 0 };
+// the embedded database in a folder, as the app runs it (DATA_DIR); BENCH_DB=memory:// keeps it in memory
+// (then every table lives in the process's heap and grows by copying)
+const dbUrl = process.env.BENCH_DB ?? join(dir, 'data');
 const booted = await boot({
-  url: 'memory://',
+  url: dbUrl,
   coefficientsDir: 'coefficients',
   seedFile: join(dir, 'townships.json'),
 });
@@ -210,7 +213,7 @@ const [{ e }] = (await booted.db.query<{ e: number }>(
 if (n !== TOWNSHIPS * YEARS) throw new Error(`${n} records stored, ${TOWNSHIPS * YEARS} expected`);
 console.log(
   [
-    `GEP Ledger import bench — node ${process.version}, ${cpus()[0]?.model} × ${cpus().length}, embedded PGlite, load ${loadavg()
+    `GEP Ledger import bench — node ${process.version}, ${cpus()[0]?.model} × ${cpus().length}, embedded PGlite (${dbUrl.startsWith('memory') ? 'in memory' : 'data folder'}), load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
     `  ${(TOWNSHIPS * YEARS).toLocaleString('en-US')} rows (${TOWNSHIPS} townships × ${YEARS} years), 80 value columns`,
