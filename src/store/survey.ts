@@ -49,11 +49,15 @@ export const displayStatus = (r: Pick<SurveyRow, 'status' | 'returned_reason'>):
 
 export function storedValues(r: InputRecord): StoredValues {
   const out: StoredValues = {};
-  for (const [id, v] of r.values)
-    out[id] =
-      v instanceof Map
-        ? Object.fromEntries([...v].map(([c, x]) => [c, x.toString()]))
-        : (v as Dec).toString();
+  for (const [id, v] of r.values) {
+    if (!(v instanceof Map)) {
+      out[id] = (v as Dec).toString();
+      continue;
+    }
+    const perClass: Record<string, string> = {};
+    for (const [c, x] of v) perClass[c] = x.toString();
+    out[id] = perClass;
+  }
   return out;
 }
 
