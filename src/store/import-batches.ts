@@ -223,6 +223,12 @@ export async function stageImport(
   };
   const encoded = rows.map((r) => encodeDiff(r.diff, fieldNumber));
   return db.transaction(async (tx) => {
+    // a preview left pending for a week is discarded, and its rows dropped
+    await tx.query(
+      `with old as (update import_batches set status = 'discarded'
+         where status = 'pending' and created_at < now() - interval '${STALE_DAYS} days' returning id)
+       delete from import_batch_rows where batch_id in (select id from old)`,
+    );
     const [batch] = await tx.query<{ id: number }>(
       `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
       [
@@ -280,6 +286,9 @@ export async function getBatch(db: Db, id: number, userId: number): Promise<Impo
 }
 
 export const PAGE_ROWS = 50;
+
+/** Days a pending preview is kept. */
+export const STALE_DAYS = 7;
 
 export interface RowFilter {
   township?: string;

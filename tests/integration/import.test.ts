@@ -592,10 +592,27 @@ describe('import at scale: the preview summarised per township and paged; one co
       expect(written).toHaveLength(n);
       return sent;
     };
+    // a preview left pending for 8 days: discarded, its rows dropped, by the next upload
+    const [old] = await t.db.query<{ id: number }>(
+      `insert into import_batches (user_id, file_name, set_id, set_version, payload, created_at)
+       values ($1, 'old.csv', $2, $3, '{}', now() - interval '8 days') returning id`,
+      [userId, set.id, set.version],
+    );
+    await t.db.query(
+      `insert into import_batch_rows (batch_id, n, township_id, year, outcome, diff) values ($1, 0, 'ganzhe', 1949, 'blank', '{}')`,
+      [old!.id],
+    );
     // 10 rows: years 1950 (10 townships); 1,000 rows: 15 townships × 1951 … 2017 (none stored before)
     const few = await statements(10, 1950);
+    expect(await t.db.query('select status from import_batches where id = $1', [old!.id])).toEqual([
+      { status: 'discarded' },
+    ]);
+    expect(await t.db.query('select 1 from import_batch_rows where batch_id = $1', [old!.id])).toEqual([]);
     const many = await statements(1000, 1951);
     expect(many).toBe(few);
-    expect(few).toBeLessThanOrEqual(12);
+    // stage: stored records, old previews dropped, the batch, its rows (4); commit: the batch, its rows, the
+    // townships (validation), claim, lock the records, insert records, insert audit events, drop the rows, the
+    // import's own event (9)
+    expect(few).toBe(13);
   });
 });
