@@ -30,8 +30,22 @@ const DECIMAL_TEXT = /^[+-]?(\d{1,3}(,\d{3})+(\.\d*)?|\d+(\.\d*)?|\.\d+)([eE][+-
 
 export type DecimalReading = { ok: true; value: Dec } | { ok: false; message: { zh: string; en: string } };
 
+/**
+ * Plain decimal text that is within the rule by its form alone: at most 31 integer digits (|x| < 10³¹), at most
+ * 30 decimals (|x| ≥ 10⁻³⁰ unless 0) and at most 40 characters (≤ 40 significant digits). Most values (every
+ * number from a spreadsheet, every stored value) are of this form and are read without the checks below.
+ */
+const PLAIN_DECIMAL = /^-?\d{1,31}(?:\.\d{1,30})?$/;
+
 /** Reads a decimal from text or a JS number, saying why when it cannot. */
 export function readDecimal(raw: unknown): DecimalReading {
+  const plain = typeof raw === 'number' ? (Number.isFinite(raw) ? String(raw) : undefined) : raw;
+  if (typeof plain === 'string' && plain.length <= 40 && PLAIN_DECIMAL.test(plain))
+    return { ok: true, value: new Dec(plain) };
+  return readDecimalChecked(raw);
+}
+
+function readDecimalChecked(raw: unknown): DecimalReading {
   const shown = String(raw).slice(0, 40) + (String(raw).length > 40 ? '…' : '');
   const notNumber = {
     ok: false as const,

@@ -129,55 +129,23 @@ export function validateRecords(
           add(input.id, `缺少必填项：${input.labels.zh}`, `missing required value: ${input.labels.en}`);
         continue;
       }
-      const unitOf = (field: string): Unit | undefined => {
-        const unitText = r.units?.[field] ?? r.units?.[input.id];
-        if (unitText === undefined || unitText === input.unit) return input.unitValue;
-        const accepted = input.acceptUnits.find((u) => u.text === unitText);
-        if (accepted) return accepted.unit;
-        const list = input.acceptUnits.map((u) => u.text).join('、');
-        add(
-          field,
-          `单位"${unitText}"不可用，可用单位：${list}`,
-          `unit "${unitText}" not accepted; use one of: ${list}`,
-        );
-        return undefined;
-      };
-      if (!unitOf(input.id)) continue;
-      const read = (x: unknown, field: string): Dec | undefined => {
-        const from = unitOf(field);
-        if (!from) return undefined;
-        if (isSeveralValues(x)) {
-          const shown = String(x)
-            .trim()
-            .split(/\s*[\r\n\t;]+\s*/)
-            .join(' / ');
-          add(
-            field,
-            `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
-            `"${shown}" is several values (a pasted column?); each field takes one number`,
-          );
-          return undefined;
-        }
-        const r = parseInputValue(x, input.percent);
-        if (!r.ok) {
-          add(field, r.message.zh, r.message.en);
-          return undefined;
-        }
-        const v = r.value;
-        const converted = convertValue(v, from, input.unitValue);
-        if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
-          add(
-            field,
-            `数值 ${converted.toString()} ${displayUnit(input.unit)} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
-            `value ${converted.toString()} ${displayUnit(input.unit)} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
-          );
-        return converted;
-      };
+      // the input's own unit unless the record says otherwise (for the input, or for one land class)
+      const unit = r.units ? unitOf(input, input.id, r.units, add) : input.unitValue;
+      if (!unit) continue;
       if (input.perLandClass) {
-        const perClass = readPerClass(input, given, set.landClasses, classByCode, read, add, allowMissing);
+        const perClass = readPerClass(
+          input,
+          given,
+          set.landClasses,
+          classByCode,
+          r.units,
+          unit,
+          add,
+          allowMissing,
+        );
         if (perClass) values.set(input.id, perClass);
       } else {
-        const v = read(given, input.id);
+        const v = readValue(input, given, input.id, unit, add);
         if (v) values.set(input.id, v);
       }
     }
@@ -241,13 +209,65 @@ export function validateRecords(
   return { records: issues.length ? [] : records, issues };
 }
 
+type AddIssue = (field: string | undefined, zh: string, en: string) => void;
+
+/** The unit a field is given in: the record's unit for it (or for its input), else the input's own. */
+function unitOf(
+  input: InputModel,
+  field: string,
+  units: Readonly<Record<string, string>>,
+  add: AddIssue,
+): Unit | undefined {
+  const unitText = units[field] ?? units[input.id];
+  if (unitText === undefined || unitText === input.unit) return input.unitValue;
+  const accepted = input.acceptUnits.find((u) => u.text === unitText);
+  if (accepted) return accepted.unit;
+  const list = input.acceptUnits.map((u) => u.text).join('、');
+  add(
+    field,
+    `单位"${unitText}"不可用，可用单位：${list}`,
+    `unit "${unitText}" not accepted; use one of: ${list}`,
+  );
+  return undefined;
+}
+
+/** One value of an input: a single number (not a pasted list), in range once converted to the input's unit. */
+function readValue(input: InputModel, x: unknown, field: string, from: Unit, add: AddIssue): Dec | undefined {
+  if (isSeveralValues(x)) {
+    const shown = String(x)
+      .trim()
+      .split(/\s*[\r\n\t;]+\s*/)
+      .join(' / ');
+    add(
+      field,
+      `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
+      `"${shown}" is several values (a pasted column?); each field takes one number`,
+    );
+    return undefined;
+  }
+  const r = parseInputValue(x, input.percent);
+  if (!r.ok) {
+    add(field, r.message.zh, r.message.en);
+    return undefined;
+  }
+  const converted = convertValue(r.value, from, input.unitValue);
+  if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
+    add(
+      field,
+      `数值 ${converted.toString()} ${displayUnit(input.unit)} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+      `value ${converted.toString()} ${displayUnit(input.unit)} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+    );
+  return converted;
+}
+
 function readPerClass(
   input: InputModel,
   given: unknown,
   classes: readonly { id: string; labels: Bilingual }[],
   classByCode: ReadonlyMap<string, string>,
-  read: (x: unknown, field: string) => Dec | undefined,
-  add: (field: string | undefined, zh: string, en: string) => void,
+  units: Readonly<Record<string, string>> | undefined,
+  inputUnit: Unit,
+  add: AddIssue,
   allowMissing: boolean,
 ): Map<string, Dec> | undefined {
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
@@ -259,12 +279,17 @@ function readPerClass(
   for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
     // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
     const cls = classIds.includes(key) ? key : classByCode.get(key);
+    const field = `${input.id}.${key}`;
     if (!cls) {
-      add(`${input.id}.${key}`, `未知地类或地类编码"${key}"`, `unknown land class or code "${key}"`);
+      add(field, `未知地类或地类编码"${key}"`, `unknown land class or code "${key}"`);
       continue;
     }
-    const v = read(x, `${input.id}.${key}`);
-    if (v) out.set(cls, (out.get(cls) ?? ZERO).plus(v));
+    const from = units?.[field] !== undefined ? unitOf(input, field, units, add) : inputUnit;
+    if (!from) continue;
+    const v = readValue(input, x, field, from, add);
+    if (!v) continue;
+    const before = out.get(cls);
+    out.set(cls, before ? before.plus(v) : v);
   }
   const missing = allowMissing ? [] : classIds.filter((c) => !out.has(c));
   for (const c of missing) {

@@ -186,6 +186,8 @@ export function conversionFactor(from: Unit, to: Unit): Ratio {
 }
 
 export function convertValue(value: Dec, from: Unit, to: Unit): Dec {
+  // the same unit (the common case: a value given in the input's own unit) converts to itself
+  if (from === to) return value;
   const f = conversionFactor(from, to);
   if (f.den === 1n) return f.num === 1n ? value : value.times(f.num.toString());
   return value.times(f.num.toString()).div(f.den.toString());

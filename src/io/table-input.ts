@@ -268,6 +268,8 @@ export const TABLE_LIMITS = {
   maxInflatedBytes: 50 * 1024 * 1024,
 } as const;
 
+const cellAddress = (col: number, row: number) => `${columnLetter(col - 1)}${row}`;
+
 /** How long reading an XLSX may go without progress before it is given up (a damaged file). */
 export const XLSX_STALL_MS = 15_000;
 
@@ -393,6 +395,7 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
   const numbers: number[] = [];
   let sheetName: string | undefined;
   let cells = 0;
+  let labelRows = 0;
   let problem: TableInput | undefined;
   // a damaged file can leave exceljs's stream waiting for data that never comes: a read that makes no
   // progress for XLSX_STALL_MS is given up, with an error (the server is not blocked meanwhile)
@@ -411,7 +414,8 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
       sheetName = name;
       for await (const row of sheet) {
         progress();
-        if (rows.length > TABLE_LIMITS.maxRows) {
+        // the header and a template's label row (乡镇, 年份, labels) are not data rows
+        if (rows.length - labelRows > TABLE_LIMITS.maxRows) {
           problem = limitIssue(
             name,
             `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
@@ -422,29 +426,28 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
         const values: unknown[] = [];
         row.eachCell({ includeEmpty: false }, (cell, col) => {
           if (problem) return;
-          const at = () => `${columnLetter(col - 1)}${row.number}`;
           const v = cell.value as unknown;
           if (col > TABLE_LIMITS.maxColumns)
             problem = limitIssue(
               name,
-              `单元格 ${at()} 超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
-              `cell ${at()} is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
+              `单元格 ${cellAddress(col, row.number)} 超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
+              `cell ${cellAddress(col, row.number)} is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
               row.number,
               columnLetter(col - 1),
             );
           else if (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))
             problem = limitIssue(
               name,
-              `单元格 ${at()} 是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
-              `cell ${at()} holds a formula; enter the value instead (copy, then paste values only)`,
+              `单元格 ${cellAddress(col, row.number)} 是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
+              `cell ${cellAddress(col, row.number)} holds a formula; enter the value instead (copy, then paste values only)`,
               row.number,
               columnLetter(col - 1),
             );
-          else if (cellText(v).length > TABLE_LIMITS.maxCellLength)
+          else if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
             problem = limitIssue(
               name,
-              `单元格 ${at()} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
-              `cell ${at()} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
+              `单元格 ${cellAddress(col, row.number)} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
+              `cell ${cellAddress(col, row.number)} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
               row.number,
               columnLetter(col - 1),
             );
@@ -457,6 +460,7 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
           else values[col - 1] = v;
         });
         if (problem) break;
+        if (rows.length === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
         rows.push(values);
         numbers.push(row.number);
       }

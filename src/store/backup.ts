@@ -35,6 +35,8 @@ export const BACKUP_TABLES = [
   // tenure audit department figures and published audit packs (migration 011)
   'tenure_audit_figures',
   'tenure_audit_publications',
+  // the rows of pending import previews (migration 015)
+  'import_batch_rows',
 ] as const;
 
 /** Tables added after the first backups were made: a backup without them restores them empty. */
@@ -55,6 +57,7 @@ const LATER_TABLES = new Set<string>([
   'tenure_audits',
   'tenure_audit_figures',
   'tenure_audit_publications',
+  'import_batch_rows',
 ]);
 
 const FORMAT = 'gep-ledger/backup@1';

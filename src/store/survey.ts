@@ -2,11 +2,11 @@ import type { InputRecord } from '../domain/accounting.js';
 import type { Dec } from '../domain/decimal.js';
 import { validateRecords, type InputIssue, type RawRecord } from '../domain/inputs.js';
 import type { CompiledSet } from '../domain/model.js';
-import { recordEvent, recordEvents, type Actor, type AuditEvent } from './audit.js';
+import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { listTownships, townshipInfo, townshipLabel } from './regions.js';
-import { fieldsOutOfScope, mayEditTownship } from '../domain/scope.js';
+import { fieldsOutOfScope, isRestricted, mayEditTownship } from '../domain/scope.js';
 
 export type RecordStatus = 'draft' | 'submitted' | 'approved';
 
@@ -49,11 +49,15 @@ export const displayStatus = (r: Pick<SurveyRow, 'status' | 'returned_reason'>):
 
 export function storedValues(r: InputRecord): StoredValues {
   const out: StoredValues = {};
-  for (const [id, v] of r.values)
-    out[id] =
-      v instanceof Map
-        ? Object.fromEntries([...v].map(([c, x]) => [c, x.toString()]))
-        : (v as Dec).toString();
+  for (const [id, v] of r.values) {
+    if (!(v instanceof Map)) {
+      out[id] = (v as Dec).toString();
+      continue;
+    }
+    const perClass: Record<string, string> = {};
+    for (const [c, x] of v) perClass[c] = x.toString();
+    out[id] = perClass;
+  }
   return out;
 }
 
@@ -142,6 +146,57 @@ export interface FieldChange {
   new: string | null;
 }
 
+/**
+ * A record's changes, compact: field ("input", "input.class") → [old, new], null where there is none. One object
+ * per record, whatever the number of fields (an import of 10,000 records makes 10,000 of them, not 800,000).
+ */
+export type FieldDiff = Record<string, [string | null, string | null]>;
+
+/** What a save did to one record. */
+export interface SavedRecord {
+  township: string;
+  year: number;
+  /** The record did not exist before. */
+  created: boolean;
+  diff: FieldDiff;
+  /** The record's external quantities changed (they are not in `diff`). */
+  overridesChanged: boolean;
+}
+
+/** Field-level differences between stored values and new ones, one pass over both. */
+export function diffStored(before: StoredValues | undefined, after: StoredValues): FieldDiff {
+  const diff: FieldDiff = {};
+  const b = before ?? {};
+  for (const id in after) {
+    const x = after[id]!;
+    const o = b[id];
+    if (typeof x === 'string') {
+      if (o !== x) diff[id] = [typeof o === 'string' ? o : null, x];
+      continue;
+    }
+    const oc = typeof o === 'object' ? o : undefined;
+    for (const c in x) if (oc?.[c] !== x[c]) diff[`${id}.${c}`] = [oc?.[c] ?? null, x[c]!];
+    if (oc) for (const c in oc) if (!(c in x)) diff[`${id}.${c}`] = [oc[c]!, null];
+  }
+  for (const id in b) {
+    if (id in after) continue;
+    const o = b[id]!;
+    if (typeof o === 'string') diff[id] = [o, null];
+    else for (const c in o) diff[`${id}.${c}`] = [o[c]!, null];
+  }
+  return diff;
+}
+
+/** One record's changes as a list (a form or the API says them field by field). */
+export const fieldChanges = (r: Pick<SavedRecord, 'township' | 'year' | 'diff'>): FieldChange[] =>
+  Object.entries(r.diff).map(([field, [o, n]]) => ({
+    township: r.township,
+    year: r.year,
+    field,
+    old: o,
+    new: n,
+  }));
+
 /** Field-level differences between stored values and new ones ("input" or "input.class"). */
 export function diffValues(
   township: string,
@@ -149,25 +204,10 @@ export function diffValues(
   before: StoredValues | undefined,
   after: StoredValues,
 ): FieldChange[] {
-  const flat = (v: StoredValues | undefined) => {
-    const m = new Map<string, string>();
-    for (const [id, x] of Object.entries(v ?? {}))
-      if (typeof x === 'string') m.set(id, x);
-      else for (const [c, y] of Object.entries(x)) m.set(`${id}.${c}`, y);
-    return m;
-  };
-  const a = flat(before);
-  const b = flat(after);
-  const changes: FieldChange[] = [];
-  for (const field of new Set([...a.keys(), ...b.keys()])) {
-    const o = a.get(field) ?? null;
-    const n = b.get(field) ?? null;
-    if (o !== n) changes.push({ township, year, field, old: o, new: n });
-  }
-  return changes;
+  return fieldChanges({ township, year, diff: diffStored(before, after) });
 }
 
-function mergeValues(before: StoredValues | undefined, given: StoredValues): StoredValues {
+export function mergeValues(before: StoredValues | undefined, given: StoredValues): StoredValues {
   const out: StoredValues = { ...(before ?? {}) };
   for (const [id, v] of Object.entries(given))
     out[id] =
@@ -175,12 +215,17 @@ function mergeValues(before: StoredValues | undefined, given: StoredValues): Sto
   return out;
 }
 
-const at = (t: string, y: number) => ({ township: t, year: y });
+const sameOverrides = (a: StoredOverrides, b: StoredOverrides) => {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => b[k]?.quantity === a[k]!.quantity && b[k]?.source === a[k]!.source);
+};
 
 /**
  * The one write path for survey values (form, import, API): validated records in, all written with their
  * audit events in one transaction, or none. `replace` sets the record to exactly the given values (a form);
- * `merge` changes only the given values (an import or API patch).
+ * `merge` changes only the given values (an import or API patch). Whatever the number of records, it sends
+ * the same few statements: one select (locking), one update, one insert of records, one insert of audit events.
  */
 export async function saveRecords(
   db: Db,
@@ -188,7 +233,7 @@ export async function saveRecords(
   set: CompiledSet,
   changes: readonly RecordChange[],
   mode: 'replace' | 'merge',
-): Promise<FieldChange[]> {
+): Promise<SavedRecord[]> {
   if (actor.role !== 'editor' && actor.role !== 'admin' && actor.role !== 'system')
     throw new ForbiddenError({
       zh: '只有填报员或管理员可以录入数据',
@@ -203,18 +248,21 @@ export async function saveRecords(
       ...new Map(changes.map((c) => [key(c.record.township, c.record.year), c.record])).values(),
     ];
     const locked = pairs.length
-      ? await tx.query<SurveyRow>(
-          `select r.* from survey_records r
-             join unnest($1::text[], $2::int[]) as k(township_id, year)
+      ? await tx.query<
+          Pick<SurveyRow, 'township_id' | 'year' | 'values' | 'overrides' | 'status' | 'version'>
+        >(
+          `select r.township_id, r.year, r.values, r.overrides, r.status, r.version from survey_records r
+             join jsonb_to_recordset($1::jsonb) as k(township_id text, year int)
                on r.township_id = k.township_id and r.year = k.year
            for update of r`,
-          [pairs.map((p) => p.township), pairs.map((p) => p.year)],
+          [JSON.stringify(pairs.map((p) => ({ township_id: p.township, year: p.year })))],
         )
       : [];
     interface State {
       township: string;
       year: number;
-      old?: SurveyRow;
+      status?: RecordStatus;
+      existed: boolean;
       values: SurveyRow['values'];
       overrides: SurveyRow['overrides'];
       version: number | null;
@@ -225,29 +273,32 @@ export async function saveRecords(
       states.set(key(row.township_id, row.year), {
         township: row.township_id,
         year: row.year,
-        old: row,
+        status: row.status,
+        existed: true,
         values: row.values,
         overrides: row.overrides,
         version: row.version,
         writes: 0,
       });
-    const all: FieldChange[] = [];
-    const events: AuditEvent[] = [];
+    const saved: SavedRecord[] = [];
+    // the audit events, as JSON text built once per record (field → old and field → new, by id: the audit
+    // page names them), sent in one statement
+    const events: string[] = [];
+    const restricted = isRestricted(actor.scope);
     for (const { record, expectedVersion, replaceOverrides } of changes) {
       const { township, year } = record;
       const k = key(township, year);
       const state = states.get(k);
-      const old = state?.old;
       const name = () => townshipLabel(tx, township);
       if (!mayEditTownship(actor.scope, township))
         throw new ForbiddenError({
           zh: `您负责的乡镇不包括${(await name()).zh}，不能修改其数据`,
           en: `${(await name()).en} is not one of your townships: you cannot change its data`,
         });
-      if (old && old.status !== 'draft')
+      if (state?.status && state.status !== 'draft')
         throw new ConflictError({
-          zh: `${(await name()).zh} ${year} 年数据${old.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
-          en: `${(await name()).en} ${year} is ${old.status === 'approved' ? 'approved' : 'submitted'}: it cannot change until it is returned or reopened`,
+          zh: `${(await name()).zh} ${year} 年数据${state.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
+          en: `${(await name()).en} ${year} is ${state.status === 'approved' ? 'approved' : 'submitted'}: it cannot change until it is returned or reopened`,
         });
       const current = state?.version ?? null;
       if (expectedVersion !== undefined && current !== expectedVersion)
@@ -261,15 +312,20 @@ export async function saveRecords(
       // unless the caller replaces them as a whole
       const overrides = replaceOverrides
         ? storedOverrides(record)
-        : { ...(state?.overrides ?? {}), ...storedOverrides(record) };
-      const fieldChanges = diffValues(township, year, state?.values, values);
-      const overridesChanged = JSON.stringify(state?.overrides ?? {}) !== JSON.stringify(overrides);
-      if (state && !fieldChanges.length && !overridesChanged) continue;
+        : record.overrides?.size
+          ? { ...(state?.overrides ?? {}), ...storedOverrides(record) }
+          : (state?.overrides ?? {});
+      const diff = diffStored(state?.values, values);
+      const fields = Object.keys(diff);
+      const overridesChanged = !sameOverrides(state?.overrides ?? {}, overrides);
+      if (state && !fields.length && !overridesChanged) continue;
       // a clerk bound to departments changes only the fields those departments are responsible for
-      const outside = fieldsOutOfScope(actor.scope, set, township, [
-        ...fieldChanges.map((c) => c.field),
-        ...(overridesChanged ? ['overrides'] : []),
-      ]);
+      const outside = restricted
+        ? fieldsOutOfScope(actor.scope, set, township, [
+            ...fields,
+            ...(overridesChanged ? ['overrides'] : []),
+          ])
+        : [];
       if (outside.length) {
         const label = (lang: 'zh' | 'en') =>
           outside
@@ -287,56 +343,63 @@ export async function saveRecords(
           en: `${(await name()).en} ${year}: these fields belong to departments you are not responsible for: ${label('en')}`,
         });
       }
-      const existed = state !== undefined && state.version !== null;
+      const existed = state?.existed ?? false;
       states.set(k, {
         township,
         year,
-        old,
+        status: state?.status,
+        existed,
         values,
         overrides,
         version: (state?.version ?? 0) + 1,
         writes: (state?.writes ?? 0) + 1,
       });
-      events.push({
-        action: existed ? 'update' : 'create',
-        entity: 'survey_record',
-        entityKey: k,
-        ...at(township, year),
-        oldValue: Object.fromEntries(fieldChanges.map((c) => [c.field, c.old])),
-        newValue: {
-          ...Object.fromEntries(fieldChanges.map((c) => [c.field, c.new])),
-          ...(overridesChanged ? { overrides } : {}),
-        },
-      });
-      all.push(...fieldChanges);
+      let oldJson = '';
+      let newJson = '';
+      for (const f of fields) {
+        const [o, n] = diff[f]!;
+        const q = JSON.stringify(f);
+        if (existed) oldJson += `,${q}:${o === null ? 'null' : JSON.stringify(o)}`;
+        newJson += `,${q}:${n === null ? 'null' : JSON.stringify(n)}`;
+      }
+      if (overridesChanged) newJson += `,"overrides":${JSON.stringify(overrides)}`;
+      // a new record had no values before: its event keeps the new ones only (the audit page reads a field
+      // missing from old_value as blank)
+      events.push(
+        `{"action":"${existed ? 'update' : 'create'}","entity_key":${JSON.stringify(k)},"township_id":${JSON.stringify(township)},"year":${year},` +
+          `"old_value":${existed ? `{${oldJson.slice(1)}}` : 'null'},"new_value":{${newJson.slice(1)}}}`,
+      );
+      saved.push({ township, year, created: !existed, diff, overridesChanged });
     }
     const written = [...states.values()].filter((st) => st.writes > 0);
-    const columns = (rows: State[]) => [
-      rows.map((r) => r.township),
-      rows.map((r) => r.year),
-      rows.map((r) => JSON.stringify(r.values)),
-      rows.map((r) => JSON.stringify(r.overrides)),
-      rows.map((r) => r.version),
-    ];
-    const updates = written.filter((st) => st.old);
+    const rows = (list: State[]) =>
+      '[' +
+      list
+        .map(
+          (r) =>
+            `{"township_id":${JSON.stringify(r.township)},"year":${r.year},"values":${JSON.stringify(r.values)},"overrides":${JSON.stringify(r.overrides)},"version":${r.version}}`,
+        )
+        .join(',') +
+      ']';
+    const updates = written.filter((st) => st.existed);
     if (updates.length)
       await tx.query(
-        `update survey_records s set set_id = $6, set_version = $7, values = u.values, overrides = u.overrides,
-           version = u.version, updated_by = $8, updated_at = now()
-         from unnest($1::text[], $2::int[], $3::jsonb[], $4::jsonb[], $5::int[]) as u(township_id, year, values, overrides, version)
+        `update survey_records s set set_id = $2, set_version = $3, values = u.values, overrides = u.overrides,
+           version = u.version, updated_by = $4, updated_at = now()
+         from jsonb_to_recordset($1::jsonb) as u(township_id text, year int, values jsonb, overrides jsonb, version int)
          where s.township_id = u.township_id and s.year = u.year`,
-        [...columns(updates), set.id, set.version, actor.id],
+        [rows(updates), set.id, set.version, actor.id],
       );
-    const inserts = written.filter((st) => !st.old);
+    const inserts = written.filter((st) => !st.existed);
     if (inserts.length) {
       // a new record: of two saves racing to create it, the second finds it there and is refused; an
       // existing one is locked above (select … for update)
       const created = await tx.query<{ township_id: string; year: number }>(
         `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by)
-         select u.township_id, u.year, $6, $7, u.values, u.overrides, 'draft', u.version, $8
-         from unnest($1::text[], $2::int[], $3::jsonb[], $4::jsonb[], $5::int[]) as u(township_id, year, values, overrides, version)
+         select u.township_id, u.year, $2, $3, u.values, u.overrides, 'draft', u.version, $4
+         from jsonb_to_recordset($1::jsonb) as u(township_id text, year int, values jsonb, overrides jsonb, version int)
          on conflict (township_id, year) do nothing returning township_id, year`,
-        [...columns(inserts), set.id, set.version, actor.id],
+        [rows(inserts), set.id, set.version, actor.id],
       );
       if (created.length < inserts.length) {
         const done = new Set(created.map((c) => key(c.township_id, c.year)));
@@ -348,10 +411,19 @@ export async function saveRecords(
         });
       }
     }
-    await recordEvents(tx, actor, events);
-    return all;
+    if (events.length)
+      await tx.query(
+        `insert into audit_events (user_id, username, action, entity, entity_key, township_id, year, old_value, new_value)
+         select $2, $3, e.action, 'survey_record', e.entity_key, e.township_id, e.year, e.old_value, e.new_value
+         from jsonb_to_recordset($1::jsonb)
+           as e(action text, entity_key text, township_id text, year int, old_value jsonb, new_value jsonb)`,
+        ['[' + events.join(',') + ']', actor.id, actor.username],
+      );
+    return saved;
   });
 }
+
+const at = (t: string, y: number) => ({ township: t, year: y });
 
 export type WorkflowAction = 'submit' | 'approve' | 'return' | 'reopen';
 

@@ -239,6 +239,46 @@ const MESSAGES = {
   ],
   page_previous: ['上一页', 'Previous page'],
   page_next: ['下一页', 'Next page'],
+  // import at scale (import17): the preview summarised per township and paged
+  import_by_township: ['各乡镇汇总', 'By township'],
+  import_total: ['合计', 'Total'],
+  import_rows: ['文件行数', 'Rows'],
+  import_fields_changed: ['变更数值', 'Values changed'],
+  outcome_new: ['新增', 'New'],
+  outcome_changed: ['修改', 'Changed'],
+  outcome_unchanged: ['无变化', 'Unchanged'],
+  outcome_locked: ['已锁定，不导入', 'Locked, not imported'],
+  outcome_blank: ['空行，不导入', 'Blank, not imported'],
+  outcome_same: ['与现有数据相同', 'same as the stored data'],
+  outcome_locked_blank: ['已锁定；此行为空', 'locked; the row is blank'],
+  outcome_locked_values: [
+    '已锁定：此行 {n} 个数值不导入（须审核员先退回或重新打开）',
+    'locked: its {n} changed value(s) are NOT imported (a reviewer must return or reopen it first)',
+  ],
+  import_totals: [
+    '文件 {rows} 行：新增 {new}、修改 {changed}、无变化 {unchanged}；共 {fields} 个数值变更',
+    '{rows} rows in the file: {new} new, {changed} changed, {unchanged} unchanged; {fields} values change',
+  ],
+  import_skipped: [
+    '{locked} 行属于已提交或已审核（锁定）的记录，{blank} 行为空：这些行不导入，其余各行照常导入（各乡镇见下表）。',
+    '{locked} row(s) belong to submitted or approved (locked) records and {blank} are blank: they are not imported; the other rows are (per township below).',
+  ],
+  import_page: ['第 {page} / {pages} 页，共 {count} 行', 'page {page} of {pages}, {count} rows'],
+  import_rows_shown: ['显示', 'Showing'],
+  all_rows: ['全部行', 'All rows'],
+  import_rows_gone: [
+    '导入已处理，逐行明细已删除；各乡镇汇总保留如上。',
+    'This import is done: its rows were cleared; the summary above stays.',
+  ],
+  import_refused: ['文件有错误，未导入任何数据。', 'The file has errors: nothing was imported.'],
+  import_errors: ['错误', 'Errors'],
+  import_error_rows: ['有错误的行', 'Rows with errors'],
+  import_errors_by_field: ['按指标', 'By field'],
+  import_error_first_rows: ['最先出现于', 'First rows'],
+  import_errors_more: [
+    '共 {count} 处错误，以下列出前 {shown} 处（按行排序）；各乡镇、各指标的错误数见上表。',
+    '{count} errors; the first {shown} are listed (by row); the counts per township and per field are above.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -197,7 +197,7 @@ describe('DLTB import through the survey preview and commit', () => {
     );
     expect(preview.text).not.toContain('id="layer-unmatched"');
     // 15 townships × 11 classes with codes of their own: old — → new
-    expect(preview.text).toMatch(/15 个乡镇年度, 165 处变更/);
+    expect(preview.text).toMatch(/文件 15 行：新增 \d+、修改 \d+、无变化 0；共 165 个数值变更/);
     expect(await rowsOf(2022)).toBe(0);
     const commit = await editor.agent
       .post(`${progress.next}/commit`)

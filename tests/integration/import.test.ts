@@ -1,6 +1,12 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
+import type { Db } from '../../src/store/db.js';
+import { SYSTEM_ACTOR } from '../../src/store/audit.js';
+import { commitBatch, getBatch, stageImport } from '../../src/store/import-batches.js';
+import { loadCompiledSet } from '../../src/store/sets.js';
+import { getSettings } from '../../src/store/settings.js';
+import { validateSurvey } from '../../src/store/survey.js';
 
 let t: TestApp;
 let editor: Session;
@@ -33,6 +39,22 @@ const columnOf = (ws: ExcelJS.Worksheet, header: string) => {
   });
   return col;
 };
+
+/** The cells of each body row of a table, as text (a row spanning several lines has its own cells only). */
+function tableRows(html: string, id: string): string[][] {
+  const start = html.indexOf(`id="${id}"`);
+  expect(start, id).toBeGreaterThan(0);
+  const table = html.slice(start, html.indexOf('</table>', start));
+  const body = table.slice(table.indexOf('<tbody>'));
+  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) =>
+    [...m[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) =>
+      c[1]!
+        .replace(/<[^>]+>/g, '')
+        .replace(/&amp;/g, '&')
+        .trim(),
+    ),
+  );
+}
 
 const count = async (year: number) =>
   (
@@ -73,9 +95,12 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .attach('file', file, 'minhou-2023.xlsx');
     expect(upload.status).toBe(303);
     const preview = await editor.agent.get(upload.headers.location!);
-    expect(preview.text).toContain('15 个乡镇年度');
+    expect(preview.text).toContain('文件 15 行：新增 15、修改 0、无变化 0');
+    // ganzhe's row (row 3 of the file) opens with its township, year and outcome; its GDP is one of its changes
+    const ganzheRow = tableRows(preview.text, 'import-row-table').find((r) => r[1] === '甘蔗街道')!;
+    expect(ganzheRow.slice(0, 4)).toEqual(['3', '甘蔗街道', '2023', '新增']);
     expect(preview.text).toMatch(
-      /<td>甘蔗街道<\/td><td>2023<\/td><td>地区生产总值<\/td><td class="num">—<\/td><td class="num">98765.4<\/td><td>万元<\/td>/,
+      /<td>地区生产总值<\/td><td class="num">—<\/td><td class="num">98765.4<\/td><td>万元<\/td>/,
     );
     expect(await count(2023)).toBe(0); // nothing written before the commit
     const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
@@ -103,7 +128,7 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .field('_csrf', editor.csrf)
       .attach('file', file, 'again.xlsx');
     const preview = await editor.agent.get(upload.headers.location!);
-    expect(preview.text).toContain('1 个乡镇年度, 1 处变更');
+    expect(preview.text).toContain('文件 15 行：新增 0、修改 1、无变化 14；共 1 个数值变更');
     expect(preview.text).toMatch(/<td class="num">98765.4<\/td><td class="num">100000<\/td>/);
     // someone saves ganzhe 2023 between preview and commit
     await editor.agent
@@ -127,11 +152,16 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .attach('file', file, '2021.xlsx');
     expect(res.status).toBe(303);
     const preview = await editor.agent.get(res.headers.location!);
-    expect(preview.text).toMatch(/id="import-skipped"[\s\S]*文件中 15 行不导入/);
-    expect(preview.text).toContain(
-      '甘蔗街道 2021：已审核，已锁定：此行 1 个数值不导入（须审核员先退回或重新打开）',
-    );
-    expect(preview.text).toContain('白沙镇 2021：已审核，已锁定；此行为空');
+    expect(preview.text).toMatch(/id="import-skipped">15 行属于已提交或已审核（锁定）的记录，0 行为空/);
+    const rows = tableRows(preview.text, 'import-row-table');
+    expect(rows.find((r) => r[1] === '甘蔗街道')).toEqual([
+      '3',
+      '甘蔗街道',
+      '2021',
+      '已审核，已锁定：此行 1 个数值不导入（须审核员先退回或重新打开）',
+      '',
+    ]);
+    expect(rows.find((r) => r[1] === '白沙镇')?.[3]).toBe('已审核，已锁定；此行为空');
     const id = /\/import\/(\d+)/.exec(res.headers.location!)![1];
     await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
     expect((await editor.agent.get('/api/v1/records/ganzhe/2021')).body).toEqual(before);
@@ -163,9 +193,17 @@ describe('bulk import: upload → full validation → preview → one atomic com
       .attach('file', file, 'template-2024.xlsx');
     expect(res.status).toBe(303);
     const preview = await editor.agent.get(res.headers.location!);
-    expect(preview.text).toContain('白沙镇 2024：已审核，已锁定；此行为空');
-    expect(preview.text).toContain('甘蔗街道 2024：空行');
-    expect(preview.text).toMatch(/<td>祥谦镇<\/td><td>2024<\/td><td>地区生产总值<\/td>/);
+    const shown = tableRows(preview.text, 'import-row-table');
+    expect(shown.find((r) => r[1] === '白沙镇')?.slice(2, 4)).toEqual(['2024', '已审核，已锁定；此行为空']);
+    expect(shown.find((r) => r[1] === '甘蔗街道')?.slice(2, 4)).toEqual(['2024', '空行，不导入']);
+    expect(shown.find((r) => r[1] === '祥谦镇')?.slice(2, 8)).toEqual([
+      '2024',
+      '新增',
+      '地区生产总值',
+      '—',
+      '123456',
+      '万元',
+    ]);
     const id = /\/import\/(\d+)/.exec(res.headers.location!)![1];
     const commit = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
     expect(commit.status).toBe(303);
@@ -256,5 +294,325 @@ describe('bulk import: upload → full validation → preview → one atomic com
     });
     expect(row!.getCell(col(ws, 'overrides.water_conservation.quantity')).value).toBe(5000000);
     expect(row!.getCell(col(ws, 'overrides.water_conservation.source')).value).toBe('InVEST 3.14 年产水量');
+  });
+});
+
+const TOWNSHIPS = [
+  'ganzhe',
+  'baisha',
+  'nanyu',
+  'shanggan',
+  'xiangqian',
+  'qingkou',
+  'nantong',
+  'shangjie',
+  'jingxi',
+  'zhuqi',
+  'hongwei',
+  'yangli',
+  'dahu',
+  'tingping',
+  'xiaoruo',
+];
+
+const uploadCsv = (csv: string, name = 'rows.csv') =>
+  editor.agent.post('/import').field('_csrf', editor.csrf).attach('file', Buffer.from(csv), name);
+
+const putRecord = (township: string, year: number, values: Record<string, string>) =>
+  editor.agent
+    .put(`/api/v1/records/${township}/${year}`)
+    .set('x-csrf-token', editor.csrf)
+    .send({ values, version: null, mode: 'replace' });
+
+const stored = async (township: string, year: number) =>
+  (
+    await t.db.query<{ values: Record<string, string>; version: number; status: string }>(
+      'select values, version, status from survey_records where township_id = $1 and year = $2',
+      [township, year],
+    )
+  )[0];
+
+/** A CSV of one row per township × year with its GDP (万元): township i, year y → 1000 + 10·i + (y − first). */
+function gdpCsv(years: number[], edit?: (row: string[], line: number) => void): string {
+  const lines = [['township', 'year', 'gdp', 'resident_population']];
+  for (const y of years)
+    TOWNSHIPS.forEach((id, i) => {
+      const row = [id, String(y), String(1000 + 10 * i + (y - years[0]!)), ''];
+      edit?.(row, lines.length + 1);
+      lines.push(row);
+    });
+  return lines.map((l) => l.join(',')).join('\n');
+}
+
+describe('import at scale: the preview summarised per township and paged; one commit', () => {
+  it("counts each township's rows by outcome (worked by hand), skips locked and blank rows and says so, commits the rest", async () => {
+    // stored before: baisha 2042 (gdp 1 万元, 10 人) and nanyu 2042 (gdp 3 万元) as drafts; ganzhe and baisha 2021
+    // are approved (the sample)
+    expect((await putRecord('baisha', 2042, { gdp: '1', resident_population: '10' })).status).toBe(200);
+    expect((await putRecord('nanyu', 2042, { gdp: '3' })).status).toBe(200);
+    const ganzhe2021 = await stored('ganzhe', 2021);
+    expect(ganzhe2021!.status).toBe('approved');
+    expect(ganzhe2021!.values.gdp).not.toBe('5');
+    const csv = [
+      'township,year,gdp,resident_population',
+      'ganzhe,2021,5,', // row 2: approved → locked, its 1 changed value not imported
+      'baisha,2021,,', // row 3: approved and blank → locked
+      'ganzhe,2041,100,2000', // row 4: new, 2 values
+      'ganzhe,2042,,', // row 5: blank
+      'baisha,2042,1,11', // row 6: changed, 1 value (10 → 11 人; gdp 1 = 1)
+      'nanyu,2042,3,', // row 7: unchanged (gdp 3 = 3)
+      '南屿镇,2041,4.5,', // row 8: new, 1 value; the township by its Chinese name
+    ].join('\n');
+    const upload = await uploadCsv(csv, 'by-hand.csv');
+    expect(upload.status).toBe(303);
+    const preview = await editor.agent.get(upload.headers.location!);
+    // per township: rows, new, changed, unchanged, locked, blank, values changed (new and changed rows only)
+    //   甘蔗街道 rows 2, 4, 5:  3 = 1 new + 1 locked + 1 blank;  values 2 (row 4)
+    //   白沙镇   rows 3, 6:     2 = 1 changed + 1 locked;        values 1 (row 6)
+    //   南屿镇   rows 7, 8:     2 = 1 unchanged + 1 new;         values 1 (row 8)
+    //   合计     7 rows = 2 new + 1 changed + 1 unchanged + 2 locked + 1 blank; values 2 + 1 + 1 = 4
+    expect(tableRows(preview.text, 'import-summary')).toEqual([
+      ['甘蔗街道', '3', '1', '0', '0', '1', '1', '2'],
+      ['白沙镇', '2', '0', '1', '0', '1', '0', '1'],
+      ['南屿镇', '2', '1', '0', '1', '0', '0', '1'],
+      ['合计', '7', '2', '1', '1', '2', '1', '4'],
+    ]);
+    expect(preview.text).toContain('文件 7 行：新增 2、修改 1、无变化 1；共 4 个数值变更');
+    expect(preview.text).toContain(
+      '2 行属于已提交或已审核（锁定）的记录，1 行为空：这些行不导入，其余各行照常导入',
+    );
+    // every row of the file, in order, with what importing it does; the changes of the rows written
+    expect(tableRows(preview.text, 'import-row-table')).toEqual([
+      ['2', '甘蔗街道', '2021', '已审核，已锁定：此行 1 个数值不导入（须审核员先退回或重新打开）', ''],
+      ['3', '白沙镇', '2021', '已审核，已锁定；此行为空', ''],
+      ['4', '甘蔗街道', '2041', '新增', '地区生产总值', '—', '100', '万元'],
+      ['常住人口', '—', '2000', '人'],
+      ['5', '甘蔗街道', '2042', '空行，不导入', ''],
+      ['6', '白沙镇', '2042', '修改', '常住人口', '10', '11', '人'],
+      ['7', '南屿镇', '2042', '与现有数据相同', ''],
+      ['8', '南屿镇', '2041', '新增', '地区生产总值', '—', '4.5', '万元'],
+    ]);
+    const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
+    const auditBefore = (await t.db.query<{ n: number }>('select max(id)::int as n from audit_events'))[0]!.n;
+    const commit = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    expect(commit.status).toBe(303);
+    expect(await stored('ganzhe', 2041)).toMatchObject({
+      values: { gdp: '100', resident_population: '2000' },
+      version: 1,
+      status: 'draft',
+    });
+    expect(await stored('baisha', 2042)).toMatchObject({
+      values: { gdp: '1', resident_population: '11' },
+      version: 2,
+    });
+    expect(await stored('nanyu', 2041)).toMatchObject({ values: { gdp: '4.5' }, version: 1 });
+    expect((await stored('nanyu', 2042))!.version).toBe(1);
+    expect(await stored('ganzhe', 2042)).toBeUndefined();
+    expect(await stored('ganzhe', 2021)).toEqual(ganzhe2021);
+    // one audit event per record written, before → after by field
+    const events = await t.db.query<{
+      action: string;
+      entity_key: string;
+      old_value: unknown;
+      new_value: unknown;
+    }>(
+      `select action, entity_key, old_value, new_value from audit_events
+       where id > $1 and entity = 'survey_record' order by entity_key`,
+      [auditBefore],
+    );
+    expect(events).toEqual([
+      {
+        action: 'update',
+        entity_key: 'baisha/2042',
+        old_value: { resident_population: '10' },
+        new_value: { resident_population: '11' },
+      },
+      {
+        action: 'create',
+        entity_key: 'ganzhe/2041',
+        old_value: null,
+        new_value: { gdp: '100', resident_population: '2000' },
+      },
+      { action: 'create', entity_key: 'nanyu/2041', old_value: null, new_value: { gdp: '4.5' } },
+    ]);
+    // the committed batch keeps its summary; its rows are gone
+    const after = await editor.agent.get(`/import/${id}`);
+    expect(after.text).toContain('导入完成');
+    expect(tableRows(after.text, 'import-summary').at(-1)).toEqual([
+      '合计',
+      '7',
+      '2',
+      '1',
+      '1',
+      '2',
+      '1',
+      '4',
+    ]);
+    const left = await t.db.query('select 1 from import_batch_rows where batch_id = $1', [Number(id)]);
+    expect(left).toHaveLength(0);
+    // in English
+    const en = await editor.agent.get(`/import/${id}?lang=en`);
+    expect(en.text).toContain('7 rows in the file: 2 new, 1 changed, 1 unchanged; 4 values change');
+    expect(tableRows(en.text, 'import-summary')[0]).toEqual([
+      'Ganzhe Subdistrict',
+      '3',
+      '1',
+      '0',
+      '0',
+      '1',
+      '1',
+      '2',
+    ]);
+    await editor.agent.get('/import?lang=zh');
+  });
+
+  it("pages 50 rows at a time: the rows of all pages are the file's rows, each once; filters by township and outcome", async () => {
+    const years = [2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057];
+    const upload = await uploadCsv(gdpCsv(years), 'paged.csv'); // 15 × 8 = 120 rows, CSV rows 2 … 121
+    expect(upload.status).toBe(303);
+    const url = upload.headers.location!;
+    const recordRows = (html: string) => tableRows(html, 'import-row-table').filter((r) => r.length === 8);
+    const seen: string[] = [];
+    for (const [p, n] of [
+      [1, 50],
+      [2, 50],
+      [3, 20],
+    ] as const) {
+      const page = await editor.agent.get(`${url}?page=${p}`);
+      expect(page.text).toContain(`第 ${p} / 3 页，共 120 行`);
+      const rows = recordRows(page.text);
+      expect(rows).toHaveLength(n);
+      seen.push(...rows.map((r) => r[0]!));
+    }
+    expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => String(i + 2)));
+    // a page past the last shows the last
+    expect(recordRows((await editor.agent.get(`${url}?page=99`)).text)).toHaveLength(20);
+    // one township: its 8 rows on one page, GDP 1000 + (y − 2050) for ganzhe (i = 0)
+    const ganzhe = await editor.agent.get(`${url}?township=ganzhe`);
+    expect(ganzhe.text).toContain('第 1 / 1 页，共 8 行');
+    expect(recordRows(ganzhe.text).map((r) => [r[1], r[2], r[6]])).toEqual(
+      years.map((y) => ['甘蔗街道', String(y), String(1000 + (y - 2050))]),
+    );
+    expect((await editor.agent.get(`${url}?outcome=new&page=3`)).text).toContain('第 3 / 3 页，共 120 行');
+    expect((await editor.agent.get(`${url}?outcome=locked`)).text).toContain('第 1 / 1 页，共 0 行');
+    // discarding drops the rows and writes nothing
+    const id = Number(/\/import\/(\d+)/.exec(url)![1]);
+    await editor.agent.post(`/import/${id}/discard`).type('form').send({ _csrf: editor.csrf });
+    expect(await t.db.query('select 1 from import_batch_rows where batch_id = $1', [id])).toHaveLength(0);
+    expect(await count(2050)).toBe(0);
+  });
+
+  it('a bad row refuses the whole file: errors by township and field, each error with its row, field and reason; nothing written', async () => {
+    const batches = await t.db.query('select id from import_batches');
+    const csv = gdpCsv([2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067], (row, line) => {
+      if (line === 61) row[2] = 'abc'; // 2063, the 60th row: township 59 % 15 = 14, xiaoruo
+      if (line === 90) row[3] = '-5'; // 2065, township 88 % 15 = 13, tingping
+    });
+    const res = await uploadCsv(csv, 'bad.csv');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('文件有错误，未导入任何数据。');
+    expect(tableRows(res.text, 'import-error-townships')).toEqual([
+      ['小箬乡', '1', '1'],
+      ['廷坪乡', '1', '1'],
+    ]);
+    expect(tableRows(res.text, 'import-error-fields')).toEqual([
+      ['地区生产总值', '1', '61'],
+      ['常住人口', '1', '90'],
+    ]);
+    expect(res.text).toMatch(
+      /<li>工作表 csv · 行 61 · 列 C · 小箬乡 · 2063 · 地区生产总值：&#34;abc&#34;不是数值<\/li>/,
+    );
+    expect(res.text).toMatch(
+      /<li>工作表 csv · 行 90 · 列 D · 廷坪乡 · 2065 · 常住人口：数值 -5 人 超出合理范围/,
+    );
+    for (const y of [2060, 2063, 2067]) expect(await count(y)).toBe(0);
+    expect(await t.db.query('select id from import_batches')).toEqual(batches);
+  });
+
+  it('a row that fails at commit (its record changed since the preview) leaves every row unwritten', async () => {
+    expect((await putRecord('shanggan', 2071, { gdp: '7' })).status).toBe(200);
+    const csv = gdpCsv([2070]) + '\nshanggan,2071,8,';
+    const upload = await uploadCsv(csv, 'stale.csv');
+    expect(upload.status).toBe(303);
+    // shanggan 2071 changes after the preview: the batch was checked against version 1
+    expect(
+      (
+        await editor.agent
+          .put('/api/v1/records/shanggan/2071')
+          .set('x-csrf-token', editor.csrf)
+          .send({ values: { gdp: '9' }, version: 1, mode: 'merge' })
+      ).status,
+    ).toBe(200);
+    const id = /\/import\/(\d+)/.exec(upload.headers.location!)![1];
+    const commit = await editor.agent.post(`/import/${id}/commit`).type('form').send({ _csrf: editor.csrf });
+    expect(commit.status).toBe(409);
+    expect(commit.text).toContain('尚干镇 2071 年数据已被他人修改');
+    expect(await count(2070)).toBe(0); // the 15 new records of the same batch: none written
+    expect((await stored('shanggan', 2071))!.values.gdp).toBe('9');
+    const [batch] = await t.db.query<{ status: string }>('select status from import_batches where id = $1', [
+      Number(id),
+    ]);
+    expect(batch!.status).toBe('pending');
+  });
+
+  it('stages and commits 10 or 1,000 rows with the same number of SQL statements', async () => {
+    const set = await (async () => {
+      const { activeSet } = await getSettings(t.db);
+      return loadCompiledSet(t.db, activeSet.id, activeSet.version);
+    })();
+    const [{ id: userId }] = (await t.db.query<{ id: number }>(
+      "select id from users where username = 'editor'",
+    )) as [{ id: number }];
+    const statements = async (n: number, firstYear: number) => {
+      const raw = Array.from({ length: n }, (_, i) => ({
+        township: TOWNSHIPS[i % 15]!,
+        year: firstYear + Math.floor(i / 15),
+        values: { gdp: String(100 + i), resident_population: String(1000 + i) },
+      }));
+      const { records, issues } = await validateSurvey(t.db, set, raw, { allowMissing: true });
+      expect(issues).toEqual([]);
+      let sent = 0;
+      const counting = (db: Db): Db => ({
+        kind: db.kind,
+        query: (sql, params) => {
+          sent++;
+          return db.query(sql, params);
+        },
+        exec: (sql) => db.exec(sql),
+        transaction: (fn) => db.transaction((tx) => fn(counting(tx))),
+        close: () => db.close(),
+      });
+      const db = counting(t.db);
+      const id = await stageImport(db, userId, `${n}.csv`, set, records);
+      await commitBatch(db, SYSTEM_ACTOR, set, await getBatch(db, id, userId));
+      const written = await t.db.query('select 1 from survey_records where year between $1 and $2', [
+        firstYear,
+        firstYear + Math.floor((n - 1) / 15),
+      ]);
+      expect(written).toHaveLength(n);
+      return sent;
+    };
+    // a preview left pending for 8 days: discarded, its rows dropped, by the next upload
+    const [old] = await t.db.query<{ id: number }>(
+      `insert into import_batches (user_id, file_name, set_id, set_version, payload, created_at)
+       values ($1, 'old.csv', $2, $3, '{}', now() - interval '8 days') returning id`,
+      [userId, set.id, set.version],
+    );
+    await t.db.query(
+      `insert into import_batch_rows (batch_id, n, township_id, year, outcome, diff) values ($1, 0, 'ganzhe', 1949, 'blank', '{}')`,
+      [old!.id],
+    );
+    // 10 rows: years 1950 (10 townships); 1,000 rows: 15 townships × 1951 … 2017 (none stored before)
+    const few = await statements(10, 1950);
+    expect(await t.db.query('select status from import_batches where id = $1', [old!.id])).toEqual([
+      { status: 'discarded' },
+    ]);
+    expect(await t.db.query('select 1 from import_batch_rows where batch_id = $1', [old!.id])).toEqual([]);
+    const many = await statements(1000, 1951);
+    expect(many).toBe(few);
+    // stage: stored records, old previews dropped, the batch, its rows (4); commit: the batch, its rows, the
+    // townships (validation), claim, lock the records, insert records, insert audit events, drop the rows, the
+    // import's own event (9)
+    expect(few).toBe(13);
   });
 });

@@ -69,6 +69,20 @@ describe('XLSX: streaming read within limits (H2)', () => {
     ]);
   });
 
+  it(`exactly ${TABLE_LIMITS.maxRows} data rows under a template's label row (乡镇, 年份) are read`, async () => {
+    const rows = Array.from({ length: TABLE_LIMITS.maxRows }, (_, i) => [`T${i}`, 2021, i]);
+    const t = await readXlsxTable(
+      set,
+      await xlsx([['township', 'year', 'x'], ['乡镇', '年份', 'x'], ...rows]),
+    );
+    expect(t.issues).toEqual([]);
+    expect(t.records).toHaveLength(TABLE_LIMITS.maxRows);
+    expect(t.records.at(-1)).toMatchObject({
+      township: `T${TABLE_LIMITS.maxRows - 1}`,
+      origin: { row: 10_002 },
+    });
+  });
+
   it(`a cell of more than ${TABLE_LIMITS.maxCellLength} characters is refused, naming the cell`, async () => {
     const t = await readXlsxTable(
       set,

@@ -16,6 +16,7 @@ import {
   getRecord,
   listRecords,
   saveRecords,
+  fieldChanges,
   validateSurvey,
   type WorkflowAction,
 } from '../../store/survey.js';
@@ -109,7 +110,7 @@ export function apiRoutes() {
       { allowMissing: true },
     );
     if (issues.length) throw new ValidationError(issues);
-    const changes = await saveRecords(
+    const saved = await saveRecords(
       db,
       actorOf(req.user!),
       set,
@@ -124,7 +125,7 @@ export function apiRoutes() {
       body.data.mode,
     );
     const row = await getRecord(db, township.id, year);
-    res.json({ record: recordJson(row!), changes });
+    res.json({ record: recordJson(row!), changes: saved.flatMap(fieldChanges) });
   });
 
   r.post('/records/:township/:year/:action', requireRole('editor', 'reviewer', 'admin'), async (req, res) => {

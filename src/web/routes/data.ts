@@ -12,6 +12,7 @@ import {
   changeStatus,
   getRecord,
   saveRecords,
+  fieldChanges,
   validateSurvey,
   type FieldChange,
   type StoredValues,
@@ -247,14 +248,14 @@ export function dataRoutes() {
     const { records, issues } = await validateSurvey(db, set, [raw], { allowMissing: true });
     if (issues.length) return showForm(req, res, { state, issues, status: 422 });
     try {
-      const changes = await saveRecords(
+      const saved = await saveRecords(
         db,
         actorOf(req.user!),
         set,
         [{ record: records[0]!, expectedVersion: version }],
         'replace',
       );
-      req.session.lastSave = { key: `${township.id}/${year}`, changes };
+      req.session.lastSave = { key: `${township.id}/${year}`, changes: saved.flatMap(fieldChanges) };
     } catch (e) {
       if (e instanceof ConflictError)
         return showForm(req, res, { state, conflict: pick(req.lang, e.messageText), status: 409 });

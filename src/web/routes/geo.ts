@@ -16,7 +16,7 @@ import type { CompiledSet } from '../../domain/model.js';
 import { actorOf, page } from '../app.js';
 import { requireRole } from '../auth.js';
 import { activeSet, dbOf, yearParam } from '../context.js';
-import { preview } from './import.js';
+import { stageImport } from '../../store/import-batches.js';
 import { listTownships, townshipInfo } from '../../store/regions.js';
 import { saveBoundaries, townshipCodes } from '../../store/geo.js';
 import { getRecord } from '../../store/survey.js';
@@ -132,23 +132,10 @@ async function dltbBatch(
     };
   const { records, issues } = validateRecords(set, raw, townships, { allowMissing: true });
   if (issues.length) return { issues };
-  const p = await preview(req, set, records);
-  const [batch] = await db.query<{ id: number }>(
-    `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-    [
-      userId,
-      fileName,
-      set.id,
-      set.version,
-      JSON.stringify({
-        records: p.batch,
-        changes: p.changes,
-        skipped: p.skipped,
-        layer: layerSummaryJson(summary, set),
-      }),
-    ],
-  );
-  return { next: `/import/${batch!.id}` };
+  const id = await stageImport(db, userId, fileName, set, records, undefined, {
+    layer: layerSummaryJson(summary, set),
+  });
+  return { next: `/import/${id}` };
 }
 
 export function geoRoutes() {

@@ -5,41 +5,18 @@ import { templateCsv, templateWorkbook } from '../../io/template.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
-import { recordEvent } from '../../store/audit.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../store/errors.js';
-import { listTownships, townshipInfo } from '../../store/regions.js';
+import { listTownships, townshipInfo, type Township } from '../../store/regions.js';
+import { listRecords } from '../../store/survey.js';
 import {
-  diffValues,
-  getRecord,
-  listRecords,
-  rawFromRow,
-  saveRecords,
-  storedOverrides,
-  storedValues,
-  validateSurvey,
-  type FieldChange,
-  type StoredOverrides,
-} from '../../store/survey.js';
+  batchRows,
+  commitBatch,
+  discardBatch,
+  getBatch,
+  ROW_OUTCOMES,
+  stageImport,
+} from '../../store/import-batches.js';
 import type { InputIssue } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
-
-/** A row of the file that is not imported, and why (said in the preview). */
-interface SkippedRow {
-  township: string;
-  year: number;
-  reason: 'locked_blank' | 'locked_changes' | 'blank' | 'unchanged';
-  status?: string;
-  values?: number;
-}
-
-interface BatchRecord {
-  township: string;
-  year: number;
-  values: Record<string, unknown>;
-  /** External quantities the file gives (in the component's unit), merged into the stored ones on commit. */
-  overrides?: StoredOverrides;
-  expectedVersion: number | null;
-}
 
 /** Reads and checks an uploaded template: every problem by sheet, row, column; records only when there is none. */
 export async function readUpload(
@@ -58,81 +35,11 @@ export async function readUpload(
         en: `cannot read "${file.originalname}": not a valid ${isCsv ? 'CSV' : 'XLSX'} file (${(e as Error).message})`,
       },
     };
-    return { records: [], issues: [issue] };
+    return { records: [], issues: [issue], origins: [] };
   }
   // an import fills in what the file gives; blank cells keep what is stored
-  return validateTable(set, table, townships, { allowMissing: true });
-}
-
-/** Changed external quantities: field "overrides.<component>", shown as "quantity (source)". */
-function diffOverrides(
-  township: string,
-  year: number,
-  before: StoredOverrides | undefined,
-  given: StoredOverrides,
-): FieldChange[] {
-  const text = (o: StoredOverrides[string] | undefined) => (o ? `${o.quantity} (${o.source})` : null);
-  return Object.entries(given)
-    .filter(([cid, o]) => text(before?.[cid]) !== text(o))
-    .map(([cid, o]) => ({
-      township,
-      year,
-      field: `overrides.${cid}`,
-      old: text(before?.[cid]),
-      new: text(o),
-    }));
-}
-
-/** Per township and field: stored → given; locked and unchanged records skipped (one preview for every import). */
-export async function preview(
-  req: Request,
-  set: CompiledSet,
-  records: Awaited<ReturnType<typeof readUpload>>['records'],
-) {
-  const db = dbOf(req);
-  const changes: FieldChange[] = [];
-  const issues: InputIssue[] = [];
-  const batch: BatchRecord[] = [];
-  const skipped: SkippedRow[] = [];
-  for (const record of records) {
-    const old = await getRecord(db, record.township, record.year);
-    const given = storedValues(record);
-    const merged = { ...(old?.values ?? {}) };
-    for (const [id, v] of Object.entries(given))
-      merged[id] =
-        typeof v === 'string' ? v : { ...((old?.values[id] as Record<string, string>) ?? {}), ...v };
-    const givenOverrides = storedOverrides(record);
-    const c = [
-      ...diffValues(record.township, record.year, old?.values, merged),
-      ...diffOverrides(record.township, record.year, old?.overrides, givenOverrides),
-    ];
-    const at = { township: record.township, year: record.year };
-    // a submitted or approved record is locked: its row is skipped and the preview says so, whether it
-    // is blank (a fresh template for the year) or would change values (return or reopen it first)
-    if (old && old.status !== 'draft') {
-      skipped.push({
-        ...at,
-        reason: c.length ? 'locked_changes' : 'locked_blank',
-        status: old.status,
-        values: c.length,
-      });
-      continue;
-    }
-    if (!c.length) {
-      const anyGiven = Object.keys(given).length || Object.keys(givenOverrides).length;
-      skipped.push({ ...at, reason: anyGiven ? 'unchanged' : 'blank' });
-      continue;
-    }
-    changes.push(...c);
-    batch.push({
-      township: record.township,
-      year: record.year,
-      values: given,
-      overrides: Object.keys(givenOverrides).length ? givenOverrides : undefined,
-      expectedVersion: old?.version ?? null,
-    });
-  }
-  return { changes, issues, batch, skipped };
+  const { records, issues } = validateTable(set, table, townships, { allowMissing: true });
+  return { records, issues, origins: table.records.map((r) => r.origin) };
 }
 
 export function importRoutes() {
@@ -162,110 +69,52 @@ export function importRoutes() {
         },
         422,
       );
-    const townships = (await listTownships(db)).map(townshipInfo);
-    const { records, issues } = await readUpload(set, req.file, townships);
-    const p = issues.length
-      ? { changes: [], issues: [], batch: [], skipped: [] }
-      : await preview(req, set, records);
-    const allIssues = [...issues, ...p.issues];
-    if (allIssues.length)
+    const list = await listTownships(db);
+    const { records, issues, origins } = await readUpload(set, req.file, list.map(townshipInfo));
+    if (issues.length)
       return page(
         res,
         'import/upload',
-        { title: res.locals.t('nav_import'), years, issues: allIssues, fileName: req.file.originalname, set },
+        {
+          title: res.locals.t('nav_import'),
+          years,
+          fileName: req.file.originalname,
+          set,
+          ...refusal(issues, list),
+        },
         422,
       );
-    const [batch] = await db.query<{ id: number }>(
-      `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-      [
-        req.user!.id,
-        req.file.originalname,
-        set.id,
-        set.version,
-        JSON.stringify({ records: p.batch, changes: p.changes, skipped: p.skipped }),
-      ],
-    );
-    res.redirect(303, `/import/${batch!.id}`);
+    const id = await stageImport(db, req.user!.id, req.file.originalname, set, records, origins);
+    res.redirect(303, `/import/${id}`);
   });
 
-  const loadBatch = async (req: Request) => {
-    const [b] = await dbOf(req).query<{
-      id: number;
-      user_id: number;
-      file_name: string;
-      set_id: string;
-      set_version: string;
-      status: string;
-      payload: { records: BatchRecord[]; changes: FieldChange[]; skipped?: SkippedRow[] };
-    }>('select * from import_batches where id = $1', [positiveInt(req.params.id) ?? 0]);
-    if (!b || b.user_id !== req.user!.id)
-      throw new NotFoundError({ zh: '导入批次不存在', en: 'no such import' });
-    return b;
-  };
-
   r.get('/import/:id', requireRole('editor', 'admin'), async (req, res) => {
-    const batch = await loadBatch(req);
+    const db = dbOf(req);
+    const batch = await getBatch(db, positiveInt(req.params.id) ?? 0, req.user!.id);
     const set = await activeSet(req);
+    const township = typeof req.query.township === 'string' ? req.query.township : undefined;
+    const outcome = ROW_OUTCOMES.find((o) => o === req.query.outcome);
+    const rows = await batchRows(db, batch, positiveInt(req.query.page) ?? 1, { township, outcome });
     page(res, 'import/preview', {
       title: res.locals.t('preview'),
       batch,
       set,
-      townships: await listTownships(dbOf(req)),
+      rows,
+      filter: { township, outcome },
+      townships: await listTownships(db),
     });
   });
 
   r.post('/import/:id/commit', requireRole('editor', 'admin'), async (req, res) => {
     const db = dbOf(req);
-    const batch = await loadBatch(req);
-    const set = await activeSet(req);
-    if (batch.status !== 'pending')
-      throw new ConflictError({ zh: '该批次已处理', en: 'this import was committed or discarded already' });
-    if (batch.set_id !== set.id || batch.set_version !== set.version)
-      throw new ConflictError({
-        zh: '参数集已更换，请重新上传',
-        en: 'the coefficient set changed; upload again',
-      });
-    const raw = batch.payload.records.map((b) =>
-      rawFromRow({
-        township_id: b.township,
-        year: b.year,
-        values: b.values as never,
-        overrides: b.overrides ?? {},
-      }),
-    );
-    const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
-    if (issues.length) throw new ValidationError(issues);
-    await db.transaction(async (tx) => {
-      // claimed first: of two commits of one batch racing, the second finds it no longer pending
-      const claimed = await tx.query(
-        "update import_batches set status = 'committed' where id = $1 and status = 'pending' returning id",
-        [batch.id],
-      );
-      if (!claimed.length)
-        throw new ConflictError({ zh: '该批次已处理', en: 'this import was committed or discarded already' });
-      await saveRecords(
-        tx,
-        actorOf(req.user!),
-        set,
-        records.map((record, i) => ({ record, expectedVersion: batch.payload.records[i]!.expectedVersion })),
-        'merge',
-      );
-      await recordEvent(tx, actorOf(req.user!), {
-        action: 'import',
-        entity: 'import_batch',
-        entityKey: String(batch.id),
-        newValue: { file: batch.file_name, records: records.length, changes: batch.payload.changes.length },
-      });
-    });
+    const batch = await getBatch(db, positiveInt(req.params.id) ?? 0, req.user!.id);
+    await commitBatch(db, actorOf(req.user!), await activeSet(req), batch);
     res.redirect(303, `/import/${batch.id}?committed=1`);
   });
 
   r.post('/import/:id/discard', requireRole('editor', 'admin'), async (req, res) => {
-    const batch = await loadBatch(req);
-    await dbOf(req).query(
-      "update import_batches set status = 'discarded' where id = $1 and status = 'pending'",
-      [batch.id],
-    );
+    const db = dbOf(req);
+    await discardBatch(db, await getBatch(db, positiveInt(req.params.id) ?? 0, req.user!.id));
     res.redirect(303, '/import');
   });
 
@@ -311,4 +160,38 @@ async function templateYears(req: Request): Promise<number[]> {
   const years = rows.map((x) => x.year);
   const next = (years.at(-1) ?? new Date().getFullYear() - 1) + 1;
   return [...years, next];
+}
+
+/** The most errors one page lists; the rest are counted per township and per field. */
+export const LISTED_ISSUES = 200;
+
+/**
+ * A refused file as the upload page shows it: the errors per township (rows with an error, errors) and per
+ * field, and the first LISTED_ISSUES errors in file order, each with its row, field and reason. Nothing is kept.
+ */
+export function refusal(issues: readonly InputIssue[], townships: readonly Township[]) {
+  const byTownship = new Map<string, { township: string; rows: Set<number | string>; errors: number }>();
+  const byField = new Map<string, { field: string; errors: number; rows: (number | undefined)[] }>();
+  for (const i of issues) {
+    const t = i.township !== undefined ? String(i.township) : '';
+    let s = byTownship.get(t);
+    if (!s) byTownship.set(t, (s = { township: t, rows: new Set(), errors: 0 }));
+    s.errors++;
+    s.rows.add(i.row ?? `${t}/${String(i.year)}`);
+    const f = i.field ?? '';
+    let g = byField.get(f);
+    if (!g) byField.set(f, (g = { field: f, errors: 0, rows: [] }));
+    g.errors++;
+    if (g.rows.length < 5) g.rows.push(i.row);
+  }
+  const sorted = [...issues].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  return {
+    issues: sorted.slice(0, LISTED_ISSUES),
+    issueCount: issues.length,
+    errorTownships: [...byTownship.values()]
+      .filter((s) => s.township)
+      .map((s) => ({ township: s.township, rows: s.rows.size, errors: s.errors })),
+    errorFields: [...byField.values()].filter((g) => g.field).sort((a, b) => b.errors - a.errors),
+    townshipNames: new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }])),
+  };
 }

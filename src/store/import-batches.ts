@@ -1,0 +1,416 @@
+/**
+ * An import between upload and commit: every row of the file with what importing it does (new record, changed,
+ * unchanged, skipped because the record is locked, or blank) and its field changes, written once at upload
+ * (one statement for the rows), then read a page at a time for the preview and all at once for the commit.
+ * The per-township summary is worked out here, once, and kept in the batch's payload.
+ */
+import type { InputRecord } from '../domain/accounting.js';
+import type { CompiledSet } from '../domain/model.js';
+import type { RawRecord } from '../domain/inputs.js';
+import { recordEvent, type Actor } from './audit.js';
+import type { Db } from './db.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import {
+  diffStored,
+  mergeValues,
+  saveRecords,
+  storedOverrides,
+  storedValues,
+  validateSurvey,
+  type FieldDiff,
+  type RecordStatus,
+  type StoredOverrides,
+  type StoredValues,
+} from './survey.js';
+
+export type RowOutcome = 'new' | 'changed' | 'unchanged' | 'locked' | 'blank';
+export const ROW_OUTCOMES: readonly RowOutcome[] = ['new', 'changed', 'unchanged', 'locked', 'blank'];
+
+/** What importing one row of the file does. */
+export interface PlannedRow {
+  /** Its place among the file's rows, from 0. */
+  n: number;
+  sheet?: string;
+  fileRow?: number;
+  township: string;
+  year: number;
+  outcome: RowOutcome;
+  /** Of a locked row: the stored record's status. */
+  status?: RecordStatus;
+  /** field → [old, new]; of a locked row, what the file would change but does not. */
+  diff: FieldDiff;
+  /** Of a new or changed row with external quantities: those the file gives (merged into the stored ones). */
+  overrides?: StoredOverrides;
+  expectedVersion?: number | null;
+}
+
+/** One township's rows in the file, by outcome, and the number of fields the import changes. */
+export interface TownshipSummary {
+  township: string;
+  rows: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  locked: number;
+  blank: number;
+  fields: number;
+}
+
+export interface ImportSummary {
+  townships: TownshipSummary[];
+  total: Omit<TownshipSummary, 'township'>;
+}
+
+/** The stored state of a record, as the plan needs it. */
+export interface StoredRecord {
+  values: StoredValues;
+  overrides: StoredOverrides;
+  status: RecordStatus;
+  version: number;
+}
+
+const overrideText = (o: StoredOverrides[string] | undefined) => (o ? `${o.quantity} (${o.source})` : null);
+
+/**
+ * Pure: each validated record of the file against its stored record. A submitted or approved record is locked:
+ * its row is skipped (and said so), whether blank (a fresh template for the year) or changing values (return or
+ * reopen it first). Changed external quantities are fields "overrides.<component>", shown "quantity (source)".
+ */
+export function planImport(
+  records: readonly InputRecord[],
+  stored: (township: string, year: number) => StoredRecord | undefined,
+  origins: readonly (RawRecord['origin'] | undefined)[] = [],
+): { rows: PlannedRow[]; summary: ImportSummary } {
+  const rows: PlannedRow[] = [];
+  const zero = () => ({ rows: 0, new: 0, changed: 0, unchanged: 0, locked: 0, blank: 0, fields: 0 });
+  const byTownship = new Map<string, TownshipSummary>();
+  const total = zero();
+  records.forEach((record, n) => {
+    const { township, year } = record;
+    const old = stored(township, year);
+    const values = storedValues(record);
+    const overrides = storedOverrides(record);
+    const diff = diffStored(old?.values, mergeValues(old?.values, values));
+    for (const [cid, o] of Object.entries(overrides)) {
+      const before = overrideText(old?.overrides[cid]);
+      if (before !== overrideText(o)) diff[`overrides.${cid}`] = [before, overrideText(o)];
+    }
+    const fields = Object.keys(diff).length;
+    const anyGiven = Object.keys(values).length > 0 || Object.keys(overrides).length > 0;
+    const outcome: RowOutcome =
+      old && old.status !== 'draft'
+        ? 'locked'
+        : fields
+          ? old
+            ? 'changed'
+            : 'new'
+          : anyGiven
+            ? 'unchanged'
+            : 'blank';
+    const write = outcome === 'new' || outcome === 'changed';
+    rows.push({
+      n,
+      sheet: origins[n]?.sheet,
+      fileRow: origins[n]?.row,
+      township,
+      year,
+      outcome,
+      status: outcome === 'locked' ? old!.status : undefined,
+      diff,
+      overrides: write && Object.keys(overrides).length ? overrides : undefined,
+      expectedVersion: write ? (old?.version ?? null) : undefined,
+    });
+    let s = byTownship.get(township);
+    if (!s) byTownship.set(township, (s = { township, ...zero() }));
+    for (const x of [s, total]) {
+      x.rows++;
+      x[outcome]++;
+      if (write) x.fields += fields;
+    }
+  });
+  return { rows, summary: { townships: [...byTownship.values()], total } };
+}
+
+/** The stored records of the given township-years, in one query. */
+async function storedRecords(db: Db, records: readonly InputRecord[]) {
+  const found = new Map<string, StoredRecord>();
+  if (!records.length) return found;
+  const keys = [...new Map(records.map((r) => [`${r.township}/${r.year}`, r])).values()];
+  const rows = await db.query<StoredRecord & { township_id: string; year: number }>(
+    `select r.township_id, r.year, r.values, r.overrides, r.status, r.version from survey_records r
+       join jsonb_to_recordset($1::jsonb) as k(township_id text, year int)
+         on r.township_id = k.township_id and r.year = k.year`,
+    [JSON.stringify(keys.map((r) => ({ township_id: r.township, year: r.year })))],
+  );
+  for (const r of rows) found.set(`${r.township_id}/${r.year}`, r);
+  return found;
+}
+
+/**
+ * A diff as the batch keeps it: field numbers into the batch's list of fields, old values (left out when all are
+ * blank, as of a new record) and new values. Half the bytes of field → [old, new] for a row of 80 fields.
+ */
+interface StoredDiff {
+  f: number[];
+  o?: (string | null)[];
+  n: (string | null)[];
+}
+
+function encodeDiff(diff: FieldDiff, fieldNumber: (field: string) => number): StoredDiff {
+  const f: number[] = [];
+  const o: (string | null)[] = [];
+  const n: (string | null)[] = [];
+  let anyOld = false;
+  for (const field in diff) {
+    const [a, b] = diff[field]!;
+    f.push(fieldNumber(field));
+    o.push(a);
+    n.push(b);
+    if (a !== null) anyOld = true;
+  }
+  return anyOld ? { f, o, n } : { f, n };
+}
+
+function decodeDiff(d: StoredDiff, fields: readonly string[]): FieldDiff {
+  const diff: FieldDiff = {};
+  d.f.forEach((i, k) => (diff[fields[i]!] = [d.o?.[k] ?? null, d.n[k] ?? null]));
+  return diff;
+}
+
+/** The values a row writes: the new values of its diff (in merge mode the others are the stored ones). */
+function valuesOfDiff(d: StoredDiff, fields: readonly string[]): StoredValues {
+  const values: StoredValues = {};
+  d.f.forEach((i, k) => {
+    const field = fields[i]!;
+    const v = d.n[k];
+    if (v === null || v === undefined || field.startsWith('overrides.')) return;
+    const dot = field.indexOf('.');
+    if (dot < 0) values[field] = v;
+    else ((values[field.slice(0, dot)] ??= {}) as Record<string, string>)[field.slice(dot + 1)] = v;
+  });
+  return values;
+}
+
+export interface BatchPayload {
+  summary: ImportSummary;
+  /** The fields the rows' diffs number. */
+  fields: string[];
+  /** Anything else the preview shows (a land-parcel layer's summary). */
+  [extra: string]: unknown;
+}
+
+/**
+ * Plans an import of validated records and keeps it as a pending batch: two statements (the batch, its rows),
+ * whatever the number of rows. Returns the batch's id.
+ */
+export async function stageImport(
+  db: Db,
+  userId: number,
+  file: string,
+  set: Pick<CompiledSet, 'id' | 'version'>,
+  records: readonly InputRecord[],
+  origins?: readonly (RawRecord['origin'] | undefined)[],
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const stored = await storedRecords(db, records);
+  const { rows, summary } = planImport(records, (t, y) => stored.get(`${t}/${y}`), origins);
+  const fields: string[] = [];
+  const numbers = new Map<string, number>();
+  const fieldNumber = (f: string) => {
+    let i = numbers.get(f);
+    if (i === undefined) numbers.set(f, (i = fields.push(f) - 1));
+    return i;
+  };
+  const encoded = rows.map((r) => encodeDiff(r.diff, fieldNumber));
+  return db.transaction(async (tx) => {
+    // a preview left pending for a week is discarded, and its rows dropped
+    await tx.query(
+      `with old as (update import_batches set status = 'discarded'
+         where status = 'pending' and created_at < now() - interval '${STALE_DAYS} days' returning id)
+       delete from import_batch_rows where batch_id in (select id from old)`,
+    );
+    const [batch] = await tx.query<{ id: number }>(
+      `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
+      [
+        userId,
+        file,
+        set.id,
+        set.version,
+        JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
+      ],
+    );
+    if (rows.length)
+      await tx.query(
+        `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
+         select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
+         from jsonb_to_recordset($2::jsonb) as r(n int, sheet text, file_row int, township text, year int,
+           outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
+        [
+          batch!.id,
+          JSON.stringify(
+            rows.map((r, i) => ({
+              n: r.n,
+              sheet: r.sheet ?? null,
+              file_row: r.fileRow ?? null,
+              township: r.township,
+              year: r.year,
+              outcome: r.outcome,
+              status: r.status ?? null,
+              diff: encoded[i],
+              given: r.overrides ? { overrides: r.overrides } : null,
+              expected_version: r.expectedVersion ?? null,
+            })),
+          ),
+        ],
+      );
+    return batch!.id;
+  });
+}
+
+export interface ImportBatch {
+  id: number;
+  user_id: number;
+  file_name: string;
+  set_id: string;
+  set_version: string;
+  status: 'pending' | 'committed' | 'discarded';
+  created_at: Date;
+  payload: BatchPayload;
+}
+
+/** A batch of the user's own; anyone else's is not found. */
+export async function getBatch(db: Db, id: number, userId: number): Promise<ImportBatch> {
+  const [b] = await db.query<ImportBatch>('select * from import_batches where id = $1', [id]);
+  if (!b || b.user_id !== userId) throw new NotFoundError({ zh: '导入批次不存在', en: 'no such import' });
+  return b;
+}
+
+export const PAGE_ROWS = 50;
+
+/** Days a pending preview is kept. */
+export const STALE_DAYS = 7;
+
+export interface RowFilter {
+  township?: string;
+  outcome?: RowOutcome;
+}
+
+/** One page of a batch's rows in file order (page from 1), with the number of rows the filter keeps. */
+export async function batchRows(
+  db: Db,
+  batch: ImportBatch,
+  page: number,
+  filter: RowFilter = {},
+): Promise<{ rows: PlannedRow[]; count: number; pages: number; page: number }> {
+  const s = filter.township
+    ? batch.payload.summary.townships.find((x) => x.township === filter.township)
+    : batch.payload.summary.total;
+  const count = s ? (filter.outcome ? s[filter.outcome] : s.rows) : 0;
+  const pages = Math.max(1, Math.ceil(count / PAGE_ROWS));
+  const at = Math.min(Math.max(1, page), pages);
+  const params: unknown[] = [batch.id];
+  let where = 'batch_id = $1';
+  if (filter.township) where += ` and township_id = $${params.push(filter.township)}`;
+  if (filter.outcome) where += ` and outcome = $${params.push(filter.outcome)}`;
+  const rows = await db.query<{
+    n: number;
+    sheet: string | null;
+    file_row: number | null;
+    township_id: string;
+    year: number;
+    outcome: RowOutcome;
+    status: RecordStatus | null;
+    diff: StoredDiff;
+  }>(
+    `select n, sheet, file_row, township_id, year, outcome, status, diff from import_batch_rows
+     where ${where} order by n limit ${PAGE_ROWS} offset ${(at - 1) * PAGE_ROWS}`,
+    params,
+  );
+  return {
+    rows: rows.map((r) => ({
+      n: r.n,
+      sheet: r.sheet ?? undefined,
+      fileRow: r.file_row ?? undefined,
+      township: r.township_id,
+      year: r.year,
+      outcome: r.outcome,
+      status: r.status ?? undefined,
+      diff: decodeDiff(r.diff, batch.payload.fields),
+    })),
+    count,
+    pages,
+    page: at,
+  };
+}
+
+/**
+ * Commits a pending batch: its new and changed rows, validated again against the set (the one validation path),
+ * through the one write path, with the batch marked committed and an audit event, in one transaction. A record
+ * changed since the preview (its version differs) refuses the whole batch: nothing is written.
+ */
+export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch: ImportBatch): Promise<void> {
+  if (batch.status !== 'pending')
+    throw new ConflictError({ zh: '该批次已处理', en: 'this import was committed or discarded already' });
+  if (batch.set_id !== set.id || batch.set_version !== set.version)
+    throw new ConflictError({
+      zh: '参数集已更换，请重新上传',
+      en: 'the coefficient set changed; upload again',
+    });
+  const rows = await db.query<{
+    township_id: string;
+    year: number;
+    diff: StoredDiff;
+    given: { overrides?: StoredOverrides } | null;
+    expected_version: number | null;
+  }>(
+    `select township_id, year, diff, given, expected_version from import_batch_rows
+     where batch_id = $1 and outcome in ('new', 'changed') order by n`,
+    [batch.id],
+  );
+  const raw: RawRecord[] = rows.map((r) => ({
+    township: r.township_id,
+    year: r.year,
+    values: valuesOfDiff(r.diff, batch.payload.fields),
+    overrides: r.given?.overrides,
+  }));
+  const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
+  if (issues.length) throw new ValidationError(issues);
+  await db.transaction(async (tx) => {
+    // claimed first: of two commits of one batch racing, the second finds it no longer pending
+    const claimed = await tx.query(
+      "update import_batches set status = 'committed' where id = $1 and status = 'pending' returning id",
+      [batch.id],
+    );
+    if (!claimed.length)
+      throw new ConflictError({ zh: '该批次已处理', en: 'this import was committed or discarded already' });
+    await saveRecords(
+      tx,
+      actor,
+      set,
+      records.map((record, i) => ({ record, expectedVersion: rows[i]!.expected_version })),
+      'merge',
+    );
+    await tx.query('delete from import_batch_rows where batch_id = $1', [batch.id]);
+    await recordEvent(tx, actor, {
+      action: 'import',
+      entity: 'import_batch',
+      entityKey: String(batch.id),
+      newValue: {
+        file: batch.file_name,
+        records: records.length,
+        changes: batch.payload.summary.total.fields,
+      },
+    });
+  });
+}
+
+/** Discards a pending batch and its rows. */
+export async function discardBatch(db: Db, batch: ImportBatch): Promise<void> {
+  await db.transaction(async (tx) => {
+    const done = await tx.query(
+      "update import_batches set status = 'discarded' where id = $1 and status = 'pending' returning id",
+      [batch.id],
+    );
+    if (done.length) await tx.query('delete from import_batch_rows where batch_id = $1', [batch.id]);
+  });
+}
