@@ -169,7 +169,7 @@ export function validateRecords(
           add(
             field,
             `数值 ${converted.toString()} ${displayUnit(input.unit)} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
-            `value ${converted.toString()} ${displayUnit(input.unit)} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+            `value ${converted.toString()} ${displayUnit(input.unit, 'en')} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
           );
         return converted;
       };

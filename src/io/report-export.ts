@@ -83,7 +83,7 @@ export function addTableSheet(
     cols.forEach((c, j) => {
       const cell = excelRow.getCell(j + 2);
       const v =
-        q && c.id === 'quantity' ? q.value : q && c.id === 'unit' ? displayUnit(q.unit) : r.cells[c.id];
+        q && c.id === 'quantity' ? q.value : q && c.id === 'unit' ? displayUnit(q.unit, lang) : r.cells[c.id];
       if (j === 0 && v === undefined) {
         cell.value = rowLabel(r, lang);
         return;

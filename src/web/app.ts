@@ -237,6 +237,8 @@ export function createApp(o: AppOptions) {
     }
     res.locals.lang = req.lang;
     res.locals.t = translator(req.lang);
+    // units in the page's language: 万m³ → 10⁴ m³, 人次 → visits under ?lang=en
+    res.locals.unitText = (u: string) => displayUnit(u, req.lang);
     res.locals.user = req.user;
     res.locals.path = req.path;
     res.locals.query = req.query;

@@ -139,7 +139,7 @@ export function describeEvent(
         const input = set.inputs.find((x) => x.id === id);
         const c = cls ? set.landClasses.find((x) => x.id === cls) : undefined;
         const label = input ? input.labels[lang] + (c ? '·' + c.labels[lang] : '') : f;
-        const unit = input && !input.percent ? ' ' + displayUnit(input.unit) : '';
+        const unit = input && !input.percent ? ' ' + displayUnit(input.unit, lang) : '';
         return `${label}${sep}${text(old[f])} → ${text(now[f])}${unit}`;
       });
     if ('overrides' in now)
