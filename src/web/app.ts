@@ -35,7 +35,7 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { geoRoutes } from './routes/geo.js';
 import { townshipRoutes } from './routes/townships.js';
 import { summedParts } from '../io/report-export.js';
-import { rowNumbers, tableUnit } from '../report/table.js';
+import { cellText, rowNumbers, tableUnit } from '../report/table.js';
 import { describeFigureChange } from '../report/published-changes.js';
 import { formatChange, formatNumber, formatValue, scaledQuantity, unitLabel } from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
@@ -138,6 +138,8 @@ export function createApp(o: AppOptions) {
     tableUnit,
     // physical quantities in the unit a statistician writes (万m³, 亿kWh …)
     scaledQuantity,
+    // a coded cell (a status) in words
+    cellText,
   };
   app.locals.displayStatus = displayStatus;
   // a published report's changes against today's data, in words and 万元

@@ -212,6 +212,37 @@ describe('exports', () => {
     expect(res.text).toContain('粮食,1198.341,');
   });
 
+  it('CSV carries 序号 like the XLSX: 1, 1.1 …, 合计 on the total that is the sum of the top-level rows, the 单位 line, statuses in words', async () => {
+    const text = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe&format=csv')).text;
+    const lines = text.split(/\r?\n/);
+    const head = lines.indexOf('序号,项目,价值量 (万元),占GEP比例 (%)');
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head - 1]).toBe('单位：万元');
+    const table = lines.slice(head + 1, lines.indexOf('', head));
+    expect(table[0]).toMatch(/^1,物质产品,/);
+    expect(table[1]).toMatch(/^1\.1, {2}农业产品,/);
+    // 合计 = 物质产品 + 调节服务 + 文化服务 (the rows numbered 1, 2, 3), exactly, in 万元
+    const total = table.find((l) => l.startsWith('合计,'))!;
+    expect(total).toMatch(/^合计,生态系统生产总值（GEP）,/);
+    const tops = table.filter((l) => /^\d+,/.test(l)).map((l) => new Dec(l.split(',')[2]!));
+    expect(tops).toHaveLength(3);
+    const sum = tops.reduce((a, b) => a.plus(b));
+    expect(
+      sum
+        .minus(new Dec(total.split(',')[2]!))
+        .abs()
+        .lte('1e-9'),
+    ).toBe(true);
+    // the physical table: statuses in words, a large quantity in the scaled unit
+    expect(text).toContain('序号,项目,单位,实物量,状态');
+    expect(text).toMatch(/,\s+生活用水,万m³,851\.5055,已核算/);
+    expect(text).not.toMatch(/,ok\r?\n/);
+    const en = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe&format=csv&lang=en')).text;
+    expect(en).toContain('No.,Item,Unit,Physical quantity,Status');
+    expect(en).toMatch(/,\s+Domestic water,10⁴ m³,851\.5055,accounted/);
+    await viewer.agent.get('/reports?lang=zh');
+  });
+
   it('an unknown format is refused', async () => {
     expect((await viewer.agent.get('/reports/gep?format=doc')).status).toBe(422);
   });
