@@ -37,7 +37,14 @@ import { townshipRoutes } from './routes/townships.js';
 import { summedParts } from '../io/report-export.js';
 import { cellText, rowNumbers, tableUnit } from '../report/table.js';
 import { describeFigureChange } from '../report/published-changes.js';
-import { formatChange, formatNumber, formatValue, scaledQuantity, unitLabel } from '../report/format.js';
+import {
+  formatChange,
+  formatNumber,
+  formatValue,
+  scaledQuantity,
+  traceNumber,
+  unitLabel,
+} from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
@@ -140,6 +147,8 @@ export function createApp(o: AppOptions) {
     scaledQuantity,
     // a coded cell (a status) in words
     cellText,
+    // a trace figure with separators and sensible digits (the exact value beside it)
+    traceNumber,
   };
   app.locals.displayStatus = displayStatus;
   // a published report's changes against today's data, in words and 万元

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dec } from '../../src/domain/decimal.js';
+import { Dec, formatFixed } from '../../src/domain/decimal.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 import { runCli } from '../unit/cli-run.js';
 
@@ -98,7 +98,11 @@ describe('GEP report', () => {
     // a county figure's trace: the sum of the 15 townships' traces equals the report's figure
     const county = (await viewer.agent.get('/reports/trace?year=2021&township=total&component=grain')).text;
     const report = (await viewer.agent.get('/reports/gep?year=2021')).text;
-    expect(county).toContain(`<strong>${rowValue(report, 'total|grain|').toString()} 元</strong>`);
+    // shown to the fen with separators, the exact value in the title
+    const exact = rowValue(report, 'total|grain|');
+    expect(county).toContain(
+      `<strong><span class="exact" title="${exact.toString()}">${formatFixed(exact, 2)}</span> 元</strong>`,
+    );
     expect(county.match(/class="card trace"/g)).toHaveLength(15);
     // a 2010 price restated to 2021 prices by the CPI, shown beside the parameter: 7.06 × 692.7 ÷ 536.1
     const wc = (
@@ -108,6 +112,26 @@ describe('GEP report', () => {
     ).text;
     expect(wc).toContain('2010年价 7.06 × 692.7 ÷ 536.1（CPI 2021年 ÷ 2010年）');
     expect(wc).toContain('金额为2021年当年价');
+    // figures for a reader: 6,610,491.31 m³ (exact 6610491.31459 in the title), money to the fen; kinds and land
+    // classes in words, never (input)/(parameter) or forest_broadleaf
+    expect(wc).toContain('<span class="exact" title="6610491.31459">6,610,491.31</span> m³');
+    expect(wc).toMatch(/title="60302847\.55704\d+">60,302,847\.56<\/span> 元/);
+    expect(wc).toContain('= 9.12</span>');
+    expect(wc).toContain('年降水量 <span class="meta">(填报数据)</span>');
+    expect(wc).toContain('(参数)');
+    expect(wc).toContain('地类面积 · 阔叶林');
+    expect(wc.replace(/<code>[^<]*<\/code>|<[^>]+>/g, '')).not.toMatch(
+      /forest_broadleaf|\((input|parameter)\)/,
+    );
+    const wcEn = (
+      await viewer.agent.get(
+        '/reports/trace?year=2021&township=ganzhe&component=water_conservation&class=forest_broadleaf&lang=en',
+      )
+    ).text;
+    expect(wcEn).toContain('(survey input)');
+    expect(wcEn).toMatch(/60,302,847\.56<\/span> yuan/);
+    expect(wcEn).toContain('yuan/m³');
+    await viewer.agent.get('/reports?lang=zh');
     // the upstream share of ganzhe's water supply, deducted for net GEP
     const water = (
       await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=water_domestic')
