@@ -33,6 +33,8 @@ export interface InputIssue {
   row?: number;
   column?: string;
   message: Bilingual;
+  /** The message names the field itself (姓名：不能为空): a list need not name it again. */
+  labelled?: boolean;
 }
 
 export interface TownshipInfo {
@@ -53,7 +55,7 @@ const issueText = (i: InputIssue) =>
     i.column && `column ${i.column}`,
     i.township,
     i.year,
-    i.field,
+    !i.labelled && i.field,
   ]
     .filter(Boolean)
     .join(', ');
