@@ -267,6 +267,18 @@ describe('exports', () => {
     await viewer.agent.get('/reports?lang=zh');
   });
 
+  it('an English report writes units in English: 10⁴ m³, 10⁴ visits, never 万m³ or 人次', async () => {
+    const page = (await viewer.agent.get('/reports/gep?year=2021&lang=en')).text;
+    await viewer.agent.get('/reports?lang=zh');
+    const physical = page.slice(page.indexOf('id="table-physical"'));
+    const units = [...physical.slice(0, physical.indexOf('</table>')).matchAll(/<td>([^<]*)<\/td>/g)].map(
+      (m) => m[1]!,
+    );
+    expect(units).toContain('10⁴ visits');
+    expect(units).toContain('10⁴ m³');
+    expect(physical.slice(0, physical.indexOf('</table>'))).not.toMatch(/<td>[^<]*[万亿人次元亩][^<]*<\/td>/);
+  });
+
   it('an unknown format is refused', async () => {
     expect((await viewer.agent.get('/reports/gep?format=doc')).status).toBe(422);
   });
