@@ -33,6 +33,8 @@ export interface InputIssue {
   row?: number;
   column?: string;
   message: Bilingual;
+  /** The message names the field itself (姓名：不能为空): a list need not name it again. */
+  labelled?: boolean;
 }
 
 export interface TownshipInfo {
@@ -53,7 +55,7 @@ const issueText = (i: InputIssue) =>
     i.column && `column ${i.column}`,
     i.township,
     i.year,
-    i.field,
+    !i.labelled && i.field,
   ]
     .filter(Boolean)
     .join(', ');
@@ -255,7 +257,7 @@ function readValue(input: InputModel, x: unknown, field: string, from: Unit, add
     add(
       field,
       `数值 ${converted.toString()} ${displayUnit(input.unit)} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,
-      `value ${converted.toString()} ${displayUnit(input.unit)} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
+      `value ${converted.toString()} ${displayUnit(input.unit, 'en')} is outside the valid range [${input.range[0].toString()}, ${input.range[1].toString()}]`,
     );
   return converted;
 }

@@ -271,9 +271,41 @@ export function formatRatio(r: Ratio): string {
   return d.toSignificantDigits(10).toString();
 }
 
-/** A unit as people write it: hm2 → hm², 万m3 → 万m³, tCO2 → tCO₂, t/(hm2*a) → t/(hm²·a). Display only. */
-export const displayUnit = (u: string): string =>
-  u
+/** Words of units in English: [as a count (numerator), per one (denominator)]. */
+const UNIT_WORDS_EN: Record<string, readonly [string, string]> = {
+  元: ['yuan', 'yuan'],
+  人次: ['visits', 'visit'],
+  人: ['persons', 'person'],
+  亩: ['mu', 'mu'],
+  项: ['items', 'item'],
+  起: ['cases', 'case'],
+  次: ['times', 'time'],
+  分: ['points', 'point'],
+  倍: ['×', '×'],
+  个: ['units', 'unit'],
+  户: ['households', 'household'],
+};
+const SCALE_EN: Record<string, string> = { 万: '10⁴', 亿: '10⁸', 千: '10³' };
+
+/**
+ * The one way a unit is written for people: hm2 → hm², 万m3 → 万m³, tCO2 → tCO₂, t/(hm2*a) → t/(hm²·a),
+ * kg/hm2/a → kg/(hm²·a). In English the Chinese words and scales become English: 万m3 → 10⁴ m³, 元/人次 →
+ * yuan/visit, 亿kWh → 10⁸ kWh, 亩 → mu. Display only: the stored unit text does not change.
+ */
+export function displayUnit(u: string, lang: 'zh' | 'en' = 'zh'): string {
+  // a/b/c is written a/(b·c)
+  const parts = u.includes('(') ? [u] : u.split('/');
+  const chained = parts.length > 2 ? `${parts[0]}/(${parts.slice(1).join('*')})` : u;
+  const shown = chained
     .replace(/m([23])(?![0-9])/g, (_m, n: string) => (n === '2' ? 'm²' : 'm³'))
     .replace(/CO2(?![0-9])/g, 'CO₂')
     .replace(/\*/g, '·');
+  if (lang === 'zh' || !/[\u4e00-\u9fff]/.test(shown)) return shown;
+  const slash = shown.indexOf('/');
+  return shown.replace(/[^·/()]+/g, (atom, at: number) => {
+    const m = /^([万亿千]?)(.*)$/.exec(atom)!;
+    const scale = m[1] ? SCALE_EN[m[1]]! : '';
+    const word = UNIT_WORDS_EN[m[2]!]?.[slash >= 0 && at > slash ? 1 : 0] ?? m[2]!;
+    return scale ? `${scale} ${word}`.trim() : word;
+  });
+}

@@ -9,6 +9,7 @@ import { Dec, sum } from '../domain/decimal.js';
 import { DISPLAY_UNITS, scaledQuantity, unitLabel, type Lang } from '../report/format.js';
 import { displayUnit } from '../domain/units.js';
 import {
+  cellText,
   rowNumbers,
   tableUnit,
   type ReportColumn,
@@ -83,13 +84,13 @@ export function addTableSheet(
     cols.forEach((c, j) => {
       const cell = excelRow.getCell(j + 2);
       const v =
-        q && c.id === 'quantity' ? q.value : q && c.id === 'unit' ? displayUnit(q.unit) : r.cells[c.id];
+        q && c.id === 'quantity' ? q.value : q && c.id === 'unit' ? displayUnit(q.unit, lang) : r.cells[c.id];
       if (j === 0 && v === undefined) {
         cell.value = rowLabel(r, lang);
         return;
       }
       if (!isDec(v)) {
-        cell.value = v ?? '';
+        cell.value = v === undefined ? '' : cellText(c, v, lang);
         return;
       }
       const result = Number(displayed(v, c).toString());
@@ -132,24 +133,40 @@ export async function reportXlsx(
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** Every table one after the other; numbers in the column's display unit, to 10 decimal places. */
+/**
+ * Every table one after the other, as the XLSX has it: title, 单位 line, 序号 (合计 on a total that is the sum
+ * of its parts), physical quantities in the unit a statistician writes; numbers in the column's display unit, to
+ * 10 decimal places.
+ */
 export function reportCsv(tables: readonly ReportTable[], lang: Lang, intro: readonly string[]): string {
   const rows: unknown[][] = intro.map((l) => [l]);
   for (const t of tables) {
-    rows.push(
-      [],
-      [t.title[lang]],
-      t.columns.map((c) => header(c, lang)),
-    );
-    for (const r of t.rows)
-      rows.push(
-        t.columns.map((c, j) => {
-          const v = r.cells[c.id];
-          if (j === 0 && v === undefined) return r.labels[lang];
+    rows.push([], [t.title[lang]]);
+    const unit = tableUnit(t, (u) => unitLabel(u, lang));
+    if (unit) rows.push([`${lang === 'en' ? 'Unit: ' : '单位：'}${unit}`]);
+    rows.push([lang === 'en' ? 'No.' : '序号', ...t.columns.map((c) => header(c, lang))]);
+    const numbers = rowNumbers(t, summedParts, lang);
+    t.rows.forEach((r, i) => {
+      const q =
+        isDec(r.cells.quantity) && typeof r.cells.unit === 'string'
+          ? scaledQuantity(r.cells.quantity, r.cells.unit)
+          : undefined;
+      rows.push([
+        numbers[i]!,
+        ...t.columns.map((c, j) => {
+          const v =
+            q && c.id === 'quantity'
+              ? q.value
+              : q && c.id === 'unit'
+                ? displayUnit(q.unit, lang)
+                : r.cells[c.id];
+          if (j === 0 && v === undefined) return rowLabel(r, lang);
           // exact to 10 decimal places in the column's unit: beyond that the 34-digit tail is noise to a reader
-          return isDec(v) ? displayed(v, c).toDecimalPlaces(10).toFixed() : (v ?? '');
+          if (!isDec(v)) return v === undefined ? '' : cellText(c, v, lang);
+          return (q && c.id === 'quantity' ? v : displayed(v, c)).toDecimalPlaces(10).toFixed();
         }),
-      );
+      ]);
+    });
     if (t.note) rows.push([t.note[lang]]);
   }
   return toCsv(rows);

@@ -89,3 +89,21 @@ export function scaledQuantity(value: Dec, unitText: string): { value: Dec; unit
   if (size.gte(1e4)) return { value: value.div(1e4), unit: `万${unit}` };
   return { value, unit };
 }
+
+/**
+ * A figure of a trace (an input, a parameter, a formula's result) for a reader: thousands separators and a
+ * sensible number of digits (money in 元 to the fen; other figures to 2 decimals from 1,000 up, to 4 below,
+ * and to 4 significant digits below 1). The exact value goes beside it (a title, the export). Text that is
+ * not a number is returned as it is.
+ */
+export function traceNumber(text: string, unitText = ''): string {
+  const t = text.trim();
+  if (!/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(t)) return text;
+  const v = new Dec(t);
+  if (v.isZero()) return '0';
+  const trim = (s: string) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  if (/^(万|亿)?元(\/|$)/.test(unitText.trim()) && v.abs().gte(0.01)) return formatFixed(v, 2);
+  if (v.abs().gte(1000)) return formatFixed(v, 2);
+  if (v.abs().gte(1)) return trim(formatFixed(v, 4));
+  return trim(formatFixed(v, Math.max(0, 3 - v.e)));
+}

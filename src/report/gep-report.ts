@@ -207,7 +207,7 @@ export function gepReport(args: {
         { id: 'item', labels: { zh: '项目', en: 'Item' } },
         { id: 'unit', labels: { zh: '单位', en: 'Unit' } },
         { id: 'quantity', labels: { zh: '实物量', en: 'Physical quantity' } },
-        { id: 'status', labels: { zh: '状态', en: 'Status' } },
+        { id: 'status', labels: { zh: '状态', en: 'Status' }, values: COMPONENT_STATUS_LABELS },
       ],
       rows: physicalRows,
     },

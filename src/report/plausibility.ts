@@ -14,8 +14,7 @@ import {
 } from '../domain/plausibility.js';
 import type { Labels } from '../methods/schema.js';
 import { formatValue, type Lang } from './format.js';
-
-const prettyUnit = (text: string) => text.replace(/2\b/g, '²').replace(/3\b/g, '³');
+import { displayUnit } from '../domain/units.js';
 
 /** A figure of a warning with its unit: "5,050.51 万元/km²", "52.70%", "600.00 t/hm²", "12.00 ×". */
 export function warningFigure(w: PlausibilityWarning, value: Dec, lang: Lang): string {
@@ -25,7 +24,7 @@ export function warningFigure(w: PlausibilityWarning, value: Dec, lang: Lang): s
     case 'fraction':
       return formatValue(value, 'percent', lang);
     case 'quantity_per_area':
-      return `${formatFixed(value, 2)} ${prettyUnit(w.unitText ?? '')}`;
+      return `${formatFixed(value, 2)} ${displayUnit(w.unitText ?? '', lang)}`;
     case 'ratio':
       return `${formatFixed(value, 2)} ${lang === 'zh' ? '倍' : '×'}`;
   }

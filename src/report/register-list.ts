@@ -154,7 +154,7 @@ export function registerListModel(s: RegisterSnapshot, lang: Lang = 'zh'): Regis
         township: name(s.townships, st.township),
         location: [where, coords].filter(Boolean).join('；'),
         quantity: e.figure.quantity !== undefined ? formatQuantity(new Dec(e.figure.quantity)) : '—',
-        unit: e.figure.unit ? displayUnit(e.figure.unit) : '',
+        unit: e.figure.unit ? displayUnit(e.figure.unit, lang) : '',
         value,
         valueText: value ? wan(value) : '—',
         owner: `${st.owner}（${OWNERSHIP_LABELS[st.ownership as Ownership]?.[lang] ?? st.ownership}）`,

@@ -11,7 +11,13 @@ export interface ReportColumn {
   readonly labels: Labels;
   /** Display unit of the column's Dec cells; absent for text columns or cells whose unit is on the row. */
   readonly unit?: DisplayUnitId;
+  /** A column of coded values (a status): each code's words, which every view and export shows. */
+  readonly values?: Readonly<Record<string, Labels>>;
 }
+
+/** A text cell as people read it: a coded value in words (ok → 已核算), other text as it is. */
+export const cellText = (c: ReportColumn, v: string, lang: 'zh' | 'en'): string =>
+  c.values && Object.hasOwn(c.values, v) ? c.values[v]![lang] : v;
 
 export type ReportCell = Dec | string | undefined;
 

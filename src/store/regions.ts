@@ -74,21 +74,20 @@ export async function populations(db: Db): Promise<Map<string, Map<number, Dec>>
   return out;
 }
 
-const decimalText = (field: string, min: number, max: number) =>
+const decimalText = (min: number, max: number) =>
   z
     .string()
     .trim()
     .refine((s) => parseDecimal(s)?.gte(min) === true && parseDecimal(s)?.lte(max) === true, {
-      message: `${field}: a number from ${min} to ${max}`,
+      message: `a number from ${min} to ${max}`,
+      params: { zh: `须为 ${min} 至 ${max} 之间的数` },
     });
 
 export const townshipEditSchema = z.object({
   nameZh: z.string().trim().min(1).max(40),
   nameEn: z.string().trim().min(1).max(80),
-  areaKm2: decimalText('areaKm2', TOWNSHIP_AREA_KM2.min, TOWNSHIP_AREA_KM2.max),
-  population: z
-    .record(z.string().regex(/^\d{4}$/), z.union([z.literal(''), decimalText('population', 0, 1e9)]))
-    .optional(),
+  areaKm2: decimalText(TOWNSHIP_AREA_KM2.min, TOWNSHIP_AREA_KM2.max),
+  population: z.record(z.string().regex(/^\d{4}$/), z.union([z.literal(''), decimalText(0, 1e9)])).optional(),
 });
 export type TownshipEdit = z.infer<typeof townshipEditSchema>;
 

@@ -45,7 +45,9 @@ export async function loadDataset(db: Db, data: Dataset, source: string): Promis
       records.map((record) => ({ record })),
       'replace',
     );
-    await tx.query("update survey_records set status = 'approved', version = version + 1");
+    await tx.query(
+      "update survey_records set status = 'approved', version = version + 1, approved_values = values, approved_at = now()",
+    );
     await recordEvent(tx, SYSTEM_ACTOR, {
       action: 'approve',
       entity: 'survey_record',

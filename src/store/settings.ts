@@ -19,8 +19,8 @@ export const settingsSchema = z.object({
     .string()
     .default('Asia/Shanghai')
     .refine(validTimeZone, {
-      message: 'timeZone: an IANA time zone such as Asia/Shanghai',
-      params: { zh: '时区应为 IANA 名称，如 Asia/Shanghai' },
+      message: 'an IANA time zone such as Asia/Shanghai',
+      params: { zh: '应为 IANA 时区名称，如 Asia/Shanghai' },
     }),
 });
 

@@ -40,6 +40,11 @@ export interface SurveyRow {
   returned_action: 'return' | 'reopen' | null;
   returned_by: number | null;
   returned_at: Date | null;
+  /** The values when the record was last approved (kept through a return or a reopening); null if never. */
+  approved_values: StoredValues | null;
+  approved_at: Date | null;
+  approved_snapshot_by: number | null;
+  approved_snapshot_by_display?: string | null;
 }
 
 /** The status a person reads: a draft that a reviewer sent back is 已退回 (returned) until resubmitted. */
@@ -81,9 +86,11 @@ export const rawFromRow = (
 
 const SELECT = `select r.*, u.username as updated_by_name, s.username as submitted_by_name, a.username as approved_by_name,
     u.display_name as updated_by_display, s.display_name as submitted_by_display,
-    a.display_name as approved_by_display, b.display_name as returned_by_display
+    a.display_name as approved_by_display, b.display_name as returned_by_display,
+    p.display_name as approved_snapshot_by_display
   from survey_records r left join users u on u.id = r.updated_by left join users s on s.id = r.submitted_by
-  left join users a on a.id = r.approved_by left join users b on b.id = r.returned_by`;
+  left join users a on a.id = r.approved_by left join users b on b.id = r.returned_by
+  left join users p on p.id = r.approved_snapshot_by`;
 
 export async function getRecord(
   db: Db,
@@ -513,7 +520,10 @@ export async function changeStatus(
          returned_reason = case when $4 in ('return', 'reopen') then $6 when $4 = 'submit' then null else returned_reason end,
          returned_action = case when $4 in ('return', 'reopen') then $4 when $4 = 'submit' then null else returned_action end,
          returned_by = case when $4 in ('return', 'reopen') then $5::int when $4 = 'submit' then null else returned_by end,
-         returned_at = case when $4 in ('return', 'reopen') then now() when $4 = 'submit' then null else returned_at end
+         returned_at = case when $4 in ('return', 'reopen') then now() when $4 = 'submit' then null else returned_at end,
+         approved_values = case when $4 = 'approve' then values else approved_values end,
+         approved_at = case when $4 = 'approve' then now() else approved_at end,
+         approved_snapshot_by = case when $4 = 'approve' then $5::int else approved_snapshot_by end
        where township_id = $1 and year = $2 returning *`,
       [township, year, rule.to, action, actor.id, reason ?? null],
     );

@@ -25,7 +25,10 @@ export const newUserSchema = z.object({
   username: z
     .string()
     .trim()
-    .regex(/^[a-z][a-z0-9_.-]{2,31}$/, { message: 'username: 3–32 lower-case letters, digits, _ . -' }),
+    .refine((u) => /^[a-z][a-z0-9_.-]{2,31}$/.test(u), {
+      message: '3–32 lower-case letters, digits, _ . - starting with a letter',
+      params: { zh: '须为 3–32 位小写字母、数字或 _ . -，以字母开头' },
+    }),
   displayName: z.string().trim().min(1).max(60),
   role: z.enum(ROLES),
   password: passwordSchema(),

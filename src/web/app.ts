@@ -35,9 +35,16 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { geoRoutes } from './routes/geo.js';
 import { townshipRoutes } from './routes/townships.js';
 import { summedParts } from '../io/report-export.js';
-import { rowNumbers, tableUnit } from '../report/table.js';
+import { cellText, rowNumbers, tableUnit } from '../report/table.js';
 import { describeFigureChange } from '../report/published-changes.js';
-import { formatChange, formatNumber, formatValue, scaledQuantity, unitLabel } from '../report/format.js';
+import {
+  formatChange,
+  formatNumber,
+  formatValue,
+  scaledQuantity,
+  traceNumber,
+  unitLabel,
+} from '../report/format.js';
 import { envelopeText, warningFigure } from '../report/plausibility.js';
 import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
@@ -152,6 +159,10 @@ export function createApp(o: AppOptions) {
     tableUnit,
     // physical quantities in the unit a statistician writes (万m³, 亿kWh …)
     scaledQuantity,
+    // a coded cell (a status) in words
+    cellText,
+    // a trace figure with separators and sensible digits (the exact value beside it)
+    traceNumber,
   };
   app.locals.displayStatus = displayStatus;
   // a published report's changes against today's data, in words and 万元
@@ -255,6 +266,8 @@ export function createApp(o: AppOptions) {
     }
     res.locals.lang = req.lang;
     res.locals.t = translator(req.lang);
+    // units in the page's language: 万m³ → 10⁴ m³, 人次 → visits under ?lang=en
+    res.locals.unitText = (u: string) => displayUnit(u, req.lang);
     res.locals.user = req.user;
     res.locals.path = req.path;
     res.locals.query = req.query;

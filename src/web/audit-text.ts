@@ -39,11 +39,18 @@ const ENTITIES: Record<string, [string, string]> = {
   assessment: ['考核结果', 'Assessment results'],
   allocation: ['资金分配', 'Fund allocation'],
   method_document: ['方法文档', 'Method document'],
+  appraisal: ['情景评估', 'Appraisal'],
+  scenario: ['情景方案', 'Alternative'],
+  scenario_project: ['评估项目', 'Project or plan'],
+  tenure_audit: ['离任审计', 'Tenure audit'],
+  decisions_sample: ['考核与资金示例数据', 'Assessment and funds sample'],
+  township_boundaries: ['乡镇边界', 'Township boundaries'],
 };
 const STATUS: Record<string, [string, string]> = {
   draft: ['草稿', 'Draft'],
   submitted: ['已提交', 'Submitted'],
   approved: ['已审核', 'Approved'],
+  published: ['已发布', 'Published'],
 };
 
 const FIELDS: Record<string, [string, string]> = {
@@ -59,6 +66,44 @@ const FIELDS: Record<string, [string, string]> = {
   username: ['用户名', 'Username'],
   displayName: ['姓名', 'Name'],
   sample: ['示例数据', 'Sample data'],
+  // other records' fields (imports, transitions, scenarios, audits, boundaries, published reports)
+  status: ['状态', 'Status'],
+  figures: ['数据条数', 'Figures'],
+  records: ['记录数', 'Records'],
+  source: ['来源', 'Source'],
+  name: ['名称', 'Name'],
+  title: ['标题', 'Title'],
+  number: ['文号', 'Number'],
+  scope: ['范围', 'Scope'],
+  startYear: ['起始年份', 'Start year'],
+  endYear: ['结束年份', 'End year'],
+  year: ['年份', 'Year'],
+  configId: ['审计配置', 'Audit configuration'],
+  official: ['领导干部', 'Official'],
+  rate: ['贴现率', 'Discount rate'],
+  horizon: ['评估年限', 'Horizon'],
+  setId: ['核算参数集', 'Coefficient set'],
+  setVersion: ['参数集版本', 'Set version'],
+  profile: ['核算口径', 'Profile'],
+  description: ['说明', 'Description'],
+  constantPriceYear: ['不变价基年', 'Constant-price year'],
+  unit: ['单位', 'Unit'],
+  matrix: ['转移矩阵', 'Transition matrix'],
+  version: ['版本', 'Version'],
+  count: ['条数', 'Count'],
+  changes: ['修改项数', 'Changes'],
+  hash: ['内容哈希', 'Content hash'],
+  amount: ['金额（元）', 'Amount (yuan)'],
+  rule: ['分配规则', 'Allocation rule'],
+  funds: ['资金数', 'Funds'],
+  date: ['日期', 'Date'],
+  buyer: ['买方', 'Buyer'],
+  seller: ['卖方', 'Seller'],
+  terms: ['条款', 'Terms'],
+  rights: ['权利', 'Rights'],
+  entries: ['目录条目', 'Register entries'],
+  product: ['生态产品', 'Eco-product'],
+  edits: ['指标修改', 'Input edits'],
 };
 const FIELD_VALUES: Record<string, [string, string]> = {
   subdistrict: ['街道', 'Subdistrict'],
@@ -70,6 +115,9 @@ const FIELD_VALUES: Record<string, [string, string]> = {
   finance: ['财政人员', 'finance official'],
   assessor: ['考核人员', 'assessor'],
   viewer: ['查阅者', 'viewer'],
+  project: ['项目', 'project'],
+  plan: ['规划', 'plan'],
+  total: ['全县', 'the county'],
   true: ['是', 'yes'],
   false: ['否', 'no'],
 };
@@ -103,7 +151,9 @@ export function describeEvent(
       ? `${townshipName(figure[0]!)} ${figure[1]} ${figure[2]}`
       : name && ['survey_record', 'transition', 'township'].includes(e.entity)
         ? `${name} ${rest ?? ''}`.trim()
-        : key;
+        : e.entity === 'township_boundaries'
+          ? words(key.split(','), lang, townshipName)
+          : key;
   const blank = lang === 'en' ? '(blank)' : '（空）';
   const sep = lang === 'en' ? ': ' : '：';
   const text = (v: unknown) =>
@@ -139,7 +189,7 @@ export function describeEvent(
         const input = set.inputs.find((x) => x.id === id);
         const c = cls ? set.landClasses.find((x) => x.id === cls) : undefined;
         const label = input ? input.labels[lang] + (c ? '·' + c.labels[lang] : '') : f;
-        const unit = input && !input.percent ? ' ' + displayUnit(input.unit) : '';
+        const unit = input && !input.percent ? ' ' + displayUnit(input.unit, lang) : '';
         return `${label}${sep}${text(old[f])} → ${text(now[f])}${unit}`;
       });
     if ('overrides' in now)
@@ -169,6 +219,79 @@ export function describeEvent(
       });
     return { action, entity, subject, changes };
   }
-  const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v).slice(0, 400));
-  return { action, entity, subject, raw: { old: json(e.old_value), new: json(e.new_value) } };
+  // a setting: its name, old → new
+  if (e.entity === 'setting') {
+    const name = SETTINGS[key]?.[i] ?? key;
+    return {
+      action,
+      entity,
+      subject: name,
+      changes: [
+        `${name}${sep}${words(e.old_value, lang, townshipName)} → ${words(e.new_value, lang, townshipName)}`,
+      ],
+    };
+  }
+  // anything else: each field by its name, a value in words (a matrix or a long list by its size), never JSON
+  const fields = (v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const o = fields(e.old_value);
+  const n = fields(e.new_value);
+  const keys = [...new Set([...Object.keys(o), ...Object.keys(n)])];
+  const changes = keys
+    .filter((f) => JSON.stringify(o[f]) !== JSON.stringify(n[f]) || !(f in o))
+    .map((f) => {
+      const label = FIELDS[f]?.[i] ?? f;
+      if (f === 'unit' && typeof n[f] === 'string') return `${label}${sep}${displayUnit(n[f], lang)}`;
+      return f in o
+        ? `${label}${sep}${words(o[f], lang, townshipName)} → ${words(n[f], lang, townshipName)}`
+        : `${label}${sep}${words(n[f], lang, townshipName)}`;
+    });
+  if (
+    !keys.length &&
+    (e.old_value !== null || e.new_value !== null) &&
+    (e.old_value !== undefined || e.new_value !== undefined)
+  )
+    changes.push(
+      e.old_value === null || e.old_value === undefined
+        ? words(e.new_value, lang, townshipName)
+        : `${words(e.old_value, lang, townshipName)} → ${words(e.new_value, lang, townshipName)}`,
+    );
+  return { action, entity, subject, changes };
+}
+
+const SETTINGS: Record<string, [string, string]> = {
+  activeSet: ['使用的核算参数集', 'Coefficient set in use'],
+  profile: ['核算口径', 'Profile'],
+  publicPriceList: ['公开价格清单', 'Public price list'],
+  publicRegister: ['公开生态产品目录清单', 'Public list of eco-products'],
+  compiler: ['编制单位', 'Compiled by'],
+  timeZone: ['时区', 'Time zone'],
+};
+
+/** A value in words: yes/no, a status, names for township ids, an object or long list by its size. */
+function words(v: unknown, lang: Lang, townshipName: (id: string) => string | undefined): string {
+  const i = lang === 'en' ? 1 : 0;
+  if (v === null || v === undefined || v === '') return lang === 'en' ? '(blank)' : '（空）';
+  if (typeof v === 'boolean') return FIELD_VALUES[String(v)]![i];
+  if (typeof v === 'string')
+    return (
+      STATUS[v]?.[i] ??
+      FIELD_VALUES[v]?.[i] ??
+      townshipName(v) ??
+      (v.length > 120 ? v.slice(0, 120) + '…' : v)
+    );
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) {
+    const items = v.map((x) =>
+      typeof x === 'string' ? (townshipName(x) ?? x) : typeof x === 'number' ? String(x) : '…',
+    );
+    const shown = items.slice(0, 8).join(lang === 'en' ? ', ' : '、');
+    return items.length > 8 ? `${shown} …（${items.length}）` : shown;
+  }
+  const o = v as Record<string, unknown>;
+  // a set or version reference: minhou-2021@2.0.0
+  if (typeof o.id === 'string' && typeof o.version === 'string' && Object.keys(o).length === 2)
+    return `${o.id}@${o.version}`;
+  const n = Object.keys(o).length;
+  return lang === 'en' ? `(${n} entries)` : `（${n} 项）`;
 }

@@ -279,6 +279,30 @@ const MESSAGES = {
     '共 {count} 处错误，以下列出前 {shown} 处（按行排序）；各乡镇、各指标的错误数见上表。',
     '{count} errors; the first {shown} are listed (by row); the counts per township and per field are above.',
   ],
+  // empty county landing (entry12)
+  setup_title: ['开始设置本县', 'Set up your county'],
+  setup_intro: [
+    '本系统尚无乡镇，所以还没有可填报的数据。请按以下步骤设置本县：',
+    'There are no townships yet, so there is nothing to enter. Set up the county in these steps:',
+  ],
+  setup_region: ['设置本县（区）的名称与行政区划代码', 'Name the county and give its administrative code'],
+  setup_townships: [
+    '新增乡镇（名称、行政区划代码、面积），或从 XLSX/CSV 文件导入乡镇',
+    'Add the townships (names, administrative code, area), or import them from an XLSX/CSV file',
+  ],
+  setup_users: [
+    '创建填报员、审核员等用户，并绑定其负责的乡镇与责任单位',
+    'Create the clerks, reviewers and other users, and bind them to their townships and departments',
+  ],
+  setup_import: [
+    '下载填报模板，填好后批量导入各乡镇的调查数据（或逐个乡镇在表单中填报）',
+    'Download the template, fill it and import the townships’ survey data (or enter each township in its form)',
+  ],
+  setup_done: ['已完成', 'done'],
+  setup_waiting: [
+    '本县尚未设置乡镇，暂无可填报或查阅的数据。请联系系统管理员在“系统管理 → 行政区划”中设置本县及其乡镇。',
+    'The county has no townships yet, so there is no data to enter or read. Ask your administrator to set up the county and its townships under Administration → Regions.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -47,6 +47,18 @@ describe.skipIf(!executablePath)('assessment and allocation journey', () => {
     await expect.poll(() => row.locator('details p').textContent()).toContain('计分上限 110%');
     expect(await row.locator('details p').textContent()).toContain('分值 20.00 分，得 22.00 分');
     await page.screenshot({ path: join(SHOTS, 'assessment-explanation.png') });
+    // the opened explanation wraps inside the table: its right edge stays within the table's, on a desktop and
+    // (inside the table's own scroll box) on a phone, and the page never scrolls sideways
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const p = (await row.locator('details p').boundingBox())!;
+      const table = (await page.locator('#indicator-scores').boundingBox())!;
+      expect(p.x + p.width, `explanation at ${width} px`).toBeLessThanOrEqual(table.x + table.width + 0.5);
+      // it runs over several lines, not one
+      expect(p.height).toBeGreaterThan(40);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(SHOTS, `assessment-explanation-${width}.png`) });
+    }
     await page.context().close();
   }, 120_000);
 

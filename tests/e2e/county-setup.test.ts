@@ -35,6 +35,33 @@ describe.skipIf(!executablePath)('a county set up from nothing', () => {
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
+  it('zh, en and 390 px: before any township the home page guides the administrator step by step and tells a clerk to wait', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await loggedIn('admin', PASSWORD, lang);
+      const steps = page.locator('#setup-steps li');
+      expect(await steps.count()).toBe(4);
+      expect(await page.locator('main table, body table').count()).toBe(0);
+      await shot(page, `empty-county-home-admin-${lang}`);
+      // the first step opens the county form
+      await steps.first().getByRole('link').click();
+      await page.waitForURL(/\/admin\/regions#region-form$/);
+      expect(await page.locator('#region-form').getAttribute('open')).not.toBeNull();
+      await page.setViewportSize({ width: 390, height: 900 });
+      await page.goto(`${app.base}/`);
+      expect(await sticking(page)).toEqual([]);
+      await shot(page, `empty-county-home-admin-390-${lang}`);
+      await page.context().close();
+      const clerk = await loggedIn('editor', PASSWORD, lang);
+      const waiting = clerk.locator('#setup-waiting');
+      expect(await waiting.textContent()).toContain(
+        lang === 'zh' ? '本县尚未设置乡镇' : 'The county has no townships yet',
+      );
+      expect(await clerk.locator('#setup-steps').count()).toBe(0);
+      await shot(clerk, `empty-county-home-clerk-${lang}`);
+      await clerk.context().close();
+    }
+  });
+
   it('zh: the administrator names the county, adds and imports townships, and binds a clerk; the clerk edits only their fields', async () => {
     const page = await loggedIn('admin');
     await page.goto(`${app.base}/admin/regions`);

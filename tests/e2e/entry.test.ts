@@ -91,7 +91,7 @@ describe.skipIf(!executablePath)('survey form: number entry that cannot corrupt'
     expect(await page.locator('#in-land_area-paddy').inputValue()).toBe('6750');
     await expect
       .poll(() => page.locator('#f-land_area .entry-msg').textContent())
-      .toContain('2 value(s) shown converted to 亩');
+      .toContain('2 value(s) shown converted to mu');
     // the clerk types one new value in 亩: 150 亩 ÷ 15 = 10 hm²
     await page.locator('#in-land_area-grassland').fill('150');
     await shot(page, 'entry-unit-switch-en');

@@ -125,7 +125,9 @@ describe('L4: NUL bytes and absurd areas', () => {
         areaKm2: area,
       });
       expect(res.status).toBe(422);
-      expect(res.text).toContain('areaKm2: a number from 0.01 to 200000');
+      // named by its label, in the page's language, with no English detail after it
+      expect(res.text).toContain('面积（km²）：须为 0.01 至 200000 之间的数');
+      expect(res.text).not.toMatch(/areaKm2:|a number from/);
       expect(await dump(t.db)).toBe(before);
       await healthy();
     },

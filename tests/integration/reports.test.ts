@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dec } from '../../src/domain/decimal.js';
+import { Dec, formatFixed } from '../../src/domain/decimal.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 import { runCli } from '../unit/cli-run.js';
 
@@ -98,7 +98,11 @@ describe('GEP report', () => {
     // a county figure's trace: the sum of the 15 townships' traces equals the report's figure
     const county = (await viewer.agent.get('/reports/trace?year=2021&township=total&component=grain')).text;
     const report = (await viewer.agent.get('/reports/gep?year=2021')).text;
-    expect(county).toContain(`<strong>${rowValue(report, 'total|grain|').toString()} 元</strong>`);
+    // shown to the fen with separators, the exact value in the title
+    const exact = rowValue(report, 'total|grain|');
+    expect(county).toContain(
+      `<strong><span class="exact" title="${exact.toString()}">${formatFixed(exact, 2)}</span> 元</strong>`,
+    );
     expect(county.match(/class="card trace"/g)).toHaveLength(15);
     // a 2010 price restated to 2021 prices by the CPI, shown beside the parameter: 7.06 × 692.7 ÷ 536.1
     const wc = (
@@ -108,6 +112,26 @@ describe('GEP report', () => {
     ).text;
     expect(wc).toContain('2010年价 7.06 × 692.7 ÷ 536.1（CPI 2021年 ÷ 2010年）');
     expect(wc).toContain('金额为2021年当年价');
+    // figures for a reader: 6,610,491.31 m³ (exact 6610491.31459 in the title), money to the fen; kinds and land
+    // classes in words, never (input)/(parameter) or forest_broadleaf
+    expect(wc).toContain('<span class="exact" title="6610491.31459">6,610,491.31</span> m³');
+    expect(wc).toMatch(/title="60302847\.55704\d+">60,302,847\.56<\/span> 元/);
+    expect(wc).toContain('= 9.12</span>');
+    expect(wc).toContain('年降水量 <span class="meta">(填报数据)</span>');
+    expect(wc).toContain('(参数)');
+    expect(wc).toContain('地类面积 · 阔叶林');
+    expect(wc.replace(/<code>[^<]*<\/code>|<[^>]+>/g, '')).not.toMatch(
+      /forest_broadleaf|\((input|parameter)\)/,
+    );
+    const wcEn = (
+      await viewer.agent.get(
+        '/reports/trace?year=2021&township=ganzhe&component=water_conservation&class=forest_broadleaf&lang=en',
+      )
+    ).text;
+    expect(wcEn).toContain('(survey input)');
+    expect(wcEn).toMatch(/60,302,847\.56<\/span> yuan/);
+    expect(wcEn).toContain('yuan/m³');
+    await viewer.agent.get('/reports?lang=zh');
     // the upstream share of ganzhe's water supply, deducted for net GEP
     const water = (
       await viewer.agent.get('/reports/trace?year=2021&township=ganzhe&component=water_domestic')
@@ -210,6 +234,49 @@ describe('exports', () => {
     const res = await viewer.agent.get('/reports/gep?year=2021&township=ganzhe&format=csv');
     expect(res.text.charCodeAt(0)).toBe(0xfeff);
     expect(res.text).toContain('粮食,1198.341,');
+  });
+
+  it('CSV carries 序号 like the XLSX: 1, 1.1 …, 合计 on the total that is the sum of the top-level rows, the 单位 line, statuses in words', async () => {
+    const text = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe&format=csv')).text;
+    const lines = text.split(/\r?\n/);
+    const head = lines.indexOf('序号,项目,价值量 (万元),占GEP比例 (%)');
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head - 1]).toBe('单位：万元');
+    const table = lines.slice(head + 1, lines.indexOf('', head));
+    expect(table[0]).toMatch(/^1,物质产品,/);
+    expect(table[1]).toMatch(/^1\.1, {2}农业产品,/);
+    // 合计 = 物质产品 + 调节服务 + 文化服务 (the rows numbered 1, 2, 3), exactly, in 万元
+    const total = table.find((l) => l.startsWith('合计,'))!;
+    expect(total).toMatch(/^合计,生态系统生产总值（GEP）,/);
+    const tops = table.filter((l) => /^\d+,/.test(l)).map((l) => new Dec(l.split(',')[2]!));
+    expect(tops).toHaveLength(3);
+    const sum = tops.reduce((a, b) => a.plus(b));
+    expect(
+      sum
+        .minus(new Dec(total.split(',')[2]!))
+        .abs()
+        .lte('1e-9'),
+    ).toBe(true);
+    // the physical table: statuses in words, a large quantity in the scaled unit
+    expect(text).toContain('序号,项目,单位,实物量,状态');
+    expect(text).toMatch(/,\s+生活用水,万m³,851\.5055,已核算/);
+    expect(text).not.toMatch(/,ok\r?\n/);
+    const en = (await viewer.agent.get('/reports/gep?year=2021&township=ganzhe&format=csv&lang=en')).text;
+    expect(en).toContain('No.,Item,Unit,Physical quantity,Status');
+    expect(en).toMatch(/,\s+Domestic water,10⁴ m³,851\.5055,accounted/);
+    await viewer.agent.get('/reports?lang=zh');
+  });
+
+  it('an English report writes units in English: 10⁴ m³, 10⁴ visits, never 万m³ or 人次', async () => {
+    const page = (await viewer.agent.get('/reports/gep?year=2021&lang=en')).text;
+    await viewer.agent.get('/reports?lang=zh');
+    const physical = page.slice(page.indexOf('id="table-physical"'));
+    const units = [...physical.slice(0, physical.indexOf('</table>')).matchAll(/<td>([^<]*)<\/td>/g)].map(
+      (m) => m[1]!,
+    );
+    expect(units).toContain('10⁴ visits');
+    expect(units).toContain('10⁴ m³');
+    expect(physical.slice(0, physical.indexOf('</table>'))).not.toMatch(/<td>[^<]*[万亿人次元亩][^<]*<\/td>/);
   });
 
   it('an unknown format is refused', async () => {

@@ -142,3 +142,68 @@ describe('workflow that talks', () => {
     expect(forbidden.status).toBe(403);
   });
 });
+
+describe('the reviewer sees each change against the last approved version', () => {
+  const act2021 = async (s: Session, township: string, action: string, reason?: string) => {
+    const [r] = await t.db.query<{ version: number }>(
+      'select version from survey_records where township_id = $1 and year = 2021',
+      [township],
+    );
+    return s.agent
+      .post(`/data/${township}/2021/status`)
+      .type('form')
+      .send({ _csrf: s.csrf, version: String(r!.version), action, ...(reason ? { reason } : {}) });
+  };
+
+  it('approve, reopen, change two fields: the review says 上次审核通过 old → 现值 new with the unit and Δ, by label', async () => {
+    // 竹岐乡 2021 arrives approved (sample): its snapshot is what was approved
+    expect((await act2021(reviewer, 'zhuqi', 'reopen', 'GDP 按统计年鉴修正')).status).toBe(303);
+    const page = await editor.agent.get('/data/zhuqi/2021');
+    expect(page.text).not.toContain('id="approved-changes"');
+    // GDP 203147.49 → 204147.99 万元: Δ = 204147.99 − 203147.49 = +1000.5 万元
+    // 水田 626.67 → 621.67 hm² (Δ −5) and 旱地及水浇地 174.32 → 179.32 hm² (Δ +5): the total area is unchanged
+    const saved = await editor.agent
+      .post('/data/zhuqi/2021')
+      .type('form')
+      .send({
+        ...formFields(page.text),
+        'values[gdp]': '204147.99',
+        'values[land_area][paddy]': '621.67',
+        'values[land_area][dry_farmland]': '179.32',
+      });
+    expect(saved.status).toBe(303);
+    expect((await act2021(editor, 'zhuqi', 'submit')).status).toBe(303);
+
+    const review = await reviewer.agent.get('/data/zhuqi/2021');
+    const box = review.text.slice(review.text.indexOf('id="approved-changes"'));
+    expect(box).toContain('与上次审核通过版本相比的修改（3 项）');
+    const items = [...box.slice(0, box.indexOf('</section>')).matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map(
+      (m) => m[1]!.replace(/<[^>]+>/g, ''),
+    );
+    expect(items).toEqual([
+      '地类面积·水田 上次审核通过：626.67 → 现值 621.67 hm²（Δ −5）',
+      '地类面积·旱地及水浇地 上次审核通过：174.32 → 现值 179.32 hm²（Δ +5）',
+      '地区生产总值 上次审核通过：203147.49 → 现值 204147.99 万元（Δ +1000.5）',
+    ]);
+    // beside the field itself too
+    expect(review.text).toMatch(
+      /id="f-gdp"[\s\S]*?data-approved="gdp">上次审核通过：203147\.49 → 现值 204147\.99 万元（Δ \+1000\.5）</,
+    );
+    const en = await reviewer.agent.get('/data/zhuqi/2021?lang=en');
+    expect(en.text).toContain('Changed since last approved (3)');
+    expect(en.text).toContain(
+      'Gross domestic product</strong> last approved: 203147.49 → now 204147.99 10⁴ yuan (Δ +1000.5)',
+    );
+    await reviewer.agent.get('/?lang=zh');
+
+    // approved again: the snapshot is the new values, so a reopening shows no change
+    expect((await act2021(reviewer, 'zhuqi', 'approve')).status).toBe(303);
+    const [row] = await t.db.query<{ approved_values: { gdp: string } }>(
+      "select approved_values from survey_records where township_id = 'zhuqi' and year = 2021",
+    );
+    expect(row!.approved_values.gdp).toBe('204147.99');
+    expect((await act2021(reviewer, 'zhuqi', 'reopen', '再核对一次')).status).toBe(303);
+    const again = await editor.agent.get('/data/zhuqi/2021');
+    expect(again.text).not.toContain('id="approved-changes"');
+  });
+});

@@ -42,5 +42,21 @@ describe('validation messages name what people know', () => {
     expect(displayUnit('t/(hm2*a)')).toBe('t/(hm²·a)');
     expect(displayUnit('MJ*mm/(hm2*h*a)')).toBe('MJ·mm/(hm²·h·a)');
     expect(displayUnit('tCO2')).toBe('tCO₂');
+    // a chained division is written with one slash: kg/hm2/a → kg/(hm²·a)
+    expect(displayUnit('kg/hm2/a')).toBe('kg/(hm²·a)');
+  });
+
+  it('in English, Chinese unit words and scales become English (never 万m³ or 人次 on an English page)', () => {
+    expect(displayUnit('万m3', 'en')).toBe('10⁴ m³');
+    expect(displayUnit('亿kWh', 'en')).toBe('10⁸ kWh');
+    expect(displayUnit('人次', 'en')).toBe('visits');
+    expect(displayUnit('万人次', 'en')).toBe('10⁴ visits');
+    // per one: the denominator in the singular
+    expect(displayUnit('元/人次', 'en')).toBe('yuan/visit');
+    expect(displayUnit('万元/km2', 'en')).toBe('10⁴ yuan/km²');
+    expect(displayUnit('亩', 'en')).toBe('mu');
+    // units without Chinese are the same in both languages
+    expect(displayUnit('MJ*mm/(hm2*h*a)', 'en')).toBe('MJ·mm/(hm²·h·a)');
+    expect(displayUnit('tC/hm2/a', 'en')).toBe('tC/(hm²·a)');
   });
 });

@@ -162,6 +162,7 @@ export function authRoutes(o: AppOptions) {
       title: translator(req.lang)(kind === 'finance' ? 'finance_home' : 'assessor_home'),
       kind,
       years: await recordYears(db),
+      noTownships: (await listTownships(db)).length === 0,
     });
 
   r.get('/', requireRole(...ANY_ROLE), async (req, res, next) => {

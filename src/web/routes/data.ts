@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../store/error
 import { getTownship } from '../../store/regions.js';
 import {
   changeStatus,
+  diffValues,
   getRecord,
   saveRecords,
   fieldChanges,
@@ -120,6 +121,61 @@ export function describeChange(
   return `${name}${lang === 'en' ? ': ' : '：'}${c.old ?? blank} → ${c.new ?? blank}${unit}`;
 }
 
+/** A field's change since the record was last approved, for the reviewer: label, old, new, unit and Δ. */
+export interface ApprovedChange {
+  /** "input" or "input.landClass". */
+  field: string;
+  input: string;
+  label: string;
+  /** 上次审核通过：1234.5 → 现值 1300 hm²（+65.5） */
+  text: string;
+}
+
+/**
+ * Every field whose value differs from the last approved version, said as a reviewer reads it:
+ * "地类面积·阔叶林 上次审核通过：1234.5 → 现值 1300 hm²（+65.5）". Empty when the record was never approved.
+ */
+export function changesSinceApproved(
+  set: CompiledSet,
+  approved: StoredValues | null | undefined,
+  current: StoredValues,
+  lang: Lang,
+  unitText: (u: string) => string,
+): ApprovedChange[] {
+  if (!approved) return [];
+  const blank = lang === 'en' ? '(blank)' : '（空）';
+  const order = new Map(set.inputs.map((i, n) => [i.id, n]));
+  const classOrder = new Map(set.landClasses.map((c, n) => [c.id, n]));
+  return diffValues('', 0, approved, current)
+    .map((c) => {
+      const [id, cls] = c.field.split('.') as [string, string | undefined];
+      const input = set.inputs.find((i) => i.id === id);
+      const landClass = cls ? set.landClasses.find((x) => x.id === cls) : undefined;
+      const label = input
+        ? pick(lang, input.labels) + (landClass ? '·' + pick(lang, landClass.labels) : '')
+        : c.field;
+      const unit = input && !input.percent ? ' ' + unitText(input.unit) : '';
+      const a = c.old === null ? undefined : parseDecimal(c.old);
+      const b = c.new === null ? undefined : parseDecimal(c.new);
+      const diff = a && b ? b.minus(a) : undefined;
+      const delta = diff ? (diff.isNeg() ? '−' : '+') + diff.abs().toFixed() : undefined;
+      const d = delta ? (lang === 'en' ? ` (Δ ${delta})` : `（Δ ${delta}）`) : '';
+      const text =
+        lang === 'en'
+          ? `last approved: ${c.old ?? blank} → now ${c.new ?? blank}${unit}${d}`
+          : `上次审核通过：${c.old ?? blank} → 现值 ${c.new ?? blank}${unit}${d}`;
+      return {
+        field: c.field,
+        input: id,
+        label,
+        text,
+        sort: [order.get(id) ?? 1e9, classOrder.get(cls ?? '') ?? -1],
+      };
+    })
+    .sort((a, b) => a.sort[0]! - b.sort[0]! || a.sort[1]! - b.sort[1]!)
+    .map(({ sort: _sort, ...c }) => c);
+}
+
 interface FormState {
   values: Record<string, unknown>;
   units: Record<string, string>;
@@ -188,12 +244,17 @@ async function showForm(
       conflict: extra.conflict,
       editable,
       previous,
+      // the reviewer sees each field's change against the last approved version (kept through a return)
+      approvedChanges:
+        record && record.status !== 'approved'
+          ? changesSinceApproved(set, record.approved_values, record.values, req.lang, res.locals.unitText)
+          : [],
       prevChange: (before: string, now: unknown) => previousChange(before, now),
       // a clerk bound to departments sees the other departments' fields read-only
       fieldEditable: (inputId: string) => mayEditField(scope, set, inputId),
       // the land-use areas (hm²) add up to the township's area: the form shows the running total against it
       townshipAreaHm2: parseDecimal(township.area_km2)?.times(100).toString(),
-      savedChanges: savedChanges?.map((c) => describeChange(set, c, req.lang, res.app.locals.unitText)),
+      savedChanges: savedChanges?.map((c) => describeChange(set, c, req.lang, res.locals.unitText)),
       unitFactor: (input: CompiledSet['inputs'][number], text: string) => {
         const u = input.acceptUnits.find((x) => x.text === text)?.unit ?? input.unitValue;
         const f = conversionFactor(u, input.unitValue);
