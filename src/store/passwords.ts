@@ -75,24 +75,23 @@ const COMMON_PASSWORDS = new Set([
   'gep-ledger',
 ]);
 
-/** The password policy, as a reason in zh and en when a password fails it. */
+/** The password policy, as a reason in zh and en when a password fails it (the form names the field: 密码：…). */
 export function passwordProblem(password: string): { zh: string; en: string } | undefined {
-  if (password.trim() === '')
-    return { zh: '密码不能只由空白字符组成', en: 'the password cannot be only whitespace' };
+  if (password.trim() === '') return { zh: '不能只由空白字符组成', en: 'cannot be only whitespace' };
   if ([...password].length < PASSWORD_MIN_LENGTH)
     return {
-      zh: `密码至少 ${PASSWORD_MIN_LENGTH} 个字符`,
-      en: `password: at least ${PASSWORD_MIN_LENGTH} characters`,
+      zh: `至少 ${PASSWORD_MIN_LENGTH} 个字符`,
+      en: `at least ${PASSWORD_MIN_LENGTH} characters`,
     };
   if (password.length > PASSWORD_MAX_LENGTH)
     return {
-      zh: `密码最多 ${PASSWORD_MAX_LENGTH} 个字符`,
-      en: `password: at most ${PASSWORD_MAX_LENGTH} characters`,
+      zh: `最多 ${PASSWORD_MAX_LENGTH} 个字符`,
+      en: `at most ${PASSWORD_MAX_LENGTH} characters`,
     };
   if (new Set(password).size <= 2 || COMMON_PASSWORDS.has(password.trim().toLowerCase()))
     return {
-      zh: '这个密码太常见或太简单，请换一个',
-      en: 'this password is too common or too simple; choose another',
+      zh: '太常见或太简单，请换一个',
+      en: 'too common or too simple; choose another',
     };
   return undefined;
 }

@@ -119,7 +119,7 @@ describe('admin: users', () => {
     expect(dup.text).toContain('name="username" required value="editor"');
     const short = await newUser(admin, { username: 'short.pw', password: 'short' });
     expect(short.status).toBe(422);
-    expect(short.text).toMatch(/密码至少 10 个字符/);
+    expect(short.text).toMatch(/密码：至少 10 个字符/);
     const badRole = await newUser(admin, { username: 'bad.role', role: 'root' });
     expect(badRole.status).toBe(422);
     const badName = await newUser(admin, { username: 'X' });

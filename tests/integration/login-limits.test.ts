@@ -91,7 +91,7 @@ describe('password policy', () => {
   };
   it('ten spaces are refused', async () => {
     expect(await refusal(' '.repeat(10))).toEqual([
-      { zh: '密码不能只由空白字符组成', en: 'the password cannot be only whitespace' },
+      { zh: '密码：不能只由空白字符组成', en: 'Password: cannot be only whitespace' },
     ]);
   });
   it.each([
@@ -105,14 +105,14 @@ describe('password policy', () => {
   ])('the common or trivial "%s" is refused', async (p) => {
     expect(await refusal(p)).toEqual([
       {
-        zh: '这个密码太常见或太简单，请换一个',
-        en: 'this password is too common or too simple; choose another',
+        zh: '密码：太常见或太简单，请换一个',
+        en: 'Password: too common or too simple; choose another',
       },
     ]);
   });
   it('nine characters are refused; "correct horse battery" is accepted', async () => {
     expect(await refusal('abcdefgh9')).toEqual([
-      { zh: '密码至少 10 个字符', en: 'password: at least 10 characters' },
+      { zh: '密码：至少 10 个字符', en: 'Password: at least 10 characters' },
     ]);
     expect(await refusal('correct horse battery')).toEqual([]);
   });
@@ -123,7 +123,7 @@ describe('password policy', () => {
       .type('form')
       .send({ _csrf: admin.csrf, password: 'password123' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('这个密码太常见或太简单');
+    expect(res.text).toContain('密码：太常见或太简单');
   });
 });
 
