@@ -275,11 +275,26 @@ function position(assets: Dec, liabilities: readonly Dec[]): Position {
 
 const L = (zh: string, en: string): Labels => ({ zh, en });
 
+/** A land class's name from the set (its id only if the set does not know it). */
+const classLabelsOf =
+  (set: { landClasses: readonly { id: string; labels: Labels }[] }) =>
+  (id: string): Labels =>
+    set.landClasses.find((c) => c.id === id)?.labels ?? L(id, id);
+
 /** The identities of one sheet: extent per class and in total, stocks, service values, net assets. */
 export function sheetChecks(
   sheet: Omit<BalanceSheet, 'checks'>,
+  classLabels: (id: string) => Labels = (id) => L(id, id),
   tolerance = AREA_TOLERANCE,
 ): IdentityCheck[] {
+  // a matrix field (matrix.<from>, matrix.*.<to>, matrix.<from>.<to>) as the land classes' names
+  const fieldText = (field: string | undefined, lang: 'zh' | 'en') =>
+    (field ?? '')
+      .replace(/^matrix\.?/, '')
+      .split('.')
+      .filter((p) => p && p !== '*')
+      .map((id) => classLabels(id)[lang])
+      .join(' → ');
   const checks: IdentityCheck[] = [];
   const { extent } = sheet;
   if (extent.transitionIssues.length)
@@ -288,23 +303,25 @@ export function sheetChecks(
       labels: L('土地利用转移矩阵与两年地类面积一致', 'transition matrix agrees with both years’ land areas'),
       pass: false,
       detail: {
-        zh: extent.transitionIssues.map((i) => `${i.field}: ${i.message.zh}`).join('；'),
-        en: extent.transitionIssues.map((i) => `${i.field}: ${i.message.en}`).join('; '),
+        zh: extent.transitionIssues.map((i) => `${fieldText(i.field, 'zh')}：${i.message.zh}`).join('；'),
+        en: extent.transitionIssues.map((i) => `${fieldText(i.field, 'en')}: ${i.message.en}`).join('; '),
       },
     });
-  for (const r of [...extent.rows, extent.total])
+  for (const r of [...extent.rows, extent.total]) {
+    const name = r === extent.total ? L('合计', 'total') : classLabels(r.landClass);
     checks.push(
       compare(
         `extent.${r.landClass}`,
         L(
-          `期初 + 本期增加 − 本期减少 = 期末（${r.landClass}）`,
-          `opening + additions − reductions = closing (${r.landClass})`,
+          `期初 + 本期增加 − 本期减少 = 期末（${name.zh}）`,
+          `opening + additions − reductions = closing (${name.en})`,
         ),
         r.opening.plus(r.additions).minus(r.reductions),
         r.closing,
         tolerance,
       ),
     );
+  }
   for (const s of sheet.stocks)
     if (s.opening && s.closing && s.additions && s.reductions)
       checks.push(
@@ -410,7 +427,7 @@ export function townshipBalanceSheet(args: {
       liabilities.map((l) => l.closing),
     ),
   };
-  return { ...sheet, checks: sheetChecks(sheet) };
+  return { ...sheet, checks: sheetChecks(sheet, classLabelsOf(set)) };
 }
 
 const sumDefined = (values: readonly (Dec | undefined)[]) =>
@@ -536,7 +553,7 @@ export function regionBalanceSheet(args: {
       liabilities.map((l) => l.closing),
     ),
   };
-  const total: BalanceSheet = { ...totalSheet, checks: sheetChecks(totalSheet) };
+  const total: BalanceSheet = { ...totalSheet, checks: sheetChecks(totalSheet, classLabelsOf(set)) };
   const countyEqualsSum = (id: string, labels: Labels, pick: (s: BalanceSheet) => Dec, tol: Dec) =>
     compare(`county_sum.${id}`, labels, pick(total), sum(townships.map(pick)), tol);
   const checks = [

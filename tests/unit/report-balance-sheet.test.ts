@@ -212,6 +212,13 @@ describe('failing identities are reported, not hidden', () => {
     // row broadleaf: 994 + 6 = 1000 fits; column broadleaf 994 ≠ 995, column built_up 406 ≠ 405
     expect(failed[0]!.detail!.en).toContain('column sum 994 hm² ≠ closing area 995 hm²');
     expect(failed[0]!.detail!.en).toContain('column sum 406 hm² ≠ closing area 405 hm²');
+    // the detail names the land classes as the set does, never by id
+    const name = (id: string) => set.landClasses.find((c) => c.id === id)!.labels;
+    expect(failed[0]!.detail!.zh).toContain(`${name('built_up').zh}：列合计 406 hm²`);
+    expect(failed[0]!.detail!.en).toContain(`${name('built_up').en}: column sum 406 hm²`);
+    expect(failed[0]!.detail!.zh).not.toMatch(/[a-z]_[a-z]/);
+    const builtCheck = sheet.checks.find((c) => c.id === 'extent.built_up')!;
+    expect(builtCheck.labels.zh).toBe(`期初 + 本期增加 − 本期减少 = 期末（${name('built_up').zh}）`);
     // net change still balances: broadleaf −5, built-up +5
     expectDec(row(sheet.extent.rows, 'forest_broadleaf').reductions, 5);
   });
