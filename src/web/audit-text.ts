@@ -1,8 +1,10 @@
 import type { CompiledSet } from '../domain/model.js';
 import { displayUnit } from '../domain/units.js';
-import { ENTRY_FIELDS } from '../domain/register.js';
+import { ENTRY_FIELDS, GRADE_LABELS, OWNERSHIP_LABELS, SOURCE_LABELS } from '../domain/register.js';
 import type { AuditRow as AuditEvent } from '../store/audit.js';
 import type { Lang } from './i18n.js';
+
+type Bilingual = { zh: string; en: string };
 
 /** Audit events as a reader says them: actions and entities in words, names for ids, before → after. */
 const ACTIONS: Record<string, [string, string]> = {
@@ -175,9 +177,22 @@ export function describeEvent(
   // a register entry's fields by their names (产品名称, 乡镇 …)
   if (e.entity === 'register_entry' && (e.action === 'create' || e.action === 'update')) {
     const fields = ENTRY_FIELDS as Record<string, { zh: string; en: string }>;
+    // coded values in words: township and product by name, grade, ownership and source by their labels
+    const coded: Record<string, (v: string) => string | undefined> = {
+      township: (v) => townshipName(v),
+      product: (v) => set.products.find((p) => p.id === v)?.labels[lang],
+      component: (v) => set.components.find((c) => c.id === v)?.labels[lang],
+      grade: (v) => (GRADE_LABELS as Record<string, Bilingual>)[v]?.[lang],
+      ownership: (v) => (OWNERSHIP_LABELS as Record<string, Bilingual>)[v]?.[lang],
+      source: (v) => (SOURCE_LABELS as Record<string, Bilingual>)[v]?.[lang],
+    };
+    const value = (f: string, v: unknown) =>
+      (typeof v === 'string' && coded[f]?.(v)) ||
+      (typeof v === 'boolean' ? FIELD_VALUES[String(v)]?.[i] : undefined) ||
+      text(v);
     const changes = Object.keys(now).map(
       (f) =>
-        `${fields[f]?.[lang] ?? f}${sep}${e.action === 'update' ? `${text(old[f])} → ` : ''}${text(now[f])}`,
+        `${fields[f]?.[lang] ?? f}${sep}${e.action === 'update' ? `${value(f, old[f])} → ` : ''}${value(f, now[f])}`,
     );
     return { action, entity, subject: typeof now.name === 'string' ? now.name : `№ ${key}`, changes };
   }

@@ -81,3 +81,43 @@ describe('the audit trail says every event in words, never raw JSON', () => {
     expect(b).toMatchObject({ action: 'Imported', entity: 'Township boundaries', subject: '南屿镇, 白沙镇' });
   });
 });
+
+describe("a register entry's audit event says its coded values in words", () => {
+  const withProducts = {
+    inputs: [],
+    landClasses: [],
+    products: [{ id: 'water_purification', labels: { zh: '水质净化', en: 'Water purification' } }],
+    components: [],
+  } as unknown as CompiledSet;
+  const entry = {
+    action: 'update',
+    entity: 'register_entry',
+    entity_key: '3',
+    old_value: { township: 'baisha', grade: 'good', source: 'accounts', tradable: false },
+    new_value: {
+      name: '大樟溪水质净化',
+      township: 'nanyu',
+      product: 'water_purification',
+      grade: 'fair',
+      source: 'entered',
+      tradable: true,
+    },
+  } as const;
+  it('township and product by name, grade, quantity source and yes/no by their labels (zh, en)', () => {
+    const zh = describeEvent(event(entry), 'zh', withProducts, (id) => names[id]);
+    expect(zh.subject).toBe('大樟溪水质净化');
+    expect(zh.changes).toEqual([
+      '产品名称：（空） → 大樟溪水质净化',
+      '乡镇：白沙镇 → 南屿镇',
+      '生态产品：（空） → 水质净化',
+      '质量等级：良 → 中',
+      '数量来源：取自核算结果 → 填报',
+      '可否交易：否 → 是',
+    ]);
+    const en = describeEvent(event(entry), 'en', withProducts, (id) => names[id]);
+    expect(en.changes).toContain('township: 白沙镇 → 南屿镇');
+    expect(en.changes).toContain('eco-product: (blank) → Water purification');
+    expect(en.changes).toContain('quality grade: good → fair');
+    expect(en.changes).toContain('tradable: no → yes');
+  });
+});
