@@ -248,8 +248,28 @@ export async function saveAlternative(
   });
 }
 
+/** A publication's title and 文号, checked (both required, bounded) and confirmed; else a ValidationError. */
+function publicationHeading(
+  heading: { title: string; docNumber: string; confirmed: boolean },
+  confirmation: { zh: string; en: string },
+): { title: string; docNumber: string } {
+  const title = String(heading.title ?? '').trim();
+  const docNumber = String(heading.docNumber ?? '').trim();
+  const issues: InputIssue[] = [];
+  if (!title || title.length > 120)
+    issues.push(bad('title', '请填写标题（120 字以内）', 'enter the title (up to 120 characters)'));
+  if (!docNumber || docNumber.length > 60)
+    issues.push(bad('docNumber', '请填写文号（如 侯审〔2026〕3号）', 'enter the document number (文号)'));
+  if (!heading.confirmed) issues.push(bad('confirm', confirmation.zh, confirmation.en));
+  // each message names its field in words already
+  if (issues.length) throw new ValidationError(issues.map((i) => ({ ...i, labelled: true })));
+  return { title, docNumber };
+}
+
 export interface PublicationRow {
   id: number;
+  title: string | null;
+  doc_number: string | null;
   project_id: number;
   scenario_version_id: number;
   snapshot: unknown;
@@ -265,29 +285,50 @@ export async function publishAppraisal(
   projectId: number,
   versionId: number,
   snapshot: unknown,
+  heading: { title: string; docNumber: string; confirmed: boolean },
 ): Promise<number> {
-  const hash = sha256(canonicalJson(snapshot));
+  const { title, docNumber } = publicationHeading(heading, {
+    zh: '请勾选确认发布：发布后评估表冻结，不能修改',
+    en: 'tick the confirmation: a published appraisal is frozen for good',
+  });
+  // as the database will give it back (jsonb): what the hash covers is what a reader gets
+  const frozen: unknown = JSON.parse(JSON.stringify(snapshot));
+  const hash = sha256(canonicalJson(frozen));
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: number }>(
-      'insert into scenario_publications (project_id, scenario_version_id, snapshot, content_hash, published_by) values ($1, $2, $3, $4, $5) returning id',
-      [projectId, versionId, JSON.stringify(snapshot), hash, actor.id],
+      `insert into scenario_publications (project_id, scenario_version_id, snapshot, content_hash, published_by, title, doc_number)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [projectId, versionId, JSON.stringify(frozen), hash, actor.id, title, docNumber],
     );
     await recordEvent(tx, actor, {
       action: 'publish',
       entity: 'appraisal',
       entityKey: String(row!.id),
-      newValue: { project: projectId, scenarioVersion: versionId, hash },
+      newValue: { project: projectId, scenarioVersion: versionId, title, docNumber, hash },
     });
     return row!.id;
   });
 }
 
+const APPRAISAL_PUBLICATION_COLUMNS = `p.id, p.project_id, p.scenario_version_id, p.title, p.doc_number, p.snapshot,
+  p.content_hash, p.published_at, coalesce(u.display_name, u.username) as published_by_name`;
+
 export async function listPublications(db: Db, projectId: number): Promise<PublicationRow[]> {
   return db.query<PublicationRow>(
-    `select p.id, p.project_id, p.scenario_version_id, p.snapshot, p.content_hash, p.published_at, u.display_name as published_by_name
+    `select ${APPRAISAL_PUBLICATION_COLUMNS}
        from scenario_publications p left join users u on u.id = p.published_by where p.project_id = $1 order by p.id`,
     [projectId],
   );
+}
+
+export async function getPublication(db: Db, projectId: number, id: number): Promise<PublicationRow> {
+  const [row] = await db.query<PublicationRow>(
+    `select ${APPRAISAL_PUBLICATION_COLUMNS}
+       from scenario_publications p left join users u on u.id = p.published_by where p.project_id = $1 and p.id = $2`,
+    [projectId, id],
+  );
+  if (!row) throw new NotFoundError({ zh: `已发布评估表 ${id} 不存在`, en: `no published appraisal ${id}` });
+  return row;
 }
 
 // ---- tenure audits
@@ -486,22 +527,10 @@ export async function publishTenureAudit(
   snapshot: unknown,
   heading: { title: string; docNumber: string; confirmed: boolean },
 ): Promise<number> {
-  const title = String(heading.title ?? '').trim();
-  const docNumber = String(heading.docNumber ?? '').trim();
-  const issues: InputIssue[] = [];
-  if (!title || title.length > 120)
-    issues.push(bad('title', '请填写标题（120 字以内）', 'enter the title (up to 120 characters)'));
-  if (!docNumber || docNumber.length > 60)
-    issues.push(bad('docNumber', '请填写文号（如 侯审〔2026〕3号）', 'enter the document number (文号)'));
-  if (!heading.confirmed)
-    issues.push(
-      bad(
-        'confirm',
-        '请勾选确认发布：发布后审计表冻结，不能修改',
-        'tick the confirmation: a published audit pack is frozen for good',
-      ),
-    );
-  if (issues.length) throw new ValidationError(issues);
+  const { title, docNumber } = publicationHeading(heading, {
+    zh: '请勾选确认发布：发布后审计表冻结，不能修改',
+    en: 'tick the confirmation: a published audit pack is frozen for good',
+  });
   // as the database will give it back (jsonb): what the hash covers is what a reader gets
   const frozen: unknown = JSON.parse(JSON.stringify(snapshot));
   const hash = sha256(canonicalJson(frozen));

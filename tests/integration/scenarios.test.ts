@@ -130,16 +130,65 @@ describe('sample project appraisal (示例数据)', () => {
       .type('form')
       .send({ _csrf: viewer.csrf, name: 'x', changes: '', edits: '' });
     expect(denied.status).toBe(403);
-    const res = await reviewer.agent
-      .post(`/scenarios/${p.id}/publish`)
-      .type('form')
-      .send({ _csrf: reviewer.csrf, alt: '方案二：紧凑布局' });
+    const publish = (body: Record<string, string>) =>
+      reviewer.agent
+        .post(`/scenarios/${p.id}/publish`)
+        .type('form')
+        .send({ _csrf: reviewer.csrf, alt: '方案一：红线方案', ...body });
+    // a title, a 文号 and the confirmation are asked for; nothing is written without them
+    const refused = await publish({ title: '南屿镇项目评估表', docNumber: '' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('请填写文号');
+    expect(refused.text).toContain('请勾选确认发布：发布后评估表冻结');
+    expect(refused.text).not.toContain('docNumber');
+    expect((await t.db.query('select id from scenario_publications')).length).toBe(0);
+    const res = await publish({
+      title: '南屿镇项目评估表（示例）',
+      docNumber: '侯环评〔2026〕7号',
+      confirm: 'on',
+    });
     expect(res.status).toBe(303);
-    const [pub] = await t.db.query<{ content_hash: string; snapshot: { alternative: { name: string } } }>(
-      'select content_hash, snapshot from scenario_publications',
+    const url = res.headers.location as string;
+    expect(url).toMatch(new RegExp(`^/scenarios/${p.id}/published/\\d+$`));
+    const [pub] = await t.db.query<{
+      content_hash: string;
+      title: string;
+      doc_number: string;
+      snapshot: { alternative: { name: string } };
+    }>('select content_hash, title, doc_number, snapshot from scenario_publications');
+    expect(pub!.snapshot.alternative.name).toBe('方案一：红线方案');
+    expect([pub!.title, pub!.doc_number]).toEqual(['南屿镇项目评估表（示例）', '侯环评〔2026〕7号']);
+    expect(pub!.content_hash).toBe(sha256(canonicalJson(pub!.snapshot)));
+    const tablesOf = (html: string) => html.slice(html.indexOf('<table'), html.lastIndexOf('</table>'));
+    const before = (await viewer.agent.get(url)).text;
+    expect(before).toContain('文号：侯环评〔2026〕7号');
+    expect(before).toContain('项目名称：');
+    expect(before).not.toContain('快照与其哈希不一致');
+    const liveDelta = async () =>
+      /data-alt="方案一：红线方案"[\s\S]*?data-col="delta">([^<]*)</.exec(
+        (await viewer.agent.get(`/scenarios/${p.id}`)).text,
+      )![1];
+    const liveBefore = await liveDelta();
+    // later the baseline's grain changes: the live appraisal moves, the published one does not
+    const [{ values }] = (await t.db.query<{ values: Record<string, unknown> }>(
+      `select values from survey_records where year = 2021 and township_id = 'nanyu'`,
+    )) as [{ values: Record<string, unknown> }];
+    await t.db.query(
+      `update survey_records set values = jsonb_set(values, '{grain_output}', '"99999"') where year = 2021 and township_id = 'nanyu'`,
     );
-    expect(pub!.snapshot.alternative.name).toBe('方案二：紧凑布局');
-    expect(pub!.content_hash).toMatch(/^[0-9a-f]{64}$/);
+    try {
+      expect(await liveDelta()).not.toBe(liveBefore);
+      const after = (await viewer.agent.get(url)).text;
+      expect(tablesOf(after)).toBe(tablesOf(before));
+      expect(after).toContain('文号：侯环评〔2026〕7号');
+    } finally {
+      await t.db.query(
+        `update survey_records set values = jsonb_set(values, '{grain_output}', $1::jsonb) where year = 2021 and township_id = 'nanyu'`,
+        [JSON.stringify(values.grain_output)],
+      );
+    }
+    // its PDF is made from the same snapshot
+    expect((await binary(viewer, `${url}?format=pdf`)).body.subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
 

@@ -37,12 +37,13 @@ import {
   listPublications,
   listTenureAudits,
   publishAppraisal,
+  getPublication,
   publishTenureAudit,
   saveAlternative,
   setDepartmentFigure,
 } from '../../store/scenarios.js';
 import { canonicalJson, sha256 } from '../../methods/resolve.js';
-import { thawTables } from '../../report/official-snapshot.js';
+import { freezeTables, thawTables } from '../../report/official-snapshot.js';
 import { pdfOfView } from '../pdf.js';
 import { listSetRows, loadCompiledSet } from '../../store/sets.js';
 import { getSettings } from '../../store/settings.js';
@@ -376,11 +377,49 @@ export function scenarioRoutes() {
           constantPriceYear: project.constant_price_year,
         },
         alternative: { name: alt.row.name, version: alt.row.version, spec: alt.row.spec },
-        tables: alt.tables,
+        tables: freezeTables(alt.tables),
       }),
     );
-    await publishAppraisal(db, actorOf(req.user!), id, alt.row.id, snapshot);
-    res.redirect(303, `/scenarios/${id}?published=1`);
+    const b = req.body as Record<string, string>;
+    const pid = await publishAppraisal(db, actorOf(req.user!), id, alt.row.id, snapshot, {
+      title: String(b.title ?? ''),
+      docNumber: String(b.docNumber ?? ''),
+      confirmed: b.confirm === 'on',
+    });
+    res.redirect(303, `/scenarios/${id}/published/${pid}`);
+  });
+
+  // a published appraisal: read from its snapshot, never recomputed; the hash is checked on every read
+  r.get('/scenarios/:id/published/:pid', requireRole(...ANY_ROLE), async (req, res) => {
+    const id = positiveInt(req.params.id);
+    const pid = positiveInt(req.params.pid);
+    if (!id || !pid) throw new NotFoundError({ zh: '已发布评估表不存在', en: 'no such published appraisal' });
+    const pub = await getPublication(dbOf(req), id, pid);
+    const s = pub.snapshot as {
+      project: { name: string; set: string; year: number };
+      alternative: { name: string; version: number };
+      tables: Parameters<typeof thawTables>[0];
+    };
+    const en = req.lang === 'en';
+    const heading = en ? 'Project eco-product value impact appraisal' : '项目生态产品价值影响评估表';
+    const data = {
+      title: pub.title ?? heading,
+      heading: pub.title ?? heading,
+      lines: [
+        ...(pub.doc_number ? [`${en ? 'Document number: ' : '文号：'}${pub.doc_number}`] : []),
+        `${en ? 'Project: ' : '项目名称：'}${s.project.name} · ${en ? 'alternative' : '方案'} ${s.alternative.name} v${s.alternative.version}`,
+        `${en ? 'Coefficient set: ' : '核算参数集：'}${s.project.set}`,
+        `sha256 ${pub.content_hash}`,
+      ],
+      tables: thawTables(s.tables),
+      publication: pub,
+      intact: sha256(canonicalJson(s)) === pub.content_hash,
+    };
+    if (req.query.format === 'pdf') {
+      const pdf = await pdfOfView(res, 'scenarios/tables-print', data);
+      return res.type('application/pdf').attachment(`appraisal-${id}-published-${pid}.pdf`).send(pdf);
+    }
+    page(res, 'scenarios/tables-print', data);
   });
 
   // ---- tenure audits
