@@ -121,6 +121,22 @@ const specText = (spec: ScenarioSpec | undefined) => ({
     .join('\n'),
 });
 
+/** A project and the appraisal tables of all its alternatives (for the XLSX and the PDF); 404 when none. */
+async function appraisalTables(req: Request) {
+  const db = dbOf(req);
+  const id = positiveInt(req.params.id);
+  if (!id) throw new NotFoundError({ zh: '评估项目不存在', en: 'no such project' });
+  const project = await getProject(db, id);
+  const { alternatives } = await appraiseProject(db, project);
+  const tables = alternatives.flatMap((a) => a.tables);
+  if (!tables.length)
+    throw new NotFoundError({
+      zh: '该项目还没有可评估的方案',
+      en: 'the project has no alternative to appraise yet',
+    });
+  return { id, project, tables };
+}
+
 async function showProject(
   req: Request,
   res: Response,
@@ -309,17 +325,7 @@ export function scenarioRoutes() {
   });
 
   r.get('/scenarios/:id/appraisal.xlsx', requireRole(...ANY_ROLE), async (req, res) => {
-    const db = dbOf(req);
-    const id = positiveInt(req.params.id);
-    if (!id) throw new NotFoundError({ zh: '评估项目不存在', en: 'no such project' });
-    const project = await getProject(db, id);
-    const { alternatives } = await appraiseProject(db, project);
-    const tables = alternatives.flatMap((a) => a.tables);
-    if (!tables.length)
-      throw new NotFoundError({
-        zh: '该项目还没有可评估的方案',
-        en: 'the project has no alternative to appraise yet',
-      });
+    const { id, tables } = await appraisalTables(req);
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .attachment(`appraisal-${id}.xlsx`)
@@ -328,17 +334,7 @@ export function scenarioRoutes() {
 
   // the appraisal tables of every alternative, printed in the official layout (page numbers, fit to the page)
   r.get('/scenarios/:id/appraisal.pdf', requireRole(...ANY_ROLE), async (req, res) => {
-    const db = dbOf(req);
-    const id = positiveInt(req.params.id);
-    if (!id) throw new NotFoundError({ zh: '评估项目不存在', en: 'no such project' });
-    const project = await getProject(db, id);
-    const { alternatives } = await appraiseProject(db, project);
-    const tables = alternatives.flatMap((a) => a.tables);
-    if (!tables.length)
-      throw new NotFoundError({
-        zh: '该项目还没有可评估的方案',
-        en: 'the project has no alternative to appraise yet',
-      });
+    const { id, project, tables } = await appraisalTables(req);
     const en = req.lang === 'en';
     const pdf = await pdfOfView(res, 'scenarios/tables-print', {
       title: project.name,
