@@ -356,6 +356,28 @@ const netGepMap = (ctx: Ctx, region: RegionAccount, lang: Lang) =>
     { indicator: { zh: 'GEP（净值）', en: 'Net GEP' }, unit: 'yi_yuan', lang },
   );
 
+/** Every township's figures on its boundary, as GeoJSON features (for the GIS exports): no charts drawn. */
+async function townshipFeatures(req: Request) {
+  const ctx = await context(req);
+  if (!ctx.boundaries.length)
+    throw new NotFoundError({ zh: '尚未导入乡镇边界', en: 'no township boundaries are loaded' });
+  const year = pickYear(ctx, req.query.year);
+  const now = await mustAccount(req, ctx, year);
+  const report = comparisonReport({
+    set: ctx.set,
+    region: now.region,
+    records: now.records,
+    townships: townshipLabels(ctx),
+    profile: ctx.profile,
+    totalLabels: ctx.regionLabels,
+  });
+  const doc = townshipGeoJson(report, ctx.boundaries, ctx.labelsOf, {
+    year,
+    set: `${ctx.set.id}@${ctx.set.version}`,
+  });
+  return { year, doc };
+}
+
 function compareView(
   ctx: Ctx,
   set: CompiledSet,
@@ -648,30 +670,12 @@ export function reportRoutes() {
 
   // GIS export: per-township results on the boundaries, every figure an attribute
   r.get('/reports/townships.geojson', viewers, async (req, res) => {
-    const ctx = await context(req);
-    if (!ctx.boundaries.length)
-      throw new NotFoundError({ zh: '尚未导入乡镇边界', en: 'no township boundaries are loaded' });
-    const year = pickYear(ctx, req.query.year);
-    const now = await mustAccount(req, ctx, year);
-    const { report } = compareView(ctx, ctx.set, req.lang, now);
-    const doc = townshipGeoJson(report, ctx.boundaries, ctx.labelsOf, {
-      year,
-      set: `${ctx.set.id}@${ctx.set.version}`,
-    });
+    const { year, doc } = await townshipFeatures(req);
     res.type('application/geo+json').attachment(`gep-townships-${year}.geojson`).send(JSON.stringify(doc));
   });
   // the same as a GeoPackage (one table gep_townships_<year>, EPSG:4490), which QGIS opens as a layer
   r.get('/reports/townships.gpkg', viewers, async (req, res) => {
-    const ctx = await context(req);
-    if (!ctx.boundaries.length)
-      throw new NotFoundError({ zh: '尚未导入乡镇边界', en: 'no township boundaries are loaded' });
-    const year = pickYear(ctx, req.query.year);
-    const now = await mustAccount(req, ctx, year);
-    const { report } = compareView(ctx, ctx.set, req.lang, now);
-    const doc = townshipGeoJson(report, ctx.boundaries, ctx.labelsOf, {
-      year,
-      set: `${ctx.set.id}@${ctx.set.version}`,
-    });
+    const { year, doc } = await townshipFeatures(req);
     const bytes = await featureCollectionToGeoPackage(doc);
     res
       .type('application/geopackage+sqlite3')
