@@ -8,14 +8,18 @@
  * process's peak RSS (the kernel's maxRSS, which includes booting the database).
  *
  *   npm run bench:import        (BENCH_TOWNSHIPS=100 for a quick run; BENCH_PROFILE=dir writes a CPU profile)
+ *   BENCH_DATABASE_URL=postgres://gep:gep@127.0.0.1:5432/postgres npm run bench:import
+ *                               (on PostgreSQL: a fresh database gep_bench_… made from that connection, dropped after)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import pg from 'pg';
 import request from 'supertest';
 
 const TOWNSHIPS = Number(process.env.BENCH_TOWNSHIPS ?? 1000);
@@ -107,7 +111,22 @@ const { createApp } = await import('../src/web/app.js');
 const counted = { statements: 0 };
 // the embedded database in a folder, as the app runs it (DATA_DIR); BENCH_DB=memory:// keeps it in memory
 // (then every table lives in the process's heap and grows by copying)
-const dbUrl = process.env.BENCH_DB ?? join(dir, 'data');
+// BENCH_DATABASE_URL=postgres://…: PostgreSQL, in a database of its own made for the run and dropped after
+const pgBase = process.env.BENCH_DATABASE_URL;
+const pgName = `gep_bench_${randomBytes(6).toString('hex')}`;
+async function pgAdmin(sql: string) {
+  const admin = new pg.Client({ connectionString: pgBase });
+  await admin.connect();
+  await admin.query(sql);
+  await admin.end();
+}
+let dbUrl = process.env.BENCH_DB ?? join(dir, 'data');
+if (pgBase) {
+  await pgAdmin(`create database ${pgName}`);
+  const url = new URL(pgBase);
+  url.pathname = `/${pgName}`;
+  dbUrl = url.toString();
+}
 const booted = await boot({
   url: dbUrl,
   coefficientsDir: 'coefficients',
@@ -213,7 +232,7 @@ const [{ e }] = (await booted.db.query<{ e: number }>(
 if (n !== TOWNSHIPS * YEARS) throw new Error(`${n} records stored, ${TOWNSHIPS * YEARS} expected`);
 console.log(
   [
-    `GEP Ledger import bench — node ${process.version}, ${cpus()[0]?.model} × ${cpus().length}, embedded PGlite (${dbUrl.startsWith('memory') ? 'in memory' : 'data folder'}), load ${loadavg()
+    `GEP Ledger import bench — node ${process.version}, ${cpus()[0]?.model} × ${cpus().length}, ${pgBase ? 'PostgreSQL (another process: its memory is not in the RSS below)' : `embedded PGlite (${dbUrl.startsWith('memory') ? 'in memory' : 'data folder'})`}, load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
     `  ${(TOWNSHIPS * YEARS).toLocaleString('en-US')} rows (${TOWNSHIPS} townships × ${YEARS} years), 80 value columns`,
@@ -223,3 +242,6 @@ console.log(
   ].join('\n'),
 );
 await booted.db.close();
+if (pgBase) await pgAdmin(`drop database if exists ${pgName} with (force)`);
+// the files and the data folder (≈ 300 MB) are not left behind
+rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * An import between upload and commit: every row of the file with what importing it does (new record, changed,
  * unchanged, skipped because the record is locked, or blank) and its field changes, written once at upload
- * (one statement for the rows), then read a page at a time for the preview and all at once for the commit.
+ * (one statement per BULK_ROWS rows), then read a page at a time for the preview and all at once for the commit.
  * The per-township summary is worked out here, once, and kept in the batch's payload.
  */
 import type { InputRecord } from '../domain/accounting.js';
@@ -11,6 +11,7 @@ import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import {
+  bulkParts,
   diffStored,
   mergeValues,
   saveRecords,
@@ -138,7 +139,7 @@ async function storedRecords(db: Db, records: readonly InputRecord[]) {
   const keys = [...new Map(records.map((r) => [`${r.township}/${r.year}`, r])).values()];
   const rows = await db.query<StoredRecord & { township_id: string; year: number }>(
     `select r.township_id, r.year, r.values, r.overrides, r.status, r.version from survey_records r
-       join jsonb_to_recordset($1::jsonb) as k(township_id text, year int)
+       join json_to_recordset($1::json) as k(township_id text, year int)
          on r.township_id = k.township_id and r.year = k.year`,
     [JSON.stringify(keys.map((r) => ({ township_id: r.township, year: r.year })))],
   );
@@ -200,8 +201,8 @@ export interface BatchPayload {
 }
 
 /**
- * Plans an import of validated records and keeps it as a pending batch: two statements (the batch, its rows),
- * whatever the number of rows. Returns the batch's id.
+ * Plans an import of validated records and keeps it as a pending batch: the batch, then its rows in parts of
+ * BULK_ROWS (one statement each). Returns the batch's id.
  */
 export async function stageImport(
   db: Db,
@@ -239,16 +240,16 @@ export async function stageImport(
         JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
       ],
     );
-    if (rows.length)
+    for (const part of bulkParts(rows.map((r, i) => ({ r, diff: encoded[i]! }))))
       await tx.query(
         `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
          select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
-         from jsonb_to_recordset($2::jsonb) as r(n int, sheet text, file_row int, township text, year int,
+         from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
            outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
         [
           batch!.id,
           JSON.stringify(
-            rows.map((r, i) => ({
+            part.map(({ r, diff }) => ({
               n: r.n,
               sheet: r.sheet ?? null,
               file_row: r.fileRow ?? null,
@@ -256,7 +257,7 @@ export async function stageImport(
               year: r.year,
               outcome: r.outcome,
               status: r.status ?? null,
-              diff: encoded[i],
+              diff,
               given: r.overrides ? { overrides: r.overrides } : null,
               expected_version: r.expectedVersion ?? null,
             })),

@@ -6,7 +6,7 @@ import { SYSTEM_ACTOR } from '../../src/store/audit.js';
 import { commitBatch, getBatch, stageImport } from '../../src/store/import-batches.js';
 import { loadCompiledSet } from '../../src/store/sets.js';
 import { getSettings } from '../../src/store/settings.js';
-import { validateSurvey } from '../../src/store/survey.js';
+import { BULK_ROWS, validateSurvey } from '../../src/store/survey.js';
 
 let t: TestApp;
 let editor: Session;
@@ -555,7 +555,7 @@ describe('import at scale: the preview summarised per township and paged; one co
     expect(batch!.status).toBe('pending');
   });
 
-  it('stages and commits 10 or 1,000 rows with the same number of SQL statements', async () => {
+  it('stages and commits 10 or 1,000 rows with the same number of SQL statements; 1,001 rows take one part more', async () => {
     const set = await (async () => {
       const { activeSet } = await getSettings(t.db);
       return loadCompiledSet(t.db, activeSet.id, activeSet.version);
@@ -608,11 +608,14 @@ describe('import at scale: the preview summarised per township and paged; one co
       { status: 'discarded' },
     ]);
     expect(await t.db.query('select 1 from import_batch_rows where batch_id = $1', [old!.id])).toEqual([]);
-    const many = await statements(1000, 1951);
+    const many = await statements(BULK_ROWS, 1951);
     expect(many).toBe(few);
     // stage: stored records, old previews dropped, the batch, its rows (4); commit: the batch, its rows, the
     // townships (validation), claim, lock the records, insert records, insert audit events, drop the rows, the
     // import's own event (9)
     expect(few).toBe(13);
+    // one row more than a part (BULK_ROWS = 1,000): a second statement for the staged rows, the records and
+    // their audit events (13 + 3); years 2030 … 2096, 15 townships each (2096: 11), none stored before
+    expect(await statements(BULK_ROWS + 1, 2030)).toBe(few + 3);
   });
 });
