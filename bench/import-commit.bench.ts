@@ -172,7 +172,12 @@ const csrf = (await agent.get('/api/v1/session')).body.csrfToken as string;
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 let peak = process.memoryUsage().rss;
 const rssBefore = peak;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+let phasePeak = peak;
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage().rss;
+  peak = Math.max(peak, rss);
+  phasePeak = Math.max(phasePeak, rss);
+}, 20);
 const lines: string[] = [];
 
 async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -183,8 +188,9 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   const ms = performance.now() - t0;
   const c = process.cpuUsage(cpu);
   lines.push(
-    `    ${name.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms wall, ${((c.user + c.system) / 1000).toFixed(0).padStart(7)} ms cpu, ${String(counted.statements - statements).padStart(5)} SQL statements`,
+    `    ${name.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms wall, ${((c.user + c.system) / 1000).toFixed(0).padStart(7)} ms cpu, ${String(counted.statements - statements).padStart(5)} SQL statements, peak rss ${mb(phasePeak)}`,
   );
+  phasePeak = process.memoryUsage().rss;
   return out;
 }
 

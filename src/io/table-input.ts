@@ -397,27 +397,29 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
       );
     const values: unknown[] = [];
     for (const { col, value: v, formula } of row.cells) {
-      const at = () => [row.number, columnLetter(col - 1)] as const;
       if (col > TABLE_LIMITS.maxColumns)
         return limitIssue(
           name,
           `单元格 ${cellAddress(col, row.number)} 超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
           `cell ${cellAddress(col, row.number)} is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
-          ...at(),
+          row.number,
+          columnLetter(col - 1),
         );
       if (formula)
         return limitIssue(
           name,
           `单元格 ${cellAddress(col, row.number)} 是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
           `cell ${cellAddress(col, row.number)} holds a formula; enter the value instead (copy, then paste values only)`,
-          ...at(),
+          row.number,
+          columnLetter(col - 1),
         );
       if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
         return limitIssue(
           name,
           `单元格 ${cellAddress(col, row.number)} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
           `cell ${cellAddress(col, row.number)} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
-          ...at(),
+          row.number,
+          columnLetter(col - 1),
         );
       if (++cells > TABLE_LIMITS.maxCells)
         return limitIssue(
