@@ -9,6 +9,7 @@ import type { CompiledSet } from '../domain/model.js';
 import type { RawRecord } from '../domain/inputs.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
+import { listTownships } from './regions.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import {
   bulkParts,
@@ -17,7 +18,6 @@ import {
   saveRecords,
   storedOverrides,
   storedValues,
-  validateSurvey,
   type FieldDiff,
   type RecordStatus,
   type StoredOverrides,
@@ -345,8 +345,8 @@ export async function batchRows(
 }
 
 /**
- * Commits a pending batch: its new and changed rows, validated again against the set (the one validation path),
- * through the one write path, with the batch marked committed and an audit event, in one transaction. A record
+ * Commits a pending batch: its new and changed rows, as staged (validated at upload against the same set version,
+ * which is checked; their townships checked again), through the one write path, with the batch marked committed and an audit event, in one transaction. A record
  * changed since the preview (its version differs) refuses the whole batch: nothing is written.
  */
 export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch: ImportBatch): Promise<void> {
@@ -368,14 +368,23 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
      where batch_id = $1 and outcome in ('new', 'changed') order by n`,
     [batch.id],
   );
-  const raw: RawRecord[] = rows.map((r) => ({
-    township: r.township_id,
-    year: r.year,
-    values: valuesOfDiff(r.diff, batch.payload.fields),
-    overrides: r.given?.overrides,
-  }));
-  const { records, issues } = await validateSurvey(db, set, raw, { allowMissing: true });
-  if (issues.length) throw new ValidationError(issues);
+  // the staged values were validated at upload against this set version (checked above) and staged as the text
+  // storedValues made of them, in the set's units: they are written as they are, not read into decimals again
+  // (converted once). What may have changed since the upload is checked here: a township removed meanwhile.
+  const known = new Set((await listTownships(db)).map((t) => t.id));
+  const gone = rows.filter((r) => !known.has(r.township_id));
+  if (gone.length)
+    throw new ValidationError(
+      gone.map((r) => ({
+        township: r.township_id,
+        year: r.year,
+        field: 'township',
+        message: {
+          zh: `未知乡镇"${r.township_id}"（上传后已被删除），请重新上传`,
+          en: `unknown township "${r.township_id}" (removed since the upload); upload again`,
+        },
+      })),
+    );
   await db.transaction(async (tx) => {
     // claimed first: of two commits of one batch racing, the second finds it no longer pending
     const claimed = await tx.query(
@@ -388,7 +397,14 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
       tx,
       actor,
       set,
-      records.map((record, i) => ({ record, expectedVersion: rows[i]!.expected_version })),
+      rows.map((r) => ({
+        record: {
+          township: r.township_id,
+          year: r.year,
+          stored: { values: valuesOfDiff(r.diff, batch.payload.fields), overrides: r.given?.overrides ?? {} },
+        },
+        expectedVersion: r.expected_version,
+      })),
       'merge',
     );
     await tx.query('delete from import_batch_rows where batch_id = $1', [batch.id]);
@@ -398,7 +414,7 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
       entityKey: String(batch.id),
       newValue: {
         file: batch.file_name,
-        records: records.length,
+        records: rows.length,
         changes: batch.payload.summary.total.fields,
       },
     });

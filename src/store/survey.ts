@@ -137,8 +137,18 @@ export async function validateSurvey(
   return validateRecords(set, raw, townships, options);
 }
 
+/**
+ * A record's values already as stored text in the set's units: an import's staged rows, made by storedValues from
+ * records validated at upload against the same set version. Written as they are, not read into decimals again.
+ */
+export interface StoredChange {
+  township: string;
+  year: number;
+  stored: { values: StoredValues; overrides: StoredOverrides };
+}
+
 export interface RecordChange {
-  record: InputRecord;
+  record: InputRecord | StoredChange;
   /** The version the user started from; null when they started from no record; undefined skips the check. */
   expectedVersion?: number | null;
   /** The record's overrides are exactly the given ones (an API replace that sends them), not merged in. */
@@ -325,14 +335,16 @@ export async function saveRecords(
           zh: `${(await name()).zh} ${year} 年数据已被他人修改（版本 ${current ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
           en: `${(await name()).en} ${year} was changed by someone else (version ${current ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
         });
-      const given = storedValues(record);
+      const stored = 'stored' in record ? record.stored : undefined;
+      const given = stored ? stored.values : storedValues(record as InputRecord);
+      const givenOverrides = stored ? stored.overrides : storedOverrides(record as InputRecord);
       const values = mode === 'merge' ? mergeValues(state?.values, given) : given;
       // externally modelled quantities change only where given (the entry form does not carry them),
       // unless the caller replaces them as a whole
       const overrides = replaceOverrides
-        ? storedOverrides(record)
-        : record.overrides?.size
-          ? { ...(state?.overrides ?? {}), ...storedOverrides(record) }
+        ? givenOverrides
+        : Object.keys(givenOverrides).length
+          ? { ...(state?.overrides ?? {}), ...givenOverrides }
           : (state?.overrides ?? {});
       const diff = diffStored(state?.values, values);
       const fields = Object.keys(diff);

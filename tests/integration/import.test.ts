@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/store/errors.js';
 import { binary, login, startApp, type Session, type TestApp } from './harness.js';
 import type { Db } from '../../src/store/db.js';
 import { SYSTEM_ACTOR } from '../../src/store/audit.js';
@@ -617,5 +618,47 @@ describe('import at scale: the preview summarised per township and paged; one co
     // one row more than a part (BULK_ROWS = 1,000): a second statement for the staged rows, the records and
     // their audit events (13 + 3); years 2030 … 2096, 15 townships each (2096: 11), none stored before
     expect(await statements(BULK_ROWS + 1, 2030)).toBe(few + 3);
+  });
+
+  it('commits the staged values as they are; a township removed since the upload refuses the batch, nothing written', async () => {
+    const { activeSet } = await getSettings(t.db);
+    const set = await loadCompiledSet(t.db, activeSet.id, activeSet.version);
+    const [{ id: userId }] = (await t.db.query<{ id: number }>(
+      "select id from users where username = 'editor'",
+    )) as [{ id: number }];
+    await t.db.query(
+      `insert into townships (id, region_id, name_zh, name_en, kind, area_km2)
+       select 'gone', region_id, '临时镇', 'Temporary', 'town', 10 from townships limit 1`,
+    );
+    // gdp 7 (a number) and 1,234.5 (text with a thousands separator) are staged as "7" and "1234.5"
+    const raw = [
+      { township: 'gone', year: 2099, values: { gdp: 7 } },
+      { township: TOWNSHIPS[0]!, year: 2099, values: { gdp: '1,234.5' } },
+    ];
+    const first = await validateSurvey(t.db, set, raw, { allowMissing: true });
+    expect(first.issues).toEqual([]);
+    const id = await stageImport(t.db, userId, 'gone.csv', set, first.records);
+    await t.db.query("delete from townships where id = 'gone'");
+    const refused = commitBatch(t.db, SYSTEM_ACTOR, set, await getBatch(t.db, id, userId));
+    await expect(refused).rejects.toThrow(ValidationError);
+    await expect(refused).rejects.toMatchObject({
+      issues: [
+        {
+          township: 'gone',
+          year: 2099,
+          field: 'township',
+          message: { en: 'unknown township "gone" (removed since the upload); upload again' },
+        },
+      ],
+    });
+    expect(await count(2099)).toBe(0);
+    // without the removed township's row the values land as staged
+    const again = await validateSurvey(t.db, set, raw.slice(1), { allowMissing: true });
+    const ok = await stageImport(t.db, userId, 'ok.csv', set, again.records);
+    await commitBatch(t.db, SYSTEM_ACTOR, set, await getBatch(t.db, ok, userId));
+    const [stored] = await t.db.query<{ values: Record<string, string> }>(
+      'select values from survey_records where year = 2099',
+    );
+    expect(stored!.values.gdp).toBe('1234.5');
   });
 });
