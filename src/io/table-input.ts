@@ -5,13 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import type { InputRecord } from '../domain/accounting.js';
 import { parseDecimal, type Dec } from '../domain/decimal.js';
 import { convertValue } from '../domain/units.js';
 import type { CompiledSet } from '../domain/model.js';
 import { validateRecords, type InputIssue, type RawRecord, type TownshipInfo } from '../domain/inputs.js';
 import { LABEL_ROW_MARK, type OverrideField } from './template.js';
-import { openFirstSheet } from './xlsx-sheet.js';
 
 export interface TableInput {
   readonly records: RawRecord[];
@@ -269,6 +270,9 @@ export const TABLE_LIMITS = {
 
 const cellAddress = (col: number, row: number) => `${columnLetter(col - 1)}${row}`;
 
+/** How long reading an XLSX may go without progress before it is given up (a damaged file). */
+export const XLSX_STALL_MS = 15_000;
+
 const refused = (issue: InputIssue): TableInput => ({ records: [], issues: [issue], columnOf: new Map() });
 
 const limitIssue = (sheet: string | undefined, zh: string, en: string, row?: number, column?: string) =>
@@ -364,14 +368,14 @@ export function zipInflatedSize(buf: Buffer): number | undefined {
 }
 
 /**
- * Reads the first sheet of an XLSX file (xlsx-sheet.ts): one pass over the rows, linear in the cells, stopping
- * at the first limit passed; a file that cannot be read throws. A formula cell is refused, naming the cell: the
- * value a spreadsheet last computed is not survey data we can check.
+ * Reads the first sheet of an XLSX file with exceljs's streaming reader: one pass over the rows, linear
+ * in the cells, stopping at the first limit passed; a file that cannot be read throws. A formula cell is refused, naming the cell: the value
+ * a spreadsheet last computed is not survey data we can check.
  */
 export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer): Promise<TableInput> {
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
   const inflated = zipInflatedSize(buf);
-  // not a workbook at all: thrown, for the caller to name the file
+  // not a workbook at all: thrown, as exceljs does, for the caller to name the file
   if (inflated === undefined) throw new Error('not a ZIP archive');
   if (inflated > TABLE_LIMITS.maxInflatedBytes)
     return limitIssue(
@@ -379,64 +383,103 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
       `工作簿解压后超过 ${TABLE_LIMITS.maxInflatedBytes / 1024 / 1024} MB，请删去多余内容或分批导入`,
       `the workbook unpacks to more than ${TABLE_LIMITS.maxInflatedBytes / 1024 / 1024} MB; remove what is not needed or import it in parts`,
     );
-  const sheet = openFirstSheet(buf, TABLE_LIMITS.maxInflatedBytes);
-  if (!sheet) return refused({ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } });
-  const name = sheet.name;
+  const input = Readable.from([buf]);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
   const rows: unknown[][] = [];
   const numbers: number[] = [];
+  let sheetName: string | undefined;
   let cells = 0;
   let labelRows = 0;
-  let width = 0;
-  for (const row of sheet.rows()) {
-    // the header and a template's label row (乡镇, 年份, labels) are not data rows
-    if (rows.length - labelRows > TABLE_LIMITS.maxRows)
-      return limitIssue(
-        name,
-        `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
-        `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
-      );
-    const values: unknown[] = [];
-    for (const { col, value: v, formula } of row.cells) {
-      if (col > TABLE_LIMITS.maxColumns)
-        return limitIssue(
-          name,
-          `单元格 ${cellAddress(col, row.number)} 超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
-          `cell ${cellAddress(col, row.number)} is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
-          row.number,
-          columnLetter(col - 1),
-        );
-      if (formula)
-        return limitIssue(
-          name,
-          `单元格 ${cellAddress(col, row.number)} 是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
-          `cell ${cellAddress(col, row.number)} holds a formula; enter the value instead (copy, then paste values only)`,
-          row.number,
-          columnLetter(col - 1),
-        );
-      if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
-        return limitIssue(
-          name,
-          `单元格 ${cellAddress(col, row.number)} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
-          `cell ${cellAddress(col, row.number)} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
-          row.number,
-          columnLetter(col - 1),
-        );
-      if (++cells > TABLE_LIMITS.maxCells)
-        return limitIssue(
-          name,
-          `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
-          `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
-        );
-      values[col - 1] = v;
+  let problem: TableInput | undefined;
+  // a damaged file can leave exceljs's stream waiting for data that never comes: a read that makes no
+  // progress for XLSX_STALL_MS is given up, with an error (the server is not blocked meanwhile)
+  let timer: NodeJS.Timeout | undefined;
+  let fail: (e: Error) => void = () => {};
+  const stalled = new Promise<never>((_, reject) => (fail = reject));
+  const progress = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new Error('the workbook stopped reading; is it damaged?')), XLSX_STALL_MS);
+  };
+  const consume = async () => {
+    progress();
+    for await (const sheet of reader) {
+      progress();
+      const name = (sheet as unknown as { name: string }).name;
+      sheetName = name;
+      for await (const row of sheet) {
+        progress();
+        // the header and a template's label row (乡镇, 年份, labels) are not data rows
+        if (rows.length - labelRows > TABLE_LIMITS.maxRows) {
+          problem = limitIssue(
+            name,
+            `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
+            `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
+          );
+          break;
+        }
+        const values: unknown[] = [];
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          if (problem) return;
+          const v = cell.value as unknown;
+          if (col > TABLE_LIMITS.maxColumns)
+            problem = limitIssue(
+              name,
+              `单元格 ${cellAddress(col, row.number)} 超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
+              `cell ${cellAddress(col, row.number)} is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
+              row.number,
+              columnLetter(col - 1),
+            );
+          else if (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))
+            problem = limitIssue(
+              name,
+              `单元格 ${cellAddress(col, row.number)} 是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
+              `cell ${cellAddress(col, row.number)} holds a formula; enter the value instead (copy, then paste values only)`,
+              row.number,
+              columnLetter(col - 1),
+            );
+          else if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
+            problem = limitIssue(
+              name,
+              `单元格 ${cellAddress(col, row.number)} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
+              `cell ${cellAddress(col, row.number)} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
+              row.number,
+              columnLetter(col - 1),
+            );
+          else if (++cells > TABLE_LIMITS.maxCells)
+            problem = limitIssue(
+              name,
+              `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
+              `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
+            );
+          else values[col - 1] = v;
+        });
+        if (problem) break;
+        if (rows.length === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
+        rows.push(values);
+        numbers.push(row.number);
+      }
+      break; // the first sheet only
     }
-    if (rows.length === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
-    if (values.length > width) width = values.length;
-    rows.push(values);
-    numbers.push(row.number);
+  };
+  try {
+    await Promise.race([consume(), stalled]);
+  } finally {
+    clearTimeout(timer);
+    input.destroy();
   }
+  if (problem) return problem;
+  if (sheetName === undefined)
+    return refused({ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } });
   // a row read sparsely has holes: every row is as wide as the widest, so cells line up with the header
+  const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
   for (const r of rows) r.length = width;
-  return readTableRows(set, rows, name, numbers);
+  return readTableRows(set, rows, sheetName, numbers);
 }
 
 export async function readTableFile(set: CompiledSet, path: string): Promise<TableInput> {
