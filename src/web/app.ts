@@ -56,6 +56,7 @@ import {
   BODY_PLACEHOLDER,
   CSRF_PLACEHOLDER,
   etagOf,
+  gzipParts,
   joinParts,
   layoutCache,
   PAGE_CACHE_BYTES,
@@ -302,33 +303,40 @@ export function createApp(o: AppOptions) {
 
   // what every page's layout reads, kept behind the data version; an error page refused before this ran (a bad
   // CSRF token) loads it itself
+  // made once per data version (a map of 1,000 township names is not rebuilt per request)
+  const versionLocals = (version: string) =>
+    memoByVersion(db, version, 'pageLocals', async () => {
+      const [region, townships, settings] = await Promise.all([
+        memoByVersion(db, version, 'region', () => getRegion(db)),
+        memoByVersion(db, version, 'townships', () => listTownships(db)),
+        memoByVersion(db, version, 'settings', () => getSettings(db)),
+      ]);
+      return {
+        dataVersion: version,
+        region,
+        townshipNames: new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }])),
+        ledgerSettings: settings,
+        // times in the county's time zone (a setting, Asia/Shanghai by default)
+        localTime: localTimeIn(settings.timeZone),
+        localDate: localDateIn(settings.timeZone),
+      };
+    });
   const pageLocals = async (res: Response) => {
-    const version = await dataVersion(db);
-    res.locals.dataVersion = version;
-    const [region, townships, settings] = await Promise.all([
-      memoByVersion(db, version, 'region', () => getRegion(db)),
-      memoByVersion(db, version, 'townships', () => listTownships(db)),
-      memoByVersion(db, version, 'settings', () => getSettings(db)),
-    ]);
-    res.locals.region = region;
-    res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
-    res.locals.ledgerSettings = settings;
-    // times in the county's time zone (a setting, Asia/Shanghai by default)
-    res.locals.localTime = localTimeIn(settings.timeZone);
-    res.locals.localDate = localDateIn(settings.timeZone);
+    Object.assign(res.locals, await versionLocals(await dataVersion(db)));
   };
   app.use(async (_req, res, next) => {
     await pageLocals(res);
     next();
   });
 
+  // report pages from cache first: a hit passes no other router (none of them has a path under /reports)
+  app.use('/reports', pageCache(serveCachedPage, o.pageCacheBytes ?? PAGE_CACHE_BYTES));
   app.use(authRoutes(o));
   app.use('/api/v1', apiRoutes());
   app.use(bulkRoutes());
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());
-  app.use('/reports', pageCache(serveCachedPage, o.pageCacheBytes ?? PAGE_CACHE_BYTES));
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(townshipRoutes());
@@ -426,7 +434,10 @@ function serveCachedPage(res: Response, p: StoredPage) {
   const tokenText = (res.locals.csrfToken as () => string)();
   const token = Buffer.from(tokenText);
   const send = (l: { before: Parts; after: Parts }) =>
-    sendHtml(res.req, res, etagOf(p.key, key, tokenText), () => joinParts(token, l.before, p.parts, l.after));
+    sendHtml(res.req, res, etagOf(p.key, key, tokenText), {
+      plain: () => joinParts(token, l.before, p.parts, l.after),
+      gzip: () => gzipParts(token, l.before, p.parts, l.after),
+    });
   const hit = layouts.get(key);
   if (hit) return send(hit);
   res.render(
