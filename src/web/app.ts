@@ -226,6 +226,17 @@ export function createApp(o: AppOptions) {
   app.use(express.json({ limit: '4mb' }));
   app.use(refuseBadText);
 
+  // on PostgreSQL the data version is a query: a GET asks for it now, beside the session and user reads, rather
+  // than after them (the embedded database answers it from memory)
+  app.use((req, res, next) => {
+    if (req.method === 'GET' && !db.soleWriter) {
+      const version = dataVersion(db);
+      version.catch(() => undefined); // awaited (and its failure handled) by pageLocals
+      res.locals.versionRead = version;
+    }
+    next();
+  });
+
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
     pool: {
@@ -322,7 +333,8 @@ export function createApp(o: AppOptions) {
       };
     });
   const pageLocals = async (res: Response) => {
-    Object.assign(res.locals, await versionLocals(await dataVersion(db)));
+    const early = res.locals.versionRead as Promise<string> | undefined;
+    Object.assign(res.locals, await versionLocals(await (early ?? dataVersion(db))));
   };
   app.use(async (_req, res, next) => {
     await pageLocals(res);

@@ -231,13 +231,23 @@ export function pageCache(
   limitBytes: number = PAGE_CACHE_BYTES,
 ) {
   const cache = new ByteLru<StoredPage>(limitBytes, (p) => partsBytes(p.parts) + p.title.length * 2);
+  // the date is formatted at most once a second (a request at 00:00:00.5 may get the page of 23:59:59.9, as if it
+  // had taken that long)
+  let memo: { localDate?: (d: Date) => string; at: number; day: string } = { at: 0, day: '' };
+  const today = (localDate: ((d: Date) => string) | undefined) => {
+    if (!localDate) return '';
+    const now = Date.now();
+    if (memo.localDate !== localDate || now - memo.at >= 1000 || now < memo.at)
+      memo = { localDate, at: now, day: localDate(new Date(now)) };
+    return memo.day;
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     const version = res.locals.dataVersion as string | undefined;
     const format = req.query.format;
     if (!limitBytes || req.method !== 'GET' || !version || (format !== undefined && format !== 'html'))
       return next();
     // an official table carries its 编制日期: a page is kept for the day it was made on, in the county's time zone
-    const day = (res.locals.localDate as ((d: Date) => string) | undefined)?.(new Date()) ?? '';
+    const day = today(res.locals.localDate as ((d: Date) => string) | undefined);
     const key = `${version}|${day}|${req.lang}|${req.user?.role ?? '-'}|${req.originalUrl}`;
     const hit = cache.get(key);
     if (hit && req.user) return serve(res, hit);
