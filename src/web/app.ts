@@ -312,9 +312,8 @@ export function createApp(o: AppOptions) {
       : csrfSynchronisedProtection(req, res, next),
   );
 
-  // what every page's layout reads, kept behind the data version; an error page refused before this ran (a bad
-  // CSRF token) loads it itself
-  // made once per data version (a map of 1,000 township names is not rebuilt per request)
+  // what every page's layout reads, made once per data version (a map of 1,000 township names is not rebuilt per
+  // request); an error page refused before this ran (a bad CSRF token) loads it itself
   const versionLocals = (version: string) =>
     memoByVersion(db, version, 'pageLocals', async () => {
       const [region, townships, settings] = await Promise.all([
