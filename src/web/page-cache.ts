@@ -3,7 +3,9 @@
  * townships, survey records, transitions and published reports changes it, in any process), the address with
  * its query, the language and the reader's role (what a page offers depends on it). The body of a page is kept
  * without the reader's CSRF token (a placeholder stands in for it) and put in the layout per request, so one
- * entry serves every reader of the same role. Bounded by bytes, least recently used first out.
+ * entry serves every reader of the same role. Bounded by bytes, least recently used first out. Each piece between
+ * tokens is also kept deflated, so that a reader accepting gzip gets one gzip stream put together without compressing
+ * (`gzipParts`); concatenated gzip members would not do: Chromium reads the first member only.
  */
 import { createHash } from 'node:crypto';
 import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
