@@ -8,11 +8,11 @@
  * and WORKERS=2 on a new database there (dropped at the end). BENCH_PAGES=gep,compare,… runs only those rows.
  * Run with `npm run bench:http` (BENCH_SECONDS per row, default 10). Every request goes to 127.0.0.1 only.
  */
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,7 @@ import { createApp } from '../src/web/app.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadSet } from '../src/methods/resolve.js';
 import { provinceTownships } from '../seeds/province.js';
 
@@ -61,13 +62,58 @@ async function session(username: string) {
 }
 
 const rows: string[] = [];
-async function load(label: string, url: string, cookie: string) {
+const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+// what a browser sends: the page may come gzip-compressed (BENCH_ENCODING= sends none, identity bytes)
+const ACCEPT_ENCODING = process.env.BENCH_ENCODING ?? 'gzip, deflate, br';
+
+/**
+ * autocannon in a process of its own (not in this one, which serves the embedded rows): on 2 cores the load
+ * generator's JSON, histograms and sockets would otherwise run on the server's event loop and be measured as
+ * the server's time. Resolves with autocannon's JSON result.
+ */
+function autocannonChild(url: string, connections: number, headers: Record<string, string>) {
+  const args = [AUTOCANNON, '--json', '-n', '-c', String(connections), '-d', String(DURATION_S), '-t', '10'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  args.push(url);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += String(d)));
+  return new Promise<{ pid: number; r: autocannon.Result }>((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve({ pid: child.pid!, r: JSON.parse(out) }) : reject(new Error(`autocannon ${code}`)),
+    ),
+  );
+}
+
+// BENCH_PROFILE=dir: a CPU profile of this process (the server of the embedded rows) per row, load generator excluded
+const profileDir = process.env.BENCH_PROFILE;
+const inspector = profileDir ? new (await import('node:inspector/promises')).Session() : undefined;
+inspector?.connect();
+await inspector?.post('Profiler.enable');
+
+async function load(label: string, url: string, cookie: string, serverPid = process.pid) {
+  const headers = { cookie, ...(ACCEPT_ENCODING ? { 'accept-encoding': ACCEPT_ENCODING } : {}) };
   // warm: the compiled set, the year's accounts and the page are cached by content, as on a running server
-  for (let i = 0; i < 20; i++) await fetch(url, { headers: { cookie } });
+  let bytes = 0;
+  for (let i = 0; i < 20; i++)
+    bytes = (await (await fetch(url, { headers: { cookie } })).arrayBuffer()).byteLength;
   for (const connections of CONNECTIONS) {
-    const r = await autocannon({ url, connections, duration: DURATION_S, timeout: 10, headers: { cookie } });
+    // the server's CPU time per request is measured only when it runs in this process
+    const cpu0 = process.cpuUsage();
+    if (inspector && serverPid === process.pid) await inspector.post('Profiler.start');
+    const { pid, r } = await autocannonChild(url, connections, headers);
+    const cpu = process.cpuUsage(cpu0);
+    if (inspector && serverPid === process.pid) {
+      const { profile } = await inspector.post('Profiler.stop');
+      const file = `http-${label.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${connections}.cpuprofile`;
+      writeFileSync(join(profileDir!, file), JSON.stringify(profile));
+    }
+    const cpuPerReq =
+      serverPid === process.pid
+        ? ((cpu.user + cpu.system) / 1000 / Math.max(1, r.requests.total)).toFixed(2)
+        : '–';
     rows.push(
-      `| ${label} | ${connections} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${Math.round(r.requests.average)} | ${r.timeouts} | ${r.non2xx + r.errors - r.timeouts} |`,
+      `| ${label} | ${connections} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${Math.round(r.requests.average)} | ${r.timeouts} | ${r.non2xx + r.errors - r.timeouts} | ${Math.round(r.throughput.average / Math.max(1, r.requests.average) / 1024)} / ${Math.round(bytes / 1024)} | ${cpuPerReq} | ${serverPid} / ${pid} | ${loadavg()[0]!.toFixed(2)} |`,
     );
   }
 }
@@ -144,6 +190,7 @@ if (PG_BASE) {
         `15 townships, PostgreSQL, WORKERS=${workers}: county GEP report`,
         `${pgBase}/reports/gep?year=2021`,
         cookie,
+        child.pid,
       );
       pgRows.push(...rows.splice(before));
       child.kill('SIGTERM');
@@ -264,10 +311,15 @@ if (PROVINCE_TOWNSHIPS > 0) {
 }
 
 console.log(
-  `Node ${process.version}, ${cpus()[0]?.model} × ${cpus().length}, embedded PGlite, ${DURATION_S} s per row\n`,
+  `Node ${process.version}, ${cpus()[0]?.model} × ${cpus().length}, embedded PGlite, ${DURATION_S} s per row\n` +
+    `server: this process (pid ${process.pid}) for the embedded rows, src/server.ts (its own pid) for PostgreSQL; ` +
+    `load generator: autocannon in a child process of its own per row (pid given); ` +
+    `Accept-Encoding: ${ACCEPT_ENCODING || '(none)'}\n`,
 );
-console.log('| page | connections | p50 ms | p90 ms | p99 ms | req/s | time-outs | other errors |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  '| page | connections | p50 ms | p90 ms | p99 ms | req/s | time-outs | other errors | KiB sent / page | server CPU ms/req | server / load pid | load 1 min |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of [...rows, ...pgRows]) console.log(r);
 console.log(
   `\n15-township XLSX import (${(file.length / 1024).toFixed(0)} KiB, ${15 * 260}+ cells): upload + validation ${(t1 - t0).toFixed(0)} ms, preview page ${(t2 - t1).toFixed(0)} ms, commit ${(t3 - t2).toFixed(0)} ms, total ${(t3 - t0).toFixed(0)} ms`,

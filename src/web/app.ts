@@ -56,6 +56,7 @@ import {
   BODY_PLACEHOLDER,
   CSRF_PLACEHOLDER,
   etagOf,
+  gzipParts,
   joinParts,
   layoutCache,
   PAGE_CACHE_BYTES,
@@ -225,6 +226,17 @@ export function createApp(o: AppOptions) {
   app.use(express.json({ limit: '4mb' }));
   app.use(refuseBadText);
 
+  // on PostgreSQL the data version is a query: a GET asks for it now, beside the session and user reads, rather
+  // than after them (the embedded database answers it from memory)
+  app.use((req, res, next) => {
+    if (req.method === 'GET' && !db.soleWriter) {
+      const version = dataVersion(db);
+      version.catch(() => undefined); // awaited (and its failure handled) by pageLocals
+      res.locals.versionRead = version;
+    }
+    next();
+  });
+
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
     pool: {
@@ -300,35 +312,42 @@ export function createApp(o: AppOptions) {
       : csrfSynchronisedProtection(req, res, next),
   );
 
-  // what every page's layout reads, kept behind the data version; an error page refused before this ran (a bad
-  // CSRF token) loads it itself
+  // what every page's layout reads, made once per data version (a map of 1,000 township names is not rebuilt per
+  // request); an error page refused before this ran (a bad CSRF token) loads it itself
+  const versionLocals = (version: string) =>
+    memoByVersion(db, version, 'pageLocals', async () => {
+      const [region, townships, settings] = await Promise.all([
+        memoByVersion(db, version, 'region', () => getRegion(db)),
+        memoByVersion(db, version, 'townships', () => listTownships(db)),
+        memoByVersion(db, version, 'settings', () => getSettings(db)),
+      ]);
+      return {
+        dataVersion: version,
+        region,
+        townshipNames: new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }])),
+        ledgerSettings: settings,
+        // times in the county's time zone (a setting, Asia/Shanghai by default)
+        localTime: localTimeIn(settings.timeZone),
+        localDate: localDateIn(settings.timeZone),
+      };
+    });
   const pageLocals = async (res: Response) => {
-    const version = await dataVersion(db);
-    res.locals.dataVersion = version;
-    const [region, townships, settings] = await Promise.all([
-      memoByVersion(db, version, 'region', () => getRegion(db)),
-      memoByVersion(db, version, 'townships', () => listTownships(db)),
-      memoByVersion(db, version, 'settings', () => getSettings(db)),
-    ]);
-    res.locals.region = region;
-    res.locals.townshipNames = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
-    res.locals.ledgerSettings = settings;
-    // times in the county's time zone (a setting, Asia/Shanghai by default)
-    res.locals.localTime = localTimeIn(settings.timeZone);
-    res.locals.localDate = localDateIn(settings.timeZone);
+    const early = res.locals.versionRead as Promise<string> | undefined;
+    Object.assign(res.locals, await versionLocals(await (early ?? dataVersion(db))));
   };
   app.use(async (_req, res, next) => {
     await pageLocals(res);
     next();
   });
 
+  // report pages from cache first: a hit passes no other router (none of them has a path under /reports)
+  app.use('/reports', pageCache(serveCachedPage, o.pageCacheBytes ?? PAGE_CACHE_BYTES));
   app.use(authRoutes(o));
   app.use('/api/v1', apiRoutes());
   app.use(bulkRoutes());
   app.use(dataRoutes());
   app.use(importRoutes());
   app.use(transitionRoutes());
-  app.use('/reports', pageCache(serveCachedPage, o.pageCacheBytes ?? PAGE_CACHE_BYTES));
   app.use(reportRoutes());
   app.use(setRoutes());
   app.use(townshipRoutes());
@@ -426,7 +445,10 @@ function serveCachedPage(res: Response, p: StoredPage) {
   const tokenText = (res.locals.csrfToken as () => string)();
   const token = Buffer.from(tokenText);
   const send = (l: { before: Parts; after: Parts }) =>
-    sendHtml(res.req, res, etagOf(p.key, key, tokenText), () => joinParts(token, l.before, p.parts, l.after));
+    sendHtml(res.req, res, etagOf(p.key, key, tokenText), {
+      plain: () => joinParts(token, l.before, p.parts, l.after),
+      gzip: () => gzipParts(token, l.before, p.parts, l.after),
+    });
   const hit = layouts.get(key);
   if (hit) return send(hit);
   res.render(
