@@ -1,0 +1,41 @@
+/**
+ * Pages read as their reader expects: an approved record shows a clerk no empty workflow box (there is nothing
+ * for them to do), while a reviewer finds the reopen action there; the assessment page names a scheme by its
+ * title and version, not by its id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, startApp, type Session, type TestApp } from './harness.js';
+
+let t: TestApp;
+let editor: Session;
+let reviewer: Session;
+let viewer: Session;
+
+beforeAll(async () => {
+  t = await startApp();
+  [editor, reviewer, viewer] = (await Promise.all(
+    ['editor', 'reviewer', 'viewer'].map((u) => login(t.app, u)),
+  )) as [Session, Session, Session];
+});
+afterAll(() => t.close());
+
+describe('what a page shows its reader', () => {
+  it('an approved sample record: no empty workflow box for a clerk; the reviewer’s reopen action is there', async () => {
+    const clerk = (await editor.agent.get('/data/ganzhe/2021')).text;
+    expect(clerk).toContain('已审核');
+    expect(clerk).not.toContain('<section class="workflow">');
+    const review = (await reviewer.agent.get('/data/ganzhe/2021')).text;
+    expect(review).toMatch(/<section class="workflow">[\s\S]*?name="action" value="reopen"/);
+  });
+
+  it('the assessment page names each scheme by its title and version, not its id', async () => {
+    const page = (await viewer.agent.get('/assessment')).text;
+    const row =
+      /<tr><td>([^<]+)<\/td><td><span title="fujian-comprehensive-compensation@([\d.]+)">([\d.]+)<\/span> 已发布/.exec(
+        page,
+      );
+    expect(row?.[1]).toContain('综合性生态保护补偿考核');
+    expect(row?.[3]).toBe(row?.[2]);
+    expect(page).not.toContain('<code>fujian-comprehensive-compensation@');
+  });
+});
