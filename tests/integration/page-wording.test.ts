@@ -1,7 +1,7 @@
 /**
  * Pages read as their reader expects: an approved record shows a clerk no empty workflow box (there is nothing
  * for them to do), while a reviewer finds the reopen action there; the assessment page names a scheme by its
- * title and version, not by its id.
+ * title and version, not by its id; units read as people write them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startApp, type Session, type TestApp } from './harness.js';
@@ -26,6 +26,13 @@ describe('what a page shows its reader', () => {
     expect(clerk).not.toContain('<section class="workflow">');
     const review = (await reviewer.agent.get('/data/ganzhe/2021')).text;
     expect(review).toMatch(/<section class="workflow">[\s\S]*?name="action" value="reopen"/);
+  });
+
+  it('the land-use transition form offers its units as people write them (hm², not hm2), sending the unit id', async () => {
+    const page = (await editor.agent.get('/transitions/ganzhe/2020/2021')).text;
+    expect(page).toContain('<option value="hm2" selected>hm²</option>');
+    expect(page).toContain('<option value="km2">km²</option>');
+    expect(page).not.toMatch(/>hm2</);
   });
 
   it('the assessment page names each scheme by its title and version, not its id', async () => {
