@@ -1,7 +1,7 @@
 /**
  * Pages read as their reader expects: an approved record shows a clerk no empty workflow box (there is nothing
  * for them to do), while a reviewer finds the reopen action there; the assessment page names a scheme by its
- * title and version, not by its id; units read as people write them.
+ * title and version, not by its id; units read as people write them; a trace names its profile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startApp, type Session, type TestApp } from './harness.js';
@@ -26,6 +26,15 @@ describe('what a page shows its reader', () => {
     expect(clerk).not.toContain('<section class="workflow">');
     const review = (await reviewer.agent.get('/data/ganzhe/2021')).text;
     expect(review).toMatch(/<section class="workflow">[\s\S]*?name="action" value="reopen"/);
+  });
+
+  it('a figure’s trace names the accounting profile, not its id', async () => {
+    const page = (
+      await viewer.agent.get('/reports/trace?year=2021&township=nanyu&component=water_conservation')
+    ).text;
+    expect(page).toMatch(
+      /sha256 <code>[0-9a-f]{12}<\/code> · 学术通行口径（含释氧、水资源供给、病虫害控制）<\/p>/,
+    );
   });
 
   it('the land-use transition form offers its units as people write them (hm², not hm2), sending the unit id', async () => {
