@@ -45,6 +45,7 @@ export interface SurveyRow {
   approved_at: Date | null;
   approved_snapshot_by: number | null;
   approved_snapshot_by_display?: string | null;
+  approved_snapshot_by_name?: string | null;
 }
 
 /** The status a person reads: a draft that a reviewer sent back is 已退回 (returned) until resubmitted. */
@@ -87,7 +88,7 @@ export const rawFromRow = (
 const SELECT = `select r.*, u.username as updated_by_name, s.username as submitted_by_name, a.username as approved_by_name,
     u.display_name as updated_by_display, s.display_name as submitted_by_display,
     a.display_name as approved_by_display, b.display_name as returned_by_display,
-    p.display_name as approved_snapshot_by_display
+    p.display_name as approved_snapshot_by_display, p.username as approved_snapshot_by_name
   from survey_records r left join users u on u.id = r.updated_by left join users s on s.id = r.submitted_by
   left join users a on a.id = r.approved_by left join users b on b.id = r.returned_by
   left join users p on p.id = r.approved_snapshot_by`;

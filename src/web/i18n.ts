@@ -303,6 +303,13 @@ const MESSAGES = {
     '本县尚未设置乡镇，暂无可填报或查阅的数据。请联系系统管理员在“系统管理 → 行政区划”中设置本县及其乡镇。',
     'The county has no townships yet, so there is no data to enter or read. Ask your administrator to set up the county and its townships under Administration → Regions.',
   ],
+  // polish12: the township picked on a paged comparison ranking
+  picked_on_page: ['{name}排第 {rank} 名，在第 {page} 页：', '{name} ranks {rank}, on page {page}: '],
+  picked_unranked_on_page: [
+    '{name}无此项数值，列在第 {page} 页：',
+    '{name} has no figure here; listed on page {page}: ',
+  ],
+  picked_open_page: ['打开第 {page} 页', 'open page {page}'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

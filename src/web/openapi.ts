@@ -1,6 +1,7 @@
 /** The JSON API, described for clients (OpenAPI 3.1). Kept beside the routes it describes. */
 export function openApiDocument() {
   const error = { $ref: '#/components/responses/Error' };
+  const record = { $ref: '#/components/schemas/Record' };
   const csrf = { name: 'x-csrf-token', in: 'header', required: true, schema: { type: 'string' } };
   const path = (name: string, description: string) => ({
     name,
@@ -50,7 +51,57 @@ export function openApiDocument() {
               type: 'object',
               description: 'input id → decimal text in the set unit, or land class → decimal text',
             },
+            overrides: {
+              type: 'object',
+              description: 'component id → {quantity, unit, source}: externally modelled quantities',
+            },
+            updatedAt: { type: 'string', format: 'date-time' },
+            updatedBy: { type: ['string', 'null'], description: 'username of the last change' },
+            submittedBy: { type: ['string', 'null'], description: 'username of the submitter' },
+            approvedBy: {
+              type: ['string', 'null'],
+              description: 'username of the approver while the record is approved',
+            },
+            approvedValues: {
+              type: ['object', 'null'],
+              description:
+                'the values (as in values) when the record was last approved, kept through a return or a reopening; null if it never was',
+            },
+            approvedAt: {
+              type: ['string', 'null'],
+              format: 'date-time',
+              description: 'when approvedValues were approved',
+            },
+            approvedSnapshotBy: {
+              type: ['string', 'null'],
+              description: 'username of the reviewer who approved approvedValues',
+            },
+            returnedReason: {
+              type: ['string', 'null'],
+              description:
+                'why a reviewer returned or reopened the record; cleared when it is submitted again',
+            },
+            returnedAction: { enum: ['return', 'reopen', null] },
           },
+          required: [
+            'township',
+            'year',
+            'set',
+            'status',
+            'version',
+            'values',
+            'overrides',
+            'updatedAt',
+            'updatedBy',
+            'submittedBy',
+            'approvedBy',
+            'approvedValues',
+            'approvedAt',
+            'approvedSnapshotBy',
+            'returnedReason',
+            'returnedAction',
+          ],
+          additionalProperties: false,
         },
       },
     },
@@ -72,14 +123,24 @@ export function openApiDocument() {
             { name: 'year', in: 'query', schema: { type: 'integer' } },
             { name: 'status', in: 'query', schema: { enum: ['draft', 'submitted', 'approved'] } },
           ],
-          responses: { 200: { description: 'ok' }, 401: error },
+          responses: {
+            200: {
+              description: 'ok',
+              content: { 'application/json': { schema: { type: 'array', items: record } } },
+            },
+            401: error,
+          },
         },
       },
       '/api/v1/records/{township}/{year}': {
         get: {
           summary: 'One survey record',
           parameters: tw,
-          responses: { 200: { description: 'ok' }, 401: error, 404: error },
+          responses: {
+            200: { description: 'ok', content: { 'application/json': { schema: record } } },
+            401: error,
+            404: error,
+          },
         },
         put: {
           summary: 'Save a draft record (editor, admin)',
@@ -109,7 +170,18 @@ export function openApiDocument() {
             },
           },
           responses: {
-            200: { description: 'saved, with the field changes' },
+            200: {
+              description: 'saved, with the field changes',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { record, changes: { type: 'array' } },
+                    required: ['record', 'changes'],
+                  },
+                },
+              },
+            },
             401: error,
             403: error,
             404: error,

@@ -296,6 +296,50 @@ describe('the workflow through the API', () => {
     ]);
   });
 
+  it('a record carries its last approved values (approved_*), through a reopening, as the OpenAPI Record describes', async () => {
+    const documented = (
+      (await request(t.app).get('/api/v1/openapi.json')).body as {
+        components: { schemas: { Record: { properties: Record<string, unknown>; required: string[] } } };
+      }
+    ).components.schemas.Record;
+    const first = (await viewer.agent.get('/api/v1/records/dahu/2020')).body as Record<string, unknown>;
+    // every field the API returns is documented, and every documented field is returned
+    expect(Object.keys(first).sort()).toEqual(Object.keys(documented.properties).sort());
+    expect([...documented.required].sort()).toEqual(Object.keys(first).sort());
+    // an approved sample record: its approved values are its values
+    expect(first.status).toBe('approved');
+    expect(first.approvedValues).toEqual(first.values);
+    const gdp = (first.values as Record<string, string>).gdp!;
+    // reopened and changed: the values move, the approved ones stay, with who approved them and when
+    await act(reviewer, 'dahu/2020', 'reopen', { version: first.version, reason: '统计局更正' });
+    const draft = (await viewer.agent.get('/api/v1/records/dahu/2020')).body;
+    const saved = await put(editor, 'dahu/2020', {
+      values: { gdp: '99999' },
+      version: draft.version,
+      mode: 'merge',
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body.record).toMatchObject({
+      status: 'draft',
+      values: { gdp: '99999' },
+      approvedValues: { gdp },
+      returnedReason: '统计局更正',
+      returnedAction: 'reopen',
+    });
+    expect(gdp).not.toBe('99999');
+    await act(editor, 'dahu/2020', 'submit', { version: saved.body.record.version });
+    await act(reviewer2, 'dahu/2020', 'approve', { version: saved.body.record.version + 1 });
+    const approved = (await viewer.agent.get('/api/v1/records/dahu/2020')).body;
+    expect(approved).toMatchObject({
+      status: 'approved',
+      approvedValues: { gdp: '99999' },
+      approvedSnapshotBy: 'reviewer2',
+      approvedBy: 'reviewer2',
+      returnedReason: null,
+    });
+    expect(Date.parse(approved.approvedAt)).toBeGreaterThan(Date.parse(first.approvedAt as string));
+  });
+
   it('nobody approves their own submission; return needs a reason', async () => {
     let row = (await stored('xiangqian', 2020))!;
     await act(admin, 'xiangqian/2020', 'reopen', { version: row.version, reason: '复核' });

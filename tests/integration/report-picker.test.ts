@@ -165,7 +165,7 @@ describe('comparison picker', () => {
     const page = (await viewer.agent.get('/reports/compare?year=2021&township=nanyu')).text;
     expect(page).toMatch(/<option value="nanyu" selected>南屿镇<\/option>/);
     expect(page).toMatch(/data-highlight="nanyu"/); // heat-map row outline
-    expect(page.match(/<tr class="picked">/g)!.length).toBeGreaterThanOrEqual(5); // one per ranking table
+    expect(page.match(/<tr class="picked"/g)!.length).toBeGreaterThanOrEqual(5); // one per ranking table
     const res = await viewer.agent.get('/reports/compare?year=2020&previous=2021');
     expect(res.status).toBe(422);
     expect(res.text).toContain('对比年份（2021）须早于核算年份（2020）');

@@ -183,9 +183,8 @@ describe('deriving, editing and publishing a set', () => {
       'p[grain_price][priceYear]': '2021',
     });
     expect(abc.status).toBe(422);
-    expect(abc.text).toContain('&#34;abc&#34; is not a number');
-    // the typed value stays in the form? at least the page is the edit form again
-    expect(abc.text).toContain('name="p[grain_price][value]"');
+    // the edit form again, with what was typed
+    expect(abc.text).toContain('name="p[grain_price][value]" value="abc"');
     const outOfRange = await admin.agent.post('/sets/minhou-2021/1.0.1/edit').type('form').send({
       _csrf: admin.csrf,
       'p[soil_bulk_density][value]': '9',
@@ -193,7 +192,7 @@ describe('deriving, editing and publishing a set', () => {
       'p[soil_bulk_density][priceYear]': '',
     });
     expect(outOfRange.status).toBe(422);
-    expect(outOfRange.text).toContain('out of range');
+    // its message: see the row, name and label below
     const badYear = await admin.agent.post('/sets/minhou-2021/1.0.1/edit').type('form').send({
       _csrf: admin.csrf,
       'p[grain_price][value]': '2800',
@@ -208,7 +207,30 @@ describe('deriving, editing and publishing a set', () => {
       'p[grain_price][priceYear]': '2021',
     });
     expect(noSource.status).toBe(422);
-    expect(noSource.text).toContain('grain_price.source：');
+    // the field is named as the form shows it: its row, the parameter's name and the column's label
+    const rowOf = (html: string, id: string) =>
+      new RegExp(`<tr id="param-${id}" class="has-issue"><td><span class="row-no">(\\d+)</span>`).exec(
+        html,
+      )?.[1];
+    const grainRow = rowOf(noSource.text, 'grain_price');
+    expect(grainRow).toMatch(/^\d+$/);
+    expect(noSource.text).toContain(`<li>行 ${grainRow} · 粮食价格 · 来源：`);
+    expect(noSource.text).not.toContain('grain_price.source');
+    // what was typed stays in the form
+    expect(noSource.text).toContain('name="p[grain_price][value]" value="2900"');
+    const bulkRow = rowOf(outOfRange.text, 'soil_bulk_density');
+    expect(outOfRange.text).toMatch(
+      new RegExp(`<li>行 ${bulkRow} · 土壤容重 · 数值：数值 9 超出取值范围 \\[`),
+    );
+    expect(abc.text).toMatch(/<li>行 \d+ · 粮食价格 · 数值：“abc”不是数值<\/li>/);
+    const abcEn = await admin.agent.post('/sets/minhou-2021/1.0.1/edit?lang=en').type('form').send({
+      _csrf: admin.csrf,
+      'p[grain_price][value]': 'abc',
+      'p[grain_price][source]': source,
+      'p[grain_price][priceYear]': '2021',
+    });
+    expect(abcEn.text).toMatch(/<li>Row \d+ · Grain price · Value: &#34;abc&#34; is not a number<\/li>/);
+    await admin.agent.get('/?lang=zh'); // ?lang= is remembered: back to Chinese for the next tests
     const noToken = await admin.agent
       .post('/sets/minhou-2021/1.0.1/edit')
       .type('form')

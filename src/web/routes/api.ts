@@ -58,6 +58,12 @@ const recordJson = (r: NonNullable<Awaited<ReturnType<typeof getRecord>>>) => ({
   updatedBy: r.updated_by_name ?? null,
   submittedBy: r.submitted_by_name ?? null,
   approvedBy: r.approved_by_name ?? null,
+  // the values at the last approval, kept through a return or a reopening (migration 013)
+  approvedValues: r.approved_values,
+  approvedAt: r.approved_at,
+  approvedSnapshotBy: r.approved_snapshot_by_name ?? null,
+  returnedReason: r.returned_reason,
+  returnedAction: r.returned_action,
 });
 
 export function apiRoutes() {

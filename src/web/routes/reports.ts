@@ -11,9 +11,15 @@ import type { Labels } from '../../methods/schema.js';
 import { reportCsv, reportXlsx, summedParts } from '../../io/report-export.js';
 import { balanceSheetReport } from '../../report/balance-sheet.js';
 import { changeChart, compositionChart, productHeatMap, rankingBarChart } from '../../report/charts.js';
-import { comparisonReport } from '../../report/comparison.js';
+import { comparisonReport, type RankingRow } from '../../report/comparison.js';
 import { comparisonTables } from '../../report/comparison-tables.js';
-import { chartedComparison, distribution, pageOf, SUMMARY_N } from '../../report/comparison-summary.js';
+import {
+  chartedComparison,
+  distribution,
+  pageOf,
+  SUMMARY_N,
+  TABLE_PAGE_SIZE,
+} from '../../report/comparison-summary.js';
 import { esvReport } from '../../report/esv-report.js';
 import { geepReport } from '../../report/geep-report.js';
 import { COMPONENT_STATUS_LABELS, gepReport, TOTAL_SCOPE } from '../../report/gep-report.js';
@@ -378,6 +384,12 @@ async function townshipFeatures(req: Request) {
   return { year, doc };
 }
 
+/** Where the township picked stands in a ranking's paged table: its row and the page it is on. */
+function pickedRow(rows: readonly RankingRow[], township?: string) {
+  const at = township === undefined ? -1 : rows.findIndex((r) => r.township === township);
+  return at < 0 ? undefined : { row: rows[at]!, page: Math.floor(at / TABLE_PAGE_SIZE) + 1 };
+}
+
 function compareView(
   ctx: Ctx,
   set: CompiledSet,
@@ -386,7 +398,8 @@ function compareView(
   latest?: YearView,
   mapOption = 'gep_per_km2',
   highlight?: string,
-  page = 1,
+  /** The page of the ranking tables asked for; without, each opens on the page of the township picked. */
+  page?: number,
 ) {
   const before = latest && comparable(now, latest);
   const report = comparisonReport({
@@ -407,11 +420,13 @@ function compareView(
   const charts = {
     rankings: report.rankings.map((full, i) => {
       const rk = charted.rankings[i]!;
+      const picked = pickedRow(full.rows, highlight);
       return {
         ranking: rk,
         svg: rankingBarChart(rk, o),
         full,
-        table: pageOf(full.rows, page),
+        table: pageOf(full.rows, page ?? picked?.page ?? 1),
+        picked,
         distribution: summarised ? distribution(full) : undefined,
       };
     }),
@@ -656,7 +671,7 @@ export function reportRoutes() {
         before,
         String(req.query.map ?? 'gep_per_km2'),
         highlight,
-        Number(req.query.page ?? 1),
+        req.query.page === undefined ? undefined : Number(req.query.page),
       ),
       pageHref: (n: number) => {
         const q = new URLSearchParams(req.query as Record<string, string>);

@@ -15,6 +15,9 @@ import {
 } from '../../store/sets.js';
 import { getSettings } from '../../store/settings.js';
 import { NotFoundError, ValidationError } from '../../store/errors.js';
+import type { Bilingual, InputIssue } from '../../domain/inputs.js';
+import type { CompiledSet } from '../../domain/model.js';
+import type { Lang } from '../i18n.js';
 
 /** Only drafts derived in the app are edited here: a file's set follows its file, a published one never changes. */
 function editable<T extends { status: string; origin: string }>(row: T): T {
@@ -81,6 +84,44 @@ export function editsFromForm(
   return edits;
 }
 
+/** The labels of a parameter's fields, as the edit form's column headers name them. */
+const FIELD_LABELS: Record<string, Bilingual> = {
+  value: { zh: '数值', en: 'Value' },
+  values: { zh: '数值', en: 'Value' },
+  source: { zh: '来源', en: 'Source' },
+  priceYear: { zh: '价格年份', en: 'Price year' },
+  verified: { zh: '核实', en: 'Verified' },
+  unit: { zh: '单位', en: 'Unit' },
+  range: { zh: '取值范围', en: 'Range' },
+};
+
+/**
+ * An editor issue named as the form shows it: "grain_price.source" or "parameters.x.values.paddy" becomes the
+ * form's row (the parameter's place in the table, from 1), the parameter's name and the field's label
+ * (粮食价格 · 来源, 土壤容重 · 数值 · 水田). An issue of no parameter on the form keeps its field.
+ */
+export function namedEditorIssues(
+  issues: readonly InputIssue[],
+  set: CompiledSet,
+  list: ReturnType<typeof priceList>,
+  lang: Lang,
+): InputIssue[] {
+  const order = [...new Set(list.rows.map((r) => r.parameter))];
+  return issues.map((i) => {
+    const [id, field, ...rest] = (i.field ?? '').replace(/^(parameters|parameterOverrides)\./, '').split('.');
+    const at = order.indexOf(id ?? '');
+    const param = id === undefined ? undefined : set.parameters.get(id);
+    if (at < 0 || !param) return i;
+    const cls = rest[0] && set.landClasses.find((c) => c.id === rest[0]);
+    const names = [
+      param.labels[lang],
+      field && FIELD_LABELS[field] ? FIELD_LABELS[field][lang] : field,
+      cls ? cls.labels[lang] : rest[0],
+    ];
+    return { ...i, row: at + 1, field: names.filter(Boolean).join(' · ') };
+  });
+}
+
 export function setRoutes() {
   const r = Router();
 
@@ -122,6 +163,7 @@ export function setRoutes() {
       row,
       list: priceList(set, req.lang),
       issues: [],
+      posted: {},
     });
   });
 
@@ -138,7 +180,14 @@ export function setRoutes() {
       return page(
         res,
         'sets/edit',
-        { title: `${res.locals.t('edit')} ${row.id}@${row.version}`, row, list, issues: e.issues },
+        {
+          title: `${res.locals.t('edit')} ${row.id}@${row.version}`,
+          row,
+          list,
+          issues: namedEditorIssues(e.issues, set, list, req.lang),
+          // the form shows again what was typed, not the stored values
+          posted: req.body.p ?? {},
+        },
         422,
       );
     }

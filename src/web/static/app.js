@@ -54,6 +54,15 @@ document.addEventListener('DOMContentLoaded', () => {
     window.setTimeout(poll, 500);
   }
 
+  // polish12: the township picked stands in view in each ranking's own scroll box (its row below the sticky header)
+  for (const row of document.querySelectorAll('.table-scroll tr.picked')) {
+    const box = row.closest('.table-scroll');
+    const head = box.querySelector('thead');
+    const above = row.offsetTop - (head ? head.offsetHeight : 0);
+    if (above > box.clientHeight / 3 || above < box.scrollTop)
+      box.scrollTop = Math.max(0, above - box.clientHeight / 3);
+  }
+
   // sortable tables: click a header; numbers sort by their exact value
   for (const table of document.querySelectorAll('table[data-sortable]')) {
     const headers = table.tHead ? [...table.tHead.rows[0].cells] : [];

@@ -1,0 +1,83 @@
+/**
+ * A township picked on a comparison whose ranking tables are paged (50 rows a page): each ranking's table opens
+ * on the page where that township stands, with its row marked; a page asked for that does not hold it says on
+ * which page it stands, with a link.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, startApp, type Session, type TestApp } from './harness.js';
+
+let t: TestApp;
+let viewer: Session;
+
+// the sample's 15 townships and 3 copies of each (same figures): 60 townships, so 2 pages of 50 rows a ranking
+beforeAll(async () => {
+  t = await startApp();
+  for (const k of [1, 2, 3]) {
+    await t.db.query(
+      `insert into townships (id, region_id, name_zh, name_en, kind, area_km2, sort)
+       select id || '_' || $1::text, region_id, name_zh || '（副本' || $1::text || '）',
+              name_en || ' (copy ' || $1::text || ')', kind, area_km2, sort + 100 * $1::int
+       from townships where id not like '%\\_%'`,
+      [k],
+    );
+    await t.db.query(
+      `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version,
+                                   approved_values)
+       select township_id || '_' || $1::text, year, set_id, set_version, values, overrides, status, 1, approved_values
+       from survey_records where township_id not like '%\\_%' and status = 'approved'`,
+      [k],
+    );
+  }
+  viewer = await login(t.app, 'viewer');
+});
+afterAll(() => t.close());
+
+/** The GEP ranking's section of the comparison page. */
+const gepSection = (html: string) => {
+  const start = html.indexOf('id="ranking-gep"');
+  expect(start).toBeGreaterThan(0);
+  return html.slice(start, html.indexOf('</section>', start));
+};
+const rows = (section: string) =>
+  [
+    ...section.matchAll(/<tr( class="picked"[^>]*)?><td>(\d+|—)<\/td><td class="sticky-col">([^<]+)<\/td>/g),
+  ].map((m) => ({ picked: !!m[1], rank: m[2]!, name: m[3]! }));
+
+describe('a township picked on a paged ranking', () => {
+  it('opens the page where it stands, its row marked; another page says where it is, with a link', async () => {
+    // page 2 of the GEP ranking holds ranks 51–60: the last is a township of least GEP
+    const page2 = gepSection((await viewer.agent.get('/reports/compare?year=2021&page=2')).text);
+    expect(page2).toContain('第 2 / 2 页，第 51–60 行，共 60 行');
+    const last = rows(page2).at(-1)!;
+    expect(Number(last.rank)).toBeGreaterThan(50);
+    const found = await t.db.query<{ id: string }>('select id from townships where name_zh = $1', [
+      last.name,
+    ]);
+    const id = found[0]!.id;
+    // picked without a page: the GEP table opens on page 2, open, with the township's row marked
+    const html = (await viewer.agent.get(`/reports/compare?year=2021&township=${id}`)).text;
+    const picked = gepSection(html);
+    expect(picked).toMatch(/<details open>/);
+    expect(picked).toContain('第 2 / 2 页');
+    expect(rows(picked).filter((r) => r.picked)).toEqual([
+      { picked: true, rank: last.rank, name: last.name },
+    ]);
+    expect(picked).not.toContain('picked-elsewhere');
+    // every ranking table shows the township's row (each on its own page)
+    const sections = html.match(/<section class="ranking card"/g)!.length;
+    expect(html.match(/<tr class="picked"/g)!.length).toBe(sections);
+    // page 1 asked for: the township is not on it; the page says where it stands and links there
+    const first = gepSection(
+      (await viewer.agent.get(`/reports/compare?year=2021&township=${id}&page=1`)).text,
+    );
+    expect(rows(first).some((r) => r.picked)).toBe(false);
+    expect(first).toContain(`${last.name}排第 ${last.rank} 名，在第 2 页：`);
+    expect(first).toMatch(
+      new RegExp(`<a href="\\?year=2021&amp;township=${id}&amp;page=2#ranking-gep">打开第 2 页</a>`),
+    );
+    const en = gepSection(
+      (await viewer.agent.get(`/reports/compare?year=2021&township=${id}&page=1&lang=en`)).text,
+    );
+    expect(en).toMatch(new RegExp(`[^<]+ ranks ${last.rank}, on page 2: <a [^>]+>open page 2</a>`));
+  });
+});
