@@ -1,0 +1,473 @@
+/**
+ * The fixed engine's accounts as the rest of the app reads them (TownshipAccount), made without decimal.js on
+ * the way: a township-year keeps a copy of its run (BigInt figures at their scales) and its totals are added
+ * in BigInt as the decimal engine adds them (fixed-d34.ts: 34 significant digits, in component order, the
+ * same decimals digit for digit). A decimal.js value is made only when a figure is read: a region adds its
+ * townships' totals, and a report its townships' components and land classes, without one.
+ */
+import type { Dec } from './decimal.js';
+import type { ComponentModel } from './model.js';
+import type { PriceBasis } from './prices.js';
+import { CATEGORIES, type Category, type EcosystemType } from '../methods/schema.js';
+import type {
+  ComponentFigure,
+  ComponentResult,
+  ComponentStatus,
+  InputRecord,
+  TownshipAccount,
+} from './accounting.js';
+import { FIXED_ENGINE, pow10 } from './fixed.js';
+import { FixedStatus, type FixedPlan, type FixedRunCopy } from './fixed-account.js';
+import { D34_ZERO, add34, fromDec, round34, sub34, toDec, within34, type D34 } from './fixed-d34.js';
+import { roleValue } from './roles.js';
+
+/** A township-year accounted by the fixed engine: its plan, record and run. */
+export interface FixedDetail {
+  readonly plan: FixedPlan;
+  readonly record: InputRecord;
+  readonly prices: PriceBasis | undefined;
+  readonly run: FixedRunCopy;
+  figures?: FixedFigures;
+}
+
+/** The totals of a township-year in the decimal engine's digits (34 significant), by plan index. */
+export interface FixedFigures {
+  /** Per component: its quantity when computed, its value when valued. */
+  readonly quantity: readonly (D34 | undefined)[];
+  readonly value: readonly (D34 | undefined)[];
+  /** Per plan product; `productOrder` lists those with a value in the order a Map of them has. */
+  readonly products: readonly (D34 | undefined)[];
+  readonly productOrder: readonly number[];
+  readonly categories: readonly D34[];
+  readonly ecosystems: readonly (D34 | undefined)[];
+  readonly ecosystemOrder: readonly number[];
+  readonly gep: D34;
+  readonly outOfRegionDeduction: D34;
+  readonly gepNet: D34;
+}
+
+const details = new WeakMap<TownshipAccount, FixedDetail>();
+
+/** The fixed run behind an account, if the fixed engine made it (a copy made by spreading has none). */
+export const fixedDetailOf = (a: TownshipAccount): FixedDetail | undefined => details.get(a);
+
+/** The totals of a fixed run, added as the decimal engine adds them (see accounting.ts moneyTotals). */
+export function figuresOf(d: FixedDetail): FixedFigures {
+  if (d.figures) return d.figures;
+  const { plan, run, record } = d;
+  const comps = plan.components;
+  const n = comps.length;
+  const quantity = new Array<D34 | undefined>(n);
+  const value = new Array<D34 | undefined>(n);
+  const products = new Array<D34 | undefined>(plan.products.length);
+  const productOrder: number[] = [];
+  const categories = CATEGORIES.map(() => D34_ZERO);
+  const T = plan.totalScale;
+  const eco = new Array<bigint | undefined>(plan.ecosystems.length);
+  const ecosystemOrder: number[] = [];
+  const addEco = (e: number, x: bigint) => {
+    const prev = eco[e];
+    if (prev === undefined) {
+      ecosystemOrder.push(e);
+      eco[e] = x;
+    } else eco[e] = prev + x;
+  };
+  let computedDeduction = D34_ZERO;
+  for (let i = 0; i < n; i++) {
+    const st = run.status[i]!;
+    if (st < FixedStatus.NotValued) continue;
+    const c = comps[i]!;
+    quantity[i] = round34(run.q[i]!, c.qScale);
+    if (st !== FixedStatus.Ok) continue;
+    const v = round34(run.v[i]!, c.vScale);
+    value[i] = v;
+    const p = products[c.product];
+    if (p === undefined) {
+      productOrder.push(c.product);
+      products[c.product] = v;
+    } else products[c.product] = add34(p, v);
+    categories[c.category] = add34(categories[c.category]!, v);
+    // ecosystem totals exact in fixed point (a sum at the plan's total scale), rounded once
+    const f = pow10(T - c.vScale);
+    if (c.classes) {
+      const base = n + plan.classOffset[i]!;
+      for (let k = 0; k < c.classes.length; k++) addEco(c.ecosystems[k]!, run.v[base + k]! * f);
+    } else addEco(c.ecosystems[0]!, run.v[i]! * f);
+    const o = c.share && !run.shareMissing![i] ? run.outOfRegion![i] : undefined;
+    if (o !== undefined) computedDeduction = add34(computedDeduction, round34(o, c.vScale + c.share!.scale));
+  }
+  let gep = D34_ZERO;
+  for (const x of categories) gep = add34(gep, x);
+  const role = plan.hasRoleDeduction ? roleValue(plan.set, record, 'out_of_region_value') : undefined;
+  const outOfRegionDeduction = add34(role ? fromDec(role) : D34_ZERO, computedDeduction);
+  return (d.figures = {
+    quantity,
+    value,
+    products,
+    productOrder,
+    categories,
+    ecosystems: eco.map((x) => (x === undefined ? undefined : round34(x, T))),
+    ecosystemOrder,
+    gep,
+    outOfRegionDeduction,
+    gepNet: sub34(gep, outOfRegionDeduction),
+  });
+}
+
+const categoryRecord = (xs: readonly D34[]) =>
+  Object.fromEntries(CATEGORIES.map((c, i) => [c, toDec(xs[i]!)])) as Record<Category, Dec>;
+
+/** A component's quantity and value, each made into a decimal when read. */
+class FigureView implements ComponentFigure {
+  #q?: Dec;
+  #v?: Dec;
+  constructor(
+    readonly component: ComponentModel,
+    private readonly d: FixedFigures,
+    private readonly i: number,
+    readonly classes: readonly string[] | undefined,
+  ) {}
+  get quantity(): Dec | undefined {
+    const x = this.d.quantity[this.i];
+    return x && (this.#q ??= toDec(x));
+  }
+  get value(): Dec | undefined {
+    const x = this.d.value[this.i];
+    return x && (this.#v ??= toDec(x));
+  }
+}
+
+const setRefs = new WeakMap<FixedPlan, TownshipAccount['set']>();
+
+/**
+ * The account of a fixed run. Its figures are decimals made when first read; its per-component results with their
+ * per-class maps and the trace's evaluation array are made, from the run copy, only when read (a trace, a
+ * per-class table).
+ */
+export function fixedAccount(detail: FixedDetail): TownshipAccount {
+  const { plan, record } = detail;
+  const { set } = plan;
+  let setRef = setRefs.get(plan);
+  if (!setRef) setRefs.set(plan, (setRef = { id: set.id, version: set.version, hash: set.hash }));
+  const f = () => figuresOf(detail);
+  let gep: Dec | undefined;
+  let net: Dec | undefined;
+  let deduction: Dec | undefined;
+  let categories: Record<Category, Dec> | undefined;
+  let products: Map<string, Dec> | undefined;
+  let ecosystems: Map<EcosystemType | 'unallocated', Dec> | undefined;
+  let figures: ComponentFigure[] | undefined;
+  let full: { results: ComponentResult[]; env: (Dec | undefined)[] } | undefined;
+  const account: TownshipAccount = {
+    township: record.township,
+    year: record.year,
+    set: setRef,
+    profile: plan.profile,
+    prices: detail.prices,
+    get gep() {
+      return (gep ??= toDec(f().gep));
+    },
+    get gepNet() {
+      return (net ??= toDec(f().gepNet));
+    },
+    get outOfRegionDeduction() {
+      return (deduction ??= toDec(f().outOfRegionDeduction));
+    },
+    get categoryValues() {
+      return (categories ??= categoryRecord(f().categories));
+    },
+    get productValues() {
+      const x = f();
+      return (products ??= new Map(x.productOrder.map((p) => [plan.products[p]!, toDec(x.products[p]!)])));
+    },
+    get ecosystemValues() {
+      const x = f();
+      return (ecosystems ??= new Map(
+        x.ecosystemOrder.map((e) => [plan.ecosystems[e]!, toDec(x.ecosystems[e]!)]),
+      ));
+    },
+    get componentFigures() {
+      if (figures) return figures;
+      const x = f();
+      figures = [];
+      plan.components.forEach((c, i) => {
+        if (x.quantity[i] !== undefined) figures!.push(new FigureView(c.model, x, i, c.classes ?? undefined));
+      });
+      return figures;
+    },
+    get components() {
+      return (full ??= fixedResults(detail)).results;
+    },
+    get env() {
+      return (full ??= fixedResults(detail)).env;
+    },
+    engine: FIXED_ENGINE,
+  };
+  details.set(account, detail);
+  return account;
+}
+
+/** Why a component of a run was not computed (the decimal engine's words). */
+function notApplicableReason(d: FixedDetail, i: number): string {
+  const c = d.plan.components[i]!;
+  const m = c.model;
+  const { record, run } = d;
+  return run.status[i] === FixedStatus.MissingInput
+    ? `no data for ${m.inputsUsed.filter((id) => !record.values.has(id)).join(', ')}`
+    : `depends on ${m.componentsUsed.filter((id, k) => c.deps[k]! < 0 || run.status[c.deps[k]!]! < FixedStatus.NotValued).join(', ')}`;
+}
+
+const notValuedReason = (m: ComponentModel) => `parameter not set: ${m.unsetParameters.join(', ')}`;
+
+/** The Dec results and evaluation array of a fixed run (the inputs are read again from the record). */
+function fixedResults(d: FixedDetail) {
+  const { plan, run, record } = d;
+  const { set } = plan;
+  const env = buildEnv(d);
+  const { layout } = set;
+  const n = plan.components.length;
+  const x = figuresOf(d);
+  const results: ComponentResult[] = [];
+  plan.components.forEach((c, i) => {
+    const m = c.model;
+    const st = run.status[i]!;
+    if (st === FixedStatus.MissingInput || st === FixedStatus.MissingDependency) {
+      results.push({ component: m, status: 'not_applicable', reason: notApplicableReason(d, i) });
+      return;
+    }
+    const quantity = toDec(x.quantity[i]!);
+    env[layout.scalar(m.id)!] = quantity;
+    const base = n + plan.classOffset[i]!;
+    let quantityByClass: Map<string, Dec> | undefined;
+    if (c.classes) {
+      quantityByClass = new Map(c.classes.map((k, j) => [k, toDec(round34(run.q[base + j]!, c.qScale))]));
+      for (const [k, q] of quantityByClass) env[layout.perClass(m.id, k)!] = q;
+    }
+    const uncappedN = run.uncapped?.[i];
+    const uncapped = uncappedN === undefined ? undefined : toDec(round34(uncappedN, c.qScale));
+    if (st === FixedStatus.NotValued) {
+      results.push({
+        component: m,
+        status: 'not_valued',
+        reason: notValuedReason(m),
+        quantity,
+        quantityByClass,
+        uncapped,
+        override: undefined,
+        overrideAllocation: undefined,
+      });
+      return;
+    }
+    const value = toDec(x.value[i]!);
+    const valueByClass = c.classes
+      ? new Map(c.classes.map((k, j) => [k, toDec(round34(run.v[base + j]!, c.vScale))]))
+      : undefined;
+    let outOfRegion: ComponentResult['outOfRegion'];
+    if (c.share) {
+      if (run.shareMissing![i])
+        outOfRegion = {
+          missing: c.model.outOfRegionShare!.checked.symbols.filter(
+            (s) => set.inputs.some((y) => y.id === s) && !record.values.has(s),
+          ),
+        };
+      else
+        outOfRegion = {
+          share: toDec(round34(run.share![i]!, c.share.scale)),
+          value: toDec(round34(run.outOfRegion![i]!, c.vScale + c.share.scale)),
+        };
+    }
+    results.push({
+      component: m,
+      status: 'ok',
+      quantity,
+      quantityByClass,
+      value,
+      valueByClass,
+      uncapped,
+      override: undefined,
+      outOfRegion,
+      overrideAllocation: undefined,
+    });
+  });
+  // a record with overrides goes to the decimal engine: nothing here is an unused override
+  return { results, env };
+}
+
+/** The evaluation array of a record's inputs (as accounting.ts buildEnv). */
+function buildEnv(d: FixedDetail): (Dec | undefined)[] {
+  const { set } = d.plan;
+  const env: (Dec | undefined)[] = new Array(set.layout.size);
+  for (const input of set.inputs) {
+    const v = d.record.values.get(input.id);
+    if (v === undefined) continue;
+    if (input.perLandClass) {
+      for (const [cls, x] of v as ReadonlyMap<string, Dec>) env[set.layout.perClass(input.id, cls)!] = x;
+    } else env[set.layout.scalar(input.id)!] = v as Dec;
+  }
+  return env;
+}
+
+/* ---------- a region of fixed accounts ---------- */
+
+/** The fixed runs of accounts when all have one, of one plan (else the decimal way is taken). */
+function runsOf(accounts: readonly TownshipAccount[]): FixedDetail[] | undefined {
+  const out: FixedDetail[] = [];
+  for (const a of accounts) {
+    const d = details.get(a);
+    if (!d || d.plan !== (out[0]?.plan ?? d.plan)) return undefined;
+    out.push(d);
+  }
+  return out;
+}
+
+/** Sums by key in first-seen order, as a Map of decimals fills (aggregateRegion's addInto). */
+class OrderedSums {
+  readonly sums: (D34 | undefined)[];
+  readonly order: number[] = [];
+  constructor(size: number) {
+    this.sums = new Array<D34 | undefined>(size);
+  }
+  add(k: number, x: D34) {
+    const prev = this.sums[k];
+    if (prev === undefined) {
+      this.order.push(k);
+      this.sums[k] = add34(D34_ZERO, x);
+    } else this.sums[k] = add34(prev, x);
+  }
+  map<K>(key: (k: number) => K): Map<K, Dec> {
+    return new Map(this.order.map((k) => [key(k), toDec(this.sums[k]!)]));
+  }
+}
+
+/** The totals of a region of fixed accounts (see aggregateRegion), each added as decimal.js adds them. */
+export interface FixedRegionTotals {
+  readonly componentQuantities: Map<string, Dec>;
+  readonly componentValues: Map<string, Dec>;
+  readonly productValues: Map<string, Dec>;
+  readonly categoryValues: Record<Category, Dec>;
+  readonly ecosystemValues: Map<EcosystemType | 'unallocated', Dec>;
+  readonly gep: Dec;
+  readonly outOfRegionDeduction: Dec;
+  readonly gepNet: Dec;
+  /** Townships whose categories do not add up to their GEP (within 10⁻⁹ 元). */
+  readonly broken: readonly string[];
+}
+
+/** The region's totals from its townships' fixed runs, or undefined when some account is not a fixed one. */
+export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRegionTotals | undefined {
+  const runs = runsOf(accounts);
+  if (!runs?.length) return undefined;
+  const plan = runs[0]!.plan;
+  const n = plan.components.length;
+  const quantities = new OrderedSums(n);
+  const values = new OrderedSums(n);
+  const products = new OrderedSums(plan.products.length);
+  const ecosystems = new OrderedSums(plan.ecosystems.length);
+  const categories = CATEGORIES.map(() => D34_ZERO);
+  let gep = D34_ZERO;
+  let deduction = D34_ZERO;
+  const broken: string[] = [];
+  for (const d of runs) {
+    const f = figuresOf(d);
+    for (let i = 0; i < n; i++) {
+      const q = f.quantity[i];
+      if (q === undefined) continue;
+      quantities.add(i, q);
+      const v = f.value[i];
+      if (v !== undefined) values.add(i, v);
+    }
+    for (const p of f.productOrder) products.add(p, f.products[p]!);
+    for (const e of f.ecosystemOrder) ecosystems.add(e, f.ecosystems[e]!);
+    let cats = D34_ZERO;
+    for (let c = 0; c < categories.length; c++) {
+      categories[c] = add34(categories[c]!, f.categories[c]!);
+      cats = add34(cats, f.categories[c]!);
+    }
+    if (!within34(cats, f.gep, 9)) broken.push(`${d.record.township}: Σ categories ≠ GEP`);
+    gep = add34(gep, f.gep);
+    deduction = add34(deduction, f.outOfRegionDeduction);
+  }
+  const id = (i: number) => plan.components[i]!.model.id;
+  return {
+    componentQuantities: quantities.map(id),
+    componentValues: values.map(id),
+    productValues: products.map((p) => plan.products[p]!),
+    categoryValues: categoryRecord(categories),
+    ecosystemValues: ecosystems.map((e) => plan.ecosystems[e]!),
+    gep: toDec(gep),
+    outOfRegionDeduction: toDec(deduction),
+    gepNet: toDec(sub34(gep, deduction)),
+    broken,
+  };
+}
+
+/** One component summed over the accounts of a scope, per land class where it is per class. */
+export interface ComponentSum {
+  readonly component: ComponentModel;
+  /** ok if any township values the component; else the first township's status and reason. */
+  readonly status: ComponentStatus;
+  readonly reason?: string;
+  readonly quantity?: Dec;
+  readonly value?: Dec;
+  readonly quantityByClass?: ReadonlyMap<string, Dec>;
+  readonly valueByClass?: ReadonlyMap<string, Dec>;
+}
+
+const STATUS: Record<number, ComponentStatus> = {
+  [FixedStatus.MissingInput]: 'not_applicable',
+  [FixedStatus.MissingDependency]: 'not_applicable',
+  [FixedStatus.NotValued]: 'not_valued',
+  [FixedStatus.Ok]: 'ok',
+};
+
+/**
+ * Components summed over fixed accounts (of one plan), each figure added township by township as decimal.js adds
+ * them; undefined when some account is not a fixed one.
+ */
+export function fixedComponentSums(
+  accounts: readonly TownshipAccount[],
+): Map<string, ComponentSum> | undefined {
+  const runs = runsOf(accounts);
+  if (!runs?.length) return undefined;
+  const plan = runs[0]!.plan;
+  const n = plan.components.length;
+  const out = new Map<string, ComponentSum>();
+  plan.components.forEach((c, i) => {
+    let status: ComponentStatus | undefined;
+    let reason: string | undefined;
+    let quantity: D34 | undefined;
+    let value: D34 | undefined;
+    const k = c.classes?.length ?? 0;
+    const base = n + plan.classOffset[i]!;
+    const qByClass = new Array<D34 | undefined>(k);
+    const vByClass = new Array<D34 | undefined>(k);
+    const plus = (acc: D34 | undefined, x: D34) => (acc === undefined ? x : add34(acc, x));
+    for (const d of runs) {
+      const st = d.run.status[i]!;
+      if (status === undefined) {
+        status = STATUS[st]!;
+        if (status !== 'ok')
+          reason = status === 'not_valued' ? notValuedReason(c.model) : notApplicableReason(d, i);
+      } else if (status !== 'ok' && st === FixedStatus.Ok) status = 'ok';
+      if (st < FixedStatus.NotValued) continue;
+      const f = figuresOf(d);
+      quantity = plus(quantity, f.quantity[i]!);
+      for (let j = 0; j < k; j++) qByClass[j] = plus(qByClass[j], round34(d.run.q[base + j]!, c.qScale));
+      if (st !== FixedStatus.Ok) continue;
+      value = plus(value, f.value[i]!);
+      for (let j = 0; j < k; j++) vByClass[j] = plus(vByClass[j], round34(d.run.v[base + j]!, c.vScale));
+    }
+    const byClass = (xs: (D34 | undefined)[]) =>
+      xs[0] === undefined ? undefined : new Map(c.classes!.map((cls, j) => [cls, toDec(xs[j]!)]));
+    out.set(c.model.id, {
+      component: c.model,
+      status: status!,
+      reason: status === 'ok' ? undefined : reason,
+      quantity: quantity && toDec(quantity),
+      value: value && toDec(value),
+      quantityByClass: k ? byClass(qByClass) : undefined,
+      valueByClass: k ? byClass(vByClass) : undefined,
+    });
+  });
+  return out;
+}
