@@ -19,19 +19,19 @@ export const D34_ZERO: D34 = { m: 0n, s: 0 };
 const DIGITS = 34;
 const P34 = pow10(DIGITS);
 
-/** Number of decimal digits of a > 0. */
+/** Number of decimal digits of a ≥ 10³⁴: estimated from its double, then made exact by one comparison each way. */
 function digitsOf(a: bigint): number {
-  let lo = DIGITS; // a ≥ 10³⁴ when called: at least 35 digits
-  let hi = lo + 8;
-  while (a >= pow10(hi)) hi *= 2;
-  // a < 10^hi and a ≥ 10^lo: the digit count d has 10^(d−1) ≤ a < 10^d
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (a >= pow10(mid)) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  const x = Number(a);
+  if (!Number.isFinite(x)) return a.toString().length;
+  let d = Math.floor(Math.log10(x)) + 1;
+  if (a >= pow10(d)) d++;
+  else if (a < pow10(d - 1)) d--;
+  return d;
 }
+
+const HALF: bigint[] = [];
+/** 10ᵏ ÷ 2 (k ≥ 1), cached. */
+const halfOf = (k: number) => (HALF[k] ??= pow10(k) / 2n);
 
 /** n × 10⁻ˢ rounded to 34 significant digits, half away from zero (decimal.js ROUND_HALF_UP). */
 export function round34(n: bigint, s: number): D34 {
@@ -39,8 +39,7 @@ export function round34(n: bigint, s: number): D34 {
   const a = neg ? -n : n;
   if (a < P34) return { m: n, s };
   const k = digitsOf(a) - DIGITS;
-  const d = pow10(k);
-  const q = (a + d / 2n) / d;
+  const q = (a + halfOf(k)) / pow10(k);
   // 99…9.5 rounds up to 10³⁴ (35 digits): the same value with one digit less
   return q === P34 ? { m: neg ? -(P34 / 10n) : P34 / 10n, s: s - k - 1 } : { m: neg ? -q : q, s: s - k };
 }

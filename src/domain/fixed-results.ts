@@ -28,12 +28,12 @@ export interface FixedDetail {
   readonly prices: PriceBasis | undefined;
   readonly run: FixedRunCopy;
   figures?: FixedFigures;
+  quantities?: readonly (D34 | undefined)[];
 }
 
 /** The totals of a township-year in the decimal engine's digits (34 significant), by plan index. */
 export interface FixedFigures {
-  /** Per component: its quantity when computed, its value when valued. */
-  readonly quantity: readonly (D34 | undefined)[];
+  /** Per component: its value when valued. */
   readonly value: readonly (D34 | undefined)[];
   /** Per plan product; `productOrder` lists those with a value in the order a Map of them has. */
   readonly products: readonly (D34 | undefined)[];
@@ -46,10 +46,12 @@ export interface FixedFigures {
   readonly gepNet: D34;
 }
 
-const details = new WeakMap<TownshipAccount, FixedDetail>();
+/** The run behind an account: a property that is not enumerable, so a copy made by spreading has none. */
+const DETAIL = Symbol('fixed run');
 
 /** The fixed run behind an account, if the fixed engine made it (a copy made by spreading has none). */
-export const fixedDetailOf = (a: TownshipAccount): FixedDetail | undefined => details.get(a);
+export const fixedDetailOf = (a: TownshipAccount): FixedDetail | undefined =>
+  (a as { [DETAIL]?: FixedDetail })[DETAIL];
 
 /** The totals of a fixed run, added as the decimal engine adds them (see accounting.ts moneyTotals). */
 export function figuresOf(d: FixedDetail): FixedFigures {
@@ -57,7 +59,6 @@ export function figuresOf(d: FixedDetail): FixedFigures {
   const { plan, run, record } = d;
   const comps = plan.components;
   const n = comps.length;
-  const quantity = new Array<D34 | undefined>(n);
   const value = new Array<D34 | undefined>(n);
   const products = new Array<D34 | undefined>(plan.products.length);
   const productOrder: number[] = [];
@@ -74,11 +75,8 @@ export function figuresOf(d: FixedDetail): FixedFigures {
   };
   let computedDeduction = D34_ZERO;
   for (let i = 0; i < n; i++) {
-    const st = run.status[i]!;
-    if (st < FixedStatus.NotValued) continue;
+    if (run.status[i] !== FixedStatus.Ok) continue;
     const c = comps[i]!;
-    quantity[i] = round34(run.q[i]!, c.qScale);
-    if (st !== FixedStatus.Ok) continue;
     const v = round34(run.v[i]!, c.vScale);
     value[i] = v;
     const p = products[c.product];
@@ -101,7 +99,6 @@ export function figuresOf(d: FixedDetail): FixedFigures {
   const role = plan.hasRoleDeduction ? roleValue(plan.set, record, 'out_of_region_value') : undefined;
   const outOfRegionDeduction = add34(role ? fromDec(role) : D34_ZERO, computedDeduction);
   return (d.figures = {
-    quantity,
     value,
     products,
     productOrder,
@@ -114,6 +111,15 @@ export function figuresOf(d: FixedDetail): FixedFigures {
   });
 }
 
+/** Per component: its quantity (34 digits) when it was computed; made when first asked for. */
+export function quantitiesOf(d: FixedDetail): readonly (D34 | undefined)[] {
+  if (d.quantities) return d.quantities;
+  const { plan, run } = d;
+  return (d.quantities = plan.components.map((c, i) =>
+    run.status[i]! >= FixedStatus.NotValued ? round34(run.q[i]!, c.qScale) : undefined,
+  ));
+}
+
 const categoryRecord = (xs: readonly D34[]) =>
   Object.fromEntries(CATEGORIES.map((c, i) => [c, toDec(xs[i]!)])) as Record<Category, Dec>;
 
@@ -123,16 +129,16 @@ class FigureView implements ComponentFigure {
   #v?: Dec;
   constructor(
     readonly component: ComponentModel,
-    private readonly d: FixedFigures,
+    private readonly d: FixedDetail,
     private readonly i: number,
     readonly classes: readonly string[] | undefined,
   ) {}
   get quantity(): Dec | undefined {
-    const x = this.d.quantity[this.i];
+    const x = quantitiesOf(this.d)[this.i];
     return x && (this.#q ??= toDec(x));
   }
   get value(): Dec | undefined {
-    const x = this.d.value[this.i];
+    const x = figuresOf(this.d).value[this.i];
     return x && (this.#v ??= toDec(x));
   }
 }
@@ -188,10 +194,10 @@ export function fixedAccount(detail: FixedDetail): TownshipAccount {
     },
     get componentFigures() {
       if (figures) return figures;
-      const x = f();
       figures = [];
       plan.components.forEach((c, i) => {
-        if (x.quantity[i] !== undefined) figures!.push(new FigureView(c.model, x, i, c.classes ?? undefined));
+        if (detail.run.status[i]! >= FixedStatus.NotValued)
+          figures!.push(new FigureView(c.model, detail, i, c.classes ?? undefined));
       });
       return figures;
     },
@@ -203,8 +209,7 @@ export function fixedAccount(detail: FixedDetail): TownshipAccount {
     },
     engine: FIXED_ENGINE,
   };
-  details.set(account, detail);
-  return account;
+  return Object.defineProperty(account, DETAIL, { value: detail });
 }
 
 /** Why a component of a run was not computed (the decimal engine's words). */
@@ -235,7 +240,7 @@ function fixedResults(d: FixedDetail) {
       results.push({ component: m, status: 'not_applicable', reason: notApplicableReason(d, i) });
       return;
     }
-    const quantity = toDec(x.quantity[i]!);
+    const quantity = toDec(quantitiesOf(d)[i]!);
     env[layout.scalar(m.id)!] = quantity;
     const base = n + plan.classOffset[i]!;
     let quantityByClass: Map<string, Dec> | undefined;
@@ -313,7 +318,7 @@ function buildEnv(d: FixedDetail): (Dec | undefined)[] {
 function runsOf(accounts: readonly TownshipAccount[]): FixedDetail[] | undefined {
   const out: FixedDetail[] = [];
   for (const a of accounts) {
-    const d = details.get(a);
+    const d = fixedDetailOf(a);
     if (!d || d.plan !== (out[0]?.plan ?? d.plan)) return undefined;
     out.push(d);
   }
@@ -369,8 +374,9 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
   const broken: string[] = [];
   for (const d of runs) {
     const f = figuresOf(d);
+    const qs = quantitiesOf(d);
     for (let i = 0; i < n; i++) {
-      const q = f.quantity[i];
+      const q = qs[i];
       if (q === undefined) continue;
       quantities.add(i, q);
       const v = f.value[i];
@@ -451,7 +457,7 @@ export function fixedComponentSums(
       } else if (status !== 'ok' && st === FixedStatus.Ok) status = 'ok';
       if (st < FixedStatus.NotValued) continue;
       const f = figuresOf(d);
-      quantity = plus(quantity, f.quantity[i]!);
+      quantity = plus(quantity, quantitiesOf(d)[i]!);
       for (let j = 0; j < k; j++) qByClass[j] = plus(qByClass[j], round34(d.run.q[base + j]!, c.qScale));
       if (st !== FixedStatus.Ok) continue;
       value = plus(value, f.value[i]!);

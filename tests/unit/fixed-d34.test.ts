@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec, sum } from '../../src/domain/decimal.js';
 import { add34, fromDec, round34, sub34, toDec, within34, type D34 } from '../../src/domain/fixed-d34.js';
-import { resultToDec } from '../../src/domain/fixed.js';
+import { decToScaled, resultToDec, scaledToDec } from '../../src/domain/fixed.js';
 
 const str = (d: D34) => toDec(d).toString();
 
@@ -76,5 +76,23 @@ describe('34-digit decimals in BigInt', () => {
     const b = fromDec(new Dec('1.000000001'));
     expect(within34(a, b, 9)).toBe(true);
     expect(within34(a, b, 10)).toBe(false);
+  });
+});
+
+describe('decimals into fixed point', () => {
+  it('converts any decimal of up to 40 digits exactly, or says it has too many decimals (property)', () => {
+    fc.assert(
+      fc.property(scaled, fc.integer({ min: 0, max: 30 }), (x, scale) => {
+        const d = decOf(x);
+        const n = decToScaled(d, scale);
+        expect(n === undefined).toBe(d.decimalPlaces() > scale);
+        if (n !== undefined) expect(scaledToDec(n, scale).toString()).toBe(d.toString());
+      }),
+      { numRuns: 3000 },
+    );
+    // 1.5 × 10¹⁰ at 2 decimals = 1,500,000,000,000; 0.0012 at 3 decimals has one too many
+    expect(decToScaled(new Dec('1.5e10'), 2)).toBe(1_500_000_000_000n);
+    expect(decToScaled(new Dec('0.0012'), 3)).toBeUndefined();
+    expect(decToScaled(new Dec('-12.50'), 1)).toBe(-125n);
   });
 });
