@@ -7,7 +7,13 @@ import { roleValue } from './roles.js';
 import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
 import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, type EngineVersion } from './fixed.js';
 import { copyRun, fixedPlan, loadRecord, runFixed } from './fixed-account.js';
-import { fixedAccount, fixedComponentSums, fixedRegionTotals, type ComponentSum } from './fixed-results.js';
+import {
+  fixedAccount,
+  fixedComponentSums,
+  fixedRegionNet,
+  fixedRegionTotals,
+  type ComponentSum,
+} from './fixed-results.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -544,6 +550,24 @@ function regionIdentities(region: RegionAccount): string[] {
 }
 
 export type { ComponentSum };
+
+/**
+ * A region's net GEP: aggregateRegion(accounts).gepNet, the same decimal; of the fixed engine's accounts without
+ * adding up the region's other figures.
+ */
+export function regionGepNet(accounts: readonly TownshipAccount[]): Dec {
+  const first = accounts[0];
+  const alike =
+    first &&
+    accounts.every(
+      (a) =>
+        a.year === first.year &&
+        a.set.hash === first.set.hash &&
+        a.profile === first.profile &&
+        a.prices?.year === first.prices?.year,
+    );
+  return (alike && fixedRegionNet(accounts)) || aggregateRegion(accounts).gepNet;
+}
 
 /**
  * Each component summed over a scope's accounts (a township: one account; a region: its townships), per land

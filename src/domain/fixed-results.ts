@@ -29,6 +29,7 @@ export interface FixedDetail {
   readonly run: FixedRunCopy;
   figures?: FixedFigures;
   quantities?: readonly (D34 | undefined)[];
+  ecosystems?: FixedEcosystems;
 }
 
 /** The totals of a township-year in the decimal engine's digits (34 significant), by plan index. */
@@ -39,8 +40,6 @@ export interface FixedFigures {
   readonly products: readonly (D34 | undefined)[];
   readonly productOrder: readonly number[];
   readonly categories: readonly D34[];
-  readonly ecosystems: readonly (D34 | undefined)[];
-  readonly ecosystemOrder: readonly number[];
   readonly gep: D34;
   readonly outOfRegionDeduction: D34;
   readonly gepNet: D34;
@@ -63,16 +62,6 @@ export function figuresOf(d: FixedDetail): FixedFigures {
   const products = new Array<D34 | undefined>(plan.products.length);
   const productOrder: number[] = [];
   const categories = CATEGORIES.map(() => D34_ZERO);
-  const T = plan.totalScale;
-  const eco = new Array<bigint | undefined>(plan.ecosystems.length);
-  const ecosystemOrder: number[] = [];
-  const addEco = (e: number, x: bigint) => {
-    const prev = eco[e];
-    if (prev === undefined) {
-      ecosystemOrder.push(e);
-      eco[e] = x;
-    } else eco[e] = prev + x;
-  };
   let computedDeduction = D34_ZERO;
   for (let i = 0; i < n; i++) {
     if (run.status[i] !== FixedStatus.Ok) continue;
@@ -85,12 +74,6 @@ export function figuresOf(d: FixedDetail): FixedFigures {
       products[c.product] = v;
     } else products[c.product] = add34(p, v);
     categories[c.category] = add34(categories[c.category]!, v);
-    // ecosystem totals exact in fixed point (a sum at the plan's total scale), rounded once
-    const f = pow10(T - c.vScale);
-    if (c.classes) {
-      const base = n + plan.classOffset[i]!;
-      for (let k = 0; k < c.classes.length; k++) addEco(c.ecosystems[k]!, run.v[base + k]! * f);
-    } else addEco(c.ecosystems[0]!, run.v[i]! * f);
     const o = c.share && !run.shareMissing![i] ? run.outOfRegion![i] : undefined;
     if (o !== undefined) computedDeduction = add34(computedDeduction, round34(o, c.vScale + c.share!.scale));
   }
@@ -103,12 +86,43 @@ export function figuresOf(d: FixedDetail): FixedFigures {
     products,
     productOrder,
     categories,
-    ecosystems: eco.map((x) => (x === undefined ? undefined : round34(x, T))),
-    ecosystemOrder,
     gep,
     outOfRegionDeduction,
     gepNet: sub34(gep, outOfRegionDeduction),
   });
+}
+
+/** Per ecosystem type (plan index), in the order a Map of them has: exact sums in fixed point, rounded once. */
+export interface FixedEcosystems {
+  readonly values: readonly (D34 | undefined)[];
+  readonly order: readonly number[];
+}
+
+/** The ecosystem totals of a run (made when first asked for). */
+export function ecosystemsOf(d: FixedDetail): FixedEcosystems {
+  if (d.ecosystems) return d.ecosystems;
+  const { plan, run } = d;
+  const n = plan.components.length;
+  const T = plan.totalScale;
+  const eco = new Array<bigint | undefined>(plan.ecosystems.length);
+  const order: number[] = [];
+  const add = (e: number, x: bigint) => {
+    const prev = eco[e];
+    if (prev === undefined) {
+      order.push(e);
+      eco[e] = x;
+    } else eco[e] = prev + x;
+  };
+  plan.components.forEach((c, i) => {
+    if (run.status[i] !== FixedStatus.Ok) return;
+    // at the plan's total scale, exact
+    const f = pow10(T - c.vScale);
+    if (c.classes) {
+      const base = n + plan.classOffset[i]!;
+      for (let k = 0; k < c.classes.length; k++) add(c.ecosystems[k]!, run.v[base + k]! * f);
+    } else add(c.ecosystems[0]!, run.v[i]! * f);
+  });
+  return (d.ecosystems = { values: eco.map((x) => (x === undefined ? undefined : round34(x, T))), order });
 }
 
 /** Per component: its quantity (34 digits) when it was computed; made when first asked for. */
@@ -187,10 +201,8 @@ export function fixedAccount(detail: FixedDetail): TownshipAccount {
       return (products ??= new Map(x.productOrder.map((p) => [plan.products[p]!, toDec(x.products[p]!)])));
     },
     get ecosystemValues() {
-      const x = f();
-      return (ecosystems ??= new Map(
-        x.ecosystemOrder.map((e) => [plan.ecosystems[e]!, toDec(x.ecosystems[e]!)]),
-      ));
+      const x = ecosystemsOf(detail);
+      return (ecosystems ??= new Map(x.order.map((e) => [plan.ecosystems[e]!, toDec(x.values[e]!)])));
     },
     get componentFigures() {
       if (figures) return figures;
@@ -383,7 +395,8 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
       if (v !== undefined) values.add(i, v);
     }
     for (const p of f.productOrder) products.add(p, f.products[p]!);
-    for (const e of f.ecosystemOrder) ecosystems.add(e, f.ecosystems[e]!);
+    const eco = ecosystemsOf(d);
+    for (const e of eco.order) ecosystems.add(e, eco.values[e]!);
     let cats = D34_ZERO;
     for (let c = 0; c < categories.length; c++) {
       categories[c] = add34(categories[c]!, f.categories[c]!);
@@ -405,6 +418,23 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
     gepNet: toDec(sub34(gep, deduction)),
     broken,
   };
+}
+
+/**
+ * The net GEP of a region of fixed accounts (aggregateRegion's gepNet: the townships' GEP and deductions added
+ * in order), without its other totals; undefined when some account is not a fixed one.
+ */
+export function fixedRegionNet(accounts: readonly TownshipAccount[]): Dec | undefined {
+  const runs = runsOf(accounts);
+  if (!runs?.length) return undefined;
+  let gep = D34_ZERO;
+  let deduction = D34_ZERO;
+  for (const d of runs) {
+    const f = figuresOf(d);
+    gep = add34(gep, f.gep);
+    deduction = add34(deduction, f.outOfRegionDeduction);
+  }
+  return toDec(sub34(gep, deduction));
 }
 
 /** One component summed over the accounts of a scope, per land class where it is per class. */

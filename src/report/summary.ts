@@ -6,7 +6,7 @@
 import type { Dec } from '../domain/decimal.js';
 import {
   accountAtConstantPrices,
-  aggregateRegion,
+  regionGepNet,
   type GepTotals,
   type InputRecord,
 } from '../domain/accounting.js';
@@ -144,7 +144,7 @@ function netAtConstantPrices(set: CompiledSet, profile: string, y: SummaryYear, 
   if (baseYear === undefined || !restatesPrices(set) || !y.records.length) return undefined;
   const prices = (y.totals as { prices?: PriceBasis }).prices;
   if (y.year === baseYear && prices?.kind === 'current' && prices.year === baseYear) return y.totals.gepNet;
-  return aggregateRegion(y.records.map((r) => accountAtConstantPrices(set, r, profile, baseYear))).gepNet;
+  return regionGepNet(y.records.map((r) => accountAtConstantPrices(set, r, profile, baseYear)));
 }
 
 function figuresOf(
