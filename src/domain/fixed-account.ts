@@ -97,6 +97,8 @@ export interface FixedScratch {
   readonly outOfRegion: (bigint | undefined)[];
   readonly shareMissing: Uint8Array;
   roleDeduction: bigint;
+  /** The out_of_region_value input in 元 as the decimal engine reads it (roleValue), when the set has that role. */
+  roleValue: Dec | undefined;
 }
 
 const plans = new WeakMap<CompiledSet, Map<string, FixedPlan>>();
@@ -215,6 +217,7 @@ function compileFixedPlan(set: CompiledSet, profile: string, included: ReadonlyS
     outOfRegion: new Array<bigint | undefined>(n),
     shareMissing: new Uint8Array(n),
     roleDeduction: 0n,
+    roleValue: undefined,
   };
   return {
     set,
@@ -270,7 +273,11 @@ export function loadRecord(plan: FixedPlan, record: InputRecord): boolean {
   if (plan.hasRoleDeduction) {
     const d = roleValue(plan.set, record, 'out_of_region_value');
     plan.scratch.roleDeduction = d ? decToScaledRounded(d, plan.totalScale) : 0n;
-  } else plan.scratch.roleDeduction = 0n;
+    plan.scratch.roleValue = d;
+  } else {
+    plan.scratch.roleDeduction = 0n;
+    plan.scratch.roleValue = undefined;
+  }
   return true;
 }
 
@@ -393,6 +400,7 @@ export interface FixedRunCopy {
   readonly share?: readonly (bigint | undefined)[];
   readonly outOfRegion?: readonly (bigint | undefined)[];
   readonly shareMissing?: Uint8Array;
+  readonly roleValue: Dec | undefined;
 }
 
 /** Copies the scratch area (the last record run) into a run copy. */
@@ -428,6 +436,7 @@ export function copyRun(plan: FixedPlan): FixedRunCopy {
     share: plan.hasShare ? s.share.slice() : undefined,
     outOfRegion: plan.hasShare ? s.outOfRegion.slice() : undefined,
     shareMissing: plan.hasShare ? s.shareMissing.slice() : undefined,
+    roleValue: s.roleValue,
   };
 }
 

@@ -19,7 +19,6 @@ import type {
 import { FIXED_ENGINE, pow10 } from './fixed.js';
 import { FixedStatus, type FixedPlan, type FixedRunCopy } from './fixed-account.js';
 import { D34_ZERO, add34, fromDec, round34, sub34, toDec, within34, type D34 } from './fixed-d34.js';
-import { roleValue } from './roles.js';
 
 /** A township-year accounted by the fixed engine: its plan, record and run. */
 export interface FixedDetail {
@@ -30,15 +29,13 @@ export interface FixedDetail {
   figures?: FixedFigures;
   quantities?: readonly (D34 | undefined)[];
   ecosystems?: FixedEcosystems;
+  products?: FixedProducts;
 }
 
 /** The totals of a township-year in the decimal engine's digits (34 significant), by plan index. */
 export interface FixedFigures {
   /** Per component: its value when valued. */
   readonly value: readonly (D34 | undefined)[];
-  /** Per plan product; `productOrder` lists those with a value in the order a Map of them has. */
-  readonly products: readonly (D34 | undefined)[];
-  readonly productOrder: readonly number[];
   readonly categories: readonly D34[];
   readonly gep: D34;
   readonly outOfRegionDeduction: D34;
@@ -55,12 +52,10 @@ export const fixedDetailOf = (a: TownshipAccount): FixedDetail | undefined =>
 /** The totals of a fixed run, added as the decimal engine adds them (see accounting.ts moneyTotals). */
 export function figuresOf(d: FixedDetail): FixedFigures {
   if (d.figures) return d.figures;
-  const { plan, run, record } = d;
+  const { plan, run } = d;
   const comps = plan.components;
   const n = comps.length;
   const value = new Array<D34 | undefined>(n);
-  const products = new Array<D34 | undefined>(plan.products.length);
-  const productOrder: number[] = [];
   const categories = CATEGORIES.map(() => D34_ZERO);
   let computedDeduction = D34_ZERO;
   for (let i = 0; i < n; i++) {
@@ -68,28 +63,46 @@ export function figuresOf(d: FixedDetail): FixedFigures {
     const c = comps[i]!;
     const v = round34(run.v[i]!, c.vScale);
     value[i] = v;
-    const p = products[c.product];
-    if (p === undefined) {
-      productOrder.push(c.product);
-      products[c.product] = v;
-    } else products[c.product] = add34(p, v);
     categories[c.category] = add34(categories[c.category]!, v);
     const o = c.share && !run.shareMissing![i] ? run.outOfRegion![i] : undefined;
     if (o !== undefined) computedDeduction = add34(computedDeduction, round34(o, c.vScale + c.share!.scale));
   }
   let gep = D34_ZERO;
   for (const x of categories) gep = add34(gep, x);
-  const role = plan.hasRoleDeduction ? roleValue(plan.set, record, 'out_of_region_value') : undefined;
+  const role = run.roleValue;
   const outOfRegionDeduction = add34(role ? fromDec(role) : D34_ZERO, computedDeduction);
   return (d.figures = {
     value,
-    products,
-    productOrder,
     categories,
     gep,
     outOfRegionDeduction,
     gepNet: sub34(gep, outOfRegionDeduction),
   });
+}
+
+/** Per plan product, `order` those with a value in the order a Map of them has (moneyTotals adds them so). */
+export interface FixedProducts {
+  readonly values: readonly (D34 | undefined)[];
+  readonly order: readonly number[];
+}
+
+/** The product totals of a run: its component values added in component order (made when first asked for). */
+export function productsOf(d: FixedDetail): FixedProducts {
+  if (d.products) return d.products;
+  const { plan } = d;
+  const { value } = figuresOf(d);
+  const values = new Array<D34 | undefined>(plan.products.length);
+  const order: number[] = [];
+  plan.components.forEach((c, i) => {
+    const v = value[i];
+    if (v === undefined) return;
+    const p = values[c.product];
+    if (p === undefined) {
+      order.push(c.product);
+      values[c.product] = v;
+    } else values[c.product] = add34(p, v);
+  });
+  return (d.products = { values, order });
 }
 
 /** Per ecosystem type (plan index), in the order a Map of them has: exact sums in fixed point, rounded once. */
@@ -197,8 +210,8 @@ export function fixedAccount(detail: FixedDetail): TownshipAccount {
       return (categories ??= categoryRecord(f().categories));
     },
     get productValues() {
-      const x = f();
-      return (products ??= new Map(x.productOrder.map((p) => [plan.products[p]!, toDec(x.products[p]!)])));
+      const x = productsOf(detail);
+      return (products ??= new Map(x.order.map((p) => [plan.products[p]!, toDec(x.values[p]!)])));
     },
     get ecosystemValues() {
       const x = ecosystemsOf(detail);
@@ -394,7 +407,8 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
       const v = f.value[i];
       if (v !== undefined) values.add(i, v);
     }
-    for (const p of f.productOrder) products.add(p, f.products[p]!);
+    const prods = productsOf(d);
+    for (const p of prods.order) products.add(p, prods.values[p]!);
     const eco = ecosystemsOf(d);
     for (const e of eco.order) ecosystems.add(e, eco.values[e]!);
     let cats = D34_ZERO;
