@@ -20,14 +20,29 @@ const DIGITS = 34;
 const P34 = pow10(DIGITS);
 const P18 = pow10(18);
 
-/** Number of decimal digits of a ≥ 10³⁴: estimated from its double, then made exact by one comparison each way. */
+const POW: readonly bigint[] = Array.from({ length: 256 }, (_, i) => pow10(i));
+
+/**
+ * Number of decimal digits of a ≥ 10³⁴, by comparisons: a sum of two 34-digit figures has 35 or 36, a run's exact
+ * figure (up to ≈ 90) is found by doubling and halving.
+ */
 function digitsOf(a: bigint): number {
-  const x = Number(a);
-  if (!Number.isFinite(x)) return a.toString().length;
-  let d = Math.floor(Math.log10(x)) + 1;
-  if (a >= pow10(d)) d++;
-  else if (a < pow10(d - 1)) d--;
-  return d;
+  if (a < POW[35]!) return 35;
+  if (a < POW[36]!) return 36;
+  // 10^lo ≤ a < 10^hi; the digit count d has 10^(d−1) ≤ a < 10^d
+  let lo = 36;
+  let hi = 72;
+  while (a >= POW[hi]!) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 255) return a.toString().length;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (a >= POW[mid]!) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 const HALF: bigint[] = [];

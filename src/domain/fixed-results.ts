@@ -116,26 +116,34 @@ export function ecosystemsOf(d: FixedDetail): FixedEcosystems {
   if (d.ecosystems) return d.ecosystems;
   const { plan, run } = d;
   const n = plan.components.length;
-  const T = plan.totalScale;
+  // exact sums, each at the largest scale of its parts so far (the value the same at any larger scale)
   const eco = new Array<bigint | undefined>(plan.ecosystems.length);
+  const scale = new Int32Array(plan.ecosystems.length);
   const order: number[] = [];
-  const add = (e: number, x: bigint) => {
+  const add = (e: number, x: bigint, s: number) => {
     const prev = eco[e];
     if (prev === undefined) {
       order.push(e);
       eco[e] = x;
-    } else eco[e] = prev + x;
+      scale[e] = s;
+    } else if (s === scale[e]) eco[e] = prev + x;
+    else if (s < scale[e]!) eco[e] = prev + x * pow10(scale[e]! - s);
+    else {
+      eco[e] = prev * pow10(s - scale[e]!) + x;
+      scale[e] = s;
+    }
   };
   plan.components.forEach((c, i) => {
     if (run.status[i] !== FixedStatus.Ok) return;
-    // at the plan's total scale, exact
-    const f = pow10(T - c.vScale);
     if (c.classes) {
       const base = n + plan.classOffset[i]!;
-      for (let k = 0; k < c.classes.length; k++) add(c.ecosystems[k]!, run.v[base + k]! * f);
-    } else add(c.ecosystems[0]!, run.v[i]! * f);
+      for (let k = 0; k < c.classes.length; k++) add(c.ecosystems[k]!, run.v[base + k]!, c.vScale);
+    } else add(c.ecosystems[0]!, run.v[i]!, c.vScale);
   });
-  return (d.ecosystems = { values: eco.map((x) => (x === undefined ? undefined : round34(x, T))), order });
+  return (d.ecosystems = {
+    values: eco.map((x, e) => (x === undefined ? undefined : round34(x, scale[e]!))),
+    order,
+  });
 }
 
 /** Per component: its quantity (34 digits) when it was computed; made when first asked for. */

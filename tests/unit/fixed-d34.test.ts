@@ -42,6 +42,19 @@ describe('34-digit decimals in BigInt', () => {
     );
   });
 
+  it('rounds figures of up to 300 digits (exact run figures at large scales) as decimal.js does (property)', () => {
+    const long = fc.record({
+      n: fc.bigInt({ min: -(10n ** 300n), max: 10n ** 300n }),
+      s: fc.integer({ min: 0, max: 310 }),
+    });
+    fc.assert(
+      fc.property(long, (x) => {
+        expect(str(round34(x.n, x.s))).toBe(sum([decOf(x)]).toString());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('adds and subtracts as decimal.js does at 34 digits (property)', () => {
     fc.assert(
       fc.property(scaled, scaled, (x, y) => {
