@@ -296,6 +296,7 @@ if (PROVINCE_TOWNSHIPS > 0) {
   for (const [name, path] of [
     ['county GEP report', '/reports/gep?year=2021'],
     ['township comparison', '/reports/compare?year=2021'],
+    ['balance sheet', '/reports/balance-sheet?year=2021&from=2020'],
   ] as const) {
     if (!wanted(path)) continue;
     const t = performance.now();

@@ -5,22 +5,15 @@ import type { Category, EcosystemType } from '../methods/schema.js';
 import { CATEGORIES } from '../methods/schema.js';
 import { roleValue } from './roles.js';
 import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } from './overrides.js';
+import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, type EngineVersion } from './fixed.js';
+import { copyRun, fixedPlan, loadRecord, runFixed } from './fixed-account.js';
 import {
-  DECIMAL_ENGINE,
-  FIXED_ENGINE,
-  FixedFallback,
-  pow10,
-  resultToDec,
-  type EngineVersion,
-} from './fixed.js';
-import {
-  FixedStatus,
-  fixedPlan,
-  loadRecord,
-  runFixed,
-  type FixedPlan,
-  type FixedScratch,
-} from './fixed-account.js';
+  fixedAccount,
+  fixedComponentSums,
+  fixedRegionNet,
+  fixedRegionTotals,
+  type ComponentSum,
+} from './fixed-results.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -163,173 +156,17 @@ export function accountTownship(
 ): TownshipAccount {
   if ((options.engine ?? FIXED_ENGINE) === FIXED_ENGINE && !record.overrides?.size) {
     const { prices, set } = setAtPrices(stated, record, options);
-    const plan = fixedPlan(set, profile, new Set(productsInProfile(set, profile).map((p) => p.id)));
+    const plan = fixedPlan(set, profile, () => new Set(productsInProfile(set, profile).map((p) => p.id)));
     try {
       if (loadRecord(plan, record)) {
         runFixed(plan);
-        return fixedAccount(plan, record, prices);
+        return fixedAccount({ plan, record, prices, run: copyRun(plan) });
       }
     } catch (e) {
       if (!(e instanceof FixedFallback)) throw e;
     }
   }
   return { ...accountTownshipDecimal(stated, record, profile, options), engine: DECIMAL_ENGINE };
-}
-
-type ScratchCopy = Pick<
-  FixedScratch,
-  | 'status'
-  | 'quantity'
-  | 'value'
-  | 'uncapped'
-  | 'byClassQ'
-  | 'byClassV'
-  | 'share'
-  | 'outOfRegion'
-  | 'shareMissing'
->;
-
-/**
- * The account of the record the fixed plan has just run. Its totals are made now (a Dec per component value, added
- * as the decimal engine adds them; ecosystem totals exact in fixed point); the per-component results with their
- * per-class maps and the trace's evaluation array (≈ 900 Decs a township-year) are made from a copy of the
- * scratch area when first read.
- */
-function fixedAccount(plan: FixedPlan, record: InputRecord, prices: PriceBasis | undefined): TownshipAccount {
-  const { set } = plan;
-  const sc = plan.scratch;
-  const s: ScratchCopy = {
-    status: sc.status.slice(),
-    quantity: sc.quantity.slice(),
-    value: sc.value.slice(),
-    uncapped: sc.uncapped.slice(),
-    byClassQ: sc.byClassQ.map((a) => (a ? a.slice() : a)),
-    byClassV: sc.byClassV.map((a) => (a ? a.slice() : a)),
-    share: sc.share.slice(),
-    outOfRegion: sc.outOfRegion.slice(),
-    shareMissing: sc.shareMissing.slice(),
-  };
-  const T = plan.totalScale;
-  const figures: ComponentFigure[] = [];
-  const valued: Pick<ComponentResult, 'component' | 'value' | 'outOfRegion'>[] = [];
-  const eco = new Map<number, bigint>();
-  plan.components.forEach((c, i) => {
-    const st = s.status[i]!;
-    if (st < FixedStatus.NotValued) return;
-    const quantity = resultToDec(s.quantity[i]!, c.qScale);
-    const classes = c.classes ?? undefined;
-    if (st === FixedStatus.NotValued) return void figures.push({ component: c.model, quantity, classes });
-    const value = resultToDec(s.value[i]!, c.vScale);
-    figures.push({ component: c.model, quantity, value, classes });
-    const o = c.share && !s.shareMissing[i] ? s.outOfRegion[i] : undefined;
-    valued.push({
-      component: c.model,
-      value,
-      outOfRegion:
-        o === undefined ? undefined : { share: ZERO, value: resultToDec(o, c.vScale + c.share!.scale) },
-    });
-    const f = pow10(T - c.vScale);
-    if (c.classes)
-      s.byClassV[i]!.forEach((v, k) => eco.set(c.ecosystems[k]!, (eco.get(c.ecosystems[k]!) ?? 0n) + v * f));
-    else eco.set(c.ecosystems[0]!, (eco.get(c.ecosystems[0]!) ?? 0n) + s.value[i]! * f);
-  });
-  const ecosystemValues = new Map(
-    [...eco].map(([k, n]) => [plan.ecosystems[k]!, resultToDec(n, T)] as const),
-  );
-  let detail: { results: ComponentResult[]; env: (Dec | undefined)[] } | undefined;
-  const full = () => (detail ??= fixedResults(plan, s, record));
-  return {
-    township: record.township,
-    year: record.year,
-    set: { id: set.id, version: set.version, hash: set.hash },
-    profile: plan.profile,
-    prices,
-    ...moneyTotals(set, record, valued),
-    ecosystemValues,
-    componentFigures: figures,
-    get components() {
-      return full().results;
-    },
-    get env() {
-      return full().env;
-    },
-    engine: FIXED_ENGINE,
-  };
-}
-
-/** The Dec results and evaluation array of a fixed run (from a copy of its scratch area). */
-function fixedResults(plan: FixedPlan, s: ScratchCopy, record: InputRecord) {
-  const { set } = plan;
-  const env = buildEnv(set, record);
-  const { layout } = set;
-  const results: ComponentResult[] = [];
-  plan.components.forEach((c, i) => {
-    const m = c.model;
-    const st = s.status[i]!;
-    if (st === FixedStatus.MissingInput || st === FixedStatus.MissingDependency) {
-      const reason =
-        st === FixedStatus.MissingInput
-          ? `no data for ${m.inputsUsed.filter((id) => !record.values.has(id)).join(', ')}`
-          : `depends on ${m.componentsUsed.filter((id, k) => c.deps[k]! < 0 || s.status[c.deps[k]!]! < FixedStatus.NotValued).join(', ')}`;
-      results.push({ component: m, status: 'not_applicable', reason });
-      return;
-    }
-    const dec = (n: bigint) => resultToDec(n, c.qScale);
-    const quantity = dec(s.quantity[i]!);
-    env[layout.scalar(m.id)!] = quantity;
-    let quantityByClass: Map<string, Dec> | undefined;
-    if (c.classes) {
-      quantityByClass = new Map(c.classes.map((k, j) => [k, dec(s.byClassQ[i]![j]!)]));
-      for (const [k, q] of quantityByClass) env[layout.perClass(m.id, k)!] = q;
-    }
-    const uncappedN = s.uncapped[i];
-    const uncapped = uncappedN === undefined ? undefined : dec(uncappedN);
-    if (st === FixedStatus.NotValued) {
-      results.push({
-        component: m,
-        status: 'not_valued',
-        reason: `parameter not set: ${m.unsetParameters.join(', ')}`,
-        quantity,
-        quantityByClass,
-        uncapped,
-        override: undefined,
-        overrideAllocation: undefined,
-      });
-      return;
-    }
-    const value = resultToDec(s.value[i]!, c.vScale);
-    const valueByClass = c.classes
-      ? new Map(c.classes.map((k, j) => [k, resultToDec(s.byClassV[i]![j]!, c.vScale)]))
-      : undefined;
-    let outOfRegion: ComponentResult['outOfRegion'];
-    if (c.share) {
-      if (s.shareMissing[i])
-        outOfRegion = {
-          missing: c.model.outOfRegionShare!.checked.symbols.filter(
-            (n) => set.inputs.some((x) => x.id === n) && !record.values.has(n),
-          ),
-        };
-      else
-        outOfRegion = {
-          share: resultToDec(s.share[i]!, c.share.scale),
-          value: resultToDec(s.outOfRegion[i]!, c.vScale + c.share.scale),
-        };
-    }
-    results.push({
-      component: m,
-      status: 'ok',
-      quantity,
-      quantityByClass,
-      value,
-      valueByClass,
-      uncapped,
-      override: undefined,
-      outOfRegion,
-      overrideAllocation: undefined,
-    });
-  });
-  // a record with overrides goes to the decimal engine: nothing here is an unused override
-  return { results, env };
 }
 
 /** The decimal.js engine (34 significant digits): the reference, and the rules of earlier snapshots. */
@@ -633,6 +470,20 @@ export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAcc
       throw new AccountingError(
         'townships accounted with different years, sets or profiles cannot be added up',
       );
+  // the fixed engine's townships are added in BigInt, digit for digit as below, without a decimal per figure
+  const fixed = fixedRegionTotals(accounts);
+  if (fixed) {
+    const { broken: townshipsBroken, ...totals } = fixed;
+    const region: RegionAccount = {
+      year: first.year,
+      prices: first.prices,
+      townships: accounts,
+      ...totals,
+    };
+    const broken = [...regionIdentities(region), ...townshipsBroken];
+    if (broken.length) throw new AccountingError(`accounting identities do not hold: ${broken.join('; ')}`);
+    return region;
+  }
   const componentQuantities = new Map<string, Dec>();
   const componentValues = new Map<string, Dec>();
   const productValues = new Map<string, Dec>();
@@ -673,20 +524,94 @@ export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAcc
  * Sums are exact to 34 significant digits; a difference beyond 10⁻⁹ 元 means a figure went astray.
  */
 export function checkIdentities(region: RegionAccount): string[] {
-  const tolerance = new Dec('1e-9');
+  const broken = regionIdentities(region);
+  for (const t of region.townships) {
+    const cats = sum(Object.values(t.categoryValues));
+    if (!cats.minus(t.gep).abs().lte(IDENTITY_TOLERANCE)) broken.push(`${t.township}: Σ categories ≠ GEP`);
+  }
+  return broken;
+}
+
+const IDENTITY_TOLERANCE = new Dec('1e-9');
+
+/** The region's own identities (its townships' are checked apart). */
+function regionIdentities(region: RegionAccount): string[] {
   const broken: string[] = [];
   const expect = (what: string, v: Dec) => {
     // NaN compares false with everything: a check passes only when the difference is within tolerance
-    if (!v.minus(region.gep).abs().lte(tolerance))
+    if (!v.minus(region.gep).abs().lte(IDENTITY_TOLERANCE))
       broken.push(`${what} = ${v.toString()} ≠ GEP ${region.gep.toString()}`);
   };
   expect('Σ categories', sum(Object.values(region.categoryValues)));
   expect('Σ products', sum(region.productValues.values()));
   expect('Σ ecosystem types', sum(region.ecosystemValues.values()));
   expect('Σ components', sum(region.componentValues.values()));
-  for (const t of region.townships) {
-    const cats = sum(Object.values(t.categoryValues));
-    if (!cats.minus(t.gep).abs().lte(tolerance)) broken.push(`${t.township}: Σ categories ≠ GEP`);
-  }
   return broken;
+}
+
+export type { ComponentSum };
+
+/**
+ * A region's net GEP: aggregateRegion(accounts).gepNet, the same decimal; of the fixed engine's accounts without
+ * adding up the region's other figures.
+ */
+export function regionGepNet(accounts: readonly TownshipAccount[]): Dec {
+  const first = accounts[0];
+  const alike =
+    first &&
+    accounts.every(
+      (a) =>
+        a.year === first.year &&
+        a.set.hash === first.set.hash &&
+        a.profile === first.profile &&
+        a.prices?.year === first.prices?.year,
+    );
+  return (alike && fixedRegionNet(accounts)) || aggregateRegion(accounts).gepNet;
+}
+
+/**
+ * Each component summed over a scope's accounts (a township: one account; a region: its townships), per land
+ * class where it is per class, in set order. The fixed engine's are added in BigInt, digit for digit as decimal.js
+ * adds the results' figures; others from their full results.
+ */
+export function sumComponents(accounts: readonly TownshipAccount[]): Map<string, ComponentSum> {
+  const fixed = fixedComponentSums(accounts);
+  if (fixed) return fixed;
+  const out = new Map<string, ComponentAcc>();
+  const plus = (x: Dec | undefined, y: Dec | undefined) =>
+    x === undefined ? y : y === undefined ? x : x.plus(y);
+  const addAll = (m: Map<string, Dec> | undefined, add: ReadonlyMap<string, Dec> | undefined) => {
+    if (!add) return m;
+    const to = m ?? new Map<string, Dec>();
+    for (const [k, v] of add) {
+      const prev = to.get(k);
+      to.set(k, prev === undefined ? v : prev.plus(v));
+    }
+    return to;
+  };
+  for (const a of accounts)
+    for (const r of a.components) {
+      let acc = out.get(r.component.id);
+      if (!acc)
+        out.set(r.component.id, (acc = { component: r.component, status: r.status, reason: r.reason }));
+      // the status of the scope: ok if any township values the component
+      else if (acc.status !== 'ok' && r.status === 'ok') acc.status = 'ok';
+      if (acc.status === 'ok') acc.reason = undefined;
+      else acc.reason ??= r.reason;
+      acc.quantity = plus(acc.quantity, r.quantity);
+      acc.value = plus(acc.value, r.value);
+      acc.quantityByClass = addAll(acc.quantityByClass, r.quantityByClass);
+      acc.valueByClass = addAll(acc.valueByClass, r.valueByClass);
+    }
+  return out;
+}
+
+interface ComponentAcc {
+  component: ComponentModel;
+  status: ComponentStatus;
+  reason?: string;
+  quantity?: Dec;
+  value?: Dec;
+  quantityByClass?: Map<string, Dec>;
+  valueByClass?: Map<string, Dec>;
 }

@@ -70,6 +70,13 @@ export interface FixedPlan {
   /** Scale of every total: the largest scale of a component's value (or out-of-region value). */
   readonly totalScale: number;
   readonly scratch: FixedScratch;
+  /** Where each component's classes start in a run copy's class part (see FixedRunCopy). */
+  readonly classOffset: Int32Array;
+  /** Σ classes of the per-class components. */
+  readonly classCount: number;
+  /** Some component has a cap, or an out-of-region share: its run copies keep those figures. */
+  readonly hasCap: boolean;
+  readonly hasShare: boolean;
 }
 
 /** Reused between township-years: the last record's figures, each at its component's scale. */
@@ -90,16 +97,29 @@ export interface FixedScratch {
   readonly outOfRegion: (bigint | undefined)[];
   readonly shareMissing: Uint8Array;
   roleDeduction: bigint;
+  /** The out_of_region_value input in 元 as the decimal engine reads it (roleValue), when the set has that role. */
+  roleValue: Dec | undefined;
 }
 
 const plans = new WeakMap<CompiledSet, Map<string, FixedPlan>>();
 
-/** The fixed-point plan of a set and profile, compiled once per compiled set. */
-export function fixedPlan(set: CompiledSet, profile: string, included: ReadonlySet<string>): FixedPlan {
+/**
+ * The fixed-point plan of a set and profile, compiled once per compiled set. `included` (the products of the
+ * profile) is read only when the plan is compiled.
+ */
+export function fixedPlan(
+  set: CompiledSet,
+  profile: string,
+  included: ReadonlySet<string> | (() => ReadonlySet<string>),
+): FixedPlan {
   let byProfile = plans.get(set);
   if (!byProfile) plans.set(set, (byProfile = new Map()));
   let plan = byProfile.get(profile);
-  if (!plan) byProfile.set(profile, (plan = compileFixedPlan(set, profile, included)));
+  if (!plan)
+    byProfile.set(
+      profile,
+      (plan = compileFixedPlan(set, profile, typeof included === 'function' ? included() : included)),
+    );
   return plan;
 }
 
@@ -178,6 +198,12 @@ function compileFixedPlan(set: CompiledSet, profile: string, included: ReadonlyS
     };
   });
   const n = components.length;
+  const classOffset = new Int32Array(n);
+  let classCount = 0;
+  components.forEach((c, i) => {
+    classOffset[i] = classCount;
+    classCount += c.classes?.length ?? 0;
+  });
   const scratch: FixedScratch = {
     env: new Array<bigint | undefined>(layout.size),
     present: new Uint8Array(set.inputs.length),
@@ -191,6 +217,7 @@ function compileFixedPlan(set: CompiledSet, profile: string, included: ReadonlyS
     outOfRegion: new Array<bigint | undefined>(n),
     shareMissing: new Uint8Array(n),
     roleDeduction: 0n,
+    roleValue: undefined,
   };
   return {
     set,
@@ -208,6 +235,10 @@ function compileFixedPlan(set: CompiledSet, profile: string, included: ReadonlyS
       ...components.map((c) => Math.max(c.qScale, c.share ? c.vScale + c.share.scale : c.vScale)),
     ),
     scratch,
+    classOffset,
+    classCount,
+    hasCap: components.some((c) => c.cap),
+    hasShare: components.some((c) => c.share),
   };
 }
 
@@ -242,7 +273,11 @@ export function loadRecord(plan: FixedPlan, record: InputRecord): boolean {
   if (plan.hasRoleDeduction) {
     const d = roleValue(plan.set, record, 'out_of_region_value');
     plan.scratch.roleDeduction = d ? decToScaledRounded(d, plan.totalScale) : 0n;
-  } else plan.scratch.roleDeduction = 0n;
+    plan.scratch.roleValue = d;
+  } else {
+    plan.scratch.roleDeduction = 0n;
+    plan.scratch.roleValue = undefined;
+  }
   return true;
 }
 
@@ -349,6 +384,60 @@ export function runFixed(plan: FixedPlan): void {
     }
   }
   env[qSlot] = undefined;
+}
+
+/**
+ * A township-year's figures, copied out of the scratch area (which the next record overwrites), packed: component
+ * i's total at [i], its class k at [n + classOffset[i] + k] (n components). An entry is meaningful only where the
+ * status says the component was computed (quantity) or valued (value).
+ */
+export interface FixedRunCopy {
+  readonly status: Uint8Array;
+  readonly q: readonly bigint[];
+  readonly v: readonly bigint[];
+  /** Only when the plan has a cap, or a share (else every entry is absent). */
+  readonly uncapped?: readonly (bigint | undefined)[];
+  readonly share?: readonly (bigint | undefined)[];
+  readonly outOfRegion?: readonly (bigint | undefined)[];
+  readonly shareMissing?: Uint8Array;
+  readonly roleValue: Dec | undefined;
+}
+
+/** Copies the scratch area (the last record run) into a run copy. */
+export function copyRun(plan: FixedPlan): FixedRunCopy {
+  const s = plan.scratch;
+  const comps = plan.components;
+  const n = comps.length;
+  const size = n + plan.classCount;
+  const q = new Array<bigint>(size);
+  const v = new Array<bigint>(size);
+  for (let i = 0; i < n; i++) {
+    const st = s.status[i]!;
+    const c = comps[i]!;
+    const computed = st >= FixedStatus.NotValued;
+    const valued = st === FixedStatus.Ok;
+    q[i] = computed ? s.quantity[i]! : 0n;
+    v[i] = valued ? s.value[i]! : 0n;
+    if (c.classes) {
+      const base = n + plan.classOffset[i]!;
+      const qs = s.byClassQ[i]!;
+      const vs = s.byClassV[i]!;
+      for (let k = 0; k < qs.length; k++) {
+        q[base + k] = computed ? qs[k]! : 0n;
+        v[base + k] = valued ? vs[k]! : 0n;
+      }
+    }
+  }
+  return {
+    status: s.status.slice(),
+    q,
+    v,
+    uncapped: plan.hasCap ? s.uncapped.slice() : undefined,
+    share: plan.hasShare ? s.share.slice() : undefined,
+    outOfRegion: plan.hasShare ? s.outOfRegion.slice() : undefined,
+    shareMissing: plan.hasShare ? s.shareMissing.slice() : undefined,
+    roleValue: s.roleValue,
+  };
 }
 
 /** Scales per-class quantities to `target` in proportion; the largest class takes the remainder. */

@@ -72,6 +72,22 @@ export function decToScaled(x: Dec, scale: number): bigint | undefined {
   if (x.isZero()) return 0n;
   // decimal.js keeps base-10⁷ limbs `d`, the exponent `e` of the leading digit and the sign `s`
   const { d, e, s } = x as unknown as { d: number[]; e: number; s: number };
+  if (d.length <= 2) {
+    // up to 14 digits (most survey values): the limbs as one exact integer, no text
+    const lead = d[0]!;
+    const leadDigits =
+      lead < 10 ? 1 : lead < 100 ? 2 : lead < 1e3 ? 3 : lead < 1e4 ? 4 : lead < 1e5 ? 5 : lead < 1e6 ? 6 : 7;
+    let places = leadDigits + 7 * (d.length - 1) - 1 - e;
+    let n = BigInt(d.length === 1 ? lead : lead * 1e7 + d[1]!);
+    // trailing zeros of the last limb do not count
+    while (places > scale && n % 10n === 0n) {
+      n /= 10n;
+      places--;
+    }
+    if (places > scale) return undefined;
+    if (places < scale) n *= pow10(scale - places);
+    return s < 0 ? -n : n;
+  }
   let digits = String(d[0]);
   for (let i = 1; i < d.length; i++) digits += String(d[i]).padStart(7, '0');
   const places = digits.length - 1 - e; // decimals of digits × 10^(e − len + 1)

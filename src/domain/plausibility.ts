@@ -197,8 +197,12 @@ function quantityOf(
         parts.push({ township: t.township, result: r });
   if (!parts.length) return undefined;
   let total = ZERO;
+  // each component's unit read once (a region has the same few components in every township)
+  const units = new Map<string, Unit>();
   for (const { result } of parts) {
-    const from = parseUnit(result.component.quantity.unitText);
+    const text = result.component.quantity.unitText;
+    let from = units.get(text);
+    if (!from) units.set(text, (from = parseUnit(text)));
     // a unit that does not convert leaves the check unrun (plausibilityIssues names it), never the page broken
     if (!sameDimension(from, target)) return undefined;
     total = total.plus(convertValue(result.quantity!, from, target));
@@ -235,9 +239,16 @@ export function checkPlausibility(
   const warnings: PlausibilityWarning[] = [];
   const push = (w: PlausibilityWarning | undefined) => w && warnings.push(w);
   const gep = account.gep;
-  const productLabels = new Map<string, Labels>();
-  for (const r of componentsOf(account))
-    productLabels.set(r.component.product.id, r.component.product.labels);
+  // the name of a product the account values (read from its components only when a check names one)
+  let productLabels: Map<string, Labels> | undefined;
+  const productLabel = (p: string) => {
+    if (!productLabels) {
+      productLabels = new Map();
+      for (const r of componentsOf(account))
+        productLabels.set(r.component.product.id, r.component.product.labels);
+    }
+    return productLabels.get(p);
+  };
 
   for (const check of rules.checks) {
     if (!check.scopes.includes(scope.kind)) continue;
@@ -260,7 +271,7 @@ export function checkPlausibility(
         for (const p of ids) {
           const value = account.productValues.get(p);
           if (value === undefined || check.except.includes(p)) continue;
-          const name = productLabels.get(p) ?? { zh: p, en: p };
+          const name = productLabel(p) ?? { zh: p, en: p };
           push(
             outside(check, value.div(gep), 'fraction', {
               id: check.products ? check.id : `${check.id}.${p}`,

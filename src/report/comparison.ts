@@ -3,7 +3,6 @@
  * composition by category, the township × product matrix (heat map) and the change between two years.
  * Pure: accounts and records in, plain data out; indicators come from geep-table (gepIndicators).
  */
-import { difference } from '../domain/difference.js';
 import { ZERO, type Dec } from '../domain/decimal.js';
 import { accountAtConstantPrices, type InputRecord, type RegionAccount } from '../domain/accounting.js';
 import { restatesPrices } from '../domain/prices.js';
@@ -166,9 +165,12 @@ function productMatrix(
   };
 }
 
-/** Year over year per township, each a difference of two accounts (src/domain/difference.ts), nominal. */
+/**
+ * Year over year per township, nominal: the GEP and category figures of the difference of its two accounts
+ * (src/domain/difference.ts gives the same for one township on each side: after − before), without the
+ * per-component detail the difference model also builds.
+ */
 function changeRows(
-  set: CompiledSet,
   current: RegionAccount,
   previous: RegionAccount,
   labelOf: (t: string) => Labels,
@@ -177,34 +179,45 @@ function changeRows(
   return current.townships.flatMap((t) => {
     const p = before.get(t.township);
     if (!p) return [];
-    const d = difference(set, [p], [t], { nominal: true });
+    const change = t.gep.minus(p.gep);
     return [
       {
         township: t.township,
         labels: labelOf(t.township),
-        previous: d.gep.before,
-        current: d.gep.after,
-        change: d.gep.delta,
-        changeRate: ratioOf(d.gep.delta, d.gep.before),
-        categoryChange: Object.fromEntries(CATEGORIES.map((c) => [c, d.byCategory[c].delta])) as Record<
-          Category,
-          Dec
-        >,
+        previous: p.gep,
+        current: t.gep,
+        change,
+        changeRate: ratioOf(change, p.gep),
+        categoryChange: Object.fromEntries(
+          CATEGORIES.map((c) => [c, t.categoryValues[c].minus(p.categoryValues[c])]),
+        ) as Record<Category, Dec>,
       },
     ];
   });
 }
 
-/** Per township: net GEP at constant prices this year ÷ last year − 1 (sets with price indices). */
+/**
+ * Per township: net GEP at constant prices this year ÷ last year − 1 (sets with price indices). An account at the
+ * current prices of the base year has the constant-price figures already: its record is not accounted again.
+ */
 function constantPriceGrowth(
   set: CompiledSet,
   profile: string,
   records: readonly InputRecord[],
   previousRecords?: readonly InputRecord[],
+  accounted: readonly RegionAccount[] = [],
 ): Map<string, Dec | undefined> | undefined {
   const base = set.constantPriceYear;
   if (!previousRecords || base === undefined || !restatesPrices(set)) return undefined;
-  const net = (r: InputRecord) => accountAtConstantPrices(set, r, profile, base).gepNet;
+  const atBase = new Map(
+    accounted
+      .filter((a) => a.year === base && a.prices?.kind === 'current' && a.prices.year === base)
+      .flatMap((a) => a.townships.map((t) => [t.township, t] as const)),
+  );
+  const net = (r: InputRecord) =>
+    r.year === base && atBase.has(r.township) && atBase.get(r.township)!.profile === profile
+      ? atBase.get(r.township)!.gepNet
+      : accountAtConstantPrices(set, r, profile, base).gepNet;
   const before = new Map(previousRecords.map((r) => [r.township, net(r)]));
   return new Map(
     records.map((r) => {
@@ -232,6 +245,7 @@ export function comparisonReport(args: {
     args.profile ?? 'academic',
     args.records,
     args.previousRecords,
+    previous ? [region, previous] : [region],
   );
   const labels = new Map(args.townships.map((t) => [t.id, t.labels]));
   const labelOf = (t: string) => labels.get(t) ?? { zh: t, en: t };
@@ -274,7 +288,7 @@ export function comparisonReport(args: {
     }),
     composition: composition(region, labelOf),
     productMatrix: productMatrix(set, region, labelOf),
-    change: previous ? changeRows(set, region, previous, labelOf) : undefined,
+    change: previous ? changeRows(region, previous, labelOf) : undefined,
     indicators,
   };
 }

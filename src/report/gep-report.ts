@@ -5,9 +5,15 @@
  * "<scope>|<component>|<landClass>" (scope = township id or "total") for the web layer's trace link.
  */
 import { ZERO, sum, type Dec } from '../domain/decimal.js';
-import type { ComponentResult, GepTotals, InputRecord, TownshipAccount } from '../domain/accounting.js';
+import {
+  sumComponents,
+  type ComponentResult,
+  type GepTotals,
+  type InputRecord,
+  type TownshipAccount,
+} from '../domain/accounting.js';
 import { gepIndicators, type GepIndicators } from '../domain/geep.js';
-import type { CompiledSet, ComponentModel } from '../domain/model.js';
+import type { CompiledSet } from '../domain/model.js';
 import { CATEGORIES, type Labels } from '../methods/schema.js';
 import { CATEGORY_LABELS } from './gep-table.js';
 import { scopeFigures, type ScopeFigures } from './scope-figures.js';
@@ -26,59 +32,6 @@ export interface GepReport {
   readonly totals: GepTotals;
   readonly figures: ScopeFigures;
   readonly indicators: GepIndicators;
-}
-
-/** One component summed over the accounts of a scope, per land class where it is per class. */
-interface ComponentSum {
-  readonly component: ComponentModel;
-  readonly status: ComponentResult['status'];
-  readonly reason?: string;
-  readonly quantity?: Dec;
-  readonly value?: Dec;
-  readonly quantityByClass?: Map<string, Dec>;
-  readonly valueByClass?: Map<string, Dec>;
-}
-
-interface ComponentAcc {
-  component: ComponentModel;
-  status: ComponentResult['status'];
-  reason?: string;
-  quantity?: Dec;
-  value?: Dec;
-  quantityByClass?: Map<string, Dec>;
-  valueByClass?: Map<string, Dec>;
-}
-
-const addInto = (m: Map<string, Dec> | undefined, add: ReadonlyMap<string, Dec> | undefined) => {
-  if (!add) return m;
-  const out = m ?? new Map<string, Dec>();
-  for (const [k, v] of add) {
-    const prev = out.get(k);
-    out.set(k, prev === undefined ? v : prev.plus(v));
-  }
-  return out;
-};
-
-/** Components summed over a scope's accounts: one accumulator per component, updated in place. */
-function sumComponents(accounts: readonly TownshipAccount[]): Map<string, ComponentSum> {
-  const out = new Map<string, ComponentAcc>();
-  const plus = (x: Dec | undefined, y: Dec | undefined) =>
-    x === undefined ? y : y === undefined ? x : x.plus(y);
-  for (const a of accounts)
-    for (const r of a.components) {
-      let acc = out.get(r.component.id);
-      if (!acc)
-        out.set(r.component.id, (acc = { component: r.component, status: r.status, reason: r.reason }));
-      // the status of the scope: ok if any township values the component
-      else if (acc.status !== 'ok' && r.status === 'ok') acc.status = 'ok';
-      if (acc.status === 'ok') acc.reason = undefined;
-      else acc.reason ??= r.reason;
-      acc.quantity = plus(acc.quantity, r.quantity);
-      acc.value = plus(acc.value, r.value);
-      acc.quantityByClass = addInto(acc.quantityByClass, r.quantityByClass);
-      acc.valueByClass = addInto(acc.valueByClass, r.valueByClass);
-    }
-  return out;
 }
 
 export const COMPONENT_STATUS_LABELS: Record<ComponentResult['status'], Labels> = {

@@ -82,6 +82,14 @@ export function warningJson(w: PlausibilityWarning) {
   };
 }
 
+const areas = new WeakMap<InputRecord, Dec>();
+/** A record's land area (hm²), added once per record (a record does not change). */
+const areaOf = (r: InputRecord): Dec => {
+  let a = areas.get(r);
+  if (!a) areas.set(r, (a = totalArea(r)));
+  return a;
+};
+
 /** Warnings of an account over the records it was made from (area = Σ land-use areas ÷ 100); none without rules. */
 export function scopeWarnings(
   rules: PlausibilityRules | undefined,
@@ -91,6 +99,6 @@ export function scopeWarnings(
   kind: ScopeKind,
 ): PlausibilityWarning[] {
   if (!rules) return [];
-  const areaKm2 = sum(records.map(totalArea)).div(100);
+  const areaKm2 = sum(records.map(areaOf)).div(100);
   return checkPlausibility(account, { kind, areaKm2, records }, rules, set);
 }

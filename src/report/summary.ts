@@ -6,11 +6,11 @@
 import type { Dec } from '../domain/decimal.js';
 import {
   accountAtConstantPrices,
-  aggregateRegion,
+  regionGepNet,
   type GepTotals,
   type InputRecord,
 } from '../domain/accounting.js';
-import { restatesPrices } from '../domain/prices.js';
+import { restatesPrices, type PriceBasis } from '../domain/prices.js';
 import { accountGeep, gepIndicators, yearOverYear } from '../domain/geep.js';
 import type { CompiledSet } from '../domain/model.js';
 import type { PlausibilityWarning } from '../domain/plausibility.js';
@@ -136,15 +136,15 @@ export interface SummaryYear {
   readonly year: number;
 }
 
-/** Net GEP of the records at the constant prices of `baseYear` (undefined for a set without price indices). */
-function netAtConstantPrices(
-  set: CompiledSet,
-  profile: string,
-  records: readonly InputRecord[],
-  baseYear?: number,
-) {
-  if (baseYear === undefined || !restatesPrices(set) || !records.length) return undefined;
-  return aggregateRegion(records.map((r) => accountAtConstantPrices(set, r, profile, baseYear))).gepNet;
+/**
+ * Net GEP of the records at the constant prices of `baseYear` (undefined for a set without price indices). Figures
+ * at the current prices of the base year itself are those: the records are not accounted again.
+ */
+function netAtConstantPrices(set: CompiledSet, profile: string, y: SummaryYear, baseYear?: number) {
+  if (baseYear === undefined || !restatesPrices(set) || !y.records.length) return undefined;
+  const prices = (y.totals as { prices?: PriceBasis }).prices;
+  if (y.year === baseYear && prices?.kind === 'current' && prices.year === baseYear) return y.totals.gepNet;
+  return regionGepNet(y.records.map((r) => accountAtConstantPrices(set, r, profile, baseYear)));
 }
 
 function figuresOf(
@@ -184,9 +184,9 @@ export function summaryReport(args: {
   const { set, current, previous } = args;
   const profile = args.profile ?? 'academic';
   const baseYear = restatesPrices(set) ? (args.constantPriceYear ?? set.constantPriceYear) : undefined;
-  const now = figuresOf(set, current, netAtConstantPrices(set, profile, current.records, baseYear));
+  const now = figuresOf(set, current, netAtConstantPrices(set, profile, current, baseYear));
   const before = previous
-    ? figuresOf(set, previous, netAtConstantPrices(set, profile, previous.records, baseYear))
+    ? figuresOf(set, previous, netAtConstantPrices(set, profile, previous, baseYear))
     : undefined;
   const items = Object.entries(MEANINGS).map(([id, m]): SummaryItem => {
     const value = now[id];

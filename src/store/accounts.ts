@@ -25,9 +25,26 @@ export interface YearAccounts {
 }
 
 // Accounts keyed by the set's content hash and the versions of the records used: a key names immutable
-// content, so an entry is never stale, whichever process wrote the data.
+// content, so an entry is never stale, whichever process wrote the data. Bounded by count and by an estimate of
+// the bytes a township-year holds (its record's decimals, the stored row, the run and the figures read),
+// least recently used first out.
 const cache = new Map<string, YearAccounts>();
 const CACHE_LIMIT = 64;
+/** Bytes a township-year kept in the cache is taken to hold (≈ 300 decimals and their maps, the row, the run). */
+export const TOWNSHIP_YEAR_BYTES = 64 * 1024;
+export const ACCOUNTS_CACHE_BYTES = Number(process.env.ACCOUNTS_CACHE_BYTES ?? 512 * 2 ** 20);
+let cachedTownshipYears = 0;
+
+function keep(key: string, a: YearAccounts) {
+  cache.set(key, a);
+  cachedTownshipYears += a.records.length;
+  for (const [k, old] of cache) {
+    if (cache.size <= CACHE_LIMIT && cachedTownshipYears * TOWNSHIP_YEAR_BYTES <= ACCOUNTS_CACHE_BYTES) break;
+    if (k === key) continue;
+    cache.delete(k);
+    cachedTownshipYears -= old.records.length;
+  }
+}
 
 export async function accountYear(
   db: Db,
@@ -42,7 +59,12 @@ export async function accountYear(
   if (!heads.length) return undefined;
   const key = `${set.hash}|${profile}|${year}|${heads.map((h) => `${h.township_id}:${h.version}`).join(',')}`;
   const hit = cache.get(key);
-  if (hit) return hit;
+  if (hit) {
+    // most recently used last
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
   const rows = await db.query<SurveyRow>(
     "select township_id, year, version, values, overrides from survey_records where year = $1 and status = 'approved' order by township_id",
     [year],
@@ -71,8 +93,7 @@ export async function accountYear(
     })),
     missing: townships.filter((t) => !present.has(t.id)),
   };
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, result);
+  keep(key, result);
   return result;
 }
 

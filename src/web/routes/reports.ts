@@ -63,6 +63,7 @@ import type { Settings } from '../../store/settings.js';
 import { APP_VERSION } from '../../app-version.js';
 import { FIXED_ENGINE } from '../../domain/fixed.js';
 import { dataVersion, memoByVersion } from '../../store/version.js';
+import { reportCache, ROW_BYTES, TOWNSHIP_BYTES } from '../report-cache.js';
 
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
 /** The plausibility document (a versioned file of the release), read once per process. */
@@ -281,7 +282,19 @@ const balanceSheetTables = (report: ReturnType<typeof balanceSheetReport>) => [
   report.assetsAndLiabilities,
 ];
 
+/** The report-model cache of the request's database at its data version. */
+const modelsOf = async (req: Request) => reportCache(dbOf(req), await versionOf(req));
+
+/** The GEP report of a year and scope with its summary, kept by content (report-cache.ts). */
 async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
+  return (await modelsOf(req)).memo(
+    `gep|${ctx.set.hash}|${ctx.profile}|${year}|${scope}`,
+    (m) => (m.report.value.rows.length + m.report.physical.rows.length) * ROW_BYTES + 50 * ROW_BYTES,
+    () => makeGep(req, ctx, year, scope),
+  );
+}
+
+async function makeGep(req: Request, ctx: Ctx, year: number, scope: string) {
   const now = await mustAccount(req, ctx, year);
   const before = ctx.years.includes(year - 1) ? await mustAccount(req, ctx, year - 1) : undefined;
   const cur = scopeOf(now, scope);
@@ -390,17 +403,8 @@ function pickedRow(rows: readonly RankingRow[], township?: string) {
   return at < 0 ? undefined : { row: rows[at]!, page: Math.floor(at / TABLE_PAGE_SIZE) + 1 };
 }
 
-function compareView(
-  ctx: Ctx,
-  set: CompiledSet,
-  lang: Lang,
-  now: YearView,
-  latest?: YearView,
-  mapOption = 'gep_per_km2',
-  highlight?: string,
-  /** The page of the ranking tables asked for; without, each opens on the page of the township picked. */
-  page?: number,
-) {
+/** The comparison model of a year (against an earlier one), without charts: what every language and page share. */
+function comparisonOf(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView) {
   const before = latest && comparable(now, latest);
   const report = comparisonReport({
     set,
@@ -412,6 +416,22 @@ function compareView(
     profile: ctx.profile,
     totalLabels: ctx.regionLabels,
   });
+  return { before, report };
+}
+
+function compareView(
+  ctx: Ctx,
+  set: CompiledSet,
+  lang: Lang,
+  now: YearView,
+  latest?: YearView,
+  mapOption = 'gep_per_km2',
+  highlight?: string,
+  /** The page of the ranking tables asked for; without, each opens on the page of the township picked. */
+  page?: number,
+  made: ReturnType<typeof comparisonOf> = comparisonOf(ctx, set, now, latest),
+) {
+  const { before, report } = made;
   // a large region's charts summarise (first and last N, quantiles) and its tables are paged; exports keep all
   const charted = chartedComparison(report);
   const summarised = charted !== report;
@@ -579,16 +599,25 @@ export function reportRoutes() {
     const scope = pickScope(ctx, req.query.township);
     const db = dbOf(req);
     const [opening, closing] = [await mustAccount(req, ctx, from), await mustAccount(req, ctx, to)];
-    const { raw, source } = balanceSheetConfigFor(ctx.set);
-    const config = parseBalanceSheetConfig(raw, ctx.set, source);
-    const both = inBothYears(opening, closing);
-    const sheets = regionBalanceSheet({
-      set: ctx.set,
-      config,
-      opening: both.opening,
-      closing: both.closing,
-      transitions: await transitionsBetween(db, from, to),
-    });
+    const { config, both, sheets } = await (
+      await modelsOf(req)
+    ).memo(
+      `balance|${ctx.set.hash}|${ctx.profile}|${from}|${to}`,
+      (m) => (m.sheets.townships.length + 1) * TOWNSHIP_BYTES * 4,
+      async () => {
+        const { raw, source } = balanceSheetConfigFor(ctx.set);
+        const config = parseBalanceSheetConfig(raw, ctx.set, source);
+        const both = inBothYears(opening, closing);
+        const sheets = regionBalanceSheet({
+          set: ctx.set,
+          config,
+          opening: both.opening,
+          closing: both.closing,
+          transitions: await transitionsBetween(db, from, to),
+        });
+        return { config, both, sheets };
+      },
+    );
     const sheet = scope === TOTAL_SCOPE ? sheets.total : sheets.townships.find((s) => s.scope === scope);
     if (!sheet)
       throw new NotFoundError({
@@ -652,6 +681,13 @@ export function reportRoutes() {
       ]);
     const now = await mustAccount(req, ctx, year);
     const before = previousYear ? await mustAccount(req, ctx, previousYear) : undefined;
+    const made = await (
+      await modelsOf(req)
+    ).memo(
+      `compare|${ctx.set.hash}|${ctx.profile}|${year}|${previousYear ?? ''}`,
+      (m) => m.report.composition.length * TOWNSHIP_BYTES,
+      () => comparisonOf(ctx, ctx.set, now, before),
+    );
     const title = `${pick(req.lang, ctx.regionLabels)} ${year} ${req.lang === 'en' ? 'township comparison' : '年乡镇GEP比较'}`;
     // the township picker: that township is outlined in every chart and marked in every table
     const picked = pickScope(ctx, req.query.township);
@@ -672,6 +708,7 @@ export function reportRoutes() {
         String(req.query.map ?? 'gep_per_km2'),
         highlight,
         req.query.page === undefined ? undefined : Number(req.query.page),
+        made,
       ),
       pageHref: (n: number) => {
         const q = new URLSearchParams(req.query as Record<string, string>);
