@@ -68,9 +68,27 @@ export function assetValueAnnuityDue(flow: Dec, rate: Dec, years: number): Dec {
     throw new RangeError('the horizon is a whole number of years ≥ 1');
   if (rate.lte(-1)) throw new RangeError('the discount rate must be above −100 %');
   if (rate.isZero()) return flow.times(years);
-  const v = new Dec(1).div(new Dec(1).plus(rate));
   // geometric series 1 + v + … + v^(n−1) = (1 − vⁿ) / (1 − v)
-  return flow.times(new Dec(1).minus(v.pow(years))).div(new Dec(1).minus(v));
+  const [numerator, denominator] = annuityTerms(rate, years);
+  return flow.times(numerator).div(denominator);
+}
+
+/**
+ * 1 − vⁿ and 1 − v (v = 1 / (1 + r)) of a rate and horizon, made once: a balance sheet values every township's
+ * flow at the same rate and horizon (vⁿ at 34 digits twice per township before). The same decimals each time, so the
+ * figures are those of computing them afresh. A few rates kept (a report may ask for its own).
+ */
+const annuityCache = new Map<string, readonly [Dec, Dec]>();
+function annuityTerms(rate: Dec, years: number): readonly [Dec, Dec] {
+  const key = `${rate.toString()}|${years}`;
+  let terms = annuityCache.get(key);
+  if (!terms) {
+    const v = new Dec(1).div(new Dec(1).plus(rate));
+    terms = [new Dec(1).minus(v.pow(years)), new Dec(1).minus(v)];
+    if (annuityCache.size >= 16) annuityCache.clear();
+    annuityCache.set(key, terms);
+  }
+  return terms;
 }
 
 /** The same flow as an ordinary annuity (every year discounted): Σ_{i=1..n} F / (1 + r)^i. */
