@@ -503,3 +503,34 @@ export function validateTable(
   const all = [...table.issues, ...withColumns];
   return { records: all.length ? [] : records, issues: all };
 }
+
+/** Records validated at a time by validateTableParts. */
+export const VALIDATE_PART_ROWS = 1_000;
+
+/**
+ * validateTable for a whole upload, VALIDATE_PART_ROWS records at a time: each part validated and its records
+ * turned at once by `keep` (e.g. into their stored text), so a part's decimals are dropped before the next part
+ * is read; only the check for a repeated township-year sees across parts. The table's raw records are let go
+ * as they are validated (table.records is emptied). Every problem of the file is listed; records only when
+ * there is none (given in file order, with their origin).
+ */
+export function validateTableParts<T>(
+  set: CompiledSet,
+  table: TableInput,
+  townships: readonly TownshipInfo[] | undefined,
+  options: { allowMissing?: boolean },
+  keep: (record: InputRecord, origin: RawRecord['origin']) => T,
+): { records: T[]; issues: InputIssue[] } {
+  const seen = new Set<string>();
+  const issues: InputIssue[] = [...table.issues];
+  const records: T[] = [];
+  while (table.records.length) {
+    const part = table.records.splice(0, VALIDATE_PART_ROWS);
+    const checked = validateRecords(set, part, townships, { ...options, seen });
+    for (const i of checked.issues)
+      issues.push({ ...i, column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined) });
+    // once the file is refused its records are not kept, but the rest is still checked (every problem listed)
+    if (!issues.length) checked.records.forEach((r, k) => records.push(keep(r, part[k]!.origin)));
+  }
+  return { records: issues.length ? [] : records, issues };
+}
