@@ -383,7 +383,12 @@ export function zipInflatedSize(buf: Buffer): number | undefined {
  * in the cells, stopping at the first limit passed; a file that cannot be read throws. A formula cell is refused, naming the cell: the value
  * a spreadsheet last computed is not survey data we can check.
  */
-export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer): Promise<TableInput> {
+export async function readXlsxTable(
+  set: CompiledSet,
+  data: Buffer | ArrayBuffer,
+  /** Called with the table being read each time VALIDATE_PART_ROWS records are read (to validate them meanwhile). */
+  onRows?: (table: TableInput) => void,
+): Promise<TableInput> {
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
   const inflated = zipInflatedSize(buf);
   // not a workbook at all: thrown, as exceljs does, for the caller to name the file
@@ -475,6 +480,7 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
         if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
         if (rowReader) rowReader.row(values, row.number);
         else rowReader = tableReader(set, values, name, row.number);
+        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) onRows(rowReader.table);
         read++;
       }
       break; // the first sheet only
@@ -523,9 +529,43 @@ export const VALIDATE_PART_ROWS = 1_000;
  * validateTable for a whole upload, VALIDATE_PART_ROWS records at a time: each part validated and its records
  * turned at once by `keep` (e.g. into their stored text), so a part's decimals are dropped before the next part
  * is read; only the check for a repeated township-year sees across parts. The table's raw records are let go
- * as they are validated (table.records is emptied). Every problem of the file is listed; records only when
- * there is none (given in file order, with their origin).
+ * as they are validated (table.records is emptied). `validate` may be called while the table is being read (by
+ * readXlsxTable's onRows), `finish` with the table read. Every problem of the file is listed; records only
+ * when there is none (in file order, with their origin).
  */
+export function tablePartValidator<T>(
+  set: CompiledSet,
+  townships: readonly TownshipInfo[] | undefined,
+  options: { allowMissing?: boolean },
+  keep: (record: InputRecord, origin: RawRecord['origin']) => T,
+) {
+  const seen = new Set<string>();
+  const issues: InputIssue[] = [];
+  const records: T[] = [];
+  let from: TableInput | undefined;
+  const validate = (table: TableInput) => {
+    from = table;
+    while (table.records.length) {
+      const part = table.records.splice(0, VALIDATE_PART_ROWS);
+      const checked = validateRecords(set, part, townships, { ...options, seen });
+      for (const i of checked.issues)
+        issues.push({ ...i, column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined) });
+      // once the file is refused its records are not kept, but the rest is still checked (every problem listed)
+      if (!issues.length && !table.issues.length)
+        checked.records.forEach((r, k) => records.push(keep(r, part[k]!.origin)));
+    }
+  };
+  const finish = (table: TableInput): { records: T[]; issues: InputIssue[] } => {
+    // a table refused while it was read (a limit passed) is its refusal alone
+    if (from && from !== table) return { records: [], issues: table.issues };
+    validate(table);
+    const all = [...table.issues, ...issues];
+    return { records: all.length ? [] : records, issues: all };
+  };
+  return { validate, finish };
+}
+
+/** tablePartValidator over a table read whole. */
 export function validateTableParts<T>(
   set: CompiledSet,
   table: TableInput,
@@ -533,16 +573,5 @@ export function validateTableParts<T>(
   options: { allowMissing?: boolean },
   keep: (record: InputRecord, origin: RawRecord['origin']) => T,
 ): { records: T[]; issues: InputIssue[] } {
-  const seen = new Set<string>();
-  const issues: InputIssue[] = [...table.issues];
-  const records: T[] = [];
-  while (table.records.length) {
-    const part = table.records.splice(0, VALIDATE_PART_ROWS);
-    const checked = validateRecords(set, part, townships, { ...options, seen });
-    for (const i of checked.issues)
-      issues.push({ ...i, column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined) });
-    // once the file is refused its records are not kept, but the rest is still checked (every problem listed)
-    if (!issues.length) checked.records.forEach((r, k) => records.push(keep(r, part[k]!.origin)));
-  }
-  return { records: issues.length ? [] : records, issues };
+  return tablePartValidator(set, townships, options, keep).finish(table);
 }

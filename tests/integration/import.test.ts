@@ -565,6 +565,22 @@ describe('import at scale: the preview summarised per township and paged; one co
       expect(res.text).toMatch(bad);
       expect(res.text).toMatch(repeat);
     }
+    // the same rows as an XLSX (validated a part at a time while the sheet is read): the same two errors
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('数据');
+    for (const [k, line] of csv.split('\n').entries())
+      ws.addRow(line.split(',').map((c, i) => (k > 0 && i !== 0 && /^\d+$/.test(c) ? Number(c) : c)));
+    const xlsx = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', Buffer.from(await wb.xlsx.writeBuffer()), 'second-part.xlsx');
+    expect(xlsx.status).toBe(422);
+    expect(xlsx.text).toMatch(
+      /<li>工作表 数据 · 行 1501 · 列 C · 小箬乡 · 2059 · 地区生产总值：&#34;abc&#34;不是数值<\/li>/,
+    );
+    expect(xlsx.text).toMatch(
+      /<li>工作表 数据 · 行 2012 · 甘蔗街道 · 1960：同一乡镇同一年份的数据重复<\/li>/,
+    );
     for (const y of [1960, 2059, 2093]) expect(await count(y)).toBe(0);
     expect(await t.db.query('select id from import_batches')).toEqual(batches);
     expect(await t.db.query('select batch_id, n from import_batch_rows')).toEqual(rowsBefore);

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { singleUpload } from '../upload.js';
-import { readCsvTable, readXlsxTable, validateTableParts } from '../../io/table-input.js';
+import { readCsvTable, readXlsxTable, tablePartValidator } from '../../io/table-input.js';
 import { templateCsv, templateWorkbook } from '../../io/template.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
@@ -22,12 +22,26 @@ import type { CompiledSet } from '../../domain/model.js';
 export async function readUpload(
   set: CompiledSet,
   file: { originalname: string; buffer: Buffer },
-  townships: Parameters<typeof validateTableParts>[2],
+  townships: Parameters<typeof tablePartValidator>[1],
 ): Promise<{ records: StoredChange[]; issues: InputIssue[]; origins: RawRecord['origin'][] }> {
   const isCsv = file.originalname.toLowerCase().endsWith('.csv');
+  // an import fills in what the file gives; blank cells keep what is stored. Validated in parts (of an XLSX, as
+  // it is read), each record turned at once into the text it is stored as (its decimals dropped): that text is
+  // what the batch stages
+  const origins: RawRecord['origin'][] = [];
+  const validator = tablePartValidator(set, townships, { allowMissing: true }, (r, origin) => {
+    origins.push(origin);
+    return {
+      township: r.township,
+      year: r.year,
+      stored: { values: storedValues(r), overrides: storedOverrides(r) },
+    } satisfies StoredChange;
+  });
   let table;
   try {
-    table = isCsv ? readCsvTable(set, file.buffer.toString('utf8')) : await readXlsxTable(set, file.buffer);
+    table = isCsv
+      ? readCsvTable(set, file.buffer.toString('utf8'))
+      : await readXlsxTable(set, file.buffer, validator.validate);
   } catch (e) {
     const issue: InputIssue = {
       message: {
@@ -37,23 +51,7 @@ export async function readUpload(
     };
     return { records: [], issues: [issue], origins: [] };
   }
-  // an import fills in what the file gives; blank cells keep what is stored. Validated in parts, each record
-  // turned at once into the text it is stored as (its decimals dropped): that text is what the batch stages
-  const origins: RawRecord['origin'][] = [];
-  const { records, issues } = validateTableParts(
-    set,
-    table,
-    townships,
-    { allowMissing: true },
-    (r, origin) => {
-      origins.push(origin);
-      return {
-        township: r.township,
-        year: r.year,
-        stored: { values: storedValues(r), overrides: storedOverrides(r) },
-      };
-    },
-  );
+  const { records, issues } = validator.finish(table);
   return { records, issues, origins: issues.length ? [] : origins };
 }
 
