@@ -80,7 +80,11 @@ export function validateRecords(
   set: CompiledSet,
   raw: readonly RawRecord[],
   townships?: readonly TownshipInfo[],
-  options: { allowMissing?: boolean } = {},
+  options: {
+    allowMissing?: boolean;
+    /** The township-years of the same file's earlier parts (validated part by part): a repeat is found across parts. */
+    seen?: Set<string>;
+  } = {},
 ): { records: InputRecord[]; issues: InputIssue[] } {
   // a draft may be incomplete: missing values are checked when it is submitted
   const allowMissing = options.allowMissing ?? false;
@@ -96,7 +100,7 @@ export function validateRecords(
   const townshipByName = new Map(
     (townships ?? []).flatMap((t) => (t.names ?? []).map((n) => [n.trim(), t.id] as const)),
   );
-  const seen = new Set<string>();
+  const seen = options.seen ?? new Set<string>();
 
   for (const given of raw) {
     // a township written by its name is the township of that name

@@ -56,6 +56,21 @@ export function readTableRows(
   sheet: string,
   rowNumbers?: readonly number[],
 ): TableInput {
+  const reader = tableReader(set, rows[0] ?? [], sheet, rowNumbers?.[0] ?? 1);
+  rows.slice(1).forEach((cells, i) => reader.row(cells, rowNumbers?.[i + 1] ?? i + 2));
+  return reader.table;
+}
+
+/**
+ * Reads a table a row at a time: the header row first (its columns, units and problems), then each row, by
+ * `row`, into a raw record at once, so a reader of a large file need not keep its rows of cells.
+ */
+export function tableReader(
+  set: CompiledSet,
+  header: readonly unknown[],
+  sheet: string,
+  headerRow = 1,
+): { table: TableInput; row: (cells: readonly unknown[], row: number) => void } {
   const issues: InputIssue[] = [];
   const columnOf = new Map<string, string>();
   const issue = (
@@ -65,8 +80,6 @@ export function readTableRows(
     en: string,
     field?: string,
   ) => issues.push({ sheet, row, column, field, message: { zh, en } });
-  const header = rows[0] ?? [];
-  const headerRow = rowNumbers?.[0] ?? 1;
   const inputById = new Map(set.inputs.map((i) => [i.id, i]));
   const componentById = new Map(set.components.map((c) => [c.id, c]));
   const classIds = new Set(set.landClasses.map((c) => c.id));
@@ -174,61 +187,59 @@ export function readTableRows(
   if (yearCol) columnOf.set('year', columnLetter(yearCol.index));
 
   const records: RawRecord[] = [];
-  if (townshipCol && yearCol)
-    rows.slice(1).forEach((cells, i) => {
-      const row = rowNumbers?.[i + 1] ?? i + 2;
-      if (cells.every((c) => cellText(c).trim() === '')) return;
-      const township = cellText(cells[townshipCol.index]).trim();
-      if (township === LABEL_ROW_MARK || township.startsWith('#')) return;
-      const yearText = cellText(cells[yearCol.index]).trim();
-      const values: Record<string, unknown> = {};
-      for (const c of columns) {
-        if (c.kind !== 'value') continue;
-        const raw = cellValue(cells[c.index]);
-        if (raw === undefined) continue;
-        // a column in another accepted unit (e.g. 亩) is converted here, so columns of one input may differ;
-        // text that is not a number is passed on as is, for validation to report
-        const parsed = c.convert ? parseDecimal(raw) : undefined;
-        const v = parsed && c.convert ? c.convert(parsed).toString() : raw;
-        if (c.landClass !== undefined)
-          ((values[c.input!] ??= {}) as Record<string, unknown>)[c.landClass] = v;
-        else values[c.input!] = v;
+  const readRow = (cells: readonly unknown[], row: number) => {
+    if (!townshipCol || !yearCol) return;
+    if (cells.every((c) => cellText(c).trim() === '')) return;
+    const township = cellText(cells[townshipCol.index]).trim();
+    if (township === LABEL_ROW_MARK || township.startsWith('#')) return;
+    const yearText = cellText(cells[yearCol.index]).trim();
+    const values: Record<string, unknown> = {};
+    for (const c of columns) {
+      if (c.kind !== 'value') continue;
+      const raw = cellValue(cells[c.index]);
+      if (raw === undefined) continue;
+      // a column in another accepted unit (e.g. 亩) is converted here, so columns of one input may differ;
+      // text that is not a number is passed on as is, for validation to report
+      const parsed = c.convert ? parseDecimal(raw) : undefined;
+      const v = parsed && c.convert ? c.convert(parsed).toString() : raw;
+      if (c.landClass !== undefined) ((values[c.input!] ??= {}) as Record<string, unknown>)[c.landClass] = v;
+      else values[c.input!] = v;
+    }
+    // an external quantity: its three cells; the unit cell may be blank (the header's unit)
+    const overrides: NonNullable<RawRecord['overrides']> = {};
+    for (const c of columns) {
+      if (c.kind !== 'override') continue;
+      const v = cellValue(cells[c.index]);
+      if (v === undefined) continue;
+      const o = (overrides[c.component!] ??= { quantity: undefined });
+      if (c.field === 'quantity') {
+        o.quantity = v;
+        o.unit ??= c.unit;
+      } else if (c.field === 'unit') o.unit = cellText(v).trim();
+      else o.source = cellText(v).trim();
+    }
+    for (const [cid, o] of Object.entries(overrides))
+      if (o.quantity === undefined) {
+        issue(
+          row,
+          columnOf.get(`overrides.${cid}`),
+          `外部模型结果"${cid}"缺少实物量（只填了单位或来源）`,
+          `external figure "${cid}" has no quantity (only its unit or source)`,
+          `overrides.${cid}`,
+        );
+        delete overrides[cid];
       }
-      // an external quantity: its three cells; the unit cell may be blank (the header's unit)
-      const overrides: NonNullable<RawRecord['overrides']> = {};
-      for (const c of columns) {
-        if (c.kind !== 'override') continue;
-        const v = cellValue(cells[c.index]);
-        if (v === undefined) continue;
-        const o = (overrides[c.component!] ??= { quantity: undefined });
-        if (c.field === 'quantity') {
-          o.quantity = v;
-          o.unit ??= c.unit;
-        } else if (c.field === 'unit') o.unit = cellText(v).trim();
-        else o.source = cellText(v).trim();
-      }
-      for (const [cid, o] of Object.entries(overrides))
-        if (o.quantity === undefined) {
-          issue(
-            row,
-            columnOf.get(`overrides.${cid}`),
-            `外部模型结果"${cid}"缺少实物量（只填了单位或来源）`,
-            `external figure "${cid}" has no quantity (only its unit or source)`,
-            `overrides.${cid}`,
-          );
-          delete overrides[cid];
-        }
-      records.push({
-        township,
-        year: /^\d+$/.test(yearText) ? Number(yearText) : yearText,
-        values,
-        overrides: Object.keys(overrides).length ? overrides : undefined,
-        units: Object.keys(units).length ? { ...units } : undefined,
-        origin: { sheet, row },
-      });
+    records.push({
+      township,
+      year: /^\d+$/.test(yearText) ? Number(yearText) : yearText,
+      values,
+      overrides: Object.keys(overrides).length ? overrides : undefined,
+      units: Object.keys(units).length ? { ...units } : undefined,
+      origin: { sheet, row },
     });
+  };
   // records are returned even when the headers have problems, so validation can list every problem at once
-  return { records, issues, columnOf };
+  return { table: { records, issues, columnOf }, row: readRow };
 }
 
 function cellValue(cell: unknown): unknown {
@@ -372,7 +383,12 @@ export function zipInflatedSize(buf: Buffer): number | undefined {
  * in the cells, stopping at the first limit passed; a file that cannot be read throws. A formula cell is refused, naming the cell: the value
  * a spreadsheet last computed is not survey data we can check.
  */
-export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer): Promise<TableInput> {
+export async function readXlsxTable(
+  set: CompiledSet,
+  data: Buffer | ArrayBuffer,
+  /** Called with the table being read each time VALIDATE_PART_ROWS records are read (to validate them meanwhile). */
+  onRows?: (table: TableInput) => void,
+): Promise<TableInput> {
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
   const inflated = zipInflatedSize(buf);
   // not a workbook at all: thrown, as exceljs does, for the caller to name the file
@@ -391,8 +407,9 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
     worksheets: 'emit',
     entries: 'ignore',
   });
-  const rows: unknown[][] = [];
-  const numbers: number[] = [];
+  // the header row starts a table reader; every later row is read into its raw record at once and let go
+  let rowReader: ReturnType<typeof tableReader> | undefined;
+  let read = 0;
   let sheetName: string | undefined;
   let cells = 0;
   let labelRows = 0;
@@ -415,7 +432,7 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
       for await (const row of sheet) {
         progress();
         // the header and a template's label row (乡镇, 年份, labels) are not data rows
-        if (rows.length - labelRows > TABLE_LIMITS.maxRows) {
+        if (read - labelRows > TABLE_LIMITS.maxRows) {
           problem = limitIssue(
             name,
             `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
@@ -460,9 +477,11 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
           else values[col - 1] = v;
         });
         if (problem) break;
-        if (rows.length === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
-        rows.push(values);
-        numbers.push(row.number);
+        if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
+        if (rowReader) rowReader.row(values, row.number);
+        else rowReader = tableReader(set, values, name, row.number);
+        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) onRows(rowReader.table);
+        read++;
       }
       break; // the first sheet only
     }
@@ -476,10 +495,9 @@ export async function readXlsxTable(set: CompiledSet, data: Buffer | ArrayBuffer
   if (problem) return problem;
   if (sheetName === undefined)
     return refused({ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } });
-  // a row read sparsely has holes: every row is as wide as the widest, so cells line up with the header
-  const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
-  for (const r of rows) r.length = width;
-  return readTableRows(set, rows, sheetName, numbers);
+  // a row read sparsely has holes: a hole is a blank cell, as is a cell beyond the row's last (cells line up with
+  // the header by their column numbers)
+  return (rowReader ?? tableReader(set, [], sheetName)).table;
 }
 
 export async function readTableFile(set: CompiledSet, path: string): Promise<TableInput> {
@@ -502,4 +520,58 @@ export function validateTable(
   }));
   const all = [...table.issues, ...withColumns];
   return { records: all.length ? [] : records, issues: all };
+}
+
+/** Records validated at a time by validateTableParts. */
+export const VALIDATE_PART_ROWS = 1_000;
+
+/**
+ * validateTable for a whole upload, VALIDATE_PART_ROWS records at a time: each part validated and its records
+ * turned at once by `keep` (e.g. into their stored text), so a part's decimals are dropped before the next part
+ * is read; only the check for a repeated township-year sees across parts. The table's raw records are let go
+ * as they are validated (table.records is emptied). `validate` may be called while the table is being read (by
+ * readXlsxTable's onRows), `finish` with the table read. Every problem of the file is listed; records only
+ * when there is none (in file order, with their origin).
+ */
+export function tablePartValidator<T>(
+  set: CompiledSet,
+  townships: readonly TownshipInfo[] | undefined,
+  options: { allowMissing?: boolean },
+  keep: (record: InputRecord, origin: RawRecord['origin']) => T,
+) {
+  const seen = new Set<string>();
+  const issues: InputIssue[] = [];
+  const records: T[] = [];
+  let from: TableInput | undefined;
+  const validate = (table: TableInput) => {
+    from = table;
+    while (table.records.length) {
+      const part = table.records.splice(0, VALIDATE_PART_ROWS);
+      const checked = validateRecords(set, part, townships, { ...options, seen });
+      for (const i of checked.issues)
+        issues.push({ ...i, column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined) });
+      // once the file is refused its records are not kept, but the rest is still checked (every problem listed)
+      if (!issues.length && !table.issues.length)
+        checked.records.forEach((r, k) => records.push(keep(r, part[k]!.origin)));
+    }
+  };
+  const finish = (table: TableInput): { records: T[]; issues: InputIssue[] } => {
+    // a table refused while it was read (a limit passed) is its refusal alone
+    if (from && from !== table) return { records: [], issues: table.issues };
+    validate(table);
+    const all = [...table.issues, ...issues];
+    return { records: all.length ? [] : records, issues: all };
+  };
+  return { validate, finish };
+}
+
+/** tablePartValidator over a table read whole. */
+export function validateTableParts<T>(
+  set: CompiledSet,
+  table: TableInput,
+  townships: readonly TownshipInfo[] | undefined,
+  options: { allowMissing?: boolean },
+  keep: (record: InputRecord, origin: RawRecord['origin']) => T,
+): { records: T[]; issues: InputIssue[] } {
+  return tablePartValidator(set, townships, options, keep).finish(table);
 }

@@ -9,16 +9,16 @@ import type { CompiledSet } from '../domain/model.js';
 import type { RawRecord } from '../domain/inputs.js';
 import { recordEvent, type Actor } from './audit.js';
 import type { Db } from './db.js';
-import { listTownships } from './regions.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import {
-  bulkParts,
+  BULK_ROWS,
   diffStored,
   mergeValues,
   saveRecords,
   storedOverrides,
   storedValues,
   type FieldDiff,
+  type StoredChange,
   type RecordStatus,
   type StoredOverrides,
   type StoredValues,
@@ -72,13 +72,17 @@ export interface StoredRecord {
 
 const overrideText = (o: StoredOverrides[string] | undefined) => (o ? `${o.quantity} (${o.source})` : null);
 
+/** A validated record as the plan needs it: its values as stored text (made once, by storedValues). */
+const storedOf = (r: InputRecord | StoredChange) =>
+  'stored' in r ? r.stored : { values: storedValues(r), overrides: storedOverrides(r) };
+
 /**
- * Pure: each validated record of the file against its stored record. A submitted or approved record is locked:
+ * Pure: each validated record of the file (as decimals, or already as stored text) against its stored record. A submitted or approved record is locked:
  * its row is skipped (and said so), whether blank (a fresh template for the year) or changing values (return or
  * reopen it first). Changed external quantities are fields "overrides.<component>", shown "quantity (source)".
  */
 export function planImport(
-  records: readonly InputRecord[],
+  records: readonly (InputRecord | StoredChange)[],
   stored: (township: string, year: number) => StoredRecord | undefined,
   origins: readonly (RawRecord['origin'] | undefined)[] = [],
 ): { rows: PlannedRow[]; summary: ImportSummary } {
@@ -89,8 +93,7 @@ export function planImport(
   records.forEach((record, n) => {
     const { township, year } = record;
     const old = stored(township, year);
-    const values = storedValues(record);
-    const overrides = storedOverrides(record);
+    const { values, overrides } = storedOf(record);
     const diff = diffStored(old?.values, mergeValues(old?.values, values));
     for (const [cid, o] of Object.entries(overrides)) {
       const before = overrideText(old?.overrides[cid]);
@@ -133,7 +136,7 @@ export function planImport(
 }
 
 /** The stored records of the given township-years, in one query. */
-async function storedRecords(db: Db, records: readonly InputRecord[]) {
+async function storedRecords(db: Db, records: readonly (InputRecord | StoredChange)[]) {
   const found = new Map<string, StoredRecord>();
   if (!records.length) return found;
   const keys = [...new Map(records.map((r) => [`${r.township}/${r.year}`, r])).values()];
@@ -202,19 +205,18 @@ export interface BatchPayload {
 
 /**
  * Plans an import of validated records and keeps it as a pending batch: the batch, then its rows in parts of
- * BULK_ROWS (one statement each). Returns the batch's id.
+ * BULK_ROWS (one statement each). Returns the batch's id. An upload passes its records as stored text
+ * (StoredChange, made part by part as they are validated), so no decimals are held for the whole file.
  */
 export async function stageImport(
   db: Db,
   userId: number,
   file: string,
   set: Pick<CompiledSet, 'id' | 'version'>,
-  records: readonly InputRecord[],
+  records: readonly (InputRecord | StoredChange)[],
   origins?: readonly (RawRecord['origin'] | undefined)[],
   extra: Record<string, unknown> = {},
 ): Promise<number> {
-  const stored = await storedRecords(db, records);
-  const { rows, summary } = planImport(records, (t, y) => stored.get(`${t}/${y}`), origins);
   const fields: string[] = [];
   const numbers = new Map<string, number>();
   const fieldNumber = (f: string) => {
@@ -222,7 +224,20 @@ export async function stageImport(
     if (i === undefined) numbers.set(f, (i = fields.push(f) - 1));
     return i;
   };
-  const encoded = rows.map((r) => encodeDiff(r.diff, fieldNumber));
+  // the per-township summary, added up over the parts
+  const byTownship = new Map<string, TownshipSummary>();
+  const total: ImportSummary['total'] = {
+    rows: 0,
+    new: 0,
+    changed: 0,
+    unchanged: 0,
+    locked: 0,
+    blank: 0,
+    fields: 0,
+  };
+  const add = (into: Omit<TownshipSummary, 'township'>, s: Omit<TownshipSummary, 'township'>) => {
+    for (const k of ['rows', ...ROW_OUTCOMES, 'fields'] as const) into[k] += s[k];
+  };
   return db.transaction(async (tx) => {
     // a preview left pending for a week is discarded, and its rows dropped
     await tx.query(
@@ -231,16 +246,25 @@ export async function stageImport(
        delete from import_batch_rows where batch_id in (select id from old)`,
     );
     const [batch] = await tx.query<{ id: number }>(
-      `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, $5) returning id`,
-      [
-        userId,
-        file,
-        set.id,
-        set.version,
-        JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
-      ],
+      `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, '{}') returning id`,
+      [userId, file, set.id, set.version],
     );
-    for (const part of bulkParts(rows.map((r, i) => ({ r, diff: encoded[i]! }))))
+    // planned and staged BULK_ROWS records at a time: a part's stored records read, its rows planned, encoded and
+    // sent, then dropped (the diffs of the whole file are never held at once)
+    for (let first = 0; first < records.length; first += BULK_ROWS) {
+      const part = records.slice(first, first + BULK_ROWS);
+      const stored = await storedRecords(tx, part);
+      const { rows, summary } = planImport(
+        part,
+        (t, y) => stored.get(`${t}/${y}`),
+        origins?.slice(first, first + BULK_ROWS),
+      );
+      for (const s of summary.townships) {
+        const into = byTownship.get(s.township);
+        if (into) add(into, s);
+        else byTownship.set(s.township, { ...s });
+      }
+      add(total, summary.total);
       await tx.query(
         `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
          select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
@@ -249,21 +273,27 @@ export async function stageImport(
         [
           batch!.id,
           JSON.stringify(
-            part.map(({ r, diff }) => ({
-              n: r.n,
+            rows.map((r) => ({
+              n: first + r.n,
               sheet: r.sheet ?? null,
               file_row: r.fileRow ?? null,
               township: r.township,
               year: r.year,
               outcome: r.outcome,
               status: r.status ?? null,
-              diff,
+              diff: encodeDiff(r.diff, fieldNumber),
               given: r.overrides ? { overrides: r.overrides } : null,
               expected_version: r.expectedVersion ?? null,
             })),
           ),
         ],
       );
+    }
+    const summary: ImportSummary = { townships: [...byTownship.values()], total };
+    await tx.query('update import_batches set payload = $2 where id = $1', [
+      batch!.id,
+      JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
+    ]);
     return batch!.id;
   });
 }
@@ -357,22 +387,16 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
       zh: '参数集已更换，请重新上传',
       en: 'the coefficient set changed; upload again',
     });
-  const rows = await db.query<{
-    township_id: string;
-    year: number;
-    diff: StoredDiff;
-    given: { overrides?: StoredOverrides } | null;
-    expected_version: number | null;
-  }>(
-    `select township_id, year, diff, given, expected_version from import_batch_rows
-     where batch_id = $1 and outcome in ('new', 'changed') order by n`,
-    [batch.id],
-  );
   // the staged values were validated at upload against this set version (checked above) and staged as the text
   // storedValues made of them, in the set's units: they are written as they are, not read into decimals again
   // (converted once). What may have changed since the upload is checked here: a township removed meanwhile.
-  const known = new Set((await listTownships(db)).map((t) => t.id));
-  const gone = rows.filter((r) => !known.has(r.township_id));
+  const gone = await db.query<{ township_id: string; year: number }>(
+    `select b.township_id, b.year from import_batch_rows b
+     where b.batch_id = $1 and b.outcome in ('new', 'changed')
+       and not exists (select 1 from townships t where t.id = b.township_id)
+     order by b.n`,
+    [batch.id],
+  );
   if (gone.length)
     throw new ValidationError(
       gone.map((r) => ({
@@ -385,6 +409,8 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
         },
       })),
     );
+  const { total } = batch.payload.summary;
+  const toWrite = total.new + total.changed;
   await db.transaction(async (tx) => {
     // claimed first: of two commits of one batch racing, the second finds it no longer pending
     const claimed = await tx.query(
@@ -393,20 +419,43 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
     );
     if (!claimed.length)
       throw new ConflictError({ zh: '该批次已处理', en: 'this import was committed or discarded already' });
-    await saveRecords(
-      tx,
-      actor,
-      set,
-      rows.map((r) => ({
-        record: {
-          township: r.township_id,
-          year: r.year,
-          stored: { values: valuesOfDiff(r.diff, batch.payload.fields), overrides: r.given?.overrides ?? {} },
-        },
-        expectedVersion: r.expected_version,
-      })),
-      'merge',
-    );
+    // BULK_ROWS staged rows at a time, in file order, each part through the one write path and dropped before the
+    // next is read (memory flat in the number of rows); all parts in this one transaction: all land, or none.
+    // A file names each township-year once (validated at upload), so no record is changed by two parts.
+    let after = -1;
+    for (let done = 0; done < toWrite; done += BULK_ROWS) {
+      const rows = await tx.query<{
+        n: number;
+        township_id: string;
+        year: number;
+        diff: StoredDiff;
+        given: { overrides?: StoredOverrides } | null;
+        expected_version: number | null;
+      }>(
+        `select n, township_id, year, diff, given, expected_version from import_batch_rows
+         where batch_id = $1 and outcome in ('new', 'changed') and n > $2 order by n limit ${BULK_ROWS}`,
+        [batch.id, after],
+      );
+      if (!rows.length) break;
+      after = rows.at(-1)!.n;
+      await saveRecords(
+        tx,
+        actor,
+        set,
+        rows.map((r) => ({
+          record: {
+            township: r.township_id,
+            year: r.year,
+            stored: {
+              values: valuesOfDiff(r.diff, batch.payload.fields),
+              overrides: r.given?.overrides ?? {},
+            },
+          },
+          expectedVersion: r.expected_version,
+        })),
+        'merge',
+      );
+    }
     await tx.query('delete from import_batch_rows where batch_id = $1', [batch.id]);
     await recordEvent(tx, actor, {
       action: 'import',
@@ -414,8 +463,8 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
       entityKey: String(batch.id),
       newValue: {
         file: batch.file_name,
-        records: rows.length,
-        changes: batch.payload.summary.total.fields,
+        records: toWrite,
+        changes: total.fields,
       },
     });
   });

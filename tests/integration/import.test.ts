@@ -530,6 +530,62 @@ describe('import at scale: the preview summarised per township and paged; one co
     expect(await t.db.query('select id from import_batches')).toEqual(batches);
   });
 
+  it('a bad row in the second part of 1,000 refuses the whole file, naming it (zh, en); a repeat across parts too; nothing staged', async () => {
+    const batches = await t.db.query('select id from import_batches');
+    const rowsBefore = await t.db.query('select batch_id, n from import_batch_rows');
+    // 134 years (1960 … 2093) × 15 townships = 2,010 data rows, file rows 2 … 2011 (validated 1,000 at a time);
+    // file row 1501 is data row 1,500 (index 1,499, in the second part): year 1960 + floor(1499 / 15) = 2059,
+    // township 1499 % 15 = 14, xiaoruo. Row 2012 repeats row 2 (ganzhe 1960): the third part repeats the first
+    const years = Array.from({ length: 134 }, (_, i) => 1960 + i);
+    const csv =
+      gdpCsv(years, (row, line) => {
+        if (line === 1501) row[2] = 'abc';
+      }) + '\nganzhe,1960,5,';
+    // English first, then Chinese (the page's language is kept in a cookie: the later tests read Chinese)
+    for (const [lang, refused, bad, repeat] of [
+      [
+        '?lang=en',
+        'nothing was imported',
+        /<li>Sheet csv · Row 1501 · Column C · Xiaoruo Township · 2059 · Gross domestic product：&#34;abc&#34; is not a number<\/li>/,
+        /<li>Sheet csv · Row 2012 · Ganzhe Subdistrict · 1960：duplicate record for this township and year<\/li>/,
+      ],
+      [
+        '?lang=zh',
+        '文件有错误，未导入任何数据。',
+        /<li>工作表 csv · 行 1501 · 列 C · 小箬乡 · 2059 · 地区生产总值：&#34;abc&#34;不是数值<\/li>/,
+        /<li>工作表 csv · 行 2012 · 甘蔗街道 · 1960：同一乡镇同一年份的数据重复<\/li>/,
+      ],
+    ] as const) {
+      const res = await editor.agent
+        .post(`/import${lang}`)
+        .field('_csrf', editor.csrf)
+        .attach('file', Buffer.from(csv), 'second-part.csv');
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(refused);
+      expect(res.text).toMatch(bad);
+      expect(res.text).toMatch(repeat);
+    }
+    // the same rows as an XLSX (validated a part at a time while the sheet is read): the same two errors
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('数据');
+    for (const [k, line] of csv.split('\n').entries())
+      ws.addRow(line.split(',').map((c, i) => (k > 0 && i !== 0 && /^\d+$/.test(c) ? Number(c) : c)));
+    const xlsx = await editor.agent
+      .post('/import')
+      .field('_csrf', editor.csrf)
+      .attach('file', Buffer.from(await wb.xlsx.writeBuffer()), 'second-part.xlsx');
+    expect(xlsx.status).toBe(422);
+    expect(xlsx.text).toMatch(
+      /<li>工作表 数据 · 行 1501 · 列 C · 小箬乡 · 2059 · 地区生产总值：&#34;abc&#34;不是数值<\/li>/,
+    );
+    expect(xlsx.text).toMatch(
+      /<li>工作表 数据 · 行 2012 · 甘蔗街道 · 1960：同一乡镇同一年份的数据重复<\/li>/,
+    );
+    for (const y of [1960, 2059, 2093]) expect(await count(y)).toBe(0);
+    expect(await t.db.query('select id from import_batches')).toEqual(batches);
+    expect(await t.db.query('select batch_id, n from import_batch_rows')).toEqual(rowsBefore);
+  });
+
   it('a row that fails at commit (its record changed since the preview) leaves every row unwritten', async () => {
     expect((await putRecord('shanggan', 2071, { gdp: '7' })).status).toBe(200);
     const csv = gdpCsv([2070]) + '\nshanggan,2071,8,';
@@ -611,13 +667,16 @@ describe('import at scale: the preview summarised per township and paged; one co
     expect(await t.db.query('select 1 from import_batch_rows where batch_id = $1', [old!.id])).toEqual([]);
     const many = await statements(BULK_ROWS, 1951);
     expect(many).toBe(few);
-    // stage: stored records, old previews dropped, the batch, its rows (4); commit: the batch, its rows, the
-    // townships (validation), claim, lock the records, insert records, insert audit events, drop the rows, the
-    // import's own event (9)
-    expect(few).toBe(13);
-    // one row more than a part (BULK_ROWS = 1,000): a second statement for the staged rows, the records and
-    // their audit events (13 + 3); years 2030 … 2096, 15 townships each (2096: 11), none stored before
-    expect(await statements(BULK_ROWS + 1, 2030)).toBe(few + 3);
+    // stage: old previews dropped, the batch, then per part of BULK_ROWS the stored records and the rows, then the
+    // batch's summary (5); commit: the batch, the townships (validation), claim, then per part the staged rows,
+    // lock the records, insert records, insert audit events, then drop the rows, the import's own event (9)
+    expect(few).toBe(14);
+    // one row more than a part (BULK_ROWS = 1,000): a second part staged (stored records, rows: 2) and committed
+    // (staged rows, lock, records, audit events: 4), 14 + 6; years 2030 … 2096, 15 townships each (2096: 11),
+    // none stored before (the records earlier tests left in those years are deleted first: an existing record would
+    // add an update statement to its part)
+    await t.db.query('delete from survey_records where year between 2030 and 2096');
+    expect(await statements(BULK_ROWS + 1, 2030)).toBe(few + 6);
   });
 
   it('commits the staged values as they are; a township removed since the upload refuses the batch, nothing written', async () => {

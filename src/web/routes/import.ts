@@ -1,12 +1,12 @@
 import { Router, type Request } from 'express';
 import { singleUpload } from '../upload.js';
-import { readCsvTable, readXlsxTable, validateTable } from '../../io/table-input.js';
+import { readCsvTable, readXlsxTable, tablePartValidator } from '../../io/table-input.js';
 import { templateCsv, templateWorkbook } from '../../io/template.js';
 import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listTownships, townshipInfo, type Township } from '../../store/regions.js';
-import { listRecords } from '../../store/survey.js';
+import { listRecords, storedOverrides, storedValues, type StoredChange } from '../../store/survey.js';
 import {
   batchRows,
   commitBatch,
@@ -15,19 +15,33 @@ import {
   ROW_OUTCOMES,
   stageImport,
 } from '../../store/import-batches.js';
-import type { InputIssue } from '../../domain/inputs.js';
+import type { InputIssue, RawRecord } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
 
 /** Reads and checks an uploaded template: every problem by sheet, row, column; records only when there is none. */
 export async function readUpload(
   set: CompiledSet,
   file: { originalname: string; buffer: Buffer },
-  townships: Parameters<typeof validateTable>[2],
-) {
+  townships: Parameters<typeof tablePartValidator>[1],
+): Promise<{ records: StoredChange[]; issues: InputIssue[]; origins: RawRecord['origin'][] }> {
   const isCsv = file.originalname.toLowerCase().endsWith('.csv');
+  // an import fills in what the file gives; blank cells keep what is stored. Validated in parts (of an XLSX, as
+  // it is read), each record turned at once into the text it is stored as (its decimals dropped): that text is
+  // what the batch stages
+  const origins: RawRecord['origin'][] = [];
+  const validator = tablePartValidator(set, townships, { allowMissing: true }, (r, origin) => {
+    origins.push(origin);
+    return {
+      township: r.township,
+      year: r.year,
+      stored: { values: storedValues(r), overrides: storedOverrides(r) },
+    } satisfies StoredChange;
+  });
   let table;
   try {
-    table = isCsv ? readCsvTable(set, file.buffer.toString('utf8')) : await readXlsxTable(set, file.buffer);
+    table = isCsv
+      ? readCsvTable(set, file.buffer.toString('utf8'))
+      : await readXlsxTable(set, file.buffer, validator.validate);
   } catch (e) {
     const issue: InputIssue = {
       message: {
@@ -37,9 +51,8 @@ export async function readUpload(
     };
     return { records: [], issues: [issue], origins: [] };
   }
-  // an import fills in what the file gives; blank cells keep what is stored
-  const { records, issues } = validateTable(set, table, townships, { allowMissing: true });
-  return { records, issues, origins: table.records.map((r) => r.origin) };
+  const { records, issues } = validator.finish(table);
+  return { records, issues, origins: issues.length ? [] : origins };
 }
 
 export function importRoutes() {
