@@ -133,7 +133,7 @@ describe('maps of assessment results and scenario appraisals', () => {
     expect(marks).toHaveLength(15);
     // the table's row of 甘蔗街道: rank (first cell) and total (bold)
     const row =
-      /<tr>\s*<td data-value="(\d+)">\d+<\/td>\s*<td><a [^>]*>甘蔗街道<\/a><\/td>[\s\S]*?<strong>([\d.,]+)<\/strong>/.exec(
+      /<tr>\s*<td data-value="(\d+)">\d+<\/td>\s*<td[^>]*><a [^>]*>甘蔗街道<\/a><\/td>[\s\S]*?<strong>([\d.,]+)<\/strong>/.exec(
         res.text,
       )!;
     const ganzhe = marks.find((m) => m[1] === '甘蔗街道')!;
