@@ -546,8 +546,8 @@ describe('import at scale: the preview summarised per township and paged; one co
       [
         '?lang=en',
         'nothing was imported',
-        /<li>Sheet csv · Row 1501 · Column C · Xiaoruo Township · 2059 · Gross domestic product：&#34;abc&#34; is not a number<\/li>/,
-        /<li>Sheet csv · Row 2012 · Ganzhe Subdistrict · 1960：duplicate record for this township and year<\/li>/,
+        /<li>Sheet csv · Row 1501 · Column C · Xiaoruo Township · 2059 · Gross domestic product: &#34;abc&#34; is not a number<\/li>/,
+        /<li>Sheet csv · Row 2012 · Ganzhe Subdistrict · 1960: duplicate record for this township and year<\/li>/,
       ],
       [
         '?lang=zh',
