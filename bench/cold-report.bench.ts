@@ -18,12 +18,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import request from 'supertest';
-import { loadSet } from '../src/methods/resolve.js';
 import { SYSTEM_ACTOR } from '../src/store/audit.js';
 import { boot } from '../src/store/boot.js';
 import { createUser } from '../src/store/users.js';
 import { createApp } from '../src/web/app.js';
-import { provinceTownships } from '../seeds/province.js';
+import { provinceDataset } from './province-dataset.js';
 
 const TOWNSHIPS = Number(process.env.BENCH_TOWNSHIPS ?? 1000);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
@@ -39,27 +38,7 @@ const load = () =>
     .join(' ');
 
 // ---- the province as a dataset file, as the http bench makes it
-const set = loadSet('coefficients', 'minhou-2021', '2.0.0');
-const province = {
-  format: 'gep-ledger/dataset@1',
-  region: { id: 'province', labels: { zh: '示例省', en: 'Sample province' }, sample: true, areaKm2: '0' },
-  townships: [] as unknown[],
-  records: [] as unknown[],
-  transitions: [],
-};
-let area = 0;
-for (const t of provinceTownships(set, { townships: TOWNSHIPS, years: 2, firstYear: 2020, seed: 20240601 })) {
-  province.townships.push({
-    id: t.township.id,
-    labels: { zh: `乡镇 ${t.township.id}`, en: `Township ${t.township.id}` },
-    kind: 'town',
-    areaKm2: t.township.areaKm2!.toFixed(2),
-  });
-  area += t.township.areaKm2!.toNumber();
-  province.records.push(...t.raw);
-}
-province.region.areaKm2 = area.toFixed(2);
-const text = JSON.stringify(province);
+const text = provinceDataset(TOWNSHIPS);
 const migrations = readdirSync('src/store')
   .filter((f) => f.endsWith('.sql'))
   .sort()

@@ -24,8 +24,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSet } from '../src/methods/resolve.js';
-import { provinceTownships } from '../seeds/province.js';
+import { provinceDataset } from './province-dataset.js';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 // 1: the latency a user sees; 8: throughput under concurrent use; 50: a crowd (time-outs counted)
@@ -243,33 +242,8 @@ await db.close();
 const cold: string[] = [];
 let bootMs = 0;
 if (PROVINCE_TOWNSHIPS > 0) {
-  const set = loadSet('coefficients', 'minhou-2021', '2.0.0');
-  const province = {
-    format: 'gep-ledger/dataset@1',
-    region: { id: 'province', labels: { zh: '示例省', en: 'Sample province' }, sample: true, areaKm2: '0' },
-    townships: [] as unknown[],
-    records: [] as unknown[],
-    transitions: [],
-  };
-  let area = 0;
-  for (const t of provinceTownships(set, {
-    townships: PROVINCE_TOWNSHIPS,
-    years: 2,
-    firstYear: 2020,
-    seed: 20240601,
-  })) {
-    province.townships.push({
-      id: t.township.id,
-      labels: { zh: `乡镇 ${t.township.id}`, en: `Township ${t.township.id}` },
-      kind: 'town',
-      areaKm2: t.township.areaKm2!.toFixed(2),
-    });
-    area += t.township.areaKm2!.toNumber();
-    province.records.push(...t.raw);
-  }
-  province.region.areaKm2 = area.toFixed(2);
   const provinceFile = join(mkdtempSync(join(tmpdir(), 'gep-bench-')), 'province.json');
-  writeFileSync(provinceFile, JSON.stringify(province));
+  writeFileSync(provinceFile, provinceDataset(PROVINCE_TOWNSHIPS));
   const tBoot = performance.now();
   const big = await boot({ url: 'memory://', coefficientsDir: 'coefficients', seedFile: provinceFile });
   bootMs = performance.now() - tBoot;
