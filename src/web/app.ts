@@ -50,6 +50,7 @@ import { formatFixed, type Dec } from '../domain/decimal.js';
 import { formatIssue, type InputIssue } from '../domain/inputs.js';
 import { getRegion, listTownships } from '../store/regions.js';
 import { getSettings, localDateIn, localTimeIn } from '../store/settings.js';
+import { loadCompiledSet } from '../store/sets.js';
 import type { Actor } from '../store/audit.js';
 import { dataVersion, memoByVersion, memoUntilWrite } from '../store/version.js';
 import {
@@ -321,8 +322,13 @@ export function createApp(o: AppOptions) {
         memoByVersion(db, version, 'townships', () => listTownships(db)),
         memoByVersion(db, version, 'settings', () => getSettings(db)),
       ]);
+      // the footer names the profile in use, not its id
+      const set = await memoByVersion(db, version, 'activeSet', () =>
+        loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version).catch(() => undefined),
+      );
       return {
         dataVersion: version,
+        profileLabels: set?.profiles.find((p) => p.id === settings.profile)?.labels,
         region,
         townshipNames: new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }])),
         ledgerSettings: settings,

@@ -37,6 +37,18 @@ describe('what a page shows its reader', () => {
     );
   });
 
+  it('every page’s footer names the accounting profile in the reader’s language, not its id', async () => {
+    const zh = (await viewer.agent.get('/reports')).text;
+    expect(zh).toMatch(
+      /<footer>GEP Ledger · [\w-]+@[\d.]+ · 学术通行口径（含释氧、水资源供给、病虫害控制）<\/footer>/,
+    );
+    const en = (await viewer.agent.get('/reports?lang=en')).text;
+    expect(en).toMatch(
+      /<footer>GEP Ledger · [\w-]+@[\d.]+ · Academic \(with oxygen release, water supply, pest control\)<\/footer>/,
+    );
+    await viewer.agent.get('/reports?lang=zh');
+  });
+
   it('the land-use transition form offers its units as people write them (hm², not hm2), sending the unit id', async () => {
     const page = (await editor.agent.get('/transitions/ganzhe/2020/2021')).text;
     expect(page).toContain('<option value="hm2" selected>hm²</option>');
