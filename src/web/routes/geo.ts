@@ -138,6 +138,31 @@ async function dltbBatch(
   return { next: `/import/${id}` };
 }
 
+/** Refused while another layer of the same user is still being read. */
+const LAYER_JOB_RUNNING: InputIssue = {
+  field: 'file',
+  message: {
+    zh: '您上传的另一个图层仍在读取，请待其完成后再上传',
+    en: 'another layer you uploaded is still being read; upload again when it has finished',
+  },
+};
+
+/**
+ * The files of a multi-file layer upload (in the order of `names`), removing them from disk, and refusing the upload
+ * with the geo page (the files removed first).
+ */
+function uploadedLayers(req: Request, res: Response, names: readonly string[]) {
+  const byName = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+  const files = names.map((n) => byName[n]?.[0]);
+  const removeFiles = () =>
+    Promise.all(files.map((f) => (f ? rm(f.path, { force: true }) : undefined))).then(() => {});
+  const fail = async (issues: readonly InputIssue[]) => {
+    await removeFiles();
+    return geoPage(req, res, { issues, fileName: files[0]?.originalname }, 422);
+  };
+  return { files, removeFiles, fail };
+}
+
 export function geoRoutes() {
   const r = Router();
   r.get('/geo', requireRole('editor', 'admin'), (req, res) => geoPage(req, res));
@@ -151,18 +176,12 @@ export function geoRoutes() {
   r.post('/geo/dltb', requireRole('editor', 'admin'), async (req, res) => {
     const db = dbOf(req);
     const set = await activeSet(req);
-    const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
-    const file = files.file?.[0];
-    const sharesFile = files.shares?.[0];
+    const {
+      files: [file, sharesFile],
+      removeFiles,
+      fail,
+    } = uploadedLayers(req, res, ['file', 'shares']);
     const year = yearParam(req.body?.year);
-    const removeFiles = () =>
-      Promise.all([file, sharesFile].map((f) => (f ? rm(f.path, { force: true }) : undefined))).then(
-        () => {},
-      );
-    const fail = async (issues: readonly InputIssue[]) => {
-      await removeFiles();
-      return geoPage(req, res, { issues, fileName: file?.originalname }, 422);
-    };
     if (!file)
       return fail([{ field: 'file', message: { zh: '请选择要上传的图层', en: 'choose a layer to upload' } }]);
     if (!year) return fail([{ field: 'year', message: { zh: '请选择年份', en: 'choose the year' } }]);
@@ -193,16 +212,7 @@ export function geoRoutes() {
       if (issues.length) return fail(issues);
       shares = read.shares;
     }
-    if (runningJobOf(req.user!.id))
-      return fail([
-        {
-          field: 'file',
-          message: {
-            zh: '您上传的另一个图层仍在读取，请待其完成后再上传',
-            en: 'another layer you uploaded is still being read; upload again when it has finished',
-          },
-        },
-      ]);
+    if (runningJobOf(req.user!.id)) return fail([LAYER_JOB_RUNNING]);
     const user = req.user!;
     const encoding = req.body?.encoding || undefined;
     // the layer is read in the background; the page polls its progress, then shows the preview
@@ -296,19 +306,13 @@ export function geoRoutes() {
   r.post('/geo/vintages', requireRole('editor', 'admin'), async (req, res) => {
     const db = dbOf(req);
     const set = await activeSet(req);
-    const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
-    const opening = files.opening?.[0];
-    const closing = files.closing?.[0];
+    const {
+      files: [opening, closing],
+      removeFiles,
+      fail,
+    } = uploadedLayers(req, res, ['opening', 'closing']);
     const fromYear = yearParam(req.body?.fromYear);
     const toYear = yearParam(req.body?.toYear);
-    const removeFiles = () =>
-      Promise.all([opening, closing].map((f) => (f ? rm(f.path, { force: true }) : undefined))).then(
-        () => {},
-      );
-    const fail = async (issues: readonly InputIssue[]) => {
-      await removeFiles();
-      return geoPage(req, res, { issues, fileName: opening?.originalname }, 422);
-    };
     if (!opening || !closing)
       return fail([
         {
@@ -326,16 +330,7 @@ export function geoRoutes() {
           message: { zh: '期末年份须晚于期初年份', en: 'the closing year must follow the opening year' },
         },
       ]);
-    if (runningJobOf(req.user!.id))
-      return fail([
-        {
-          field: 'file',
-          message: {
-            zh: '您上传的另一个图层仍在读取，请待其完成后再上传',
-            en: 'another layer you uploaded is still being read; upload again when it has finished',
-          },
-        },
-      ]);
+    if (runningJobOf(req.user!.id)) return fail([LAYER_JOB_RUNNING]);
     const user = req.user!;
     const job = startLayerJob(
       user.id,
