@@ -17,12 +17,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
-import request from 'supertest';
 import { SYSTEM_ACTOR } from '../src/store/audit.js';
 import { boot } from '../src/store/boot.js';
 import { createUser } from '../src/store/users.js';
 import { createApp } from '../src/web/app.js';
 import { provinceDataset } from './province-dataset.js';
+import { benchLogin } from './session.js';
 
 const TOWNSHIPS = Number(process.env.BENCH_TOWNSHIPS ?? 1000);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
@@ -74,14 +74,7 @@ const app = createApp({ db, sessionSecret: 'bench', log: () => {} });
 const server = app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const agent = request.agent(app);
-const login = await agent.get('/login');
-const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
-const res = await agent
-  .post('/login')
-  .type('form')
-  .send({ _csrf: csrf, username: 'bench', password: PASSWORD });
-const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+const { cookie } = await benchLogin(app, 'bench', PASSWORD);
 
 const session = PROFILE_DIR ? new Session() : undefined;
 if (session) {

@@ -10,7 +10,6 @@
  */
 import type autocannon from 'autocannon';
 import ExcelJS from 'exceljs';
-import request from 'supertest';
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
@@ -25,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provinceDataset } from './province-dataset.js';
+import { benchLogin } from './session.js';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 // 1: the latency a user sees; 8: throughput under concurrent use; 50: a crowd (time-outs counted)
@@ -51,11 +51,7 @@ await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 async function session(username: string) {
-  const agent = request.agent(app);
-  const page = await agent.get('/login');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const res = await agent.post('/login').type('form').send({ _csrf: csrf, username, password: PASSWORD });
-  const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+  const { agent, cookie } = await benchLogin(app, username, PASSWORD);
   const token = (await agent.get('/api/v1/session')).body.csrfToken as string;
   return { agent, cookie, token };
 }
@@ -258,14 +254,7 @@ if (PROVINCE_TOWNSHIPS > 0) {
   await new Promise((r) => bigServer.once('listening', r));
   const bigBase = `http://127.0.0.1:${(bigServer.address() as AddressInfo).port}`;
   const bigAdmin = await (async () => {
-    const agent = request.agent(bigApp);
-    const page = await agent.get('/login');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const res = await agent
-      .post('/login')
-      .type('form')
-      .send({ _csrf: csrf, username: 'bench', password: PASSWORD });
-    return String(res.headers['set-cookie']).split(';')[0]!;
+    return (await benchLogin(bigApp, 'bench', PASSWORD)).cookie;
   })();
   for (const [name, path] of [
     ['county GEP report', '/reports/gep?year=2021'],

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
-import request from 'supertest';
+import { benchLogin } from './session.js';
 
 const TOWNSHIPS = Number(process.env.BENCH_TOWNSHIPS ?? 1000);
 const YEARS = 10;
@@ -160,13 +160,7 @@ const countingDb = (db: typeof booted.db): typeof booted.db => ({
   close: () => db.close(),
 });
 const app = createApp({ db: countingDb(booted.db), sessionSecret: 'bench', log: () => {} });
-const agent = request.agent(app);
-const loginPage = await agent.get('/login');
-const token = /name="_csrf" value="([^"]+)"/.exec(loginPage.text)![1]!;
-await agent
-  .post('/login')
-  .type('form')
-  .send({ _csrf: token, username: 'clerk', password: PASSWORD, next: '/' });
+const { agent } = await benchLogin(app, 'clerk', PASSWORD);
 const csrf = (await agent.get('/api/v1/session')).body.csrfToken as string;
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;

@@ -5,13 +5,13 @@
  * non-2xx answers and the process RSS before and after. Run with `npm run bench:load`; it stops by itself.
  */
 import autocannon from 'autocannon';
-import request from 'supertest';
 import { cpus } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { boot } from '../src/store/boot.js';
 import { SYSTEM_ACTOR } from '../src/store/audit.js';
 import { createUser } from '../src/store/users.js';
 import { createApp } from '../src/web/app.js';
+import { benchLogin } from './session.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
@@ -42,14 +42,7 @@ const server = app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const agent = request.agent(app);
-const login = await agent.get('/login');
-const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
-const res = await agent
-  .post('/login')
-  .type('form')
-  .send({ _csrf: csrf, username: 'load', password: PASSWORD });
-const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+const { cookie } = await benchLogin(app, 'load', PASSWORD);
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 for (const path of PATHS) {
