@@ -64,12 +64,33 @@ export function formatValue(
   return id === 'percent' ? `${text}%` : `${text} ${label}`;
 }
 
-/** A signed change: "+1.20 亿元", "−0.35 %" (a true minus sign), "0.00 亿元". */
+/** The finer unit a change falls back to when it rounds to nothing in its own (亿元 → 万元 → 元). */
+const FINER_UNIT: Partial<Record<DisplayUnitId, DisplayUnitId>> = {
+  yi_yuan: 'wan_yuan',
+  wan_yuan: 'yuan',
+  wan_yuan_per_km2: 'yuan_per_km2',
+};
+const MAX_CHANGE_DECIMALS = 6;
+
+/**
+ * A signed change: "+1.20 亿元", "−0.35 %" (a true minus sign), "0.00 亿元" only when it is zero. A change that
+ * is not zero never reads as zero: it is shown in a finer unit (−0.0043 亿元 → "−43.00 万元") or, in the finest,
+ * with more decimals (up to 6: "−0.002%").
+ */
 export function formatChange(value: Dec | undefined, id: DisplayUnitId, lang: Lang = 'zh'): string {
   if (value === undefined) return NO_FIGURE;
-  const text = formatValue(value.abs(), id, lang);
-  const shownZero = /^[0.,]+$/.test(formatNumber(value.abs(), id));
-  if (shownZero) return text;
+  const size = value.abs();
+  const shownZero = (unitId: DisplayUnitId, decimals?: number) =>
+    /^[0.,]+$/.test(formatNumber(size, unitId, decimals));
+  let unitId = id;
+  let decimals = DISPLAY_UNITS[id].decimals;
+  if (!size.isZero()) {
+    while (shownZero(unitId) && FINER_UNIT[unitId]) unitId = FINER_UNIT[unitId]!;
+    decimals = DISPLAY_UNITS[unitId].decimals;
+    while (shownZero(unitId, decimals) && decimals < MAX_CHANGE_DECIMALS) decimals++;
+  }
+  const text = formatValue(size, unitId, lang, decimals);
+  if (shownZero(unitId, decimals)) return text;
   return (value.isNeg() ? '−' : '+') + text;
 }
 
