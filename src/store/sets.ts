@@ -202,7 +202,10 @@ export interface ParameterEdit {
 }
 
 /** Changes parameters of a draft set: its own parameters in place, inherited ones as overrides. */
-/** A set check's message as a Chinese reader reads it: the usual reasons in words, any other one quoted. */
+/**
+ * A set check's message as a Chinese reader reads it: the usual reasons in words, any other one quoted. The form
+ * puts the column's label in front ("数值："), so the message does not repeat it.
+ */
 export function setIssueZh(en: string): string {
   const rate = en.endsWith(' (a rate may be written with %)') ? '（比率可带 % 填写）' : '';
   const m =
@@ -210,8 +213,8 @@ export function setIssueZh(en: string): string {
     /^value (\S+) is out of range \[(.+), (.+)\] (.*)$/.exec(en) ??
     /^value (\S+) (.*) is negative: a price or cost cannot be$/.exec(en);
   if (m && en.includes('is not a number')) return `“${m[1]}”不是数值${rate}`;
-  if (m && en.includes('out of range')) return `数值 ${m[1]} 超出取值范围 [${m[2]}, ${m[3]}] ${m[4]}`.trim();
-  if (m && en.includes('is negative')) return `数值 ${m[1]} ${m[2]} 为负：价格或成本不能为负`;
+  if (m && en.includes('out of range')) return `${m[1]} 超出取值范围 [${m[2]}, ${m[3]}] ${m[4]}`.trim();
+  if (m && en.includes('is negative')) return `${m[1]} ${m[2]} 为负：价格或成本不能为负`;
   return `参数集校验失败：${en}`;
 }
 
@@ -284,7 +287,7 @@ export async function editParameters(
         throw new ValidationError(
           e.issues.map((i) => ({
             field: i.path,
-            message: { zh: setIssueZh(i.message), en: i.message },
+            message: { zh: setIssueZh(i.message), en: i.message.replace(/^value /, '') },
           })),
         );
       throw e;

@@ -219,9 +219,7 @@ describe('deriving, editing and publishing a set', () => {
     // what was typed stays in the form
     expect(noSource.text).toContain('name="p[grain_price][value]" value="2900"');
     const bulkRow = rowOf(outOfRange.text, 'soil_bulk_density');
-    expect(outOfRange.text).toMatch(
-      new RegExp(`<li>行 ${bulkRow} · 土壤容重 · 数值：数值 9 超出取值范围 \\[`),
-    );
+    expect(outOfRange.text).toMatch(new RegExp(`<li>行 ${bulkRow} · 土壤容重 · 数值：9 超出取值范围 \\[`));
     expect(abc.text).toMatch(/<li>行 \d+ · 粮食价格 · 数值：“abc”不是数值<\/li>/);
     const abcEn = await admin.agent.post('/sets/minhou-2021/1.0.1/edit?lang=en').type('form').send({
       _csrf: admin.csrf,
@@ -230,6 +228,14 @@ describe('deriving, editing and publishing a set', () => {
       'p[grain_price][priceYear]': '2021',
     });
     expect(abcEn.text).toMatch(/<li>Row \d+ · Grain price · Value: &#34;abc&#34; is not a number<\/li>/);
+    const outOfRangeEn = await admin.agent.post('/sets/minhou-2021/1.0.1/edit?lang=en').type('form').send({
+      _csrf: admin.csrf,
+      'p[soil_bulk_density][value]': '9',
+      'p[soil_bulk_density][source]': 'measured',
+      'p[soil_bulk_density][priceYear]': '',
+    });
+    // the label is said once: "Value: 9 is out of range", not "Value: value 9 is out of range"
+    expect(outOfRangeEn.text).toMatch(/<li>Row \d+ · Soil bulk density · Value: 9 is out of range \[/);
     await admin.agent.get('/?lang=zh'); // ?lang= is remembered: back to Chinese for the next tests
     const noToken = await admin.agent
       .post('/sets/minhou-2021/1.0.1/edit')
