@@ -80,4 +80,27 @@ describe('a township picked on a paged ranking', () => {
     );
     expect(en).toMatch(new RegExp(`[^<]+ ranks ${last.rank}, on page 2: <a [^>]+>open page 2</a>`));
   });
+
+  it('lists a county figure’s trace a page of 50 townships at a time, the total over all 60', async () => {
+    const sections = (html: string) =>
+      [...html.matchAll(/<section class="card trace" id="trace-([^"]+)">/g)].map((m) => m[1]!);
+    const url = '/reports/trace?year=2021&township=total&component=grain&lang=zh';
+    const first = (await viewer.agent.get(url)).text;
+    const second = (await viewer.agent.get(`${url}&page=2`)).text;
+    // 60 townships: 50 traces on page 1, 60 − 50 = 10 on page 2, each township once
+    expect(sections(first)).toHaveLength(50);
+    expect(sections(second)).toHaveLength(10);
+    expect(new Set([...sections(first), ...sections(second)]).size).toBe(60);
+    expect(first).toContain('全县价值量 = 全部 60 个乡镇之和（下列分页列出）');
+    expect(second).toContain('第 2 / 2 页，第 51–60 行，共 60 行');
+    // the pager keeps the figure asked for
+    expect(first).toMatch(
+      /href="\/reports\/trace\?year=2021&amp;township=total&amp;component=grain&amp;lang=zh&amp;page=2" rel="next"/,
+    );
+    // the county total is the same on both pages: the sum of all 60, not of the page's townships
+    const total = (html: string) =>
+      /全县价值量[^<]*<strong><span class="exact" title="([^"]+)"/.exec(html)?.[1];
+    expect(total(first)).toBeDefined();
+    expect(total(second)).toBe(total(first));
+  });
 });

@@ -553,9 +553,11 @@ export function reportRoutes() {
       throw new NotFoundError({ zh: `核算项"${component}"不存在`, en: `no component "${component}"` });
     const now = await mustAccount(req, ctx, year);
     const accounts = scopeOf(now, scope).accounts;
+    // a county figure lists its townships a page at a time: 1,000 traces on one page would not be read
+    const tracePage = pageOf(accounts, Number(req.query.page ?? 1));
     let traces;
     try {
-      traces = accounts.map((a) => ({
+      traces = tracePage.rows.map((a) => ({
         township: a.township,
         trace: traceComponent(ctx.set, a, component, landClass),
       }));
@@ -570,6 +572,12 @@ export function reportRoutes() {
       model,
       landClass,
       traces,
+      tracePage,
+      traceHref: (n: number) => {
+        const q = new URLSearchParams(Object.entries(req.query).map(([k, v]) => [k, String(v)]));
+        q.set('page', String(n));
+        return `/reports/trace?${q.toString()}`;
+      },
       statusLabels: COMPONENT_STATUS_LABELS,
       // a county figure is the sum of its townships' figures, each traced below
       total:
