@@ -253,6 +253,15 @@ export function* bulkParts<T>(list: readonly T[], size = BULK_ROWS): Generator<T
   for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
 }
 
+/** Only editors and admins (and the system) enter survey data. */
+export function refuseEntry(actor: Actor): void {
+  if (actor.role !== 'editor' && actor.role !== 'admin' && actor.role !== 'system')
+    throw new ForbiddenError({
+      zh: '只有填报员或管理员可以录入数据',
+      en: 'only editors and admins enter data',
+    });
+}
+
 /** A stored record as a write checks it (read and locked in the write's transaction). */
 export interface LockedRecord {
   status?: RecordStatus;
@@ -455,11 +464,7 @@ export async function saveRecords(
   changes: readonly RecordChange[],
   mode: 'replace' | 'merge',
 ): Promise<SavedRecord[]> {
-  if (actor.role !== 'editor' && actor.role !== 'admin' && actor.role !== 'system')
-    throw new ForbiddenError({
-      zh: '只有填报员或管理员可以录入数据',
-      en: 'only editors and admins enter data',
-    });
+  refuseEntry(actor);
   return db.transaction(async (tx) => {
     // the records read (and locked) at once, then every change worked out in memory in the order given (a
     // record changed twice sees its first change), then the writes and audit events in parts
