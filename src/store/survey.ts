@@ -411,9 +411,9 @@ export async function writeRecords(
       if (updates)
         ctes.push(
           `u as (update survey_records s set set_id = ${setId}, set_version = ${setVersion},
-             values = coalesce(r.values, s.values || r.flat || coalesce((
+             values = coalesce(r.values, s.values || (r.flat || coalesce((
                select jsonb_object_agg(c.key, case when jsonb_typeof(s.values -> c.key) = 'object' then s.values -> c.key else '{}' end || c.value)
-               from jsonb_each(r.nested) c), '{}')),
+               from jsonb_each(r.nested) c), '{}'))),
              overrides = r.overrides, version = r.version, updated_by = ${by}, updated_at = now()
            from r where r.existed and s.township_id = r.township_id and s.year = r.year)`,
         );
