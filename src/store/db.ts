@@ -83,22 +83,36 @@ async function openPostgres(url: string): Promise<Db> {
     ),
   );
   await pool.query('select 1');
-  const onClient = (client: pg.PoolClient): Db => ({
-    ...wrap('postgres', client, async (sql) => void (await client.query(sql))),
-    transaction: (fn) => fn(onClient(client)),
-    close: async () => {},
-  });
+  // one transaction's connection: a statement sent while another runs waits for it here, in the order sent (a
+  // bulk write asks for its next part before this one is written; pg's own queue for that is deprecated)
+  const onClient = (client: pg.PoolClient): Db => {
+    let last: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+      const p = last.then(run);
+      last = p.catch(() => {});
+      return p;
+    };
+    const tx: Db = {
+      ...wrap('postgres', { query: (sql, params) => inTurn(() => client.query(sql, params)) }, (sql) =>
+        inTurn(async () => void (await client.query(sql))),
+      ),
+      transaction: (fn) => fn(tx),
+      close: async () => {},
+    };
+    return tx;
+  };
   return {
     ...wrap('postgres', pool, async (sql) => void (await pool.query(sql))),
     async transaction(fn) {
       const client = await pool.connect();
+      const tx = onClient(client);
       try {
-        await client.query('begin');
-        const result = await fn(onClient(client));
-        await client.query('commit');
+        await tx.query('begin');
+        const result = await fn(tx);
+        await tx.query('commit');
         return result;
       } catch (e) {
-        await client.query('rollback').catch(() => {});
+        await tx.query('rollback').catch(() => {});
         throw e;
       } finally {
         client.release();

@@ -14,7 +14,12 @@ import {
   BULK_ROWS,
   diffStored,
   mergeValues,
-  saveRecords,
+  recordEventJson,
+  recordWrite,
+  refuseEntry,
+  refuseFields,
+  refuseWrite,
+  sameOverrides,
   storedOverrides,
   storedValues,
   type FieldDiff,
@@ -22,6 +27,8 @@ import {
   type RecordStatus,
   type StoredOverrides,
   type StoredValues,
+  type RecordWriteRow,
+  writeRecords,
 } from './survey.js';
 
 export type RowOutcome = 'new' | 'changed' | 'unchanged' | 'locked' | 'blank';
@@ -179,20 +186,6 @@ function decodeDiff(d: StoredDiff, fields: readonly string[]): FieldDiff {
   const diff: FieldDiff = {};
   d.f.forEach((i, k) => (diff[fields[i]!] = [d.o?.[k] ?? null, d.n[k] ?? null]));
   return diff;
-}
-
-/** The values a row writes: the new values of its diff (in merge mode the others are the stored ones). */
-function valuesOfDiff(d: StoredDiff, fields: readonly string[]): StoredValues {
-  const values: StoredValues = {};
-  d.f.forEach((i, k) => {
-    const field = fields[i]!;
-    const v = d.n[k];
-    if (v === null || v === undefined || field.startsWith('overrides.')) return;
-    const dot = field.indexOf('.');
-    if (dot < 0) values[field] = v;
-    else ((values[field.slice(0, dot)] ??= {}) as Record<string, string>)[field.slice(dot + 1)] = v;
-  });
-  return values;
 }
 
 export interface BatchPayload {
@@ -374,10 +367,135 @@ export async function batchRows(
   };
 }
 
+/** A staged row to write, as the commit reads it. */
+interface StagedRow {
+  n: number;
+  township_id: string;
+  year: number;
+  diff: StoredDiff;
+  given: { overrides?: StoredOverrides } | null;
+  expected_version: number | null;
+}
+
+/** A stored record as the commit locks it: its status, version and external quantities (not its values). */
+interface LockedRow {
+  township_id: string;
+  year: number;
+  status: RecordStatus;
+  version: number;
+  overrides: StoredOverrides;
+}
+
+/** A batch's field as the commit writes it, JSON-quoted once (not once per row). */
+interface BatchField {
+  name: string;
+  key: string;
+  override: boolean;
+  input: string;
+  landClass?: string;
+}
+
+const batchFields = (fields: readonly string[]): BatchField[] =>
+  fields.map((f) => {
+    const dot = f.indexOf('.');
+    return {
+      name: f,
+      key: JSON.stringify(f),
+      override: f.startsWith('overrides.'),
+      input: JSON.stringify(dot < 0 ? f : f.slice(0, dot)),
+      landClass: dot < 0 ? undefined : JSON.stringify(f.slice(dot + 1)),
+    };
+  });
+
+/**
+ * One part's staged rows checked (refuseWrite, refuseFields: as saveRecords checks them) against their locked
+ * records, as the record writes and audit events writeRecords takes. A record at the version its row was staged
+ * against has the values the upload diffed (every write of a record moves its version), so the staged diff is
+ * the record's diff: its new values are what the write merges into the stored ones, and its field → [old, new]
+ * the audit event's, as saveRecords would work them out from the stored values (which are not read here).
+ */
+async function partWrites(
+  tx: Db,
+  actor: Actor,
+  set: CompiledSet,
+  fields: readonly BatchField[],
+  rows: readonly StagedRow[],
+  locked: readonly LockedRow[],
+): Promise<{ records: RecordWriteRow[]; events: string[] }> {
+  const states = new Map(locked.map((r) => [`${r.township_id}/${r.year}`, r]));
+  const records: RecordWriteRow[] = [];
+  const events: string[] = [];
+  for (const r of rows) {
+    const township = r.township_id;
+    const { year } = r;
+    const state = states.get(`${township}/${year}`);
+    await refuseWrite(tx, actor, township, year, state, r.expected_version);
+    const existed = state !== undefined;
+    // the staged diff, less what the record would not change; external quantities are worked out below
+    const { f, o, n } = r.diff;
+    let oldFields = '';
+    let newFields = '';
+    let flat = '';
+    let nested: Map<string, string> | undefined;
+    const changed: string[] = [];
+    for (let k = 0; k < f.length; k++) {
+      const field = fields[f[k]!]!;
+      const to = n[k] ?? null;
+      const from = o?.[k] ?? null;
+      if (field.override || to === null || to === from) continue;
+      const value = JSON.stringify(to);
+      if (existed) oldFields += `,${field.key}:${from === null ? 'null' : JSON.stringify(from)}`;
+      newFields += `,${field.key}:${value}`;
+      if (field.landClass === undefined) flat += `,${field.input}:${value}`;
+      else {
+        nested ??= new Map();
+        nested.set(field.input, `${nested.get(field.input) ?? ''},${field.landClass}:${value}`);
+      }
+      changed.push(field.name);
+    }
+    const before = state?.overrides ?? {};
+    const given = r.given?.overrides ?? {};
+    const overrides = Object.keys(given).length ? { ...before, ...given } : before;
+    const overridesChanged = !sameOverrides(before, overrides);
+    if (existed && !changed.length && !overridesChanged) continue;
+    await refuseFields(tx, actor, set, township, year, changed, overridesChanged);
+    const overridesJson = JSON.stringify(overrides);
+    if (overridesChanged) newFields += `,"overrides":${overridesJson}`;
+    records.push({
+      existed,
+      township,
+      year,
+      json: recordWrite({
+        township,
+        year,
+        existed,
+        version: (state?.version ?? 0) + 1,
+        values: {
+          flat: `{${flat.slice(1)}}`,
+          nested: `{${nested ? [...nested].map(([input, classes]) => `${input}:{${classes.slice(1)}}`).join(',') : ''}}`,
+        },
+        overrides: overridesJson,
+      }),
+    });
+    events.push(
+      recordEventJson({
+        township,
+        year,
+        existed,
+        oldFields: oldFields.slice(1),
+        newFields: newFields.slice(1),
+      }),
+    );
+  }
+  return { records, events };
+}
+
 /**
  * Commits a pending batch: its new and changed rows, as staged (validated at upload against the same set version,
- * which is checked; their townships checked again), through the one write path, with the batch marked committed and an audit event, in one transaction. A record
- * changed since the preview (its version differs) refuses the whole batch: nothing is written.
+ * which is checked; their townships checked again), with the batch marked committed and an audit event, in one
+ * transaction. A record changed since the preview (its version differs) refuses the whole batch: nothing is
+ * written. Checked and written as saveRecords checks and writes (partWrites, writeRecords), without reading the
+ * stored values into this process.
  */
 export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch: ImportBatch): Promise<void> {
   if (batch.status !== 'pending')
@@ -411,6 +529,7 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
     );
   const { total } = batch.payload.summary;
   const toWrite = total.new + total.changed;
+  const fields = batchFields(batch.payload.fields);
   await db.transaction(async (tx) => {
     // claimed first: of two commits of one batch racing, the second finds it no longer pending
     const claimed = await tx.query(
@@ -419,43 +538,55 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
     );
     if (!claimed.length)
       throw new ConflictError({ zh: '该批次已处理', en: 'this import was committed or discarded already' });
-    // BULK_ROWS staged rows at a time, in file order, each part through the one write path and dropped before the
-    // next is read (memory flat in the number of rows); all parts in this one transaction: all land, or none.
-    // A file names each township-year once (validated at upload), so no record is changed by two parts.
-    let after = -1;
-    for (let done = 0; done < toWrite; done += BULK_ROWS) {
-      const rows = await tx.query<{
-        n: number;
-        township_id: string;
-        year: number;
-        diff: StoredDiff;
-        given: { overrides?: StoredOverrides } | null;
-        expected_version: number | null;
-      }>(
-        `select n, township_id, year, diff, given, expected_version from import_batch_rows
-         where batch_id = $1 and outcome in ('new', 'changed') and n > $2 order by n limit ${BULK_ROWS}`,
-        [batch.id, after],
-      );
+    // BULK_ROWS staged rows at a time, in file order: read with their records (locked), checked, written, dropped
+    // (memory flat in the number of rows); all parts in this one transaction: all land, or none. A file names
+    // each township-year once (validated at upload), so no record is in two parts. The next part is asked for
+    // before this one is written, so the database reads it while this process works out this part's writes and
+    // writes this part while this process works out the next's; what fails first in file order is what is said.
+    const part = (after: number) => {
+      const range = `batch_id = $1 and outcome in ('new', 'changed') and n > $2`;
+      const read = Promise.all([
+        tx.query<StagedRow>(
+          `select n, township_id, year, diff, given, expected_version from import_batch_rows
+           where ${range} order by n limit ${BULK_ROWS}`,
+          [batch.id, after],
+        ),
+        tx.query<LockedRow>(
+          `select r.township_id, r.year, r.status, r.version, r.overrides from survey_records r
+             join (select township_id, year from import_batch_rows where ${range} order by n limit ${BULK_ROWS}) b
+               on b.township_id = r.township_id and b.year = r.year
+           for update of r`,
+          [batch.id, after],
+        ),
+      ]);
+      read.catch(() => {}); // awaited below, after the write before it
+      return read;
+    };
+    let writing: Promise<void> = Promise.resolve();
+    // an error of the write before wins over a later one (it is earlier in the file, and it aborted the transaction)
+    const inOrder = async <T>(run: () => Promise<T>): Promise<T> => {
+      try {
+        return await run();
+      } catch (e) {
+        await writing;
+        throw e;
+      }
+    };
+    if (toWrite > 0) refuseEntry(actor);
+    let next = toWrite > 0 ? part(-1) : undefined;
+    let read = 0;
+    while (next) {
+      const [rows, locked] = await inOrder(() => next!);
       if (!rows.length) break;
-      after = rows.at(-1)!.n;
-      await saveRecords(
-        tx,
-        actor,
-        set,
-        rows.map((r) => ({
-          record: {
-            township: r.township_id,
-            year: r.year,
-            stored: {
-              values: valuesOfDiff(r.diff, batch.payload.fields),
-              overrides: r.given?.overrides ?? {},
-            },
-          },
-          expectedVersion: r.expected_version,
-        })),
-        'merge',
-      );
+      read += rows.length;
+      next = read < toWrite ? part(rows.at(-1)!.n) : undefined;
+      const { records, events } = await inOrder(() => partWrites(tx, actor, set, fields, rows, locked));
+      const write = writeRecords(tx, actor, set, records, events);
+      write.catch(() => {}); // awaited after the next part is worked out
+      await writing;
+      writing = write;
     }
+    await writing;
     await tx.query('delete from import_batch_rows where batch_id = $1', [batch.id]);
     await recordEvent(tx, actor, {
       action: 'import',

@@ -233,7 +233,8 @@ export function mergeValues(before: StoredValues | undefined, given: StoredValue
   return out;
 }
 
-const sameOverrides = (a: StoredOverrides, b: StoredOverrides) => {
+/** Whether two records' external quantities are the same (quantity and source of each component). */
+export const sameOverrides = (a: StoredOverrides, b: StoredOverrides) => {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => b[k]?.quantity === a[k]!.quantity && b[k]?.source === a[k]!.source);
@@ -252,11 +253,209 @@ export function* bulkParts<T>(list: readonly T[], size = BULK_ROWS): Generator<T
   for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
 }
 
+/** Only editors and admins (and the system) enter survey data. */
+export function refuseEntry(actor: Actor): void {
+  if (actor.role !== 'editor' && actor.role !== 'admin' && actor.role !== 'system')
+    throw new ForbiddenError({
+      zh: '只有填报员或管理员可以录入数据',
+      en: 'only editors and admins enter data',
+    });
+}
+
+/** A stored record as a write checks it (read and locked in the write's transaction). */
+export interface LockedRecord {
+  status?: RecordStatus;
+  version: number | null;
+}
+
+/**
+ * The checks every write of a record passes before its values are looked at, in this order: the clerk's
+ * townships, the record's status (submitted or approved records are locked), the version the user started from.
+ */
+export async function refuseWrite(
+  tx: Db,
+  actor: Actor,
+  township: string,
+  year: number,
+  state: LockedRecord | undefined,
+  expectedVersion: number | null | undefined,
+): Promise<void> {
+  const name = () => townshipLabel(tx, township);
+  if (!mayEditTownship(actor.scope, township))
+    throw new ForbiddenError({
+      zh: `您负责的乡镇不包括${(await name()).zh}，不能修改其数据`,
+      en: `${(await name()).en} is not one of your townships: you cannot change its data`,
+    });
+  if (state?.status && state.status !== 'draft')
+    throw new ConflictError({
+      zh: `${(await name()).zh} ${year} 年数据${state.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
+      en: `${(await name()).en} ${year} is ${state.status === 'approved' ? 'approved' : 'submitted'}: it cannot change until it is returned or reopened`,
+    });
+  const current = state?.version ?? null;
+  if (expectedVersion !== undefined && current !== expectedVersion)
+    throw new ConflictError({
+      zh: `${(await name()).zh} ${year} 年数据已被他人修改（版本 ${current ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
+      en: `${(await name()).en} ${year} was changed by someone else (version ${current ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
+    });
+}
+
+/** A clerk bound to departments changes only the fields those departments are responsible for. */
+export async function refuseFields(
+  tx: Db,
+  actor: Actor,
+  set: CompiledSet,
+  township: string,
+  year: number,
+  fields: readonly string[],
+  overridesChanged: boolean,
+): Promise<void> {
+  if (!isRestricted(actor.scope)) return;
+  const outside = fieldsOutOfScope(actor.scope, set, township, [
+    ...fields,
+    ...(overridesChanged ? ['overrides'] : []),
+  ]);
+  if (!outside.length) return;
+  const label = (lang: 'zh' | 'en') =>
+    outside
+      .map((f) => {
+        const [id, cls] = f.split('.');
+        const input = set.inputs.find((i) => i.id === id);
+        const lc = cls ? set.landClasses.find((c) => c.id === cls) : undefined;
+        if (!input) return f === 'overrides' ? (lang === 'zh' ? '外部模型数据' : 'modelled quantities') : f;
+        return input.labels[lang] + (lc ? '·' + lc.labels[lang] : '') + `（${input.department[lang]}）`;
+      })
+      .join(lang === 'zh' ? '、' : ', ');
+  const name = await townshipLabel(tx, township);
+  throw new ForbiddenError({
+    zh: `${name.zh} ${year} 年：以下字段不属于您负责的责任单位，不能修改：${label('zh')}`,
+    en: `${name.en} ${year}: these fields belong to departments you are not responsible for: ${label('en')}`,
+  });
+}
+
+/**
+ * One record's write as writeRecords sends it: a JSON object (text), made by recordWrite, with the record's
+ * whole values, or (an import) the values it changes: `flat` (input → text) and `nested` (input → class → text),
+ * merged in the database into the stored ones.
+ */
+export const recordWrite = (w: {
+  township: string;
+  year: number;
+  existed: boolean;
+  version: number;
+  /** JSON text of the whole values, or of the changed ones (flat and nested). */
+  values: { whole: string } | { flat: string; nested: string };
+  /** JSON text. */
+  overrides: string;
+}) =>
+  `{"township_id":${JSON.stringify(w.township)},"year":${w.year},"existed":${w.existed},"version":${w.version},` +
+  ('whole' in w.values
+    ? `"values":${w.values.whole}`
+    : `"flat":${w.values.flat},"nested":${w.values.nested}`) +
+  `,"overrides":${w.overrides}}`;
+
+/** A record to write: recordWrite's JSON, and what writeRecords reads of it. */
+export interface RecordWriteRow {
+  existed: boolean;
+  township: string;
+  year: number;
+  json: string;
+}
+
+/**
+ * A survey record's audit event as writeRecords sends it (JSON text): field → old and field → new, by id (the audit
+ * page names them); a new record had no values before, its event keeps the new ones only (the audit page reads a
+ * field missing from old_value as blank). `fields` are JSON texts `"field":value,…` without braces.
+ */
+export const recordEventJson = (e: {
+  township: string;
+  year: number;
+  existed: boolean;
+  oldFields: string;
+  newFields: string;
+}) =>
+  `{"action":"${e.existed ? 'update' : 'create'}","entity_key":${JSON.stringify(`${e.township}/${e.year}`)},"township_id":${JSON.stringify(e.township)},"year":${e.year},` +
+  `"old_value":${e.existed ? `{${e.oldFields}}` : 'null'},"new_value":{${e.newFields}}}`;
+
+/**
+ * Writes checked records (recordWrite) and their audit events (recordEventJson), in order, one statement per
+ * BULK_ROWS of each: the updates of existing records, the inserts of new ones and the events in that one
+ * statement (the JSON parsed once), so a part costs one round trip. An import's changed values are merged into
+ * the stored ones there (per-class inputs class by class), not read into this process. A new record that another
+ * save created meanwhile refuses the whole write.
+ */
+export async function writeRecords(
+  tx: Db,
+  actor: Actor,
+  set: Pick<CompiledSet, 'id' | 'version'>,
+  records: readonly RecordWriteRow[],
+  events: readonly string[],
+): Promise<void> {
+  const parts = Math.ceil(Math.max(records.length, events.length) / BULK_ROWS);
+  for (let k = 0; k < parts; k++) {
+    const rows = records.slice(k * BULK_ROWS, (k + 1) * BULK_ROWS);
+    const evs = events.slice(k * BULK_ROWS, (k + 1) * BULK_ROWS);
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const ctes: string[] = [];
+    // statements only for what the part has: the data_version trigger fires once per statement that writes records
+    const updates = rows.some((r) => r.existed);
+    const inserts = rows.some((r) => !r.existed);
+    if (rows.length) {
+      const setId = p(set.id);
+      const setVersion = p(set.version);
+      const by = p(actor.id);
+      ctes.push(
+        `r as materialized (select * from jsonb_to_recordset(${p('[' + rows.map((r) => r.json).join(',') + ']')}::jsonb)
+           as r(township_id text, year int, existed boolean, version int, values jsonb, flat jsonb, nested jsonb, overrides jsonb))`,
+      );
+      if (updates)
+        ctes.push(
+          `u as (update survey_records s set set_id = ${setId}, set_version = ${setVersion},
+             values = coalesce(r.values, s.values || (r.flat || coalesce((
+               select jsonb_object_agg(c.key, case when jsonb_typeof(s.values -> c.key) = 'object' then s.values -> c.key else '{}' end || c.value)
+               from jsonb_each(r.nested) c), '{}'))),
+             overrides = r.overrides, version = r.version, updated_by = ${by}, updated_at = now()
+           from r where r.existed and s.township_id = r.township_id and s.year = r.year)`,
+        );
+      // a new record: of two saves racing to create it, the second finds it there and is refused; an existing
+      // one was locked before (select … for update)
+      if (inserts)
+        ctes.push(
+          `i as (insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by)
+             select r.township_id, r.year, ${setId}, ${setVersion}, coalesce(r.values, r.flat || r.nested), r.overrides, 'draft', r.version, ${by}
+             from r where not r.existed
+             on conflict (township_id, year) do nothing returning township_id, year)`,
+        );
+    }
+    if (evs.length)
+      ctes.push(
+        `e as (insert into audit_events (user_id, username, action, entity, entity_key, township_id, year, old_value, new_value)
+           select ${p(actor.id)}, ${p(actor.username)}, e.action, 'survey_record', e.entity_key, e.township_id, e.year, e.old_value, e.new_value
+           from jsonb_to_recordset(${p('[' + evs.join(',') + ']')}::jsonb)
+             as e(action text, entity_key text, township_id text, year int, old_value jsonb, new_value jsonb))`,
+      );
+    const created = await tx.query<{ township_id: string; year: number }>(
+      `with ${ctes.join(',\n')} ${inserts ? 'select township_id, year from i' : 'select 1 where false'}`,
+      params,
+    );
+    const fresh = rows.filter((r) => !r.existed);
+    if (created.length < fresh.length) {
+      const done = new Set(created.map((c) => `${c.township_id}/${c.year}`));
+      const lost = fresh.find((r) => !done.has(`${r.township}/${r.year}`))!;
+      const name = await townshipLabel(tx, lost.township);
+      throw new ConflictError({
+        zh: `${name.zh} ${lost.year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
+        en: `${name.en} ${lost.year} was just created by someone else; reload and save again: your changes were not saved`,
+      });
+    }
+  }
+}
+
 /**
  * The one write path for survey values (form, import, API): validated records in, all written with their
  * audit events in one transaction, or none. `replace` sets the record to exactly the given values (a form);
  * `merge` changes only the given values (an import or API patch). It sends one select (locking) and, per
- * BULK_ROWS records, one update, one insert of records and one insert of audit events: never one per record.
+ * BULK_ROWS records, one statement (writeRecords): never one per record.
  */
 export async function saveRecords(
   db: Db,
@@ -265,14 +464,10 @@ export async function saveRecords(
   changes: readonly RecordChange[],
   mode: 'replace' | 'merge',
 ): Promise<SavedRecord[]> {
-  if (actor.role !== 'editor' && actor.role !== 'admin' && actor.role !== 'system')
-    throw new ForbiddenError({
-      zh: '只有填报员或管理员可以录入数据',
-      en: 'only editors and admins enter data',
-    });
+  refuseEntry(actor);
   return db.transaction(async (tx) => {
     // the records read (and locked) at once, then every change worked out in memory in the order given (a
-    // record changed twice sees its first change), then the updates, inserts and audit events in parts
+    // record changed twice sees its first change), then the writes and audit events in parts
     const key = (t: string, y: number) => `${t}/${y}`;
     const pairs = [
       ...new Map(changes.map((c) => [key(c.record.township, c.record.year), c.record])).values(),
@@ -311,31 +506,13 @@ export async function saveRecords(
         writes: 0,
       });
     const saved: SavedRecord[] = [];
-    // the audit events, as JSON text built once per record (field → old and field → new, by id: the audit
-    // page names them), sent in one statement
+    // the audit events, as JSON text built once per record, sent with the records
     const events: string[] = [];
-    const restricted = isRestricted(actor.scope);
     for (const { record, expectedVersion, replaceOverrides } of changes) {
       const { township, year } = record;
       const k = key(township, year);
       const state = states.get(k);
-      const name = () => townshipLabel(tx, township);
-      if (!mayEditTownship(actor.scope, township))
-        throw new ForbiddenError({
-          zh: `您负责的乡镇不包括${(await name()).zh}，不能修改其数据`,
-          en: `${(await name()).en} is not one of your townships: you cannot change its data`,
-        });
-      if (state?.status && state.status !== 'draft')
-        throw new ConflictError({
-          zh: `${(await name()).zh} ${year} 年数据${state.status === 'approved' ? '已审核锁定' : '已提交待审'}，不能修改；须先退回或重新打开`,
-          en: `${(await name()).en} ${year} is ${state.status === 'approved' ? 'approved' : 'submitted'}: it cannot change until it is returned or reopened`,
-        });
-      const current = state?.version ?? null;
-      if (expectedVersion !== undefined && current !== expectedVersion)
-        throw new ConflictError({
-          zh: `${(await name()).zh} ${year} 年数据已被他人修改（版本 ${current ?? '无'}，您编辑的是 ${expectedVersion ?? '无'}）；请重新载入后再保存，您的修改未保存`,
-          en: `${(await name()).en} ${year} was changed by someone else (version ${current ?? 'none'}, you edited ${expectedVersion ?? 'none'}); reload and save again: your changes were not saved`,
-        });
+      await refuseWrite(tx, actor, township, year, state, expectedVersion);
       const stored = 'stored' in record ? record.stored : undefined;
       const given = stored ? stored.values : storedValues(record as InputRecord);
       const givenOverrides = stored ? stored.overrides : storedOverrides(record as InputRecord);
@@ -351,30 +528,7 @@ export async function saveRecords(
       const fields = Object.keys(diff);
       const overridesChanged = !sameOverrides(state?.overrides ?? {}, overrides);
       if (state && !fields.length && !overridesChanged) continue;
-      // a clerk bound to departments changes only the fields those departments are responsible for
-      const outside = restricted
-        ? fieldsOutOfScope(actor.scope, set, township, [
-            ...fields,
-            ...(overridesChanged ? ['overrides'] : []),
-          ])
-        : [];
-      if (outside.length) {
-        const label = (lang: 'zh' | 'en') =>
-          outside
-            .map((f) => {
-              const [id, cls] = f.split('.');
-              const input = set.inputs.find((i) => i.id === id);
-              const lc = cls ? set.landClasses.find((c) => c.id === cls) : undefined;
-              if (!input)
-                return f === 'overrides' ? (lang === 'zh' ? '外部模型数据' : 'modelled quantities') : f;
-              return input.labels[lang] + (lc ? '·' + lc.labels[lang] : '') + `（${input.department[lang]}）`;
-            })
-            .join(lang === 'zh' ? '、' : ', ');
-        throw new ForbiddenError({
-          zh: `${(await name()).zh} ${year} 年：以下字段不属于您负责的责任单位，不能修改：${label('zh')}`,
-          en: `${(await name()).en} ${year}: these fields belong to departments you are not responsible for: ${label('en')}`,
-        });
-      }
+      await refuseFields(tx, actor, set, township, year, fields, overridesChanged);
       const existed = state?.existed ?? false;
       states.set(k, {
         township,
@@ -386,71 +540,46 @@ export async function saveRecords(
         version: (state?.version ?? 0) + 1,
         writes: (state?.writes ?? 0) + 1,
       });
-      let oldJson = '';
-      let newJson = '';
+      let oldFields = '';
+      let newFields = '';
       for (const f of fields) {
         const [o, n] = diff[f]!;
         const q = JSON.stringify(f);
-        if (existed) oldJson += `,${q}:${o === null ? 'null' : JSON.stringify(o)}`;
-        newJson += `,${q}:${n === null ? 'null' : JSON.stringify(n)}`;
+        if (existed) oldFields += `,${q}:${o === null ? 'null' : JSON.stringify(o)}`;
+        newFields += `,${q}:${n === null ? 'null' : JSON.stringify(n)}`;
       }
-      if (overridesChanged) newJson += `,"overrides":${JSON.stringify(overrides)}`;
-      // a new record had no values before: its event keeps the new ones only (the audit page reads a field
-      // missing from old_value as blank)
+      if (overridesChanged) newFields += `,"overrides":${JSON.stringify(overrides)}`;
       events.push(
-        `{"action":"${existed ? 'update' : 'create'}","entity_key":${JSON.stringify(k)},"township_id":${JSON.stringify(township)},"year":${year},` +
-          `"old_value":${existed ? `{${oldJson.slice(1)}}` : 'null'},"new_value":{${newJson.slice(1)}}}`,
+        recordEventJson({
+          township,
+          year,
+          existed,
+          oldFields: oldFields.slice(1),
+          newFields: newFields.slice(1),
+        }),
       );
       saved.push({ township, year, created: !existed, diff, overridesChanged });
     }
     const written = [...states.values()].filter((st) => st.writes > 0);
-    const rows = (list: readonly State[]) =>
-      '[' +
-      list
-        .map(
-          (r) =>
-            `{"township_id":${JSON.stringify(r.township)},"year":${r.year},"values":${JSON.stringify(r.values)},"overrides":${JSON.stringify(r.overrides)},"version":${r.version}}`,
-        )
-        .join(',') +
-      ']';
-    const updates = written.filter((st) => st.existed);
-    for (const part of bulkParts(updates))
-      await tx.query(
-        `update survey_records s set set_id = $2, set_version = $3, values = u.values, overrides = u.overrides,
-           version = u.version, updated_by = $4, updated_at = now()
-         from json_to_recordset($1::json) as u(township_id text, year int, values jsonb, overrides jsonb, version int)
-         where s.township_id = u.township_id and s.year = u.year`,
-        [rows(part), set.id, set.version, actor.id],
-      );
-    const inserts = written.filter((st) => !st.existed);
-    for (const part of bulkParts(inserts)) {
-      // a new record: of two saves racing to create it, the second finds it there and is refused; an
-      // existing one is locked above (select … for update)
-      const created = await tx.query<{ township_id: string; year: number }>(
-        `insert into survey_records (township_id, year, set_id, set_version, values, overrides, status, version, updated_by)
-         select u.township_id, u.year, $2, $3, u.values, u.overrides, 'draft', u.version, $4
-         from json_to_recordset($1::json) as u(township_id text, year int, values jsonb, overrides jsonb, version int)
-         on conflict (township_id, year) do nothing returning township_id, year`,
-        [rows(part), set.id, set.version, actor.id],
-      );
-      if (created.length < part.length) {
-        const done = new Set(created.map((c) => key(c.township_id, c.year)));
-        const lost = part.find((st) => !done.has(key(st.township, st.year)))!;
-        const name = await townshipLabel(tx, lost.township);
-        throw new ConflictError({
-          zh: `${name.zh} ${lost.year} 年数据刚被他人创建；请重新载入后再保存，您的修改未保存`,
-          en: `${name.en} ${lost.year} was just created by someone else; reload and save again: your changes were not saved`,
-        });
-      }
-    }
-    for (const part of bulkParts(events))
-      await tx.query(
-        `insert into audit_events (user_id, username, action, entity, entity_key, township_id, year, old_value, new_value)
-         select $2, $3, e.action, 'survey_record', e.entity_key, e.township_id, e.year, e.old_value, e.new_value
-         from json_to_recordset($1::json)
-           as e(action text, entity_key text, township_id text, year int, old_value jsonb, new_value jsonb)`,
-        ['[' + part.join(',') + ']', actor.id, actor.username],
-      );
+    await writeRecords(
+      tx,
+      actor,
+      set,
+      written.map((r) => ({
+        existed: r.existed,
+        township: r.township,
+        year: r.year,
+        json: recordWrite({
+          township: r.township,
+          year: r.year,
+          existed: r.existed,
+          version: r.version!,
+          values: { whole: JSON.stringify(r.values) },
+          overrides: JSON.stringify(r.overrides),
+        }),
+      })),
+      events,
+    );
     return saved;
   });
 }

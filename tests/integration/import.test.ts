@@ -669,14 +669,13 @@ describe('import at scale: the preview summarised per township and paged; one co
     expect(many).toBe(few);
     // stage: old previews dropped, the batch, then per part of BULK_ROWS the stored records and the rows, then the
     // batch's summary (5); commit: the batch, the townships (validation), claim, then per part the staged rows,
-    // lock the records, insert records, insert audit events, then drop the rows, the import's own event (9)
-    expect(few).toBe(14);
+    // lock the records, write records and audit events (one statement), then drop the rows, the import's own event (8)
+    expect(few).toBe(13);
     // one row more than a part (BULK_ROWS = 1,000): a second part staged (stored records, rows: 2) and committed
-    // (staged rows, lock, records, audit events: 4), 14 + 6; years 2030 … 2096, 15 townships each (2096: 11),
-    // none stored before (the records earlier tests left in those years are deleted first: an existing record would
-    // add an update statement to its part)
+    // (staged rows, lock, records and audit events: 3), 13 + 5; years 2030 … 2096, 15 townships each (2096: 11),
+    // none stored before (the records earlier tests left in those years are deleted first)
     await t.db.query('delete from survey_records where year between 2030 and 2096');
-    expect(await statements(BULK_ROWS + 1, 2030)).toBe(few + 6);
+    expect(await statements(BULK_ROWS + 1, 2030)).toBe(few + 5);
   });
 
   it('commits the staged values as they are; a township removed since the upload refuses the batch, nothing written', async () => {
