@@ -6,37 +6,37 @@ import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listTownships, townshipInfo, type Township } from '../../store/regions.js';
-import { listRecords, storedOverrides, storedValues, type StoredChange } from '../../store/survey.js';
+import { listRecords } from '../../store/survey.js';
 import {
   batchRows,
   commitBatch,
   discardBatch,
   getBatch,
+  importPlan,
   ROW_OUTCOMES,
-  stageImport,
+  type ImportPlan,
 } from '../../store/import-batches.js';
-import type { InputIssue, RawRecord } from '../../domain/inputs.js';
+import type { Db } from '../../store/db.js';
+import type { InputIssue } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
 
-/** Reads and checks an uploaded template: every problem by sheet, row, column; records only when there is none. */
+/**
+ * Reads and checks an uploaded template: every problem by sheet, row, column. Validated in parts (of an XLSX, as
+ * it is read), each part turned at once into the text it is stored as and planned against the stored records
+ * (an import fills in what the file gives; blank cells keep what is stored): the plan, to be staged, only when
+ * the file has no problem. Nothing is written here.
+ */
 export async function readUpload(
+  db: Db,
   set: CompiledSet,
   file: { originalname: string; buffer: Buffer },
   townships: Parameters<typeof tablePartValidator>[1],
-): Promise<{ records: StoredChange[]; issues: InputIssue[]; origins: RawRecord['origin'][] }> {
+): Promise<{ issues: InputIssue[]; plan?: ImportPlan }> {
   const isCsv = file.originalname.toLowerCase().endsWith('.csv');
-  // an import fills in what the file gives; blank cells keep what is stored. Validated in parts (of an XLSX, as
-  // it is read), each record turned at once into the text it is stored as (its decimals dropped): that text is
-  // what the batch stages
-  const origins: RawRecord['origin'][] = [];
-  const validator = tablePartValidator(set, townships, { allowMissing: true }, (r, origin) => {
-    origins.push(origin);
-    return {
-      township: r.township,
-      year: r.year,
-      stored: { values: storedValues(r), overrides: storedOverrides(r) },
-    } satisfies StoredChange;
-  });
+  const plan = importPlan();
+  const validator = tablePartValidator(set, townships, { allowMissing: true }, (records, origins) =>
+    plan.add(db, records, origins),
+  );
   let table;
   try {
     table = isCsv
@@ -49,10 +49,10 @@ export async function readUpload(
         en: `cannot read "${file.originalname}": not a valid ${isCsv ? 'CSV' : 'XLSX'} file (${(e as Error).message})`,
       },
     };
-    return { records: [], issues: [issue], origins: [] };
+    return { issues: [issue] };
   }
-  const { records, issues } = validator.finish(table);
-  return { records, issues, origins: issues.length ? [] : origins };
+  const { issues } = await validator.finish(table);
+  return issues.length ? { issues } : { issues, plan };
 }
 
 export function importRoutes() {
@@ -83,7 +83,7 @@ export function importRoutes() {
         422,
       );
     const list = await listTownships(db);
-    const { records, issues, origins } = await readUpload(set, req.file, list.map(townshipInfo));
+    const { issues, plan } = await readUpload(db, set, req.file, list.map(townshipInfo));
     if (issues.length)
       return page(
         res,
@@ -97,7 +97,7 @@ export function importRoutes() {
         },
         422,
       );
-    const id = await stageImport(db, req.user!.id, req.file.originalname, set, records, origins);
+    const id = await plan!.stage(db, req.user!.id, req.file.originalname, set);
     res.redirect(303, `/import/${id}`);
   });
 
