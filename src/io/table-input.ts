@@ -539,7 +539,8 @@ export const VALIDATE_PART_ROWS = 1_000;
  * across parts. The table's raw records are let go as they are validated (table.records is emptied). Once the file
  * has a problem its parts are no longer handed on, but the rest is still checked: every problem is listed.
  * `validate` may be called while the table is being read (by readXlsxTable's onRows), `finish` with the table read;
- * every part was handed on when `finish` gives no issue.
+ * every part was handed on, and its handling awaited, when `finish` gives no issue. A part's handling runs while the
+ * next part is read (one at a time, in order).
  */
 export function tablePartValidator(
   set: CompiledSet,
@@ -550,6 +551,8 @@ export function tablePartValidator(
   const seen = new Set<string>();
   const issues: InputIssue[] = [];
   let from: TableInput | undefined;
+  // a part handed on is awaited only when the next one is ready (its query runs while the file is read on)
+  let handed: Promise<void> = Promise.resolve();
   const validate = async (table: TableInput) => {
     from = table;
     while (table.records.length) {
@@ -557,17 +560,24 @@ export function tablePartValidator(
       const checked = validateRecordsAsText(set, raw, townships, { ...options, seen });
       for (const i of checked.issues)
         issues.push({ ...i, column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined) });
-      if (!issues.length && !table.issues.length)
-        await part(
-          checked.records,
-          raw.map((r) => r.origin),
+      if (!issues.length && !table.issues.length) {
+        await handed;
+        handed = Promise.resolve(
+          part(
+            checked.records,
+            raw.map((r) => r.origin),
+          ),
         );
+        // a failure is thrown where it is awaited (the next part, or finish), never left unhandled
+        handed.catch(() => {});
+      }
     }
   };
   const finish = async (table: TableInput): Promise<{ issues: InputIssue[] }> => {
     // a table refused while it was read (a limit passed) is its refusal alone
     if (from && from !== table) return { issues: table.issues };
     await validate(table);
+    await handed;
     return { issues: [...table.issues, ...issues] };
   };
   return { validate, finish };
