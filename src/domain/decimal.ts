@@ -56,7 +56,10 @@ export function plainDecimalText(raw: unknown): string | undefined {
   let s: string;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return undefined;
+    // JS writes a number as decimal.js does: the shortest digits, no leading or trailing zeros ("-0" as "0"), and
+    // with an exponent below 10⁻⁶ and from 10²¹ on, exactly where decimal.js does
     s = String(raw);
+    return s.includes('e') ? undefined : s;
   } else if (typeof raw === 'string') s = raw;
   else return undefined;
   if (s.length > 40 || !PLAIN_DECIMAL.test(s)) return undefined;

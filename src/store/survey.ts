@@ -211,6 +211,19 @@ const oddKey = (k: string) => {
   return (c >= 48 && c <= 57) || k in Object.prototype;
 };
 
+/** "input.class" field names, made once (an import names the same few hundred fields on every row). */
+const fieldNames = new Map<string, Map<string, string>>();
+const fieldName = (id: string, c: string) => {
+  let byClass = fieldNames.get(id);
+  if (!byClass) {
+    if (fieldNames.size > 10_000) fieldNames.clear();
+    fieldNames.set(id, (byClass = new Map()));
+  }
+  let f = byClass.get(c);
+  if (f === undefined && byClass.size < 10_000) byClass.set(c, (f = `${id}.${c}`));
+  return f ?? `${id}.${c}`;
+};
+
 /**
  * The changes of an import in merge mode, as diffStored(before, mergeValues(before, given)) lists them and in its
  * order (field, old, new), without making the merged values: each given field whose text differs from the stored
@@ -246,9 +259,9 @@ export function eachMergedChange(
       for (const c in oc) {
         if (oddKey(c)) continue;
         const v = x[c];
-        if (v !== undefined && v !== oc[c]) change(`${id}.${c}`, oc[c]!, v);
+        if (v !== undefined && v !== oc[c]) change(fieldName(id, c), oc[c]!, v);
       }
-    for (const c in x) if (oc?.[c] === undefined) change(`${id}.${c}`, null, x[c]!);
+    for (const c in x) if (oc?.[c] === undefined) change(fieldName(id, c), null, x[c]!);
   };
   // the merged values list the stored fields first, in their order, then the given ones not stored
   if (before)

@@ -39,6 +39,11 @@ describe('plainDecimalText: the stored text of a plain value without a Decimal, 
     expect(plainDecimalText(1234.5)).toBe('1234.5');
     expect(plainDecimalText(-0)).toBe('0');
     expect(plainDecimalText(1e-7)).toBeUndefined(); // String(1e-7) is "1e-7": read by readDecimal
+    // JS and decimal.js switch to exponents at the same bounds: 10⁻⁶ and 10²⁰ plain, 10²¹ not
+    expect(plainDecimalText(0.000001)).toBe('0.000001');
+    expect(plainDecimalText(1e20)).toBe('100000000000000000000');
+    expect(plainDecimalText(1e21)).toBeUndefined();
+    expect(slow(1e21)).toBe('1e+21');
     // what readDecimal reads the long way, or refuses: not plain
     for (const s of [
       '1,234.5',
