@@ -144,16 +144,49 @@ export function validateRecordsAsText(
 interface ValueKind<V> {
   read(input: InputModel, x: unknown, field: string, from: Unit, add: AddIssue): V | undefined;
   plus(a: V, b: V): V;
-  dec(v: V): Dec;
+  /** The sum as decimal.js adds it up from 0 (each step rounded to the set's 34 digits). */
+  sum(values: Iterable<V>): Dec;
 }
 
-const DECIMALS: ValueKind<Dec> = { read: readValue, plus: (a, b) => a.plus(b), dec: (v) => v };
+const DECIMALS: ValueKind<Dec> = { read: readValue, plus: (a, b) => a.plus(b), sum };
 
 const TEXTS: ValueKind<string> = {
   read: readValueText,
   plus: (a, b) => new Dec(a).plus(new Dec(b)).toString(),
-  dec: (v) => new Dec(v),
+  sum: (texts) => {
+    const list = [...texts];
+    return sumPlainTexts(list) ?? sum(list.map((t) => new Dec(t)));
+  },
 };
+
+/** 10³⁴: a sum of integers below it has at most 34 digits, so decimal.js adds it up without rounding. */
+const EXACT_34 = 10n ** 34n;
+
+/**
+ * The sum of decimal texts without exponents, added as integers of their largest number of decimals (BigInt),
+ * when every partial sum has at most 34 digits: then decimal.js, adding them up one by one to 34 significant
+ * digits, rounds nothing and gives this very sum. Undefined otherwise (added up by decimal.js).
+ */
+export function sumPlainTexts(list: readonly string[]): Dec | undefined {
+  let scale = 0;
+  for (const t of list) {
+    if (t.includes('e')) return undefined;
+    const dot = t.indexOf('.');
+    if (dot >= 0) scale = Math.max(scale, t.length - dot - 1);
+  }
+  let total = 0n;
+  for (const t of list) {
+    const dot = t.indexOf('.');
+    const decimals = dot < 0 ? 0 : t.length - dot - 1;
+    const digits = (dot < 0 ? t : t.slice(0, dot) + t.slice(dot + 1)) + '0'.repeat(scale - decimals);
+    total += BigInt(digits);
+    if (total >= EXACT_34 || total <= -EXACT_34) return undefined;
+  }
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return new Dec(negative ? `-${text}` : text);
+}
 
 function checkRecords<V>(
   kind: ValueKind<V>,
@@ -244,8 +277,7 @@ function checkRecords<V>(
     const area = values.get('land_area');
     const info = townshipById?.get(r.township);
     if (area instanceof Map && info?.areaKm2 && area.size === classIds.length) {
-      let totalHm2 = ZERO;
-      for (const v of area.values()) totalHm2 = totalHm2.plus(kind.dec(v));
+      const totalHm2 = kind.sum(area.values());
       const expected = info.areaKm2.times(100);
       if (!totalHm2.minus(expected).abs().lte('0.01'))
         add(

@@ -5,8 +5,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dec } from '../../src/domain/decimal.js';
-import { validateRecords, validateRecordsAsText, type RawRecord } from '../../src/domain/inputs.js';
+import { Dec, sum } from '../../src/domain/decimal.js';
+import {
+  sumPlainTexts,
+  validateRecords,
+  validateRecordsAsText,
+  type RawRecord,
+} from '../../src/domain/inputs.js';
 import { loadSet } from '../../src/methods/resolve.js';
 import {
   diffMerged,
@@ -112,6 +117,35 @@ describe('validateRecordsAsText: the stored text of validateRecords, made withou
         },
       ),
       { numRuns: 1_500, seed: 18 },
+    );
+  });
+});
+
+describe('sumPlainTexts: land-use areas added as integers, equal to decimal.js adding them up', () => {
+  it('hand-worked: 1169.25 + 0.5 − 0.75 + 12 = 1181; 0.001 + 2 = 2.001; 35 digits go to decimal.js', () => {
+    expect(sumPlainTexts(['1169.25', '0.5', '-0.75', '12'])!.toString()).toBe('1181');
+    expect(sumPlainTexts(['0.001', '2'])!.toString()).toBe('2.001');
+    expect(sumPlainTexts(['-0.5', '0.25'])!.toString()).toBe('-0.25');
+    expect(sumPlainTexts([])!.toString()).toBe('0');
+    // 34 nines is below 10³⁴ (exact); adding 1 makes 10³⁴, 35 digits, which decimal.js may round: not here
+    expect(sumPlainTexts(['9'.repeat(34)])!.eq('9'.repeat(34))).toBe(true);
+    expect(sumPlainTexts(['9'.repeat(34), '1'])).toBeUndefined();
+    expect(sumPlainTexts(['1e-7', '1'])).toBeUndefined();
+  });
+
+  it('equals sum() of the Decimals whenever it gives a sum', () => {
+    const text = fc.oneof(
+      fc.stringMatching(/^-?[1-9][0-9]{0,12}(\.[0-9]{0,6}[1-9])?$/),
+      fc.stringMatching(/^-?0\.[0-9]{0,20}[1-9]$/),
+      fc.stringMatching(/^[1-9][0-9]{20,30}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 14 }), (texts) => {
+        const fast = sumPlainTexts(texts);
+        const slow = sum(texts.map((t) => new Dec(t)));
+        if (fast !== undefined) expect(fast.toString()).toBe(slow.toString());
+      }),
+      { numRuns: 5_000, seed: 18 },
     );
   });
 });
