@@ -242,7 +242,22 @@ export interface ImportPlan {
     records: readonly (InputRecord | StoredChange)[],
     origins?: readonly (RawRecord['origin'] | undefined)[],
   ): Promise<void>;
-  /** Keeps the planned rows as a pending batch; returns its id. */
+  /**
+   * On PostgreSQL, opens the transaction that stages the batch now, so that each part is written as soon as it is
+   * planned (the server stores it while the file is read on); `stage` then commits, `abort` rolls back. On the
+   * embedded database (one connection: a transaction left open would hold up every other request) nothing is
+   * written before `stage`.
+   */
+  begin(
+    db: Db,
+    userId: number,
+    file: string,
+    set: Pick<CompiledSet, 'id' | 'version'>,
+    extra?: Record<string, unknown>,
+  ): void;
+  /** Gives up the plan: a staging transaction begun is rolled back (nothing is written). */
+  abort(): Promise<void>;
+  /** Keeps the planned rows as a pending batch (as begun, if it was); returns its id. */
   stage(
     db: Db,
     userId: number,
@@ -264,7 +279,81 @@ export function importPlan(): ImportPlan {
   const total = zeroSummary();
   const parts: string[] = [];
   let planned = 0;
+  // the staging transaction begun early (PostgreSQL), fed the parts' texts as they are planned
+  let early: { push(rows: string): void; close(): void; abort(): void; done: Promise<number> } | undefined;
+  const writeBatch = (
+    db: Db,
+    userId: number,
+    file: string,
+    set: Pick<CompiledSet, 'id' | 'version'>,
+    extra: Record<string, unknown>,
+    next: () => Promise<string | undefined>,
+  ) =>
+    db.transaction(async (tx) => {
+      const [batch] = await tx.query<{ id: number }>(
+        `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, '{}') returning id`,
+        [userId, file, set.id, set.version],
+      );
+      for (let rows = await next(); rows !== undefined; rows = await next())
+        await tx.query(
+          `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
+           select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
+           from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
+             outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
+          [batch!.id, rows],
+        );
+      // a preview left pending for a week is discarded, and its rows dropped (last: its locks are held briefly)
+      await tx.query(
+        `with old as (update import_batches set status = 'discarded'
+           where status = 'pending' and created_at < now() - interval '${STALE_DAYS} days' returning id)
+         delete from import_batch_rows where batch_id in (select id from old)`,
+      );
+      const summary: ImportSummary = { townships: [...byTownship.values()], total };
+      await tx.query('update import_batches set payload = $2 where id = $1', [
+        batch!.id,
+        JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
+      ]);
+      return batch!.id;
+    });
   return {
+    begin(db, userId, file, set, extra = {}) {
+      if (db.kind !== 'postgres' || early) return;
+      const queue = [...parts.splice(0)];
+      let closed = false;
+      let aborted = false;
+      let wake = () => {};
+      const next = async (): Promise<string | undefined> => {
+        for (;;) {
+          if (aborted) throw new Error('import plan aborted');
+          if (queue.length) return queue.shift();
+          if (closed) return undefined;
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      };
+      const done = writeBatch(db, userId, file, set, extra, next);
+      // a failure is thrown by stage (or swallowed by abort), never left unhandled meanwhile
+      done.catch(() => {});
+      early = {
+        push: (rows) => {
+          queue.push(rows);
+          wake();
+        },
+        close: () => {
+          closed = true;
+          wake();
+        },
+        abort: () => {
+          aborted = true;
+          wake();
+        },
+        done,
+      };
+    },
+    async abort() {
+      if (!early) return;
+      early.abort();
+      await early.done.catch(() => {});
+    },
     async add(db, records, origins) {
       for (let first = 0; first < records.length; first += BULK_ROWS) {
         const part = records.slice(first, first + BULK_ROWS);
@@ -300,36 +389,17 @@ export function importPlan(): ImportPlan {
           };
         });
         planned += part.length;
-        parts.push(JSON.stringify(rows));
+        if (early) early.push(JSON.stringify(rows));
+        else parts.push(JSON.stringify(rows));
       }
     },
-    stage: (db, userId, file, set, extra = {}) =>
-      db.transaction(async (tx) => {
-        // a preview left pending for a week is discarded, and its rows dropped
-        await tx.query(
-          `with old as (update import_batches set status = 'discarded'
-             where status = 'pending' and created_at < now() - interval '${STALE_DAYS} days' returning id)
-           delete from import_batch_rows where batch_id in (select id from old)`,
-        );
-        const [batch] = await tx.query<{ id: number }>(
-          `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, '{}') returning id`,
-          [userId, file, set.id, set.version],
-        );
-        for (const rows of parts)
-          await tx.query(
-            `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
-             select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
-             from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
-               outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
-            [batch!.id, rows],
-          );
-        const summary: ImportSummary = { townships: [...byTownship.values()], total };
-        await tx.query('update import_batches set payload = $2 where id = $1', [
-          batch!.id,
-          JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
-        ]);
-        return batch!.id;
-      }),
+    stage(db, userId, file, set, extra = {}) {
+      if (early) {
+        early.close();
+        return early.done;
+      }
+      return writeBatch(db, userId, file, set, extra, async () => parts.shift());
+    },
   };
 }
 

@@ -31,28 +31,50 @@ export async function readUpload(
   set: CompiledSet,
   file: { originalname: string; buffer: Buffer },
   townships: Parameters<typeof tablePartValidator>[1],
+  /** The uploader: on PostgreSQL the batch is staged while the file is read (importPlan's begin). */
+  userId: number,
 ): Promise<{ issues: InputIssue[]; plan?: ImportPlan }> {
   const isCsv = file.originalname.toLowerCase().endsWith('.csv');
   const plan = importPlan();
+  plan.begin(db, userId, file.originalname, set);
   const validator = tablePartValidator(set, townships, { allowMissing: true }, (records, origins) =>
     plan.add(db, records, origins),
   );
+  // a failure of the plan (the database) while the file is read is the server's, not the file's
+  let planFailed: { error: unknown } | undefined;
+  const validate = (t: Parameters<typeof validator.validate>[0]) =>
+    validator.validate(t).catch((error: unknown) => {
+      planFailed = { error };
+      throw error;
+    });
   let table;
   try {
     table = isCsv
       ? readCsvTable(set, file.buffer.toString('utf8'))
-      : await readXlsxTable(set, file.buffer, validator.validate);
+      : await readXlsxTable(set, file.buffer, validate);
   } catch (e) {
+    if (planFailed) {
+      await plan.abort();
+      throw planFailed.error;
+    }
     const issue: InputIssue = {
       message: {
         zh: `无法读取文件"${file.originalname}"：不是有效的 ${isCsv ? 'CSV' : 'XLSX'} 文件（${(e as Error).message}）`,
         en: `cannot read "${file.originalname}": not a valid ${isCsv ? 'CSV' : 'XLSX'} file (${(e as Error).message})`,
       },
     };
+    await plan.abort();
     return { issues: [issue] };
   }
-  const { issues } = await validator.finish(table);
-  return issues.length ? { issues } : { issues, plan };
+  try {
+    const { issues } = await validator.finish(table);
+    if (!issues.length) return { issues, plan };
+    await plan.abort();
+    return { issues };
+  } catch (e) {
+    await plan.abort();
+    throw e;
+  }
 }
 
 export function importRoutes() {
@@ -83,7 +105,7 @@ export function importRoutes() {
         422,
       );
     const list = await listTownships(db);
-    const { issues, plan } = await readUpload(db, set, req.file, list.map(townshipInfo));
+    const { issues, plan } = await readUpload(db, set, req.file, list.map(townshipInfo), req.user!.id);
     if (issues.length)
       return page(
         res,
