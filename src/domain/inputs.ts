@@ -417,6 +417,11 @@ function readValueText(
   return readValue(input, x, field, from, add)?.toString();
 }
 
+/** A set's land-class ids, in order and as a set, made once per set. */
+const classIdsOf = new WeakMap<readonly { id: string }[], { list: string[]; set: Set<string> }>();
+/** "input.key" field names of an input, made once (at most 1,000 keys per input are kept). */
+const fieldsOf = new WeakMap<InputModel, Map<string, string>>();
+
 function readPerClass<V>(
   kind: ValueKind<V>,
   input: InputModel,
@@ -432,12 +437,24 @@ function readPerClass<V>(
     add(input.id, '应按地类分别填写', 'expected one value per land class');
     return undefined;
   }
-  const classIds = classes.map((c) => c.id);
+  let ids = classIdsOf.get(classes);
+  if (!ids)
+    classIdsOf.set(
+      classes,
+      (ids = { list: classes.map((c) => c.id), set: new Set(classes.map((c) => c.id)) }),
+    );
+  const classIds = ids.list;
+  let fields = fieldsOf.get(input);
+  if (!fields) fieldsOf.set(input, (fields = new Map()));
   const out = new Map<string, V>();
   for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
     // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
-    const cls = classIds.includes(key) ? key : classByCode.get(key);
-    const field = `${input.id}.${key}`;
+    const cls = ids.set.has(key) ? key : classByCode.get(key);
+    let field = fields.get(key);
+    if (field === undefined) {
+      field = `${input.id}.${key}`;
+      if (fields.size < 1_000) fields.set(key, field);
+    }
     if (!cls) {
       add(field, `未知地类或地类编码"${key}"`, `unknown land class or code "${key}"`);
       continue;
