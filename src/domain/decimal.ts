@@ -45,6 +45,49 @@ export function readDecimal(raw: unknown): DecimalReading {
   return readDecimalChecked(raw);
 }
 
+/**
+ * The text `readDecimal(raw).value.toString()` gives, worked out without making a Decimal, when raw is plain
+ * decimal text or a JS number within the rule by its form alone (PLAIN_DECIMAL, as readDecimal's fast path) and
+ * decimal.js writes it without an exponent (10⁻⁷ ≤ |x| < 10²¹, or 0): the sign, the digits without leading zeros
+ * before the point and without trailing zeros after it ("-007.50" → "-7.5", "-0.0" → "0"). Undefined for anything
+ * else (text to be read by readDecimal: commas, exponents, spaces, full-width digits, …, or refused by it).
+ */
+export function plainDecimalText(raw: unknown): string | undefined {
+  let s: string;
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) return undefined;
+    // JS writes a number as decimal.js does: the shortest digits, no leading or trailing zeros ("-0" as "0"), and
+    // with an exponent below 10⁻⁶ and from 10²¹ on, exactly where decimal.js does
+    s = String(raw);
+    return s.includes('e') ? undefined : s;
+  } else if (typeof raw === 'string') s = raw;
+  else return undefined;
+  if (s.length > 40 || !PLAIN_DECIMAL.test(s)) return undefined;
+  const neg = s.charCodeAt(0) === 45; // '-'
+  const start = neg ? 1 : 0;
+  const dot = s.indexOf('.');
+  const intEnd = dot < 0 ? s.length : dot;
+  // the integer digits without leading zeros (one 0 kept: "0.5")
+  let a = start;
+  while (a < intEnd - 1 && s.charCodeAt(a) === 48) a++;
+  // the decimals without trailing zeros
+  let end = s.length;
+  if (dot >= 0) {
+    while (end > dot + 1 && s.charCodeAt(end - 1) === 48) end--;
+    if (end === dot + 1) end = dot;
+  }
+  const zeroInt = intEnd - a === 1 && s.charCodeAt(a) === 48;
+  if (zeroInt) {
+    if (end <= dot || dot < 0) return '0'; // zero, of either sign
+    // 0.000000x: decimal.js writes 10⁻⁷ and below with an exponent
+    let z = dot + 1;
+    while (s.charCodeAt(z) === 48) z++;
+    if (z - dot - 1 >= 6) return undefined;
+  } else if (intEnd - a > 21) return undefined; // 10²¹ and above: with an exponent
+  if (a === start && end === s.length) return s;
+  return (neg ? '-' : '') + s.slice(a, end);
+}
+
 function readDecimalChecked(raw: unknown): DecimalReading {
   const shown = String(raw).slice(0, 40) + (String(raw).length > 40 ? '…' : '');
   const notNumber = {

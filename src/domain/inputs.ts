@@ -1,4 +1,12 @@
-import { ZERO, isSeveralValues, readDecimal, sum, type Dec, type DecimalReading } from './decimal.js';
+import {
+  Dec,
+  ZERO,
+  isSeveralValues,
+  plainDecimalText,
+  readDecimal,
+  sum,
+  type DecimalReading,
+} from './decimal.js';
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, displayUnit, parseUnit, sameDimension, type Unit } from './units.js';
@@ -75,21 +83,130 @@ function parseInputValue(raw: unknown, percent: boolean): DecimalReading {
   return readDecimal(raw);
 }
 
+export interface ValidateOptions {
+  allowMissing?: boolean;
+  /** The township-years of the same file's earlier parts (validated part by part): a repeat is found across parts. */
+  seen?: Set<string>;
+}
+
 /** Validates records against a set: every problem at once, converted values in the set's units. */
 export function validateRecords(
   set: CompiledSet,
   raw: readonly RawRecord[],
   townships?: readonly TownshipInfo[],
-  options: {
-    allowMissing?: boolean;
-    /** The township-years of the same file's earlier parts (validated part by part): a repeat is found across parts. */
-    seen?: Set<string>;
-  } = {},
+  options: ValidateOptions = {},
 ): { records: InputRecord[]; issues: InputIssue[] } {
+  return checkRecords(DECIMALS, set, raw, townships, options);
+}
+
+/**
+ * A validated record as the text it is stored as: each value the text decimal.js writes of it (Dec.toString()),
+ * in the set's units; external quantities likewise. What storedValues and storedOverrides make of the record
+ * validateRecords gives, made without a Decimal per value where the value is plain (see validateRecordsAsText).
+ */
+export interface TextRecord {
+  township: string;
+  year: number;
+  stored: {
+    values: Record<string, string | Record<string, string>>;
+    overrides: Record<string, { quantity: string; source: string }>;
+  };
+}
+
+/**
+ * validateRecords for records that are to be stored as they are (an import): the same checks, issues and
+ * messages, the values as their stored text. A value given plainly in the input's own unit (every number
+ * cell of a spreadsheet, "12.5") is turned into that text directly (plainDecimalText) and checked against the
+ * input's range by its float where that decides it exactly (rounding to a float keeps order: a float strictly
+ * inside the bounds' floats is inside the bounds); any other value is read into a Decimal as validateRecords does.
+ */
+export function validateRecordsAsText(
+  set: CompiledSet,
+  raw: readonly RawRecord[],
+  townships?: readonly TownshipInfo[],
+  options: ValidateOptions = {},
+): { records: TextRecord[]; issues: InputIssue[] } {
+  const { records, issues } = checkRecords(TEXTS, set, raw, townships, options);
+  return {
+    records: records.map((r) => {
+      const values: TextRecord['stored']['values'] = {};
+      for (const [id, v] of r.values) values[id] = typeof v === 'string' ? v : Object.fromEntries(v);
+      const overrides: TextRecord['stored']['overrides'] = {};
+      for (const [c, o] of r.overrides ?? [])
+        overrides[c] = { quantity: o.quantity.toString(), source: o.source };
+      return { township: r.township, year: r.year, stored: { values, overrides } };
+    }),
+    issues,
+  };
+}
+
+/** How validation keeps a value: a Decimal (for the engine), or the text it is stored as (for an import). */
+interface ValueKind<V> {
+  read(input: InputModel, x: unknown, field: string, from: Unit, add: AddIssue): V | undefined;
+  plus(a: V, b: V): V;
+  /** The sum as decimal.js adds it up from 0 (each step rounded to the set's 34 digits). */
+  sum(values: Iterable<V>): Dec;
+}
+
+const DECIMALS: ValueKind<Dec> = { read: readValue, plus: (a, b) => a.plus(b), sum };
+
+const TEXTS: ValueKind<string> = {
+  read: readValueText,
+  plus: (a, b) => new Dec(a).plus(new Dec(b)).toString(),
+  sum: (texts) => {
+    const list = [...texts];
+    return sumPlainTexts(list) ?? sum(list.map((t) => new Dec(t)));
+  },
+};
+
+/** 10³⁴: a sum of integers below it has at most 34 digits, so decimal.js adds it up without rounding. */
+const EXACT_34 = 10n ** 34n;
+
+/**
+ * The sum of decimal texts without exponents, added as integers of their largest number of decimals (BigInt),
+ * when every partial sum has at most 34 digits: then decimal.js, adding them up one by one to 34 significant
+ * digits, rounds nothing and gives this very sum. Undefined otherwise (added up by decimal.js).
+ */
+export function sumPlainTexts(list: readonly string[]): Dec | undefined {
+  let scale = 0;
+  for (const t of list) {
+    if (t.includes('e')) return undefined;
+    const dot = t.indexOf('.');
+    if (dot >= 0) scale = Math.max(scale, t.length - dot - 1);
+  }
+  let total = 0n;
+  for (const t of list) {
+    const dot = t.indexOf('.');
+    const decimals = dot < 0 ? 0 : t.length - dot - 1;
+    const digits = (dot < 0 ? t : t.slice(0, dot) + t.slice(dot + 1)) + '0'.repeat(scale - decimals);
+    total += BigInt(digits);
+    if (total >= EXACT_34 || total <= -EXACT_34) return undefined;
+  }
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return new Dec(negative ? `-${text}` : text);
+}
+
+function checkRecords<V>(
+  kind: ValueKind<V>,
+  set: CompiledSet,
+  raw: readonly RawRecord[],
+  townships: readonly TownshipInfo[] | undefined,
+  options: ValidateOptions,
+): {
+  records: {
+    township: string;
+    year: number;
+    values: Map<string, V | Map<string, V>>;
+    overrides?: Map<string, QuantityOverride>;
+  }[];
+  issues: InputIssue[];
+} {
   // a draft may be incomplete: missing values are checked when it is submitted
   const allowMissing = options.allowMissing ?? false;
   const issues: InputIssue[] = [];
-  const records: InputRecord[] = [];
+  const records: ReturnType<typeof checkRecords<V>>['records'] = [];
   const inputById = new Map(set.inputs.map((i) => [i.id, i]));
   const classIds = set.landClasses.map((c) => c.id);
   const classByCode = new Map(
@@ -125,7 +242,7 @@ export function validateRecords(
       add(undefined, '同一乡镇同一年份的数据重复', 'duplicate record for this township and year');
     seen.add(key);
 
-    const values = new Map<string, Dec | Map<string, Dec>>();
+    const values = new Map<string, V | Map<string, V>>();
     for (const field of Object.keys(r.values))
       if (!inputById.has(field)) add(field, `未知指标"${field}"`, `unknown input "${field}"`);
     for (const input of set.inputs) {
@@ -140,6 +257,7 @@ export function validateRecords(
       if (!unit) continue;
       if (input.perLandClass) {
         const perClass = readPerClass(
+          kind,
           input,
           given,
           set.landClasses,
@@ -151,15 +269,15 @@ export function validateRecords(
         );
         if (perClass) values.set(input.id, perClass);
       } else {
-        const v = readValue(input, given, input.id, unit, add);
-        if (v) values.set(input.id, v);
+        const v = kind.read(input, given, input.id, unit, add);
+        if (v !== undefined) values.set(input.id, v);
       }
     }
 
     const area = values.get('land_area');
     const info = townshipById?.get(r.township);
     if (area instanceof Map && info?.areaKm2 && area.size === classIds.length) {
-      const totalHm2 = sum(area.values());
+      const totalHm2 = kind.sum(area.values());
       const expected = info.areaKm2.times(100);
       if (!totalHm2.minus(expected).abs().lte('0.01'))
         add(
@@ -266,7 +384,46 @@ function readValue(input: InputModel, x: unknown, field: string, from: Unit, add
   return converted;
 }
 
-function readPerClass(
+/** The bounds of an input's range as floats, made once per input model. */
+const floatRanges = new WeakMap<InputModel, readonly [number, number]>();
+
+/**
+ * readValue, giving the value's stored text: straight from plain text or a number in the input's own unit when
+ * its range is decided by floats alone, else by readValue (so every refusal and message is readValue's).
+ */
+function readValueText(
+  input: InputModel,
+  x: unknown,
+  field: string,
+  from: Unit,
+  add: AddIssue,
+): string | undefined {
+  if (from === input.unitValue) {
+    const text = plainDecimalText(x);
+    if (text !== undefined) {
+      if (!input.range) return text;
+      let range = floatRanges.get(input);
+      if (!range)
+        floatRanges.set(
+          input,
+          (range = [Number(input.range[0].toString()), Number(input.range[1].toString())]),
+        );
+      // Number() rounds to the nearest float, and rounding keeps order: lo < x < hi in floats means
+      // lo < x < hi exactly (equal floats decide nothing: readValue compares the decimals)
+      const f = typeof x === 'number' ? x : Number(text);
+      if (f > range[0] && f < range[1]) return text;
+    }
+  }
+  return readValue(input, x, field, from, add)?.toString();
+}
+
+/** A set's land-class ids, in order and as a set, made once per set. */
+const classIdsOf = new WeakMap<readonly { id: string }[], { list: string[]; set: Set<string> }>();
+/** "input.key" field names of an input, made once (at most 1,000 keys per input are kept). */
+const fieldsOf = new WeakMap<InputModel, Map<string, string>>();
+
+function readPerClass<V>(
+  kind: ValueKind<V>,
   input: InputModel,
   given: unknown,
   classes: readonly { id: string; labels: Bilingual }[],
@@ -275,27 +432,39 @@ function readPerClass(
   inputUnit: Unit,
   add: AddIssue,
   allowMissing: boolean,
-): Map<string, Dec> | undefined {
+): Map<string, V> | undefined {
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     add(input.id, '应按地类分别填写', 'expected one value per land class');
     return undefined;
   }
-  const classIds = classes.map((c) => c.id);
-  const out = new Map<string, Dec>();
+  let ids = classIdsOf.get(classes);
+  if (!ids)
+    classIdsOf.set(
+      classes,
+      (ids = { list: classes.map((c) => c.id), set: new Set(classes.map((c) => c.id)) }),
+    );
+  const classIds = ids.list;
+  let fields = fieldsOf.get(input);
+  if (!fields) fieldsOf.set(input, (fields = new Map()));
+  const out = new Map<string, V>();
   for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
     // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
-    const cls = classIds.includes(key) ? key : classByCode.get(key);
-    const field = `${input.id}.${key}`;
+    const cls = ids.set.has(key) ? key : classByCode.get(key);
+    let field = fields.get(key);
+    if (field === undefined) {
+      field = `${input.id}.${key}`;
+      if (fields.size < 1_000) fields.set(key, field);
+    }
     if (!cls) {
       add(field, `未知地类或地类编码"${key}"`, `unknown land class or code "${key}"`);
       continue;
     }
     const from = units?.[field] !== undefined ? unitOf(input, field, units, add) : inputUnit;
     if (!from) continue;
-    const v = readValue(input, x, field, from, add);
-    if (!v) continue;
+    const v = kind.read(input, x, field, from, add);
+    if (v === undefined) continue;
     const before = out.get(cls);
-    out.set(cls, before ? before.plus(v) : v);
+    out.set(cls, before !== undefined ? kind.plus(before, v) : v);
   }
   const missing = allowMissing ? [] : classIds.filter((c) => !out.has(c));
   for (const c of missing) {

@@ -11,7 +11,14 @@ import type { InputRecord } from '../domain/accounting.js';
 import { parseDecimal, type Dec } from '../domain/decimal.js';
 import { convertValue } from '../domain/units.js';
 import type { CompiledSet } from '../domain/model.js';
-import { validateRecords, type InputIssue, type RawRecord, type TownshipInfo } from '../domain/inputs.js';
+import {
+  validateRecords,
+  validateRecordsAsText,
+  type InputIssue,
+  type RawRecord,
+  type TextRecord,
+  type TownshipInfo,
+} from '../domain/inputs.js';
 import { LABEL_ROW_MARK, type OverrideField } from './template.js';
 
 export interface TableInput {
@@ -387,7 +394,7 @@ export async function readXlsxTable(
   set: CompiledSet,
   data: Buffer | ArrayBuffer,
   /** Called with the table being read each time VALIDATE_PART_ROWS records are read (to validate them meanwhile). */
-  onRows?: (table: TableInput) => void,
+  onRows?: (table: TableInput) => void | Promise<void>,
 ): Promise<TableInput> {
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
   const inflated = zipInflatedSize(buf);
@@ -480,7 +487,7 @@ export async function readXlsxTable(
         if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
         if (rowReader) rowReader.row(values, row.number);
         else rowReader = tableReader(set, values, name, row.number);
-        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) onRows(rowReader.table);
+        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) await onRows(rowReader.table);
         read++;
       }
       break; // the first sheet only
@@ -522,56 +529,56 @@ export function validateTable(
   return { records: all.length ? [] : records, issues: all };
 }
 
-/** Records validated at a time by validateTableParts. */
+/** Records validated at a time by tablePartValidator. */
 export const VALIDATE_PART_ROWS = 1_000;
 
 /**
- * validateTable for a whole upload, VALIDATE_PART_ROWS records at a time: each part validated and its records
- * turned at once by `keep` (e.g. into their stored text), so a part's decimals are dropped before the next part
- * is read; only the check for a repeated township-year sees across parts. The table's raw records are let go
- * as they are validated (table.records is emptied). `validate` may be called while the table is being read (by
- * readXlsxTable's onRows), `finish` with the table read. Every problem of the file is listed; records only
- * when there is none (in file order, with their origin).
+ * Validates an upload VALIDATE_PART_ROWS records at a time, as the text they are stored as (validateRecordsAsText),
+ * each part handed at once to `part` (e.g. to plan it against the stored records) while the file is still being
+ * read, so the records of the whole file are never held at once; only the check for a repeated township-year sees
+ * across parts. The table's raw records are let go as they are validated (table.records is emptied). Once the file
+ * has a problem its parts are no longer handed on, but the rest is still checked: every problem is listed.
+ * `validate` may be called while the table is being read (by readXlsxTable's onRows), `finish` with the table read;
+ * every part was handed on, and its handling awaited, when `finish` gives no issue. A part's handling runs while the
+ * next part is read (one at a time, in order).
  */
-export function tablePartValidator<T>(
+export function tablePartValidator(
   set: CompiledSet,
   townships: readonly TownshipInfo[] | undefined,
   options: { allowMissing?: boolean },
-  keep: (record: InputRecord, origin: RawRecord['origin']) => T,
+  part: (records: TextRecord[], origins: RawRecord['origin'][]) => Promise<void> | void,
 ) {
   const seen = new Set<string>();
   const issues: InputIssue[] = [];
-  const records: T[] = [];
   let from: TableInput | undefined;
-  const validate = (table: TableInput) => {
+  // a part handed on is awaited only when the next one is ready (its query runs while the file is read on)
+  let handed: Promise<void> = Promise.resolve();
+  const validate = async (table: TableInput) => {
     from = table;
     while (table.records.length) {
-      const part = table.records.splice(0, VALIDATE_PART_ROWS);
-      const checked = validateRecords(set, part, townships, { ...options, seen });
+      const raw = table.records.splice(0, VALIDATE_PART_ROWS);
+      const checked = validateRecordsAsText(set, raw, townships, { ...options, seen });
       for (const i of checked.issues)
         issues.push({ ...i, column: i.column ?? (i.field ? table.columnOf.get(i.field) : undefined) });
-      // once the file is refused its records are not kept, but the rest is still checked (every problem listed)
-      if (!issues.length && !table.issues.length)
-        checked.records.forEach((r, k) => records.push(keep(r, part[k]!.origin)));
+      if (!issues.length && !table.issues.length) {
+        await handed;
+        handed = Promise.resolve(
+          part(
+            checked.records,
+            raw.map((r) => r.origin),
+          ),
+        );
+        // a failure is thrown where it is awaited (the next part, or finish), never left unhandled
+        handed.catch(() => {});
+      }
     }
   };
-  const finish = (table: TableInput): { records: T[]; issues: InputIssue[] } => {
+  const finish = async (table: TableInput): Promise<{ issues: InputIssue[] }> => {
     // a table refused while it was read (a limit passed) is its refusal alone
-    if (from && from !== table) return { records: [], issues: table.issues };
-    validate(table);
-    const all = [...table.issues, ...issues];
-    return { records: all.length ? [] : records, issues: all };
+    if (from && from !== table) return { issues: table.issues };
+    await validate(table);
+    await handed;
+    return { issues: [...table.issues, ...issues] };
   };
   return { validate, finish };
-}
-
-/** tablePartValidator over a table read whole. */
-export function validateTableParts<T>(
-  set: CompiledSet,
-  table: TableInput,
-  townships: readonly TownshipInfo[] | undefined,
-  options: { allowMissing?: boolean },
-  keep: (record: InputRecord, origin: RawRecord['origin']) => T,
-): { records: T[]; issues: InputIssue[] } {
-  return tablePartValidator(set, townships, options, keep).finish(table);
 }

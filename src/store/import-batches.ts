@@ -12,14 +12,13 @@ import type { Db } from './db.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import {
   BULK_ROWS,
-  diffStored,
-  mergeValues,
   recordEventJson,
   recordWrite,
   refuseEntry,
   refuseFields,
   refuseWrite,
   sameOverrides,
+  eachMergedChange,
   storedOverrides,
   storedValues,
   type FieldDiff,
@@ -83,6 +82,62 @@ const overrideText = (o: StoredOverrides[string] | undefined) => (o ? `${o.quant
 const storedOf = (r: InputRecord | StoredChange) =>
   'stored' in r ? r.stored : { values: storedValues(r), overrides: storedOverrides(r) };
 
+/** What importing one record does, its changed fields passed to `change` (see planImport). */
+function planRecord(
+  record: InputRecord | StoredChange,
+  old: StoredRecord | undefined,
+  change: (field: string, before: string | null, after: string | null) => void,
+): { outcome: RowOutcome; fields: number; overrides: StoredOverrides } {
+  const { values, overrides } = storedOf(record);
+  let fields = 0;
+  const count = (f: string, a: string | null, b: string | null) => {
+    fields++;
+    change(f, a, b);
+  };
+  // the fields diffStored(old, mergeValues(old, values)) lists, in its order, without the merged copy
+  eachMergedChange(old?.values, values, count);
+  for (const [cid, o] of Object.entries(overrides)) {
+    const before = overrideText(old?.overrides[cid]);
+    if (before !== overrideText(o)) count(`overrides.${cid}`, before, overrideText(o));
+  }
+  const anyGiven = Object.keys(values).length > 0 || Object.keys(overrides).length > 0;
+  const outcome: RowOutcome =
+    old && old.status !== 'draft'
+      ? 'locked'
+      : fields
+        ? old
+          ? 'changed'
+          : 'new'
+        : anyGiven
+          ? 'unchanged'
+          : 'blank';
+  return { outcome, fields, overrides };
+}
+
+const zeroSummary = (): Omit<TownshipSummary, 'township'> => ({
+  rows: 0,
+  new: 0,
+  changed: 0,
+  unchanged: 0,
+  locked: 0,
+  blank: 0,
+  fields: 0,
+});
+
+/** Adds one row (or a summary) to a per-township summary and the total. */
+function addToSummary(
+  byTownship: Map<string, TownshipSummary>,
+  total: Omit<TownshipSummary, 'township'>,
+  township: string,
+  s: Omit<TownshipSummary, 'township'>,
+) {
+  let into = byTownship.get(township);
+  if (!into) byTownship.set(township, (into = { township, ...zeroSummary() }));
+  for (const x of [into, total]) for (const k of SUMMARY_KEYS) x[k] += s[k];
+}
+
+const SUMMARY_KEYS = ['rows', ...ROW_OUTCOMES, 'fields'] as const;
+
 /**
  * Pure: each validated record of the file (as decimals, or already as stored text) against its stored record. A submitted or approved record is locked:
  * its row is skipped (and said so), whether blank (a fresh template for the year) or changing values (return or
@@ -94,30 +149,13 @@ export function planImport(
   origins: readonly (RawRecord['origin'] | undefined)[] = [],
 ): { rows: PlannedRow[]; summary: ImportSummary } {
   const rows: PlannedRow[] = [];
-  const zero = () => ({ rows: 0, new: 0, changed: 0, unchanged: 0, locked: 0, blank: 0, fields: 0 });
   const byTownship = new Map<string, TownshipSummary>();
-  const total = zero();
+  const total = zeroSummary();
   records.forEach((record, n) => {
     const { township, year } = record;
     const old = stored(township, year);
-    const { values, overrides } = storedOf(record);
-    const diff = diffStored(old?.values, mergeValues(old?.values, values));
-    for (const [cid, o] of Object.entries(overrides)) {
-      const before = overrideText(old?.overrides[cid]);
-      if (before !== overrideText(o)) diff[`overrides.${cid}`] = [before, overrideText(o)];
-    }
-    const fields = Object.keys(diff).length;
-    const anyGiven = Object.keys(values).length > 0 || Object.keys(overrides).length > 0;
-    const outcome: RowOutcome =
-      old && old.status !== 'draft'
-        ? 'locked'
-        : fields
-          ? old
-            ? 'changed'
-            : 'new'
-          : anyGiven
-            ? 'unchanged'
-            : 'blank';
+    const diff: FieldDiff = {};
+    const { outcome, fields, overrides } = planRecord(record, old, (f, a, b) => (diff[f] = [a, b]));
     const write = outcome === 'new' || outcome === 'changed';
     rows.push({
       n,
@@ -131,16 +169,19 @@ export function planImport(
       overrides: write && Object.keys(overrides).length ? overrides : undefined,
       expectedVersion: write ? (old?.version ?? null) : undefined,
     });
-    let s = byTownship.get(township);
-    if (!s) byTownship.set(township, (s = { township, ...zero() }));
-    for (const x of [s, total]) {
-      x.rows++;
-      x[outcome]++;
-      if (write) x.fields += fields;
-    }
+    addToSummary(byTownship, total, township, oneRow(outcome, write ? fields : 0));
   });
   return { rows, summary: { townships: [...byTownship.values()], total } };
 }
+
+/** One row's part of a summary. */
+const oneRow = (outcome: RowOutcome, fields: number) => {
+  const s = zeroSummary();
+  s.rows = 1;
+  s[outcome] = 1;
+  s.fields = fields;
+  return s;
+};
 
 /** The stored records of the given township-years, in one query. */
 async function storedRecords(db: Db, records: readonly (InputRecord | StoredChange)[]) {
@@ -167,21 +208,6 @@ interface StoredDiff {
   n: (string | null)[];
 }
 
-function encodeDiff(diff: FieldDiff, fieldNumber: (field: string) => number): StoredDiff {
-  const f: number[] = [];
-  const o: (string | null)[] = [];
-  const n: (string | null)[] = [];
-  let anyOld = false;
-  for (const field in diff) {
-    const [a, b] = diff[field]!;
-    f.push(fieldNumber(field));
-    o.push(a);
-    n.push(b);
-    if (a !== null) anyOld = true;
-  }
-  return anyOld ? { f, o, n } : { f, n };
-}
-
 function decodeDiff(d: StoredDiff, fields: readonly string[]): FieldDiff {
   const diff: FieldDiff = {};
   d.f.forEach((i, k) => (diff[fields[i]!] = [d.o?.[k] ?? null, d.n[k] ?? null]));
@@ -197,9 +223,182 @@ export interface BatchPayload {
 }
 
 /**
- * Plans an import of validated records and keeps it as a pending batch: the batch, then its rows in parts of
- * BULK_ROWS (one statement each). Returns the batch's id. An upload passes its records as stored text
- * (StoredChange, made part by part as they are validated), so no decimals are held for the whole file.
+ * An import planned part by part as its validated records arrive, kept until staged: for each part (at most
+ * BULK_ROWS records) its stored records are read in one query, each row planned and encoded at once into the
+ * text of the statement that stages it, and the part's records let go. What is held meanwhile is that text (a
+ * diff as field numbers and texts), the per-township summary and the list of fields: never the records or
+ * diffs of the whole file as objects. The plan reads; only `stage` writes (in one transaction).
+ */
+export interface ImportPlan {
+  add(
+    db: Db,
+    records: readonly (InputRecord | StoredChange)[],
+    origins?: readonly (RawRecord['origin'] | undefined)[],
+  ): Promise<void>;
+  /**
+   * On PostgreSQL, opens the transaction that stages the batch now, so that each part is written as soon as it is
+   * planned (the server stores it while the file is read on); `stage` then commits, `abort` rolls back. On the
+   * embedded database (one connection: a transaction left open would hold up every other request) nothing is
+   * written before `stage`.
+   */
+  begin(
+    db: Db,
+    userId: number,
+    file: string,
+    set: Pick<CompiledSet, 'id' | 'version'>,
+    extra?: Record<string, unknown>,
+  ): void;
+  /** Gives up the plan: a staging transaction begun is rolled back (nothing is written). */
+  abort(): Promise<void>;
+  /** Keeps the planned rows as a pending batch (as begun, if it was); returns its id. */
+  stage(
+    db: Db,
+    userId: number,
+    file: string,
+    set: Pick<CompiledSet, 'id' | 'version'>,
+    extra?: Record<string, unknown>,
+  ): Promise<number>;
+}
+
+export function importPlan(): ImportPlan {
+  const fields: string[] = [];
+  const numbers = new Map<string, number>();
+  const fieldNumber = (f: string) => {
+    let i = numbers.get(f);
+    if (i === undefined) numbers.set(f, (i = fields.push(f) - 1));
+    return i;
+  };
+  const byTownship = new Map<string, TownshipSummary>();
+  const total = zeroSummary();
+  const parts: string[] = [];
+  let planned = 0;
+  // the staging transaction begun early (PostgreSQL), fed the parts' texts as they are planned
+  let early: { push(rows: string): void; close(): void; abort(): void; done: Promise<number> } | undefined;
+  const writeBatch = (
+    db: Db,
+    userId: number,
+    file: string,
+    set: Pick<CompiledSet, 'id' | 'version'>,
+    extra: Record<string, unknown>,
+    next: () => Promise<string | undefined>,
+  ) =>
+    db.transaction(async (tx) => {
+      const [batch] = await tx.query<{ id: number }>(
+        `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, '{}') returning id`,
+        [userId, file, set.id, set.version],
+      );
+      for (let rows = await next(); rows !== undefined; rows = await next())
+        await tx.query(
+          `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
+           select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
+           from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
+             outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
+          [batch!.id, rows],
+        );
+      // a preview left pending for a week is discarded, and its rows dropped (last: its locks are held briefly)
+      await tx.query(
+        `with old as (update import_batches set status = 'discarded'
+           where status = 'pending' and created_at < now() - interval '${STALE_DAYS} days' returning id)
+         delete from import_batch_rows where batch_id in (select id from old)`,
+      );
+      const summary: ImportSummary = { townships: [...byTownship.values()], total };
+      await tx.query('update import_batches set payload = $2 where id = $1', [
+        batch!.id,
+        JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
+      ]);
+      return batch!.id;
+    });
+  return {
+    begin(db, userId, file, set, extra = {}) {
+      if (db.kind !== 'postgres' || early) return;
+      const queue = [...parts.splice(0)];
+      let closed = false;
+      let aborted = false;
+      let wake = () => {};
+      const next = async (): Promise<string | undefined> => {
+        for (;;) {
+          if (aborted) throw new Error('import plan aborted');
+          if (queue.length) return queue.shift();
+          if (closed) return undefined;
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      };
+      const done = writeBatch(db, userId, file, set, extra, next);
+      // a failure is thrown by stage (or swallowed by abort), never left unhandled meanwhile
+      done.catch(() => {});
+      early = {
+        push: (rows) => {
+          queue.push(rows);
+          wake();
+        },
+        close: () => {
+          closed = true;
+          wake();
+        },
+        abort: () => {
+          aborted = true;
+          wake();
+        },
+        done,
+      };
+    },
+    async abort() {
+      if (!early) return;
+      early.abort();
+      await early.done.catch(() => {});
+    },
+    async add(db, records, origins) {
+      for (let first = 0; first < records.length; first += BULK_ROWS) {
+        const part = records.slice(first, first + BULK_ROWS);
+        const stored = await storedRecords(db, part);
+        const rows = part.map((record, k) => {
+          const { township, year } = record;
+          const old = stored.get(`${township}/${year}`);
+          // the diff as the batch keeps it (StoredDiff), made as the fields are compared
+          const f: number[] = [];
+          const o: (string | null)[] = [];
+          const n: (string | null)[] = [];
+          let anyOld = false;
+          const { outcome, fields, overrides } = planRecord(record, old, (field, a, b) => {
+            f.push(fieldNumber(field));
+            o.push(a);
+            n.push(b);
+            if (a !== null) anyOld = true;
+          });
+          const write = outcome === 'new' || outcome === 'changed';
+          addToSummary(byTownship, total, township, oneRow(outcome, write ? fields : 0));
+          const origin = origins?.[first + k];
+          return {
+            n: planned + k,
+            sheet: origin?.sheet ?? null,
+            file_row: origin?.row ?? null,
+            township,
+            year,
+            outcome,
+            status: outcome === 'locked' ? old!.status : null,
+            diff: anyOld ? { f, o, n } : { f, n },
+            given: write && Object.keys(overrides).length ? { overrides } : null,
+            expected_version: write ? (old?.version ?? null) : null,
+          };
+        });
+        planned += part.length;
+        if (early) early.push(JSON.stringify(rows));
+        else parts.push(JSON.stringify(rows));
+      }
+    },
+    stage(db, userId, file, set, extra = {}) {
+      if (early) {
+        early.close();
+        return early.done;
+      }
+      return writeBatch(db, userId, file, set, extra, async () => parts.shift());
+    },
+  };
+}
+
+/**
+ * Plans an import of validated records and keeps it as a pending batch (importPlan: the stored records read a
+ * part at a time, then the batch and its rows written in one transaction). Returns the batch's id.
  */
 export async function stageImport(
   db: Db,
@@ -210,85 +409,9 @@ export async function stageImport(
   origins?: readonly (RawRecord['origin'] | undefined)[],
   extra: Record<string, unknown> = {},
 ): Promise<number> {
-  const fields: string[] = [];
-  const numbers = new Map<string, number>();
-  const fieldNumber = (f: string) => {
-    let i = numbers.get(f);
-    if (i === undefined) numbers.set(f, (i = fields.push(f) - 1));
-    return i;
-  };
-  // the per-township summary, added up over the parts
-  const byTownship = new Map<string, TownshipSummary>();
-  const total: ImportSummary['total'] = {
-    rows: 0,
-    new: 0,
-    changed: 0,
-    unchanged: 0,
-    locked: 0,
-    blank: 0,
-    fields: 0,
-  };
-  const add = (into: Omit<TownshipSummary, 'township'>, s: Omit<TownshipSummary, 'township'>) => {
-    for (const k of ['rows', ...ROW_OUTCOMES, 'fields'] as const) into[k] += s[k];
-  };
-  return db.transaction(async (tx) => {
-    // a preview left pending for a week is discarded, and its rows dropped
-    await tx.query(
-      `with old as (update import_batches set status = 'discarded'
-         where status = 'pending' and created_at < now() - interval '${STALE_DAYS} days' returning id)
-       delete from import_batch_rows where batch_id in (select id from old)`,
-    );
-    const [batch] = await tx.query<{ id: number }>(
-      `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, '{}') returning id`,
-      [userId, file, set.id, set.version],
-    );
-    // planned and staged BULK_ROWS records at a time: a part's stored records read, its rows planned, encoded and
-    // sent, then dropped (the diffs of the whole file are never held at once)
-    for (let first = 0; first < records.length; first += BULK_ROWS) {
-      const part = records.slice(first, first + BULK_ROWS);
-      const stored = await storedRecords(tx, part);
-      const { rows, summary } = planImport(
-        part,
-        (t, y) => stored.get(`${t}/${y}`),
-        origins?.slice(first, first + BULK_ROWS),
-      );
-      for (const s of summary.townships) {
-        const into = byTownship.get(s.township);
-        if (into) add(into, s);
-        else byTownship.set(s.township, { ...s });
-      }
-      add(total, summary.total);
-      await tx.query(
-        `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
-         select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
-         from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
-           outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
-        [
-          batch!.id,
-          JSON.stringify(
-            rows.map((r) => ({
-              n: first + r.n,
-              sheet: r.sheet ?? null,
-              file_row: r.fileRow ?? null,
-              township: r.township,
-              year: r.year,
-              outcome: r.outcome,
-              status: r.status ?? null,
-              diff: encodeDiff(r.diff, fieldNumber),
-              given: r.overrides ? { overrides: r.overrides } : null,
-              expected_version: r.expectedVersion ?? null,
-            })),
-          ),
-        ],
-      );
-    }
-    const summary: ImportSummary = { townships: [...byTownship.values()], total };
-    await tx.query('update import_batches set payload = $2 where id = $1', [
-      batch!.id,
-      JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
-    ]);
-    return batch!.id;
-  });
+  const plan = importPlan();
+  await plan.add(db, records, origins);
+  return plan.stage(db, userId, file, set, extra);
 }
 
 export interface ImportBatch {

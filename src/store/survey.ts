@@ -205,6 +205,77 @@ export function diffStored(before: StoredValues | undefined, after: StoredValues
   return diff;
 }
 
+/** A key that JS lists out of insertion order (an array index) or that an object has by inheritance. */
+const oddKey = (k: string) => {
+  const c = k.charCodeAt(0);
+  return (c >= 48 && c <= 57) || k in Object.prototype;
+};
+
+/** "input.class" field names, made once (an import names the same few hundred fields on every row). */
+const fieldNames = new Map<string, Map<string, string>>();
+const fieldName = (id: string, c: string) => {
+  let byClass = fieldNames.get(id);
+  if (!byClass) {
+    if (fieldNames.size > 10_000) fieldNames.clear();
+    fieldNames.set(id, (byClass = new Map()));
+  }
+  let f = byClass.get(c);
+  if (f === undefined && byClass.size < 10_000) byClass.set(c, (f = `${id}.${c}`));
+  return f ?? `${id}.${c}`;
+};
+
+/**
+ * The changes of an import in merge mode, as diffStored(before, mergeValues(before, given)) lists them and in its
+ * order (field, old, new), without making the merged values: each given field whose text differs from the stored
+ * one. Values of a shape the merge treats otherwise (a stored text where a land-class object is given, or the
+ * reverse, or null) and keys that JS orders by value (array indexes) go through diffStored and mergeValues.
+ */
+export function eachMergedChange(
+  before: StoredValues | undefined,
+  given: StoredValues,
+  change: (field: string, old: string | null, now: string) => void,
+): void {
+  let plain = true;
+  for (const id in given) {
+    const x = given[id]!;
+    const o = before?.[id];
+    if (oddKey(id) || x === null || (o !== undefined && (o === null || typeof o !== typeof x))) plain = false;
+    else if (typeof x === 'object') for (const c in x) if (oddKey(c)) plain = false;
+    if (!plain) break;
+  }
+  if (!plain) {
+    const diff = diffStored(before, mergeValues(before, given));
+    for (const f in diff) change(f, diff[f]![0], diff[f]![1]!);
+    return;
+  }
+  const visit = (id: string, o: StoredValues[string] | undefined, x: StoredValues[string]) => {
+    if (typeof x === 'string') {
+      if (o !== x) change(id, (o as string | undefined) ?? null, x);
+      return;
+    }
+    const oc = o as Record<string, string> | undefined;
+    // (an odd key is never given here: its stored value stays, unchanged)
+    if (oc)
+      for (const c in oc) {
+        if (oddKey(c)) continue;
+        const v = x[c];
+        if (v !== undefined && v !== oc[c]) change(fieldName(id, c), oc[c]!, v);
+      }
+    for (const c in x) if (oc?.[c] === undefined) change(fieldName(id, c), null, x[c]!);
+  };
+  // the merged values list the stored fields first, in their order, then the given ones not stored
+  if (before)
+    for (const id in before) if (!oddKey(id) && given[id] !== undefined) visit(id, before[id], given[id]);
+  for (const id in given) if (before?.[id] === undefined) visit(id, undefined, given[id]!);
+}
+
+/** diffStored(before, mergeValues(before, given)), made by eachMergedChange. */
+export function diffMerged(before: StoredValues | undefined, given: StoredValues): FieldDiff {
+  const diff: FieldDiff = {};
+  eachMergedChange(before, given, (f, o, n) => (diff[f] = [o, n]));
+  return diff;
+}
+
 /** One record's changes as a list (a form or the API says them field by field). */
 export const fieldChanges = (r: Pick<SavedRecord, 'township' | 'year' | 'diff'>): FieldChange[] =>
   Object.entries(r.diff).map(([field, [o, n]]) => ({

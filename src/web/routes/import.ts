@@ -6,53 +6,75 @@ import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listTownships, townshipInfo, type Township } from '../../store/regions.js';
-import { listRecords, storedOverrides, storedValues, type StoredChange } from '../../store/survey.js';
+import { listRecords } from '../../store/survey.js';
 import {
   batchRows,
   commitBatch,
   discardBatch,
   getBatch,
+  importPlan,
   ROW_OUTCOMES,
-  stageImport,
+  type ImportPlan,
 } from '../../store/import-batches.js';
-import type { InputIssue, RawRecord } from '../../domain/inputs.js';
+import type { Db } from '../../store/db.js';
+import type { InputIssue } from '../../domain/inputs.js';
 import type { CompiledSet } from '../../domain/model.js';
 
-/** Reads and checks an uploaded template: every problem by sheet, row, column; records only when there is none. */
+/**
+ * Reads and checks an uploaded template: every problem by sheet, row, column. Validated in parts (of an XLSX, as
+ * it is read), each part turned at once into the text it is stored as and planned against the stored records
+ * (an import fills in what the file gives; blank cells keep what is stored): the plan, to be staged, only when
+ * the file has no problem. Nothing is written here.
+ */
 export async function readUpload(
+  db: Db,
   set: CompiledSet,
   file: { originalname: string; buffer: Buffer },
   townships: Parameters<typeof tablePartValidator>[1],
-): Promise<{ records: StoredChange[]; issues: InputIssue[]; origins: RawRecord['origin'][] }> {
+  /** The uploader: on PostgreSQL the batch is staged while the file is read (importPlan's begin). */
+  userId: number,
+): Promise<{ issues: InputIssue[]; plan?: ImportPlan }> {
   const isCsv = file.originalname.toLowerCase().endsWith('.csv');
-  // an import fills in what the file gives; blank cells keep what is stored. Validated in parts (of an XLSX, as
-  // it is read), each record turned at once into the text it is stored as (its decimals dropped): that text is
-  // what the batch stages
-  const origins: RawRecord['origin'][] = [];
-  const validator = tablePartValidator(set, townships, { allowMissing: true }, (r, origin) => {
-    origins.push(origin);
-    return {
-      township: r.township,
-      year: r.year,
-      stored: { values: storedValues(r), overrides: storedOverrides(r) },
-    } satisfies StoredChange;
-  });
+  const plan = importPlan();
+  plan.begin(db, userId, file.originalname, set);
+  const validator = tablePartValidator(set, townships, { allowMissing: true }, (records, origins) =>
+    plan.add(db, records, origins),
+  );
+  // a failure of the plan (the database) while the file is read is the server's, not the file's
+  let planFailed: { error: unknown } | undefined;
+  const validate = (t: Parameters<typeof validator.validate>[0]) =>
+    validator.validate(t).catch((error: unknown) => {
+      planFailed = { error };
+      throw error;
+    });
   let table;
   try {
     table = isCsv
       ? readCsvTable(set, file.buffer.toString('utf8'))
-      : await readXlsxTable(set, file.buffer, validator.validate);
+      : await readXlsxTable(set, file.buffer, validate);
   } catch (e) {
+    if (planFailed) {
+      await plan.abort();
+      throw planFailed.error;
+    }
     const issue: InputIssue = {
       message: {
         zh: `无法读取文件"${file.originalname}"：不是有效的 ${isCsv ? 'CSV' : 'XLSX'} 文件（${(e as Error).message}）`,
         en: `cannot read "${file.originalname}": not a valid ${isCsv ? 'CSV' : 'XLSX'} file (${(e as Error).message})`,
       },
     };
-    return { records: [], issues: [issue], origins: [] };
+    await plan.abort();
+    return { issues: [issue] };
   }
-  const { records, issues } = validator.finish(table);
-  return { records, issues, origins: issues.length ? [] : origins };
+  try {
+    const { issues } = await validator.finish(table);
+    if (!issues.length) return { issues, plan };
+    await plan.abort();
+    return { issues };
+  } catch (e) {
+    await plan.abort();
+    throw e;
+  }
 }
 
 export function importRoutes() {
@@ -83,7 +105,7 @@ export function importRoutes() {
         422,
       );
     const list = await listTownships(db);
-    const { records, issues, origins } = await readUpload(set, req.file, list.map(townshipInfo));
+    const { issues, plan } = await readUpload(db, set, req.file, list.map(townshipInfo), req.user!.id);
     if (issues.length)
       return page(
         res,
@@ -97,7 +119,7 @@ export function importRoutes() {
         },
         422,
       );
-    const id = await stageImport(db, req.user!.id, req.file.originalname, set, records, origins);
+    const id = await plan!.stage(db, req.user!.id, req.file.originalname, set);
     res.redirect(303, `/import/${id}`);
   });
 
