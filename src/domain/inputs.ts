@@ -1,4 +1,12 @@
-import { ZERO, isSeveralValues, readDecimal, sum, type Dec, type DecimalReading } from './decimal.js';
+import {
+  ZERO,
+  isSeveralValues,
+  readDecimal,
+  readPlainDecimal,
+  sum,
+  type Dec,
+  type DecimalReading,
+} from './decimal.js';
 import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, displayUnit, parseUnit, sameDimension, type Unit } from './units.js';
@@ -239,24 +247,29 @@ function unitOf(
 
 /** One value of an input: a single number (not a pasted list), in range once converted to the input's unit. */
 function readValue(input: InputModel, x: unknown, field: string, from: Unit, add: AddIssue): Dec | undefined {
-  if (isSeveralValues(x)) {
-    const shown = String(x)
-      .trim()
-      .split(/\s*[\r\n\t;]+\s*/)
-      .join(' / ');
-    add(
-      field,
-      `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
-      `"${shown}" is several values (a pasted column?); each field takes one number`,
-    );
-    return undefined;
+  // plain decimal text (every stored value, most typed ones) is one number, without a % sign: read at once
+  let value = readPlainDecimal(x);
+  if (!value) {
+    if (isSeveralValues(x)) {
+      const shown = String(x)
+        .trim()
+        .split(/\s*[\r\n\t;]+\s*/)
+        .join(' / ');
+      add(
+        field,
+        `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
+        `"${shown}" is several values (a pasted column?); each field takes one number`,
+      );
+      return undefined;
+    }
+    const r = parseInputValue(x, input.percent);
+    if (!r.ok) {
+      add(field, r.message.zh, r.message.en);
+      return undefined;
+    }
+    value = r.value;
   }
-  const r = parseInputValue(x, input.percent);
-  if (!r.ok) {
-    add(field, r.message.zh, r.message.en);
-    return undefined;
-  }
-  const converted = convertValue(r.value, from, input.unitValue);
+  const converted = convertValue(value, from, input.unitValue);
   if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
     add(
       field,
