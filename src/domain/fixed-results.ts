@@ -377,18 +377,24 @@ class OrderedSums {
   }
 }
 
-/** The totals of a region of fixed accounts (see aggregateRegion), each added as decimal.js adds them. */
+/**
+ * The totals of a region of fixed accounts (see aggregateRegion), each added as decimal.js adds them: GEP, the
+ * categories and the deduction at once; the per-component, product and ecosystem maps when first asked for (a
+ * report of the county may read none of them).
+ */
 export interface FixedRegionTotals {
-  readonly componentQuantities: Map<string, Dec>;
-  readonly componentValues: Map<string, Dec>;
-  readonly productValues: Map<string, Dec>;
   readonly categoryValues: Record<Category, Dec>;
-  readonly ecosystemValues: Map<EcosystemType | 'unallocated', Dec>;
   readonly gep: Dec;
   readonly outOfRegionDeduction: Dec;
   readonly gepNet: Dec;
   /** Townships whose categories do not add up to their GEP (within 10⁻⁹ 元). */
   readonly broken: readonly string[];
+  readonly components: () => {
+    readonly quantities: Map<string, Dec>;
+    readonly values: Map<string, Dec>;
+  };
+  readonly productValues: () => Map<string, Dec>;
+  readonly ecosystemValues: () => Map<EcosystemType | 'unallocated', Dec>;
 }
 
 /** The region's totals from its townships' fixed runs, or undefined when some account is not a fixed one. */
@@ -397,28 +403,12 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
   if (!runs?.length) return undefined;
   const plan = runs[0]!.plan;
   const n = plan.components.length;
-  const quantities = new OrderedSums(n);
-  const values = new OrderedSums(n);
-  const products = new OrderedSums(plan.products.length);
-  const ecosystems = new OrderedSums(plan.ecosystems.length);
   const categories = CATEGORIES.map(() => D34_ZERO);
   let gep = D34_ZERO;
   let deduction = D34_ZERO;
   const broken: string[] = [];
   for (const d of runs) {
     const f = figuresOf(d);
-    const qs = quantitiesOf(d);
-    for (let i = 0; i < n; i++) {
-      const q = qs[i];
-      if (q === undefined) continue;
-      quantities.add(i, q);
-      const v = f.value[i];
-      if (v !== undefined) values.add(i, v);
-    }
-    const prods = productsOf(d);
-    for (const p of prods.order) products.add(p, prods.values[p]!);
-    const eco = ecosystemsOf(d);
-    for (const e of eco.order) ecosystems.add(e, eco.values[e]!);
     let cats = D34_ZERO;
     for (let c = 0; c < categories.length; c++) {
       categories[c] = add34(categories[c]!, f.categories[c]!);
@@ -430,15 +420,43 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
   }
   const id = (i: number) => plan.components[i]!.model.id;
   return {
-    componentQuantities: quantities.map(id),
-    componentValues: values.map(id),
-    productValues: products.map((p) => plan.products[p]!),
     categoryValues: categoryRecord(categories),
-    ecosystemValues: ecosystems.map((e) => plan.ecosystems[e]!),
     gep: toDec(gep),
     outOfRegionDeduction: toDec(deduction),
     gepNet: toDec(sub34(gep, deduction)),
     broken,
+    components: () => {
+      const quantities = new OrderedSums(n);
+      const values = new OrderedSums(n);
+      for (const d of runs) {
+        const f = figuresOf(d);
+        const qs = quantitiesOf(d);
+        for (let i = 0; i < n; i++) {
+          const q = qs[i];
+          if (q === undefined) continue;
+          quantities.add(i, q);
+          const v = f.value[i];
+          if (v !== undefined) values.add(i, v);
+        }
+      }
+      return { quantities: quantities.map(id), values: values.map(id) };
+    },
+    productValues: () => {
+      const products = new OrderedSums(plan.products.length);
+      for (const d of runs) {
+        const prods = productsOf(d);
+        for (const p of prods.order) products.add(p, prods.values[p]!);
+      }
+      return products.map((p) => plan.products[p]!);
+    },
+    ecosystemValues: () => {
+      const ecosystems = new OrderedSums(plan.ecosystems.length);
+      for (const d of runs) {
+        const eco = ecosystemsOf(d);
+        for (const e of eco.order) ecosystems.add(e, eco.values[e]!);
+      }
+      return ecosystems.map((e) => plan.ecosystems[e]!);
+    },
   };
 }
 
