@@ -506,43 +506,55 @@ export function fixedComponentSums(
   const runs = runsOf(accounts);
   if (!runs?.length) return undefined;
   const plan = runs[0]!.plan;
-  const n = plan.components.length;
-  const out = new Map<string, ComponentSum>();
-  plan.components.forEach((c, i) => {
-    let status: ComponentStatus | undefined;
-    let reason: string | undefined;
-    let quantity: D34 | undefined;
-    let value: D34 | undefined;
-    const k = c.classes?.length ?? 0;
-    const base = n + plan.classOffset[i]!;
-    const qByClass = new Array<D34 | undefined>(k);
-    const vByClass = new Array<D34 | undefined>(k);
-    const plus = (acc: D34 | undefined, x: D34) => (acc === undefined ? x : add34(acc, x));
-    for (const d of runs) {
+  const comps = plan.components;
+  const n = comps.length;
+  // township by township (each run's figures read once, in memory order), every component and class: component i's
+  // sum at [i], its class j at [n + classOffset[i] + j], as a run copy packs them; each added in township order
+  const quantities = new Array<D34 | undefined>(n + plan.classCount);
+  const values = new Array<D34 | undefined>(n + plan.classCount);
+  const status = new Array<ComponentStatus | undefined>(n);
+  const reason = new Array<string | undefined>(n);
+  const plus = (acc: D34 | undefined, x: D34) => (acc === undefined ? x : add34(acc, x));
+  for (const d of runs) {
+    const { q, v } = d.run;
+    const qs = quantitiesOf(d);
+    const f = figuresOf(d);
+    for (let i = 0; i < n; i++) {
+      const c = comps[i]!;
       const st = d.run.status[i]!;
-      if (status === undefined) {
-        status = STATUS[st]!;
-        if (status !== 'ok')
-          reason = status === 'not_valued' ? notValuedReason(c.model) : notApplicableReason(d, i);
-      } else if (status !== 'ok' && st === FixedStatus.Ok) status = 'ok';
+      if (status[i] === undefined) {
+        const first = STATUS[st]!;
+        status[i] = first;
+        if (first !== 'ok')
+          reason[i] = first === 'not_valued' ? notValuedReason(c.model) : notApplicableReason(d, i);
+      } else if (status[i] !== 'ok' && st === FixedStatus.Ok) status[i] = 'ok';
       if (st < FixedStatus.NotValued) continue;
-      const f = figuresOf(d);
-      quantity = plus(quantity, quantitiesOf(d)[i]!);
-      for (let j = 0; j < k; j++) qByClass[j] = plus(qByClass[j], round34(d.run.q[base + j]!, c.qScale));
+      const k = c.classes?.length ?? 0;
+      const base = n + plan.classOffset[i]!;
+      quantities[i] = plus(quantities[i], qs[i]!);
+      for (let j = base; j < base + k; j++) quantities[j] = plus(quantities[j], round34(q[j]!, c.qScale));
       if (st !== FixedStatus.Ok) continue;
-      value = plus(value, f.value[i]!);
-      for (let j = 0; j < k; j++) vByClass[j] = plus(vByClass[j], round34(d.run.v[base + j]!, c.vScale));
+      values[i] = plus(values[i], f.value[i]!);
+      for (let j = base; j < base + k; j++) values[j] = plus(values[j], round34(v[j]!, c.vScale));
     }
+  }
+  const out = new Map<string, ComponentSum>();
+  comps.forEach((c, i) => {
+    const base = n + plan.classOffset[i]!;
     const byClass = (xs: (D34 | undefined)[]) =>
-      xs[0] === undefined ? undefined : new Map(c.classes!.map((cls, j) => [cls, toDec(xs[j]!)]));
+      c.classes?.length && xs[base] !== undefined
+        ? new Map(c.classes.map((cls, j) => [cls, toDec(xs[base + j]!)]))
+        : undefined;
+    const quantity = quantities[i];
+    const value = values[i];
     out.set(c.model.id, {
       component: c.model,
-      status: status!,
-      reason: status === 'ok' ? undefined : reason,
+      status: status[i]!,
+      reason: status[i] === 'ok' ? undefined : reason[i],
       quantity: quantity && toDec(quantity),
       value: value && toDec(value),
-      quantityByClass: k ? byClass(qByClass) : undefined,
-      valueByClass: k ? byClass(vByClass) : undefined,
+      quantityByClass: byClass(quantities),
+      valueByClass: byClass(values),
     });
   });
   return out;
