@@ -27,7 +27,9 @@ export interface FixedDetail {
   readonly prices: PriceBasis | undefined;
   readonly run: FixedRunCopy;
   figures?: FixedFigures;
-  quantities?: readonly (D34 | undefined)[];
+  /** Component quantities rounded so far (each when first read); `allQuantities` once every one is. */
+  quantities?: (D34 | undefined)[];
+  allQuantities?: boolean;
   ecosystems?: FixedEcosystems;
   products?: FixedProducts;
 }
@@ -146,13 +148,23 @@ export function ecosystemsOf(d: FixedDetail): FixedEcosystems {
   });
 }
 
-/** Per component: its quantity (34 digits) when it was computed; made when first asked for. */
-export function quantitiesOf(d: FixedDetail): readonly (D34 | undefined)[] {
-  if (d.quantities) return d.quantities;
+/** Component i's quantity (34 digits) when it was computed; made when first asked for. */
+export function quantityAt(d: FixedDetail, i: number): D34 | undefined {
   const { plan, run } = d;
-  return (d.quantities = plan.components.map((c, i) =>
-    run.status[i]! >= FixedStatus.NotValued ? round34(run.q[i]!, c.qScale) : undefined,
-  ));
+  if (run.status[i]! < FixedStatus.NotValued) return undefined;
+  const qs = (d.quantities ??= new Array<D34 | undefined>(plan.components.length));
+  return (qs[i] ??= round34(run.q[i]!, plan.components[i]!.qScale));
+}
+
+/** Per component: its quantity (34 digits) when it was computed. */
+export function quantitiesOf(d: FixedDetail): readonly (D34 | undefined)[] {
+  const n = d.plan.components.length;
+  d.quantities ??= new Array<D34 | undefined>(n);
+  if (!d.allQuantities) {
+    for (let i = 0; i < n; i++) quantityAt(d, i);
+    d.allQuantities = true;
+  }
+  return d.quantities;
 }
 
 const categoryRecord = (xs: readonly D34[]) =>
@@ -169,7 +181,8 @@ class FigureView implements ComponentFigure {
     readonly classes: readonly string[] | undefined,
   ) {}
   get quantity(): Dec | undefined {
-    const x = quantitiesOf(this.d)[this.i];
+    // a check reads a few components of every township: only theirs are rounded
+    const x = quantityAt(this.d, this.i);
     return x && (this.#q ??= toDec(x));
   }
   get value(): Dec | undefined {
