@@ -65,8 +65,9 @@ export async function accountYear(
     cache.set(key, hit);
     return hit;
   }
-  // one row of text (a JSON array of the rows, in the townships' order): PGlite makes an object per row and parses
-  // each jsonb field apart, which costs about twice as much for a thousand rows
+  // one row of text (a JSON array of the rows): PGlite makes an object per row and parses each jsonb field apart,
+  // which costs about twice as much for a thousand rows. One order everywhere, the townships' (sort, then id):
+  // 34-digit sums can differ in the last digit when added in another order
   const [agg] = await db.query<{ rows: string | null }>(
     `select json_agg(json_build_array(r.township_id, r.year, r.version, r.values, r.overrides)
        order by t.sort, t.id)::text as rows
@@ -86,8 +87,6 @@ export async function accountYear(
   }));
   // approved data was checked against the township areas when it was entered; a later change of a
   // township's registered area does not unmake it (the land-use sum is the record's own)
-  // one order everywhere (the townships' sort, then id): 34-digit sums can differ in the last digit when added in
-  // another order
   const { records, issues } = validateRecords(set, rows.map(rawFromRow));
   if (issues.length) throw new ValidationError(issues);
   const townships = await listTownships(db);
