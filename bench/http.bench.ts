@@ -263,10 +263,13 @@ if (PROVINCE_TOWNSHIPS > 0) {
   ] as const) {
     if (!wanted(path)) continue;
     const t = performance.now();
+    const c0 = process.cpuUsage();
     const res = await fetch(bigBase + path, { headers: { cookie: bigAdmin } });
     const body = await res.text();
+    const c = process.cpuUsage(c0);
+    // cpu of this process (the server of the province; with V8's garbage-collector threads, so it can exceed wall)
     cold.push(
-      `${name}: cold ${(performance.now() - t).toFixed(0)} ms (status ${res.status}, ${(body.length / 2 ** 20).toFixed(2)} MB of HTML)`,
+      `${name}: cold ${(performance.now() - t).toFixed(0)} ms (${((c.user + c.system) / 1000).toFixed(0)} ms cpu, load ${loadavg()[0]!.toFixed(2)}, status ${res.status}, ${(body.length / 2 ** 20).toFixed(2)} MB of HTML)`,
     );
     await load(`${PROVINCE_TOWNSHIPS} townships: ${name} \`${path}\``, bigBase + path, bigAdmin);
   }

@@ -470,19 +470,50 @@ export function aggregateRegion(accounts: readonly TownshipAccount[]): RegionAcc
       throw new AccountingError(
         'townships accounted with different years, sets or profiles cannot be added up',
       );
-  // the fixed engine's townships are added in BigInt, digit for digit as below, without a decimal per figure
+  // the fixed engine's townships are added in BigInt, digit for digit as below, without a decimal per figure; the
+  // per-component, product and ecosystem totals are added when first read, and their identity checked then
   const fixed = fixedRegionTotals(accounts);
   if (fixed) {
-    const { broken: townshipsBroken, ...totals } = fixed;
-    const region: RegionAccount = {
+    const { categoryValues, gep, outOfRegionDeduction, gepNet } = fixed;
+    const broken = [...identity('Σ categories', sum(Object.values(categoryValues)), gep), ...fixed.broken];
+    if (broken.length) throw new AccountingError(`accounting identities do not hold: ${broken.join('; ')}`);
+    const checked = <M extends ReadonlyMap<unknown, Dec>>(what: string, m: M): M => {
+      const wrong = identity(what, sum(m.values()), gep);
+      if (wrong.length) throw new AccountingError(`accounting identities do not hold: ${wrong.join('; ')}`);
+      return m;
+    };
+    let components: ReturnType<typeof fixed.components> | undefined;
+    let products: Map<string, Dec> | undefined;
+    let ecosystems: Map<EcosystemType | 'unallocated', Dec> | undefined;
+    const figures = () => {
+      if (!components) {
+        const c = fixed.components();
+        checked('Σ components', c.values);
+        components = c;
+      }
+      return components;
+    };
+    return {
       year: first.year,
       prices: first.prices,
       townships: accounts,
-      ...totals,
+      categoryValues,
+      gep,
+      outOfRegionDeduction,
+      gepNet,
+      get componentQuantities() {
+        return figures().quantities;
+      },
+      get componentValues() {
+        return figures().values;
+      },
+      get productValues() {
+        return (products ??= checked('Σ products', fixed.productValues()));
+      },
+      get ecosystemValues() {
+        return (ecosystems ??= checked('Σ ecosystem types', fixed.ecosystemValues()));
+      },
     };
-    const broken = [...regionIdentities(region), ...townshipsBroken];
-    if (broken.length) throw new AccountingError(`accounting identities do not hold: ${broken.join('; ')}`);
-    return region;
   }
   const componentQuantities = new Map<string, Dec>();
   const componentValues = new Map<string, Dec>();
@@ -534,19 +565,22 @@ export function checkIdentities(region: RegionAccount): string[] {
 
 const IDENTITY_TOLERANCE = new Dec('1e-9');
 
+/** One identity of a region: `what` (a sum) equals GEP within the tolerance; the broken one named, else nothing. */
+function identity(what: string, v: Dec, gep: Dec): string[] {
+  // NaN compares false with everything: a check passes only when the difference is within tolerance
+  return v.minus(gep).abs().lte(IDENTITY_TOLERANCE)
+    ? []
+    : [`${what} = ${v.toString()} ≠ GEP ${gep.toString()}`];
+}
+
 /** The region's own identities (its townships' are checked apart). */
 function regionIdentities(region: RegionAccount): string[] {
-  const broken: string[] = [];
-  const expect = (what: string, v: Dec) => {
-    // NaN compares false with everything: a check passes only when the difference is within tolerance
-    if (!v.minus(region.gep).abs().lte(IDENTITY_TOLERANCE))
-      broken.push(`${what} = ${v.toString()} ≠ GEP ${region.gep.toString()}`);
-  };
-  expect('Σ categories', sum(Object.values(region.categoryValues)));
-  expect('Σ products', sum(region.productValues.values()));
-  expect('Σ ecosystem types', sum(region.ecosystemValues.values()));
-  expect('Σ components', sum(region.componentValues.values()));
-  return broken;
+  return [
+    ...identity('Σ categories', sum(Object.values(region.categoryValues)), region.gep),
+    ...identity('Σ products', sum(region.productValues.values()), region.gep),
+    ...identity('Σ ecosystem types', sum(region.ecosystemValues.values()), region.gep),
+    ...identity('Σ components', sum(region.componentValues.values()), region.gep),
+  ];
 }
 
 export type { ComponentSum };

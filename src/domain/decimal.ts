@@ -37,12 +37,16 @@ export type DecimalReading = { ok: true; value: Dec } | { ok: false; message: { 
  */
 const PLAIN_DECIMAL = /^-?\d{1,31}(?:\.\d{1,30})?$/;
 
+/** The decimal of plain decimal text (see PLAIN_DECIMAL), which is one value within the rule; else undefined. */
+export const readPlainDecimal = (raw: unknown): Dec | undefined =>
+  typeof raw === 'string' && raw.length <= 40 && PLAIN_DECIMAL.test(raw) ? new Dec(raw) : undefined;
+
 /** Reads a decimal from text or a JS number, saying why when it cannot. */
 export function readDecimal(raw: unknown): DecimalReading {
-  const plain = typeof raw === 'number' ? (Number.isFinite(raw) ? String(raw) : undefined) : raw;
-  if (typeof plain === 'string' && plain.length <= 40 && PLAIN_DECIMAL.test(plain))
-    return { ok: true, value: new Dec(plain) };
-  return readDecimalChecked(raw);
+  const plain = readPlainDecimal(
+    typeof raw === 'number' ? (Number.isFinite(raw) ? String(raw) : undefined) : raw,
+  );
+  return plain ? { ok: true, value: plain } : readDecimalChecked(raw);
 }
 
 /**

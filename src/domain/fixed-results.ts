@@ -27,7 +27,9 @@ export interface FixedDetail {
   readonly prices: PriceBasis | undefined;
   readonly run: FixedRunCopy;
   figures?: FixedFigures;
-  quantities?: readonly (D34 | undefined)[];
+  /** Component quantities rounded so far (each when first read); `allQuantities` once every one is. */
+  quantities?: (D34 | undefined)[];
+  allQuantities?: boolean;
   ecosystems?: FixedEcosystems;
   products?: FixedProducts;
 }
@@ -146,13 +148,23 @@ export function ecosystemsOf(d: FixedDetail): FixedEcosystems {
   });
 }
 
-/** Per component: its quantity (34 digits) when it was computed; made when first asked for. */
-export function quantitiesOf(d: FixedDetail): readonly (D34 | undefined)[] {
-  if (d.quantities) return d.quantities;
+/** Component i's quantity (34 digits) when it was computed; made when first asked for. */
+export function quantityAt(d: FixedDetail, i: number): D34 | undefined {
   const { plan, run } = d;
-  return (d.quantities = plan.components.map((c, i) =>
-    run.status[i]! >= FixedStatus.NotValued ? round34(run.q[i]!, c.qScale) : undefined,
-  ));
+  if (run.status[i]! < FixedStatus.NotValued) return undefined;
+  const qs = (d.quantities ??= new Array<D34 | undefined>(plan.components.length));
+  return (qs[i] ??= round34(run.q[i]!, plan.components[i]!.qScale));
+}
+
+/** Per component: its quantity (34 digits) when it was computed. */
+export function quantitiesOf(d: FixedDetail): readonly (D34 | undefined)[] {
+  const n = d.plan.components.length;
+  d.quantities ??= new Array<D34 | undefined>(n);
+  if (!d.allQuantities) {
+    for (let i = 0; i < n; i++) quantityAt(d, i);
+    d.allQuantities = true;
+  }
+  return d.quantities;
 }
 
 const categoryRecord = (xs: readonly D34[]) =>
@@ -169,7 +181,8 @@ class FigureView implements ComponentFigure {
     readonly classes: readonly string[] | undefined,
   ) {}
   get quantity(): Dec | undefined {
-    const x = quantitiesOf(this.d)[this.i];
+    // a check reads a few components of every township: only theirs are rounded
+    const x = quantityAt(this.d, this.i);
     return x && (this.#q ??= toDec(x));
   }
   get value(): Dec | undefined {
@@ -377,18 +390,24 @@ class OrderedSums {
   }
 }
 
-/** The totals of a region of fixed accounts (see aggregateRegion), each added as decimal.js adds them. */
+/**
+ * The totals of a region of fixed accounts (see aggregateRegion), each added as decimal.js adds them: GEP, the
+ * categories and the deduction at once; the per-component, product and ecosystem maps when first asked for (a
+ * report of the county may read none of them).
+ */
 export interface FixedRegionTotals {
-  readonly componentQuantities: Map<string, Dec>;
-  readonly componentValues: Map<string, Dec>;
-  readonly productValues: Map<string, Dec>;
   readonly categoryValues: Record<Category, Dec>;
-  readonly ecosystemValues: Map<EcosystemType | 'unallocated', Dec>;
   readonly gep: Dec;
   readonly outOfRegionDeduction: Dec;
   readonly gepNet: Dec;
   /** Townships whose categories do not add up to their GEP (within 10⁻⁹ 元). */
   readonly broken: readonly string[];
+  readonly components: () => {
+    readonly quantities: Map<string, Dec>;
+    readonly values: Map<string, Dec>;
+  };
+  readonly productValues: () => Map<string, Dec>;
+  readonly ecosystemValues: () => Map<EcosystemType | 'unallocated', Dec>;
 }
 
 /** The region's totals from its townships' fixed runs, or undefined when some account is not a fixed one. */
@@ -397,28 +416,12 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
   if (!runs?.length) return undefined;
   const plan = runs[0]!.plan;
   const n = plan.components.length;
-  const quantities = new OrderedSums(n);
-  const values = new OrderedSums(n);
-  const products = new OrderedSums(plan.products.length);
-  const ecosystems = new OrderedSums(plan.ecosystems.length);
   const categories = CATEGORIES.map(() => D34_ZERO);
   let gep = D34_ZERO;
   let deduction = D34_ZERO;
   const broken: string[] = [];
   for (const d of runs) {
     const f = figuresOf(d);
-    const qs = quantitiesOf(d);
-    for (let i = 0; i < n; i++) {
-      const q = qs[i];
-      if (q === undefined) continue;
-      quantities.add(i, q);
-      const v = f.value[i];
-      if (v !== undefined) values.add(i, v);
-    }
-    const prods = productsOf(d);
-    for (const p of prods.order) products.add(p, prods.values[p]!);
-    const eco = ecosystemsOf(d);
-    for (const e of eco.order) ecosystems.add(e, eco.values[e]!);
     let cats = D34_ZERO;
     for (let c = 0; c < categories.length; c++) {
       categories[c] = add34(categories[c]!, f.categories[c]!);
@@ -430,15 +433,43 @@ export function fixedRegionTotals(accounts: readonly TownshipAccount[]): FixedRe
   }
   const id = (i: number) => plan.components[i]!.model.id;
   return {
-    componentQuantities: quantities.map(id),
-    componentValues: values.map(id),
-    productValues: products.map((p) => plan.products[p]!),
     categoryValues: categoryRecord(categories),
-    ecosystemValues: ecosystems.map((e) => plan.ecosystems[e]!),
     gep: toDec(gep),
     outOfRegionDeduction: toDec(deduction),
     gepNet: toDec(sub34(gep, deduction)),
     broken,
+    components: () => {
+      const quantities = new OrderedSums(n);
+      const values = new OrderedSums(n);
+      for (const d of runs) {
+        const f = figuresOf(d);
+        const qs = quantitiesOf(d);
+        for (let i = 0; i < n; i++) {
+          const q = qs[i];
+          if (q === undefined) continue;
+          quantities.add(i, q);
+          const v = f.value[i];
+          if (v !== undefined) values.add(i, v);
+        }
+      }
+      return { quantities: quantities.map(id), values: values.map(id) };
+    },
+    productValues: () => {
+      const products = new OrderedSums(plan.products.length);
+      for (const d of runs) {
+        const prods = productsOf(d);
+        for (const p of prods.order) products.add(p, prods.values[p]!);
+      }
+      return products.map((p) => plan.products[p]!);
+    },
+    ecosystemValues: () => {
+      const ecosystems = new OrderedSums(plan.ecosystems.length);
+      for (const d of runs) {
+        const eco = ecosystemsOf(d);
+        for (const e of eco.order) ecosystems.add(e, eco.values[e]!);
+      }
+      return ecosystems.map((e) => plan.ecosystems[e]!);
+    },
   };
 }
 
@@ -488,43 +519,55 @@ export function fixedComponentSums(
   const runs = runsOf(accounts);
   if (!runs?.length) return undefined;
   const plan = runs[0]!.plan;
-  const n = plan.components.length;
-  const out = new Map<string, ComponentSum>();
-  plan.components.forEach((c, i) => {
-    let status: ComponentStatus | undefined;
-    let reason: string | undefined;
-    let quantity: D34 | undefined;
-    let value: D34 | undefined;
-    const k = c.classes?.length ?? 0;
-    const base = n + plan.classOffset[i]!;
-    const qByClass = new Array<D34 | undefined>(k);
-    const vByClass = new Array<D34 | undefined>(k);
-    const plus = (acc: D34 | undefined, x: D34) => (acc === undefined ? x : add34(acc, x));
-    for (const d of runs) {
+  const comps = plan.components;
+  const n = comps.length;
+  // township by township (each run's figures read once, in memory order), every component and class: component i's
+  // sum at [i], its class j at [n + classOffset[i] + j], as a run copy packs them; each added in township order
+  const quantities = new Array<D34 | undefined>(n + plan.classCount);
+  const values = new Array<D34 | undefined>(n + plan.classCount);
+  const status = new Array<ComponentStatus | undefined>(n);
+  const reason = new Array<string | undefined>(n);
+  const plus = (acc: D34 | undefined, x: D34) => (acc === undefined ? x : add34(acc, x));
+  for (const d of runs) {
+    const { q, v } = d.run;
+    const qs = quantitiesOf(d);
+    const f = figuresOf(d);
+    for (let i = 0; i < n; i++) {
+      const c = comps[i]!;
       const st = d.run.status[i]!;
-      if (status === undefined) {
-        status = STATUS[st]!;
-        if (status !== 'ok')
-          reason = status === 'not_valued' ? notValuedReason(c.model) : notApplicableReason(d, i);
-      } else if (status !== 'ok' && st === FixedStatus.Ok) status = 'ok';
+      if (status[i] === undefined) {
+        const first = STATUS[st]!;
+        status[i] = first;
+        if (first !== 'ok')
+          reason[i] = first === 'not_valued' ? notValuedReason(c.model) : notApplicableReason(d, i);
+      } else if (status[i] !== 'ok' && st === FixedStatus.Ok) status[i] = 'ok';
       if (st < FixedStatus.NotValued) continue;
-      const f = figuresOf(d);
-      quantity = plus(quantity, quantitiesOf(d)[i]!);
-      for (let j = 0; j < k; j++) qByClass[j] = plus(qByClass[j], round34(d.run.q[base + j]!, c.qScale));
+      const k = c.classes?.length ?? 0;
+      const base = n + plan.classOffset[i]!;
+      quantities[i] = plus(quantities[i], qs[i]!);
+      for (let j = base; j < base + k; j++) quantities[j] = plus(quantities[j], round34(q[j]!, c.qScale));
       if (st !== FixedStatus.Ok) continue;
-      value = plus(value, f.value[i]!);
-      for (let j = 0; j < k; j++) vByClass[j] = plus(vByClass[j], round34(d.run.v[base + j]!, c.vScale));
+      values[i] = plus(values[i], f.value[i]!);
+      for (let j = base; j < base + k; j++) values[j] = plus(values[j], round34(v[j]!, c.vScale));
     }
+  }
+  const out = new Map<string, ComponentSum>();
+  comps.forEach((c, i) => {
+    const base = n + plan.classOffset[i]!;
     const byClass = (xs: (D34 | undefined)[]) =>
-      xs[0] === undefined ? undefined : new Map(c.classes!.map((cls, j) => [cls, toDec(xs[j]!)]));
+      c.classes?.length && xs[base] !== undefined
+        ? new Map(c.classes.map((cls, j) => [cls, toDec(xs[base + j]!)]))
+        : undefined;
+    const quantity = quantities[i];
+    const value = values[i];
     out.set(c.model.id, {
       component: c.model,
-      status: status!,
-      reason: status === 'ok' ? undefined : reason,
+      status: status[i]!,
+      reason: status[i] === 'ok' ? undefined : reason[i],
       quantity: quantity && toDec(quantity),
       value: value && toDec(value),
-      quantityByClass: k ? byClass(qByClass) : undefined,
-      valueByClass: k ? byClass(vByClass) : undefined,
+      quantityByClass: byClass(quantities),
+      valueByClass: byClass(values),
     });
   });
   return out;

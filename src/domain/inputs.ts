@@ -4,6 +4,7 @@ import {
   isSeveralValues,
   plainDecimalText,
   readDecimal,
+  readPlainDecimal,
   sum,
   type DecimalReading,
 } from './decimal.js';
@@ -355,27 +356,60 @@ function unitOf(
   return undefined;
 }
 
+/** Per input with a range: whether its lower bound is ≤ 0, and n with 10ⁿ ≤ its upper bound (−1 when it is < 1). */
+const rangeForms = new WeakMap<InputModel, { readonly zeroIn: boolean; readonly digits: number }>();
+
+/**
+ * True when plain decimal text (in the input's own unit) is within the input's range by its form alone, exactly: a
+ * value without a minus sign is ≥ 0 ≥ the lower bound, and one of d integer digits (leading zeros not counted) is
+ * < 10ᵈ ≤ the upper bound when d ≤ n. False means only that the decimals must be compared.
+ */
+function inRangeByForm(input: InputModel, text: string): boolean {
+  let form = rangeForms.get(input);
+  if (!form) {
+    const [lo, hi] = input.range!;
+    form = { zeroIn: lo.lte(0), digits: hi.gte(1) ? hi.trunc().toFixed().length - 1 : -1 };
+    rangeForms.set(input, form);
+  }
+  if (!form.zeroIn || text.charCodeAt(0) === 45) return false;
+  const dot = text.indexOf('.');
+  const end = dot < 0 ? text.length : dot;
+  let start = 0;
+  while (start < end && text.charCodeAt(start) === 48) start++;
+  return end - start <= form.digits;
+}
+
 /** One value of an input: a single number (not a pasted list), in range once converted to the input's unit. */
 function readValue(input: InputModel, x: unknown, field: string, from: Unit, add: AddIssue): Dec | undefined {
-  if (isSeveralValues(x)) {
-    const shown = String(x)
-      .trim()
-      .split(/\s*[\r\n\t;]+\s*/)
-      .join(' / ');
-    add(
-      field,
-      `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
-      `"${shown}" is several values (a pasted column?); each field takes one number`,
-    );
-    return undefined;
+  // plain decimal text (every stored value, most typed ones) is one number, without a % sign: read at once
+  const plain = readPlainDecimal(x);
+  let value = plain;
+  if (!value) {
+    if (isSeveralValues(x)) {
+      const shown = String(x)
+        .trim()
+        .split(/\s*[\r\n\t;]+\s*/)
+        .join(' / ');
+      add(
+        field,
+        `"${shown}"是多个数值（可能粘贴了一列），每一格只能填一个数值`,
+        `"${shown}" is several values (a pasted column?); each field takes one number`,
+      );
+      return undefined;
+    }
+    const r = parseInputValue(x, input.percent);
+    if (!r.ok) {
+      add(field, r.message.zh, r.message.en);
+      return undefined;
+    }
+    value = r.value;
   }
-  const r = parseInputValue(x, input.percent);
-  if (!r.ok) {
-    add(field, r.message.zh, r.message.en);
-    return undefined;
-  }
-  const converted = convertValue(r.value, from, input.unitValue);
-  if (input.range && (converted.lt(input.range[0]) || converted.gt(input.range[1])))
+  const converted = convertValue(value, from, input.unitValue);
+  if (
+    input.range &&
+    !(plain && converted === plain && inRangeByForm(input, x as string)) &&
+    (converted.lt(input.range[0]) || converted.gt(input.range[1]))
+  )
     add(
       field,
       `数值 ${converted.toString()} ${displayUnit(input.unit)} 超出合理范围 [${input.range[0].toString()}, ${input.range[1].toString()}]`,

@@ -185,12 +185,26 @@ export function conversionFactor(from: Unit, to: Unit): Ratio {
   return divRatio(from.scale, to.scale);
 }
 
+/** Per pair of units (objects, never changed once parsed): the factor as decimals, or null for 1. */
+const factors = new WeakMap<Unit, WeakMap<Unit, { num: Dec; den?: Dec } | null>>();
+
 export function convertValue(value: Dec, from: Unit, to: Unit): Dec {
   // the same unit (the common case: a value given in the input's own unit) converts to itself
   if (from === to) return value;
-  const f = conversionFactor(from, to);
-  if (f.den === 1n) return f.num === 1n ? value : value.times(f.num.toString());
-  return value.times(f.num.toString()).div(f.den.toString());
+  let byTo = factors.get(from);
+  if (!byTo) factors.set(from, (byTo = new WeakMap()));
+  let f = byTo.get(to);
+  if (f === undefined) {
+    // different dimensions throw here, every time
+    const r = conversionFactor(from, to);
+    f =
+      r.den === 1n && r.num === 1n
+        ? null
+        : { num: new Dec(r.num.toString()), den: r.den === 1n ? undefined : new Dec(r.den.toString()) };
+    byTo.set(to, f);
+  }
+  if (f === null) return value;
+  return f.den ? value.times(f.num).div(f.den) : value.times(f.num);
 }
 
 const SUPERSCRIPTS: Record<string, string> = { '²': '2', '³': '3', '₂': '2', '·': '*', '×': '*' };

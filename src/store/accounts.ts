@@ -65,32 +65,38 @@ export async function accountYear(
     cache.set(key, hit);
     return hit;
   }
-  const rows = await db.query<SurveyRow>(
-    "select township_id, year, version, values, overrides from survey_records where year = $1 and status = 'approved' order by township_id",
+  // one row of text (a JSON array of the rows): PGlite makes an object per row and parses each jsonb field apart,
+  // which costs about twice as much for a thousand rows. One order everywhere, the townships' (sort, then id):
+  // 34-digit sums can differ in the last digit when added in another order
+  const [agg] = await db.query<{ rows: string | null }>(
+    `select json_agg(json_build_array(r.township_id, r.year, r.version, r.values, r.overrides)
+       order by t.sort, t.id)::text as rows
+     from survey_records r join townships t on t.id = r.township_id
+     where r.year = $1 and r.status = 'approved'`,
     [year],
   );
+  if (!agg?.rows) return undefined;
+  const rows = (
+    JSON.parse(agg.rows) as [string, number, number, SurveyRow['values'], SurveyRow['overrides']][]
+  ).map(([township_id, y, version, values, overrides]) => ({
+    township_id,
+    year: y,
+    version,
+    values,
+    overrides,
+  }));
   // approved data was checked against the township areas when it was entered; a later change of a
   // township's registered area does not unmake it (the land-use sum is the record's own)
   const { records, issues } = validateRecords(set, rows.map(rawFromRow));
   if (issues.length) throw new ValidationError(issues);
   const townships = await listTownships(db);
-  const order = new Map(townships.map((t, i) => [t.id, i]));
-  // one order everywhere: 34-digit sums can differ in the last digit when added in another order
-  records.sort((a, b) => order.get(a.township)! - order.get(b.township)!);
-  rows.sort((a, b) => order.get(a.township_id)! - order.get(b.township_id)!);
   const region = aggregateRegion(records.map((r) => accountTownship(set, r, profile)));
   const present = new Set(records.map((r) => r.township));
   const result: YearAccounts = {
     year,
     records,
     region,
-    rows: rows.map(({ township_id, year: y, version, values, overrides }) => ({
-      township_id,
-      year: y,
-      version,
-      values,
-      overrides,
-    })),
+    rows,
     missing: townships.filter((t) => !present.has(t.id)),
   };
   keep(key, result);
