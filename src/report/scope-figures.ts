@@ -19,7 +19,21 @@ export interface ScopeFigures {
   readonly ecologicalDamageCost: Dec;
 }
 
+const made = new WeakMap<CompiledSet, WeakMap<readonly InputRecord[], ScopeFigures>>();
+
+/**
+ * The figures of a scope's records, made once per set and records list (the store keeps a year's list while its
+ * versions stand): the GEP report and its summary read the same year's without adding it up twice.
+ */
 export function scopeFigures(set: CompiledSet, records: readonly InputRecord[]): ScopeFigures {
+  let bySet = made.get(set);
+  if (!bySet) made.set(set, (bySet = new WeakMap()));
+  let f = bySet.get(records);
+  if (!f) bySet.set(records, (f = addUp(set, records)));
+  return f;
+}
+
+function addUp(set: CompiledSet, records: readonly InputRecord[]): ScopeFigures {
   const total = (role: Parameters<typeof roleTotal>[2]) => roleTotal(set, records, role);
   return {
     areaKm2: convertValue(total('land_area'), HM2, KM2),

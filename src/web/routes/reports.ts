@@ -66,7 +66,7 @@ import { dataVersion, memoByVersion } from '../../store/version.js';
 import { reportCache, ROW_BYTES, TOWNSHIP_BYTES } from '../report-cache.js';
 
 const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
-/** The plausibility document (a versioned file of the release), read once per process. */
+/** The plausibility document (a versioned file of the release), read once per process: when the routes are made. */
 let plausibility: { rules?: PlausibilityRules } | undefined;
 const plausibilityRules = () => (plausibility ??= { rules: loadPlausibilityIfAny(COEFFICIENTS_DIR) }).rules;
 
@@ -481,6 +481,8 @@ function esvView(ctx: Ctx, set: CompiledSet, now: YearView, scope = TOTAL_SCOPE)
 }
 
 export function reportRoutes() {
+  // configuration is read at boot, not by the first report request (≈ 40 ms of YAML)
+  plausibilityRules();
   const r = Router();
   const viewers = requireRole(...ANY_ROLE);
 
