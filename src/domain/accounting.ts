@@ -8,12 +8,15 @@ import { classDependentValueSymbols, overrideRefusal, type OverrideAllocation } 
 import { DECIMAL_ENGINE, FIXED_ENGINE, FixedFallback, type EngineVersion } from './fixed.js';
 import { copyRun, fixedPlan, loadRecord, runFixed } from './fixed-account.js';
 import {
+  figuresOf,
   fixedAccount,
   fixedComponentSums,
+  fixedDetailOf,
   fixedRegionNet,
   fixedRegionTotals,
   type ComponentSum,
 } from './fixed-results.js';
+import { D34_ZERO, add34, sub34, toDec, type D34 } from './fixed-d34.js';
 
 /** One township's validated inputs for one year, in the units the set declares. */
 export interface InputRecord {
@@ -350,6 +353,106 @@ export function accountAtConstantPrices(
   if (!account)
     byKey.set(key, (account = accountTownship(set, record, profile, { constantPriceYear: baseYear })));
   return account;
+}
+
+/** A record's GEP and out-of-region deduction at constant prices, as the fixed engine adds them (34 digits). */
+interface ConstantNet {
+  readonly gep: D34;
+  readonly deduction: D34;
+}
+
+const constantNetCache = new WeakMap<InputRecord, Map<string, ConstantNet>>();
+
+/**
+ * The GEP and deduction of a record at the constant prices of `baseYear` from a fixed run, without the account
+ * (its run copy and figures): from the kept account when there is one, else run on the plan's scratch area and
+ * kept as long as the record lives. Undefined when the fixed engine does not account the record (the decimal
+ * engine's account is then made by accountAtConstantPrices).
+ */
+function constantNetOf(
+  set: CompiledSet,
+  record: InputRecord,
+  profile: string,
+  baseYear: number,
+): ConstantNet | undefined {
+  const key = `${set.hash}|${profile}|${baseYear}`;
+  const account = constantCache.get(record)?.get(key);
+  if (account) {
+    const d = fixedDetailOf(account);
+    if (!d) return undefined;
+    const f = figuresOf(d);
+    return { gep: f.gep, deduction: f.outOfRegionDeduction };
+  }
+  let byKey = constantNetCache.get(record);
+  let net = byKey?.get(key);
+  if (net) return net;
+  if (record.overrides?.size) return undefined;
+  const { prices, set: priced } = setAtPrices(set, record, { constantPriceYear: baseYear });
+  const plan = fixedPlan(priced, profile, () => new Set(productsInProfile(priced, profile).map((p) => p.id)));
+  try {
+    if (!loadRecord(plan, record)) return undefined;
+    runFixed(plan);
+  } catch (e) {
+    if (e instanceof FixedFallback) return undefined;
+    throw e;
+  }
+  // the figures of the run read straight from the scratch area: figuresOf reads a component's status, its value
+  // where it is valued and its out-of-region share where it has one, which a run copy holds the same
+  const s = plan.scratch;
+  const run = {
+    status: s.status,
+    q: s.quantity,
+    v: s.value,
+    shareMissing: s.shareMissing,
+    outOfRegion: s.outOfRegion,
+    roleValue: s.roleValue,
+  };
+  const f = figuresOf({ plan, record, prices, run });
+  net = { gep: f.gep, deduction: f.outOfRegionDeduction };
+  if (!byKey) constantNetCache.set(record, (byKey = new Map()));
+  byKey.set(key, net);
+  return net;
+}
+
+/**
+ * A region's net GEP at the constant prices of `baseYear`: regionGepNet of its records' constant-price accounts,
+ * the same decimal, added from their fixed runs without making the accounts (the decimal engine's way when some
+ * record is not the fixed engine's).
+ */
+export function regionGepNetAtConstantPrices(
+  set: CompiledSet,
+  records: readonly InputRecord[],
+  profile: string,
+  baseYear: number,
+): Dec {
+  const year = records[0]?.year;
+  let gep = D34_ZERO;
+  let deduction = D34_ZERO;
+  let fixed = records.length > 0;
+  for (const r of records) {
+    const net = r.year === year ? constantNetOf(set, r, profile, baseYear) : undefined;
+    if (!net) {
+      fixed = false;
+      break;
+    }
+    gep = add34(gep, net.gep);
+    deduction = add34(deduction, net.deduction);
+  }
+  if (fixed) return toDec(sub34(gep, deduction));
+  return regionGepNet(records.map((r) => accountAtConstantPrices(set, r, profile, baseYear)));
+}
+
+/** A record's net GEP at the constant prices of `baseYear`: accountAtConstantPrices(…).gepNet, the same decimal. */
+export function gepNetAtConstantPrices(
+  set: CompiledSet,
+  record: InputRecord,
+  profile: string,
+  baseYear: number,
+): Dec {
+  const net = constantNetOf(set, record, profile, baseYear);
+  return net
+    ? toDec(sub34(net.gep, net.deduction))
+    : accountAtConstantPrices(set, record, profile, baseYear).gepNet;
 }
 
 /**

@@ -4,7 +4,7 @@
  * Pure: accounts and records in, plain data out; indicators come from geep-table (gepIndicators).
  */
 import { ZERO, type Dec } from '../domain/decimal.js';
-import { accountAtConstantPrices, type InputRecord, type RegionAccount } from '../domain/accounting.js';
+import { gepNetAtConstantPrices, type InputRecord, type RegionAccount } from '../domain/accounting.js';
 import { restatesPrices } from '../domain/prices.js';
 import type { CompiledSet } from '../domain/model.js';
 import { CATEGORIES, type Category, type Labels } from '../methods/schema.js';
@@ -217,7 +217,7 @@ function constantPriceGrowth(
   const net = (r: InputRecord) =>
     r.year === base && atBase.has(r.township) && atBase.get(r.township)!.profile === profile
       ? atBase.get(r.township)!.gepNet
-      : accountAtConstantPrices(set, r, profile, base).gepNet;
+      : gepNetAtConstantPrices(set, r, profile, base);
   const before = new Map(previousRecords.map((r) => [r.township, net(r)]));
   return new Map(
     records.map((r) => {

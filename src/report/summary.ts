@@ -4,12 +4,7 @@
  * one-line meaning in Chinese and English.
  */
 import type { Dec } from '../domain/decimal.js';
-import {
-  accountAtConstantPrices,
-  regionGepNet,
-  type GepTotals,
-  type InputRecord,
-} from '../domain/accounting.js';
+import { regionGepNetAtConstantPrices, type GepTotals, type InputRecord } from '../domain/accounting.js';
 import { restatesPrices, type PriceBasis } from '../domain/prices.js';
 import { accountGeep, gepIndicators, yearOverYear } from '../domain/geep.js';
 import type { CompiledSet } from '../domain/model.js';
@@ -144,7 +139,7 @@ function netAtConstantPrices(set: CompiledSet, profile: string, y: SummaryYear, 
   if (baseYear === undefined || !restatesPrices(set) || !y.records.length) return undefined;
   const prices = (y.totals as { prices?: PriceBasis }).prices;
   if (y.year === baseYear && prices?.kind === 'current' && prices.year === baseYear) return y.totals.gepNet;
-  return regionGepNet(y.records.map((r) => accountAtConstantPrices(set, r, profile, baseYear)));
+  return regionGepNetAtConstantPrices(set, y.records, profile, baseYear);
 }
 
 function figuresOf(
