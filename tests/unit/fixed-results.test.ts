@@ -6,9 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  accountAtConstantPrices,
   accountTownship,
   aggregateRegion,
+  gepNetAtConstantPrices,
   regionGepNet,
+  regionGepNetAtConstantPrices,
   sumComponents,
   type RegionAccount,
   type TownshipAccount,
@@ -65,8 +68,50 @@ function check(raw: readonly RawRecord[], townships: Parameters<typeof validateR
       // one township: its totals as the decimal engine's summarise adds its own results
       const one = accounts[1]!;
       expect(text(sumComponents([one]))).toEqual(text(sumComponents([plain(one)])));
+      if (constantPriceYear === undefined) continue;
+      // net GEP at constant prices from runs read on the scratch area (fresh records: nothing kept yet), then
+      // from what was kept, then from kept accounts: the same decimal as the accounts' region
+      const fresh = records.filter((r) => r.year === year).map((r) => ({ ...r }));
+      const net = () => regionGepNetAtConstantPrices(set, fresh, profile, 2020).toString();
+      expect(net(), where).toBe(slow.gepNet.toString());
+      expect(net(), where).toBe(slow.gepNet.toString());
+      expect(
+        fresh.map((r) => gepNetAtConstantPrices(set, r, profile, 2020).toString()),
+        where,
+      ).toEqual(accounts.map((a) => a.gepNet.toString()));
+      const kept = records.filter((r) => r.year === year).map((r) => ({ ...r }));
+      kept.forEach((r) => accountAtConstantPrices(set, r, profile, 2020));
+      expect(regionGepNetAtConstantPrices(set, kept, profile, 2020).toString(), where).toBe(
+        slow.gepNet.toString(),
+      );
     }
 }
+
+describe('net GEP at constant prices without the accounts', () => {
+  it("is the decimal engine's region net when a record is not the fixed engine's (a value of 12 decimals)", () => {
+    const { records } = validateRecords(set, dataset.records, dataset.townships);
+    const year = records.filter((r) => r.year === 2021);
+    // 10⁻¹² t more grain in the first township: more decimals than the fixed engine takes
+    const [first, ...rest] = year;
+    const grain = first!.values.get('grain_output') as Dec;
+    const values = new Map(first!.values).set('grain_output', grain.plus('0.000000000001'));
+    const odd = [{ ...first!, values }, ...rest];
+    const accounts = odd.map((r) => accountTownship(set, r, 'academic', { constantPriceYear: 2020 }));
+    expect(accounts[0]!.engine).toBe('decimal-34');
+    const expected = aggregateRegion(accounts).gepNet.toString();
+    expect(
+      regionGepNetAtConstantPrices(
+        set,
+        odd.map((r) => ({ ...r })),
+        'academic',
+        2020,
+      ).toString(),
+    ).toBe(expected);
+    expect(gepNetAtConstantPrices(set, { ...odd[0]! }, 'academic', 2020).toString()).toBe(
+      accounts[0]!.gepNet.toString(),
+    );
+  });
+});
 
 describe('fixed accounts add up as decimal.js adds them, digit for digit', () => {
   it('on the sample county (15 townships, 2020 and 2021), two profiles, current and constant prices', () => {
