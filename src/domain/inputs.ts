@@ -12,6 +12,7 @@ import type { InputRecord, QuantityOverride } from './accounting.js';
 import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, displayUnit, parseUnit, sameDimension, type Unit } from './units.js';
 import { overrideRefusal } from './overrides.js';
+import { classTotal } from './roles.js';
 
 /** Survey data as it arrives (from JSON, CSV, XLSX, a form or the API), before validation. */
 export interface RawRecord {
@@ -515,5 +516,5 @@ function readPerClass<V>(
 /** Sum of the land-use areas (hm²) of a record. */
 export function totalArea(record: InputRecord): Dec {
   const area = record.values.get('land_area');
-  return area instanceof Map ? sum(area.values()) : ZERO;
+  return area instanceof Map ? classTotal(area as ReadonlyMap<string, Dec>) : ZERO;
 }

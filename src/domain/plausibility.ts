@@ -7,7 +7,7 @@
  */
 import { Dec, ZERO, sum } from './decimal.js';
 import type { ComponentResult, InputRecord, RegionAccount, TownshipAccount } from './accounting.js';
-import type { CompiledSet } from './model.js';
+import type { CompiledSet, InputModel } from './model.js';
 import { convertValue, parseUnit, sameDimension, type Unit } from './units.js';
 import type { Category, Labels } from '../methods/schema.js';
 
@@ -210,15 +210,15 @@ function quantityOf(
   return { total, parts };
 }
 
+/** A record's scalar input in `to`, from the unit its input declares (`input`, found once per check). */
 function scalarInput(
-  set: CompiledSet | undefined,
   record: InputRecord,
   id: string,
   to: Unit,
+  input: InputModel | undefined,
 ): Dec | undefined {
   const v = record.values.get(id);
   if (!(v instanceof Dec)) return undefined;
-  const input = set?.inputs.find((i) => i.id === id);
   const from = input ? input.unitValue : to;
   return sameDimension(from, to) ? convertValue(v, from, to) : undefined;
 }
@@ -313,7 +313,8 @@ export function checkPlausibility(
         if (!q) break;
         const unit = parseUnit(check.quantityUnit);
         // the scope's figure is the sum of its townships'; it is compared only when every township gives it
-        const values = scope.records.map((r) => scalarInput(set, r, check.input, unit));
+        const input = set?.inputs.find((i) => i.id === check.input);
+        const values = scope.records.map((r) => scalarInput(r, check.input, unit, input));
         if (!values.length || values.some((v) => v === undefined)) break;
         const denominator = sum(values as Dec[]);
         if (denominator.isZero()) break;

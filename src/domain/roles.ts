@@ -62,6 +62,18 @@ export function roleInput(set: CompiledSet, role: InputRole): InputModel | undef
   return m.get(role);
 }
 
+const classTotals = new WeakMap<ReadonlyMap<string, Dec>, Dec>();
+
+/**
+ * Σ of a per-class value over its land classes, in the map's order, added once per map (a record's values do
+ * not change): a scope's area is read by its figures and by its plausibility checks.
+ */
+export function classTotal(byClass: ReadonlyMap<string, Dec>): Dec {
+  let t = classTotals.get(byClass);
+  if (!t) classTotals.set(byClass, (t = sum(byClass.values())));
+  return t;
+}
+
 /**
  * A record's value for a role, converted to the role's unit (元, 人, hm²); a per-class input is summed
  * over the land classes. Undefined when the set has no such input or the record no value for it.
@@ -71,7 +83,7 @@ export function roleValue(set: CompiledSet, record: InputRecord, role: InputRole
   if (!input) return undefined;
   const v = record.values.get(input.id);
   if (v === undefined) return undefined;
-  const raw = v instanceof Map ? sum(v.values()) : (v as Dec);
+  const raw = v instanceof Map ? classTotal(v as ReadonlyMap<string, Dec>) : (v as Dec);
   return convertValue(raw, input.unitValue, roleUnit(role));
 }
 
