@@ -292,7 +292,7 @@ export function importPlan(): ImportPlan {
           `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
            select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
            from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
-             outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
+             outcome text, status text, diff json, given json, expected_version int)`,
           [batch!.id, rows],
         );
       // a preview left pending for a week is discarded, and its rows dropped (last: its locks are held briefly)
