@@ -584,6 +584,9 @@ async function partWrites(
     await refuseFields(tx, actor, set, township, year, changed, overridesChanged);
     const overridesJson = JSON.stringify(overrides);
     if (overridesChanged) newFields += `,"overrides":${overridesJson}`;
+    const perClass = nested
+      ? [...nested].map(([input, classes]) => `,${input}:{${classes.slice(1)}}`).join('')
+      : '';
     records.push({
       existed,
       township,
@@ -593,10 +596,11 @@ async function partWrites(
         year,
         existed,
         version: (state?.version ?? 0) + 1,
-        values: {
-          flat: `{${flat.slice(1)}}`,
-          nested: `{${nested ? [...nested].map(([input, classes]) => `${input}:{${classes.slice(1)}}`).join(',') : ''}}`,
-        },
+        // a new record's values are the staged ones, whole (flat and per-class inputs are distinct keys): the
+        // database stores them as sent instead of merging the two
+        values: existed
+          ? { flat: `{${flat.slice(1)}}`, nested: `{${perClass.slice(1)}}` }
+          : { whole: `{${(flat + perClass).slice(1)}}` },
         overrides: overridesJson,
       }),
     });
