@@ -174,15 +174,37 @@ const sampler = setInterval(() => {
 }, 20);
 const lines: string[] = [];
 
+// on PostgreSQL on this machine: the cpu time of the server processes serving the bench's database (read from
+// /proc; a figure the load of other processes changes far less than wall time)
+async function serverCpu(): Promise<Map<number, number>> {
+  const cpu = new Map<number, number>();
+  if (!pgBase) return cpu;
+  const pids = await booted.db.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database()',
+  );
+  for (const { pid } of pids)
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    } catch {
+      // not on this machine, or gone
+    }
+  return cpu;
+}
+
 async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   const statements = counted.statements;
+  const server = await serverCpu();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   const out = await run();
   const ms = performance.now() - t0;
   const c = process.cpuUsage(cpu);
+  let serverMs = 0;
+  for (const [pid, t] of await serverCpu()) serverMs += t - (server.get(pid) ?? 0);
   lines.push(
-    `    ${name.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms wall, ${((c.user + c.system) / 1000).toFixed(0).padStart(7)} ms cpu, ${String(counted.statements - statements).padStart(5)} SQL statements, peak rss ${mb(phasePeak)}`,
+    `    ${name.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms wall, ${((c.user + c.system) / 1000).toFixed(0).padStart(7)} ms cpu, ${String(counted.statements - statements).padStart(5)} SQL statements, peak rss ${mb(phasePeak)}` +
+      (pgBase ? `, server cpu ${serverMs.toFixed(0)} ms` : ''),
   );
   phasePeak = process.memoryUsage().rss;
   return out;

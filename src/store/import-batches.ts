@@ -292,7 +292,7 @@ export function importPlan(): ImportPlan {
           `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
            select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
            from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
-             outcome text, status text, diff jsonb, given jsonb, expected_version int)`,
+             outcome text, status text, diff json, given json, expected_version int)`,
           [batch!.id, rows],
         );
       // a preview left pending for a week is discarded, and its rows dropped (last: its locks are held briefly)
@@ -584,6 +584,9 @@ async function partWrites(
     await refuseFields(tx, actor, set, township, year, changed, overridesChanged);
     const overridesJson = JSON.stringify(overrides);
     if (overridesChanged) newFields += `,"overrides":${overridesJson}`;
+    const perClass = nested
+      ? [...nested].map(([input, classes]) => `,${input}:{${classes.slice(1)}}`).join('')
+      : '';
     records.push({
       existed,
       township,
@@ -593,10 +596,11 @@ async function partWrites(
         year,
         existed,
         version: (state?.version ?? 0) + 1,
-        values: {
-          flat: `{${flat.slice(1)}}`,
-          nested: `{${nested ? [...nested].map(([input, classes]) => `${input}:{${classes.slice(1)}}`).join(',') : ''}}`,
-        },
+        // a new record's values are the staged ones, whole (flat and per-class inputs are distinct keys): the
+        // database stores them as sent instead of merging the two
+        values: existed
+          ? { flat: `{${flat.slice(1)}}`, nested: `{${perClass.slice(1)}}` }
+          : { whole: `{${(flat + perClass).slice(1)}}` },
         overrides: overridesJson,
       }),
     });
