@@ -131,7 +131,15 @@ export function validateRecordsAsText(
   return {
     records: records.map((r) => {
       const values: TextRecord['stored']['values'] = {};
-      for (const [id, v] of r.values) values[id] = typeof v === 'string' ? v : Object.fromEntries(v);
+      // (Map.forEach: no [key, value] pair made per value, as Object.fromEntries makes)
+      r.values.forEach((v, id) => {
+        if (typeof v === 'string') values[id] = v;
+        else {
+          const perClass: Record<string, string> = {};
+          v.forEach((x, c) => (perClass[c] = x));
+          values[id] = perClass;
+        }
+      });
       const overrides: TextRecord['stored']['overrides'] = {};
       for (const [c, o] of r.overrides ?? [])
         overrides[c] = { quantity: o.quantity.toString(), source: o.source };
@@ -481,7 +489,10 @@ function readPerClass<V>(
   let fields = fieldsOf.get(input);
   if (!fields) fieldsOf.set(input, (fields = new Map()));
   const out = new Map<string, V>();
-  for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
+  const byKey = given as Record<string, unknown>;
+  // (the keys, not Object.entries: no [key, value] pair made per value)
+  for (const key of Object.keys(byKey)) {
+    const x = byKey[key];
     // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
     const cls = ids.set.has(key) ? key : classByCode.get(key);
     let field = fields.get(key);

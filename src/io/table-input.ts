@@ -194,6 +194,10 @@ export function tableReader(
   if (yearCol) columnOf.set('year', columnLetter(yearCol.index));
 
   const records: RawRecord[] = [];
+  // made once, not per row: the value and override columns, and whether any unit is passed on
+  const valueColumns = columns.filter((c) => c.kind === 'value');
+  const overrideColumns = columns.filter((c) => c.kind === 'override');
+  const anyUnits = Object.keys(units).length > 0;
   const readRow = (cells: readonly unknown[], row: number) => {
     if (!townshipCol || !yearCol) return;
     if (cells.every((c) => cellText(c).trim() === '')) return;
@@ -201,8 +205,7 @@ export function tableReader(
     if (township === LABEL_ROW_MARK || township.startsWith('#')) return;
     const yearText = cellText(cells[yearCol.index]).trim();
     const values: Record<string, unknown> = {};
-    for (const c of columns) {
-      if (c.kind !== 'value') continue;
+    for (const c of valueColumns) {
       const raw = cellValue(cells[c.index]);
       if (raw === undefined) continue;
       // a column in another accepted unit (e.g. 亩) is converted here, so columns of one input may differ;
@@ -214,8 +217,7 @@ export function tableReader(
     }
     // an external quantity: its three cells; the unit cell may be blank (the header's unit)
     const overrides: NonNullable<RawRecord['overrides']> = {};
-    for (const c of columns) {
-      if (c.kind !== 'override') continue;
+    for (const c of overrideColumns) {
       const v = cellValue(cells[c.index]);
       if (v === undefined) continue;
       const o = (overrides[c.component!] ??= { quantity: undefined });
@@ -241,7 +243,7 @@ export function tableReader(
       year: /^\d+$/.test(yearText) ? Number(yearText) : yearText,
       values,
       overrides: Object.keys(overrides).length ? overrides : undefined,
-      units: Object.keys(units).length ? { ...units } : undefined,
+      units: anyUnits ? { ...units } : undefined,
       origin: { sheet, row },
     });
   };
