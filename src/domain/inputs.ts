@@ -197,6 +197,30 @@ export function sumPlainTexts(list: readonly string[]): Dec | undefined {
   return new Dec(negative ? `-${text}` : text);
 }
 
+interface TownshipIndex {
+  townshipById?: Map<string, TownshipInfo>;
+  townshipByName: Map<string, string>;
+  /** The list's length when indexed: a list grown or shrunk since is indexed again. */
+  length: number;
+}
+
+/** Lists of townships by id and by name, made once per list (an upload validates its parts against one list). */
+const townshipIndexes = new WeakMap<readonly TownshipInfo[], TownshipIndex>();
+
+function townshipIndex(townships: readonly TownshipInfo[] | undefined): TownshipIndex {
+  const made = townships && townshipIndexes.get(townships);
+  if (made && made.length === townships.length) return made;
+  const index: TownshipIndex = {
+    townshipById: townships ? new Map(townships.map((t) => [t.id, t])) : undefined,
+    townshipByName: new Map(
+      (townships ?? []).flatMap((t) => (t.names ?? []).map((n) => [n.trim(), t.id] as const)),
+    ),
+    length: townships?.length ?? 0,
+  };
+  if (townships) townshipIndexes.set(townships, index);
+  return index;
+}
+
 function checkRecords<V>(
   kind: ValueKind<V>,
   set: CompiledSet,
@@ -222,10 +246,7 @@ function checkRecords<V>(
     set.landClasses.flatMap((c) => c.sourceCodes.map((code) => [code, c.id] as const)),
   );
   const componentById = new Map(set.components.map((c) => [c.id, c]));
-  const townshipById = townships ? new Map(townships.map((t) => [t.id, t])) : undefined;
-  const townshipByName = new Map(
-    (townships ?? []).flatMap((t) => (t.names ?? []).map((n) => [n.trim(), t.id] as const)),
-  );
+  const { townshipById, townshipByName } = townshipIndex(townships);
   const seen = options.seen ?? new Set<string>();
 
   for (const given of raw) {
