@@ -132,7 +132,15 @@ export function validateRecordsAsText(
   return {
     records: records.map((r) => {
       const values: TextRecord['stored']['values'] = {};
-      for (const [id, v] of r.values) values[id] = typeof v === 'string' ? v : Object.fromEntries(v);
+      // (Map.forEach: no [key, value] pair made per value, as Object.fromEntries makes)
+      r.values.forEach((v, id) => {
+        if (typeof v === 'string') values[id] = v;
+        else {
+          const perClass: Record<string, string> = {};
+          v.forEach((x, c) => (perClass[c] = x));
+          values[id] = perClass;
+        }
+      });
       const overrides: TextRecord['stored']['overrides'] = {};
       for (const [c, o] of r.overrides ?? [])
         overrides[c] = { quantity: o.quantity.toString(), source: o.source };
@@ -190,6 +198,30 @@ export function sumPlainTexts(list: readonly string[]): Dec | undefined {
   return new Dec(negative ? `-${text}` : text);
 }
 
+interface TownshipIndex {
+  townshipById?: Map<string, TownshipInfo>;
+  townshipByName: Map<string, string>;
+  /** The list's length when indexed: a list grown or shrunk since is indexed again. */
+  length: number;
+}
+
+/** Lists of townships by id and by name, made once per list (an upload validates its parts against one list). */
+const townshipIndexes = new WeakMap<readonly TownshipInfo[], TownshipIndex>();
+
+function townshipIndex(townships: readonly TownshipInfo[] | undefined): TownshipIndex {
+  const made = townships && townshipIndexes.get(townships);
+  if (made && made.length === townships.length) return made;
+  const index: TownshipIndex = {
+    townshipById: townships ? new Map(townships.map((t) => [t.id, t])) : undefined,
+    townshipByName: new Map(
+      (townships ?? []).flatMap((t) => (t.names ?? []).map((n) => [n.trim(), t.id] as const)),
+    ),
+    length: townships?.length ?? 0,
+  };
+  if (townships) townshipIndexes.set(townships, index);
+  return index;
+}
+
 function checkRecords<V>(
   kind: ValueKind<V>,
   set: CompiledSet,
@@ -215,10 +247,7 @@ function checkRecords<V>(
     set.landClasses.flatMap((c) => c.sourceCodes.map((code) => [code, c.id] as const)),
   );
   const componentById = new Map(set.components.map((c) => [c.id, c]));
-  const townshipById = townships ? new Map(townships.map((t) => [t.id, t])) : undefined;
-  const townshipByName = new Map(
-    (townships ?? []).flatMap((t) => (t.names ?? []).map((n) => [n.trim(), t.id] as const)),
-  );
+  const { townshipById, townshipByName } = townshipIndex(townships);
   const seen = options.seen ?? new Set<string>();
 
   for (const given of raw) {
@@ -482,7 +511,10 @@ function readPerClass<V>(
   let fields = fieldsOf.get(input);
   if (!fields) fieldsOf.set(input, (fields = new Map()));
   const out = new Map<string, V>();
-  for (const [key, x] of Object.entries(given as Record<string, unknown>)) {
+  const byKey = given as Record<string, unknown>;
+  // (the keys, not Object.entries: no [key, value] pair made per value)
+  for (const key of Object.keys(byKey)) {
+    const x = byKey[key];
     // a value may be given by GB/T 21010 (三调) code; it is added to the class the code maps to
     const cls = ids.set.has(key) ? key : classByCode.get(key);
     let field = fields.get(key);
