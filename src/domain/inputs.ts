@@ -386,27 +386,22 @@ function unitOf(
   return undefined;
 }
 
-/** Per input with a range: whether its lower bound is ≤ 0, and n with 10ⁿ ≤ its upper bound (−1 when it is < 1). */
-const rangeForms = new WeakMap<InputModel, { readonly zeroIn: boolean; readonly digits: number }>();
+/** The bounds of an input's range as floats, made once per input model. */
+const floatRanges = new WeakMap<InputModel, readonly [number, number]>();
 
 /**
- * True when plain decimal text (in the input's own unit) is within the input's range by its form alone, exactly: a
- * value without a minus sign is ≥ 0 ≥ the lower bound, and one of d integer digits (leading zeros not counted) is
- * < 10ᵈ ≤ the upper bound when d ≤ n. False means only that the decimals must be compared.
+ * True when a value, as the nearest float f, is strictly inside the input's range: Number() rounds to the nearest
+ * float and rounding keeps order, so lo < f < hi in floats means lo < x < hi exactly. False decides nothing (equal
+ * floats): the decimals must then be compared.
  */
-function inRangeByForm(input: InputModel, text: string): boolean {
-  let form = rangeForms.get(input);
-  if (!form) {
-    const [lo, hi] = input.range!;
-    form = { zeroIn: lo.lte(0), digits: hi.gte(1) ? hi.trunc().toFixed().length - 1 : -1 };
-    rangeForms.set(input, form);
-  }
-  if (!form.zeroIn || text.charCodeAt(0) === 45) return false;
-  const dot = text.indexOf('.');
-  const end = dot < 0 ? text.length : dot;
-  let start = 0;
-  while (start < end && text.charCodeAt(start) === 48) start++;
-  return end - start <= form.digits;
+function insideRangeByFloat(input: InputModel, f: number): boolean {
+  let range = floatRanges.get(input);
+  if (!range)
+    floatRanges.set(
+      input,
+      (range = [Number(input.range![0].toString()), Number(input.range![1].toString())]),
+    );
+  return f > range[0] && f < range[1];
 }
 
 /** One value of an input: a single number (not a pasted list), in range once converted to the input's unit. */
@@ -437,7 +432,7 @@ function readValue(input: InputModel, x: unknown, field: string, from: Unit, add
   const converted = convertValue(value, from, input.unitValue);
   if (
     input.range &&
-    !(plain && converted === plain && inRangeByForm(input, x as string)) &&
+    !(plain && converted === plain && insideRangeByFloat(input, Number(x))) &&
     (converted.lt(input.range[0]) || converted.gt(input.range[1]))
   )
     add(
@@ -447,9 +442,6 @@ function readValue(input: InputModel, x: unknown, field: string, from: Unit, add
     );
   return converted;
 }
-
-/** The bounds of an input's range as floats, made once per input model. */
-const floatRanges = new WeakMap<InputModel, readonly [number, number]>();
 
 /**
  * readValue, giving the value's stored text: straight from plain text or a number in the input's own unit when
@@ -466,16 +458,8 @@ function readValueText(
     const text = plainDecimalText(x);
     if (text !== undefined) {
       if (!input.range) return text;
-      let range = floatRanges.get(input);
-      if (!range)
-        floatRanges.set(
-          input,
-          (range = [Number(input.range[0].toString()), Number(input.range[1].toString())]),
-        );
-      // Number() rounds to the nearest float, and rounding keeps order: lo < x < hi in floats means
-      // lo < x < hi exactly (equal floats decide nothing: readValue compares the decimals)
       const f = typeof x === 'number' ? x : Number(text);
-      if (f > range[0] && f < range[1]) return text;
+      if (insideRangeByFloat(input, f)) return text;
     }
   }
   return readValue(input, x, field, from, add)?.toString();
