@@ -5,8 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { InputRecord } from '../domain/accounting.js';
 import { parseDecimal, type Dec } from '../domain/decimal.js';
 import { convertValue } from '../domain/units.js';
@@ -20,6 +18,7 @@ import {
   type TownshipInfo,
 } from '../domain/inputs.js';
 import { LABEL_ROW_MARK, type OverrideField } from './template.js';
+import { openFirstSheet } from './xlsx-sheet.js';
 
 export interface TableInput {
   readonly records: RawRecord[];
@@ -388,8 +387,9 @@ export function zipInflatedSize(buf: Buffer): number | undefined {
 }
 
 /**
- * Reads the first sheet of an XLSX file with exceljs's streaming reader: one pass over the rows, linear
- * in the cells, stopping at the first limit passed; a file that cannot be read throws. A formula cell is refused, naming the cell: the value
+ * Reads the first sheet of an XLSX file with a streaming reader (xlsx-sheet.ts; the cells exceljs's streaming
+ * reader gives, at a fraction of its cost): one pass over the rows, linear in the cells, stopping at the first
+ * limit passed; a file that cannot be read throws. A formula cell is refused, naming the cell: the value
  * a spreadsheet last computed is not survey data we can check.
  */
 export async function readXlsxTable(
@@ -408,23 +408,18 @@ export async function readXlsxTable(
       `工作簿解压后超过 ${TABLE_LIMITS.maxInflatedBytes / 1024 / 1024} MB，请删去多余内容或分批导入`,
       `the workbook unpacks to more than ${TABLE_LIMITS.maxInflatedBytes / 1024 / 1024} MB; remove what is not needed or import it in parts`,
     );
-  const input = Readable.from([buf]);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    styles: 'ignore',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
+  // a file that cannot be read (not a ZIP, XML not well formed) throws, for the caller to name the file
+  const sheet = await openFirstSheet(buf);
+  if (!sheet) return refused({ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } });
+  const name = sheet.name;
   // the header row starts a table reader; every later row is read into its raw record at once and let go
   let rowReader: ReturnType<typeof tableReader> | undefined;
   let read = 0;
-  let sheetName: string | undefined;
   let cells = 0;
   let labelRows = 0;
   let problem: TableInput | undefined;
-  // a damaged file can leave exceljs's stream waiting for data that never comes: a read that makes no
-  // progress for XLSX_STALL_MS is given up, with an error (the server is not blocked meanwhile)
+  // defensive: a read that makes no progress for XLSX_STALL_MS is given up, with an error (the file is in
+  // memory and inflated by zlib, so a damaged one fails at once; this bounds what was not foreseen)
   let timer: NodeJS.Timeout | undefined;
   let fail: (e: Error) => void = () => {};
   const stalled = new Promise<never>((_, reject) => (fail = reject));
@@ -432,81 +427,77 @@ export async function readXlsxTable(
     clearTimeout(timer);
     timer = setTimeout(() => fail(new Error('the workbook stopped reading; is it damaged?')), XLSX_STALL_MS);
   };
+  const cellIssue = (col: number, row: number, zh: string, en: string) =>
+    limitIssue(
+      name,
+      `单元格 ${cellAddress(col, row)} ${zh}`,
+      `cell ${cellAddress(col, row)} ${en}`,
+      row,
+      columnLetter(col - 1),
+    );
   const consume = async () => {
     progress();
-    for await (const sheet of reader) {
+    for await (const row of sheet.rows) {
       progress();
-      const name = (sheet as unknown as { name: string }).name;
-      sheetName = name;
-      for await (const row of sheet) {
-        progress();
-        // the header and a template's label row (乡镇, 年份, labels) are not data rows
-        if (read - labelRows > TABLE_LIMITS.maxRows) {
+      // the header and a template's label row (乡镇, 年份, labels) are not data rows
+      if (read - labelRows > TABLE_LIMITS.maxRows) {
+        problem = limitIssue(
+          name,
+          `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
+          `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
+        );
+        break;
+      }
+      const values: unknown[] = [];
+      for (let k = 0; k < row.cols.length && !problem; k++) {
+        const col = row.cols[k]!;
+        const v = row.values[k];
+        if (col > TABLE_LIMITS.maxColumns)
+          problem = cellIssue(
+            col,
+            row.number,
+            `超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
+            `is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
+          );
+        else if (typeof v === 'object' && v !== null && 'formula' in v)
+          problem = cellIssue(
+            col,
+            row.number,
+            `是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
+            `holds a formula; enter the value instead (copy, then paste values only)`,
+          );
+        else if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
+          problem = cellIssue(
+            col,
+            row.number,
+            `超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
+            `holds more than ${TABLE_LIMITS.maxCellLength} characters`,
+          );
+        else if (++cells > TABLE_LIMITS.maxCells)
           problem = limitIssue(
             name,
-            `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
-            `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
+            `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
+            `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
           );
-          break;
-        }
-        const values: unknown[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, col) => {
-          if (problem) return;
-          const v = cell.value as unknown;
-          if (col > TABLE_LIMITS.maxColumns)
-            problem = limitIssue(
-              name,
-              `单元格 ${cellAddress(col, row.number)} 超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
-              `cell ${cellAddress(col, row.number)} is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
-              row.number,
-              columnLetter(col - 1),
-            );
-          else if (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))
-            problem = limitIssue(
-              name,
-              `单元格 ${cellAddress(col, row.number)} 是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
-              `cell ${cellAddress(col, row.number)} holds a formula; enter the value instead (copy, then paste values only)`,
-              row.number,
-              columnLetter(col - 1),
-            );
-          else if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
-            problem = limitIssue(
-              name,
-              `单元格 ${cellAddress(col, row.number)} 超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
-              `cell ${cellAddress(col, row.number)} holds more than ${TABLE_LIMITS.maxCellLength} characters`,
-              row.number,
-              columnLetter(col - 1),
-            );
-          else if (++cells > TABLE_LIMITS.maxCells)
-            problem = limitIssue(
-              name,
-              `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
-              `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
-            );
-          else values[col - 1] = v;
-        });
-        if (problem) break;
-        if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
-        if (rowReader) rowReader.row(values, row.number);
-        else rowReader = tableReader(set, values, name, row.number);
-        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) await onRows(rowReader.table);
-        read++;
+        else values[col - 1] = v;
       }
-      break; // the first sheet only
+      if (problem) break;
+      if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
+      if (rowReader) rowReader.row(values, row.number);
+      else rowReader = tableReader(set, values, name, row.number);
+      if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) await onRows(rowReader.table);
+      read++;
     }
   };
   try {
     await Promise.race([consume(), stalled]);
   } finally {
     clearTimeout(timer);
-    input.destroy();
   }
   if (problem) return problem;
-  if (sheetName === undefined)
-    return refused({ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } });
   // a row read sparsely has holes: a hole is a blank cell, as is a cell beyond the row's last (cells line up with
   // the header by their column numbers)
-  return (rowReader ?? tableReader(set, [], sheetName)).table;
+  return (rowReader ?? tableReader(set, [], name)).table;
 }
 
 export async function readTableFile(set: CompiledSet, path: string): Promise<TableInput> {
