@@ -437,56 +437,59 @@ export async function readXlsxTable(
     );
   const consume = async () => {
     progress();
-    for await (const row of sheet.rows) {
+    for await (const rows of sheet.rows) {
       progress();
-      // the header and a template's label row (乡镇, 年份, labels) are not data rows
-      if (read - labelRows > TABLE_LIMITS.maxRows) {
-        problem = limitIssue(
-          name,
-          `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
-          `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
-        );
-        break;
-      }
-      const values: unknown[] = [];
-      for (let k = 0; k < row.cols.length && !problem; k++) {
-        const col = row.cols[k]!;
-        const v = row.values[k];
-        if (col > TABLE_LIMITS.maxColumns)
-          problem = cellIssue(
-            col,
-            row.number,
-            `超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
-            `is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
-          );
-        else if (typeof v === 'object' && v !== null && 'formula' in v)
-          problem = cellIssue(
-            col,
-            row.number,
-            `是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
-            `holds a formula; enter the value instead (copy, then paste values only)`,
-          );
-        else if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
-          problem = cellIssue(
-            col,
-            row.number,
-            `超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
-            `holds more than ${TABLE_LIMITS.maxCellLength} characters`,
-          );
-        else if (++cells > TABLE_LIMITS.maxCells)
+      for (const row of rows) {
+        // the header and a template's label row (乡镇, 年份, labels) are not data rows
+        if (read - labelRows > TABLE_LIMITS.maxRows) {
           problem = limitIssue(
             name,
-            `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
-            `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
+            `表格超过 ${TABLE_LIMITS.maxRows} 行数据，请分批导入`,
+            `the table has more than ${TABLE_LIMITS.maxRows} data rows; import it in parts`,
           );
-        else values[col - 1] = v;
+          break;
+        }
+        const values: unknown[] = [];
+        for (let k = 0; k < row.cols.length && !problem; k++) {
+          const col = row.cols[k]!;
+          const v = row.values[k];
+          if (col > TABLE_LIMITS.maxColumns)
+            problem = cellIssue(
+              col,
+              row.number,
+              `超出 ${TABLE_LIMITS.maxColumns} 列的范围（最后一列是 ${columnLetter(TABLE_LIMITS.maxColumns - 1)}）`,
+              `is beyond ${TABLE_LIMITS.maxColumns} columns (the last is ${columnLetter(TABLE_LIMITS.maxColumns - 1)})`,
+            );
+          else if (typeof v === 'object' && v !== null && 'formula' in v)
+            problem = cellIssue(
+              col,
+              row.number,
+              `是公式，请改为填写数值（可复制后"选择性粘贴 → 数值"）`,
+              `holds a formula; enter the value instead (copy, then paste values only)`,
+            );
+          else if (typeof v !== 'number' && cellText(v).length > TABLE_LIMITS.maxCellLength)
+            problem = cellIssue(
+              col,
+              row.number,
+              `超过 ${TABLE_LIMITS.maxCellLength} 个字符`,
+              `holds more than ${TABLE_LIMITS.maxCellLength} characters`,
+            );
+          else if (++cells > TABLE_LIMITS.maxCells)
+            problem = limitIssue(
+              name,
+              `表格超过 ${TABLE_LIMITS.maxCells} 个非空单元格`,
+              `the table has more than ${TABLE_LIMITS.maxCells} non-empty cells`,
+            );
+          else values[col - 1] = v;
+        }
+        if (problem) break;
+        if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
+        if (rowReader) rowReader.row(values, row.number);
+        else rowReader = tableReader(set, values, name, row.number);
+        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) await onRows(rowReader.table);
+        read++;
       }
       if (problem) break;
-      if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
-      if (rowReader) rowReader.row(values, row.number);
-      else rowReader = tableReader(set, values, name, row.number);
-      if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) await onRows(rowReader.table);
-      read++;
     }
   };
   try {

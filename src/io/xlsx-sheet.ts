@@ -28,7 +28,8 @@ export interface SheetRow {
 
 export interface FirstSheet {
   name: string;
-  rows: AsyncGenerator<SheetRow, void, undefined>;
+  /** The rows, a batch at a time (those of one inflated chunk of the sheet's XML). */
+  rows: AsyncGenerator<SheetRow[], void, undefined>;
 }
 
 /** A shared string as exceljs caches it: text, rich text, or null for an empty one. */
@@ -46,11 +47,9 @@ const local = (name: string) => {
   return i < 0 ? name : name.slice(i + 1);
 };
 
-/** The value of the attribute of that local name (any prefix). */
-function attribute(tag: SaxesTagPlain, name: string, prefixed = false): string | undefined {
-  const a = tag.attributes;
-  if (!prefixed && a[name] !== undefined) return a[name];
-  for (const k in a) if (k.endsWith(`:${name}`)) return a[k];
+/** The value of a prefixed attribute by its local name, whatever the prefix (`r:id`). */
+function prefixedAttribute(tag: SaxesTagPlain, name: string): string | undefined {
+  for (const k in tag.attributes) if (k.endsWith(`:${name}`)) return tag.attributes[k];
   return undefined;
 }
 
@@ -210,8 +209,8 @@ async function* sheetRows(
   zip: yauzl.ZipFile,
   entry: yauzl.Entry,
   shared: readonly SharedString[],
-): AsyncGenerator<SheetRow, void, undefined> {
-  const done: SheetRow[] = [];
+): AsyncGenerator<SheetRow[], void, undefined> {
+  let done: SheetRow[] = [];
   let inSheetData = false;
   let row: SheetRow | undefined;
   let rowNumber = 0;
@@ -233,7 +232,7 @@ async function* sheetRows(
           break;
         case 'row': {
           if (!inSheetData) break;
-          const r = parseInt(attribute(tag, 'r') ?? '', 10);
+          const r = parseInt(tag.attributes.r ?? '', 10);
           rowNumber = r > 0 ? r : rowNumber + 1;
           row = { number: rowNumber, cols: [], values: [] };
           col = 0;
@@ -241,10 +240,10 @@ async function* sheetRows(
         }
         case 'c': {
           if (!row) break;
-          const ref = attribute(tag, 'r');
+          const ref = tag.attributes.r;
           const c = ref ? columnOf(ref) : 0;
           col = c > 0 ? c : col + 1;
-          type = attribute(tag, 't') ?? 'n';
+          type = tag.attributes.t ?? 'n';
           inCell = true;
           hasValue = false;
           value = '';
@@ -317,11 +316,13 @@ async function* sheetRows(
   try {
     for await (const chunk of partText(zip, entry)) {
       parser.write(chunk);
-      for (const r of done) yield r;
-      done.length = 0;
+      if (!done.length) continue;
+      const rows = done;
+      done = [];
+      yield rows;
     }
     parser.close();
-    for (const r of done) yield r;
+    if (done.length) yield done;
   } finally {
     zip.close();
   }
@@ -349,7 +350,7 @@ export async function openFirstSheet(buf: Buffer): Promise<FirstSheet | undefine
     let first: { name: string; part: yauzl.Entry } | undefined;
     await parsePart(zip, book, (tag) => {
       if (first || local(tag.name) !== 'sheet') return;
-      const rel = rels.get(attribute(tag, 'id', true) ?? '');
+      const rel = rels.get(prefixedAttribute(tag, 'id') ?? '');
       const part = rel && rel.type.endsWith(REL_TYPE_END.worksheet) ? entries.get(rel.target) : undefined;
       if (part) first = { name: tag.attributes.name ?? '', part };
     });
