@@ -224,95 +224,99 @@ async function* sheetRows(
   // what text goes where: 1 the value (<v>, or an inline string's <t> outside its phonetic <rPh>), 2 the formula
   let capture = 0;
   let inPhonetic = false;
-  const parser = xmlParser(
-    (tag) => {
-      switch (local(tag.name)) {
-        case 'sheetData':
-          inSheetData = true;
-          break;
-        case 'row': {
-          if (!inSheetData) break;
-          const r = parseInt(tag.attributes.r ?? '', 10);
-          rowNumber = r > 0 ? r : rowNumber + 1;
-          row = { number: rowNumber, cols: [], values: [] };
-          col = 0;
-          break;
-        }
-        case 'c': {
-          if (!row) break;
-          const ref = tag.attributes.r;
-          const c = ref ? columnOf(ref) : 0;
-          col = c > 0 ? c : col + 1;
-          type = tag.attributes.t ?? 'n';
-          inCell = true;
-          hasValue = false;
-          value = '';
-          formula = undefined;
-          break;
-        }
-        case 'v':
-          if (!inCell) break;
-          hasValue = true;
-          value = '';
-          capture = 1;
-          break;
-        case 'is':
-          if (!inCell) break;
-          hasValue = true;
-          value = '';
-          break;
-        case 't':
-          if (inCell && !inPhonetic) capture = 1;
-          break;
-        case 'rPh':
-          inPhonetic = true;
-          break;
-        case 'f':
-          if (!inCell) break;
-          formula = '';
-          capture = 2;
-          break;
+  // element names are compared as written; a prefixed one (x:row) again by its local name
+  const open = (tag: SaxesTagPlain, name = tag.name): void => {
+    switch (name) {
+      case 'sheetData':
+        inSheetData = true;
+        break;
+      case 'row': {
+        if (!inSheetData) break;
+        const r = parseInt(tag.attributes.r ?? '', 10);
+        rowNumber = r > 0 ? r : rowNumber + 1;
+        row = { number: rowNumber, cols: [], values: [] };
+        col = 0;
+        break;
       }
-    },
-    (t) => {
-      if (capture === 1) value += t;
-      else if (capture === 2) formula += t;
-    },
-    (tag) => {
-      switch (local(tag.name)) {
-        case 'v':
-        case 't':
-        case 'f':
-          capture = 0;
-          break;
-        case 'rPh':
-          inPhonetic = false;
-          break;
-        case 'c': {
-          if (!inCell || !row) break;
-          inCell = false;
-          capture = 0;
-          let v: unknown;
-          if (formula !== undefined)
-            v = hasValue ? { formula, result: type === 'str' ? value : parseFloat(value) } : { formula };
-          else if (hasValue) v = cellValue(type, value, shared);
-          if (v !== undefined && v !== null) {
-            row.cols.push(col);
-            row.values.push(v);
-          }
-          break;
-        }
-        case 'row':
-          if (!row) break;
-          done.push(row);
-          row = undefined;
-          break;
-        case 'sheetData':
-          inSheetData = false;
-          break;
+      case 'c': {
+        if (!row) break;
+        const ref = tag.attributes.r;
+        const c = ref ? columnOf(ref) : 0;
+        col = c > 0 ? c : col + 1;
+        type = tag.attributes.t ?? 'n';
+        inCell = true;
+        hasValue = false;
+        value = '';
+        formula = undefined;
+        break;
       }
-    },
-  );
+      case 'v':
+        if (!inCell) break;
+        hasValue = true;
+        value = '';
+        capture = 1;
+        break;
+      case 'is':
+        if (!inCell) break;
+        hasValue = true;
+        value = '';
+        break;
+      case 't':
+        if (inCell && !inPhonetic) capture = 1;
+        break;
+      case 'rPh':
+        inPhonetic = true;
+        break;
+      case 'f':
+        if (!inCell) break;
+        formula = '';
+        capture = 2;
+        break;
+      default:
+        if (name.includes(':')) open(tag, local(name));
+    }
+  };
+  const text = (t: string): void => {
+    if (capture === 1) value += t;
+    else if (capture === 2) formula += t;
+  };
+  const close = (tag: SaxesTagPlain, name = tag.name): void => {
+    switch (name) {
+      case 'v':
+      case 't':
+      case 'f':
+        capture = 0;
+        break;
+      case 'rPh':
+        inPhonetic = false;
+        break;
+      case 'c': {
+        if (!inCell || !row) break;
+        inCell = false;
+        capture = 0;
+        let v: unknown;
+        if (formula !== undefined)
+          v = hasValue ? { formula, result: type === 'str' ? value : parseFloat(value) } : { formula };
+        else if (hasValue) v = cellValue(type, value, shared);
+        if (v !== undefined && v !== null) {
+          row.cols.push(col);
+          row.values.push(v);
+        }
+        break;
+      }
+      case 'row':
+        if (!row) break;
+        done.push(row);
+        row = undefined;
+        break;
+      case 'sheetData':
+        inSheetData = false;
+        break;
+      default:
+        if (name.includes(':')) close(tag, local(name));
+    }
+  };
+  const parser = xmlParser(open, text, close);
   try {
     for await (const chunk of partText(zip, entry)) {
       parser.write(chunk);
