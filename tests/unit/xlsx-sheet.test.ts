@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { openFirstSheet } from '../../src/io/xlsx-sheet.js';
-import { readXlsxTable } from '../../src/io/table-input.js';
+import { readTableRows, readXlsxTable } from '../../src/io/table-input.js';
 import { loadSet } from '../../src/methods/resolve.js';
 import { tinySet } from './tiny-set.js';
 
@@ -455,6 +455,60 @@ describe('readXlsxTable: damaged files are refused or throw at once', () => {
     const start = Date.now();
     await expect(readXlsxTable(set, zip)).rejects.toThrow(/too many bytes/);
     expect(Date.now() - start).toBeLessThan(5000);
+  });
+});
+
+describe('readXlsxTable: the records the exceljs-read cells give', () => {
+  it('generated tables (label row, blanks, text, numbers, units): the same records', async () => {
+    const cell = fc.oneof(
+      fc.constant(null),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.constantFrom('12.5', ' 7 ', '1,234.5', 'abc', '', '中文'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('T1', 'T2', '#note', ''),
+            fc.integer({ min: 2019, max: 2022 }),
+            cell,
+            cell,
+          ),
+          {
+            maxLength: 30,
+          },
+        ),
+        async (labelRow, rows) => {
+          const all = [
+            ['township', 'year', 'x', 'area.forest (亩)'],
+            ...(labelRow ? [['乡镇', '年份', 'x', '林地']] : []),
+            ...rows,
+          ];
+          const buf = await written((ws) => {
+            for (const r of all) ws.addRow(r);
+          });
+          // as readXlsxTable read until now: exceljs's cells, by column, into the table reader row by row
+          const ex = await exceljsCells(buf);
+          const cells = ex.map((r) => {
+            const values: unknown[] = [];
+            for (const [c, v] of r.cells) values[c - 1] = v;
+            return values;
+          });
+          const expected = readTableRows(
+            set,
+            cells,
+            '数据',
+            ex.map((r) => r.row),
+          );
+          const t = await readXlsxTable(set, buf);
+          expect(t.issues).toEqual(expected.issues);
+          expect(t.records).toEqual(expected.records);
+          expect(t.records.length).toBe(rows.filter(([town]) => !town.startsWith('#')).length);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
