@@ -77,6 +77,10 @@ async function* partText(zip: yauzl.ZipFile, entry: yauzl.Entry): AsyncGenerator
   }
 }
 
+/** An error reading a part, naming the part (e.g. `xl/worksheets/sheet1.xml: unclosed tag: row`). */
+const inPart = (entry: yauzl.Entry, e: unknown) =>
+  new Error(`${entry.fileName}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+
 function xmlParser(
   open: (tag: SaxesTagPlain) => void,
   text: (t: string) => void,
@@ -99,8 +103,12 @@ async function parsePart(
   close: (tag: SaxesTagPlain) => void = () => {},
 ): Promise<void> {
   const parser = xmlParser(open, text, close);
-  for await (const chunk of partText(zip, entry)) parser.write(chunk);
-  parser.close();
+  try {
+    for await (const chunk of partText(zip, entry)) parser.write(chunk);
+    parser.close();
+  } catch (e) {
+    throw inPart(entry, e);
+  }
 }
 
 /** A part's relationships: id → type and target part (resolved against the part's folder). */
@@ -327,6 +335,8 @@ async function* sheetRows(
     }
     parser.close();
     if (done.length) yield done;
+  } catch (e) {
+    throw inPart(entry, e);
   } finally {
     zip.close();
   }

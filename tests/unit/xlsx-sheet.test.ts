@@ -424,7 +424,17 @@ describe('readXlsxTable: damaged files are refused or throw at once', () => {
 
   it('a sheet of garbage XML throws', async () => {
     const buf = handMade({ sheetData: '<row r="1"><c r="A1"><v>1</v></c></row><<<garbage & </nope>' });
-    await expect(readXlsxTable(set, buf)).rejects.toThrow();
+    await expect(readXlsxTable(set, buf)).rejects.toThrow(
+      'xl/worksheets/sheet1.xml: disallowed character in tag name',
+    );
+    // a sheet cut short
+    const cut = handMade({
+      sheetData: '',
+      parts: {
+        'xl/worksheets/sheet1.xml': `<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1"><v>1</v></c>`,
+      },
+    });
+    await expect(readXlsxTable(set, cut)).rejects.toThrow('xl/worksheets/sheet1.xml: unclosed tag: row');
   });
 
   it('a row of 20,000 columns is refused at its 1,001st cell, ALM1', async () => {
