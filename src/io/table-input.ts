@@ -486,7 +486,12 @@ export async function readXlsxTable(
         if (read === 1 && values[0] === LABEL_ROW_MARK) labelRows++;
         if (rowReader) rowReader.row(values, row.number);
         else rowReader = tableReader(set, values, name, row.number);
-        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) await onRows(rowReader.table);
+        if (onRows && rowReader.table.records.length >= VALIDATE_PART_ROWS) {
+          // the time the caller takes with the rows (e.g. a slow database) is not the file stalling
+          clearTimeout(timer);
+          await onRows(rowReader.table);
+          progress();
+        }
         read++;
       }
       if (problem) break;

@@ -12,9 +12,9 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openFirstSheet } from '../../src/io/xlsx-sheet.js';
-import { readTableRows, readXlsxTable } from '../../src/io/table-input.js';
+import { XLSX_STALL_MS, readTableRows, readXlsxTable } from '../../src/io/table-input.js';
 import { loadSet } from '../../src/methods/resolve.js';
 import { tinySet } from './tiny-set.js';
 
@@ -523,6 +523,36 @@ describe('readXlsxTable: the records the exceljs-read cells give', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('readXlsxTable: the stall time-out counts the file only', () => {
+  it(`a caller taking ${XLSX_STALL_MS / 1000 + 5} s over each part of rows is not a stalled file`, async () => {
+    const buf = await written((ws) => {
+      ws.addRow(['township', 'year', 'x']);
+      for (let i = 0; i < 250; i++) ws.addRow([`T${i}`, 2021, i]);
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let parts = 0;
+      let settled = false;
+      const read = readXlsxTable(set, buf, async (table) => {
+        parts++;
+        await new Promise((resolve) => setTimeout(resolve, XLSX_STALL_MS + 5000));
+        table.records.length = 0;
+      }).finally(() => (settled = true));
+      while (!settled) {
+        await vi.advanceTimersByTimeAsync(1000);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const t = await read;
+      expect(t.issues).toEqual([]);
+      // 250 records: a part at 100 and at 200, 50 left for the caller's finish
+      expect(parts).toBe(2);
+      expect(t.records).toHaveLength(50);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
