@@ -53,37 +53,53 @@ const LOG_BASE = 7;
 export function plainToDec(text: string): Dec {
   // a Dec of 0 has decimal.js's own fields, in its order (constructor, s, e, d): they are set below
   const x = new Dec(0) as unknown as { s: number; e: number; d: number[] };
-  let v = text;
-  if (v.charCodeAt(0) === 45) {
-    v = v.slice(1);
+  let start = 0;
+  if (text.charCodeAt(0) === 45) {
+    start = 1;
     x.s = -1; // "-0" keeps its sign, as decimal.js keeps it
   }
-  const dot = v.indexOf('.');
-  let str = dot < 0 ? v : v.slice(0, dot) + v.slice(dot + 1);
-  let e = dot < 0 ? str.length : dot;
-  let i = 0;
-  while (str.charCodeAt(i) === 48) i++;
-  let len = str.length;
-  while (len > i && str.charCodeAt(len - 1) === 48) len--;
-  if (len === i) return x as unknown as Dec; // zero: e = 0, d = [0]
-  str = str.slice(i, len);
-  len -= i;
-  x.e = e = e - i - 1;
+  const dot = text.indexOf('.');
+  // the digits read as one string without the point (no string is made: digitAt skips the point)
+  const intLen = (dot < 0 ? text.length : dot) - start;
+  const count = text.length - start - (dot < 0 ? 0 : 1);
+  let first = 0;
+  while (first < count && digitAt(text, start, intLen, first) === 0) first++;
+  if (first === count) return x as unknown as Dec; // zero: e = 0, d = [0]
+  let last = count - 1;
+  while (digitAt(text, start, intLen, last) === 0) last--;
+  const e = intLen - first - 1;
+  x.e = e;
+  const len = last - first + 1;
+  const from = start + first;
   // the first limb takes the digits down to a multiple of 7 places from the point, the last is padded with zeros
-  i = (e + 1) % LOG_BASE;
+  let i = (e + 1) % LOG_BASE;
   if (e < 0) i += LOG_BASE;
   if (i >= len) {
-    x.d = [+str * 10 ** (i - len)];
+    x.d = [digitsAt(text, from, intLen - first, 0, len) * 10 ** (i - len)];
     return x as unknown as Dec;
   }
-  const d: number[] = [];
-  if (i) d.push(+str.slice(0, i));
-  for (len -= LOG_BASE; i < len;) d.push(+str.slice(i, (i += LOG_BASE)));
-  const last = str.slice(i);
-  d.push(+last * 10 ** (LOG_BASE - last.length));
-  x.d =
-    d.length === 1 ? [d[0]!] : d.length === 2 ? [d[0]!, d[1]!] : d.length === 3 ? [d[0]!, d[1]!, d[2]!] : d;
+  const at = intLen - first;
+  // the limbs: a first one of i digits (when i > 0), whole ones of 7, and the last one padded
+  const limbs = (i ? 1 : 0) + Math.ceil((len - i) / LOG_BASE);
+  const d: number[] =
+    limbs === 1 ? [0] : limbs === 2 ? [0, 0] : limbs === 3 ? [0, 0, 0] : new Array<number>(limbs).fill(0);
+  let k = 0;
+  if (i) d[k++] = digitsAt(text, from, at, 0, i);
+  for (; i < len - LOG_BASE; i += LOG_BASE) d[k++] = digitsAt(text, from, at, i, i + LOG_BASE);
+  d[k] = digitsAt(text, from, at, i, len) * 10 ** (LOG_BASE - (len - i));
+  x.d = d;
   return x as unknown as Dec;
+}
+
+/** The k-th digit of plain text whose digits start at `start` and whose point (if any) follows `intLen` digits. */
+const digitAt = (text: string, start: number, intLen: number, k: number): number =>
+  text.charCodeAt(start + k + (k >= intLen ? 1 : 0)) - 48;
+
+/** The digits k ∈ [a, b) (counted from `from`, the point after `intLen` of them) as one number (b − a ≤ 7). */
+function digitsAt(text: string, from: number, intLen: number, a: number, b: number): number {
+  let v = 0;
+  for (let k = a; k < b; k++) v = v * 10 + text.charCodeAt(from + k + (k >= intLen ? 1 : 0)) - 48;
+  return v;
 }
 
 /** Reads a decimal from text or a JS number, saying why when it cannot. */
