@@ -78,7 +78,13 @@ export function decToScaled(x: Dec, scale: number): bigint | undefined {
     const leadDigits =
       lead < 10 ? 1 : lead < 100 ? 2 : lead < 1e3 ? 3 : lead < 1e4 ? 4 : lead < 1e5 ? 5 : lead < 1e6 ? 6 : 7;
     let places = leadDigits + 7 * (d.length - 1) - 1 - e;
-    let n = BigInt(d.length === 1 ? lead : lead * 1e7 + d[1]!);
+    const m = d.length === 1 ? lead : lead * 1e7 + d[1]!;
+    if (places <= scale && scale - places <= 22) {
+      // the scaled integer as a float when that is exact (both factors exact, the product below 2⁵³): one BigInt
+      const f = m * 10 ** (scale - places);
+      if (f <= Number.MAX_SAFE_INTEGER) return BigInt(s < 0 ? -f : f);
+    }
+    let n = BigInt(m);
     // trailing zeros of the last limb do not count
     while (places > scale && n % 10n === 0n) {
       n /= 10n;
