@@ -43,6 +43,11 @@ export const readPlainDecimal = (raw: unknown): Dec | undefined =>
 
 /** Decimal digits per limb of decimal.js (its base is 10⁷). */
 const LOG_BASE = 7;
+/**
+ * 10⁰ … 10⁷ as small integers: a limb scaled by one of them stays a small integer (x ** k gives a float, and an array
+ * of limbs holding one would be an array of floats, slower in every decimal.js operation than decimal.js's own).
+ */
+const LIMB_SCALE = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000];
 
 /**
  * new Dec(text) for plain decimal text (PLAIN_DECIMAL), made as decimal.js's parser makes it (the same sign s,
@@ -75,18 +80,19 @@ export function plainToDec(text: string): Dec {
   let i = (e + 1) % LOG_BASE;
   if (e < 0) i += LOG_BASE;
   if (i >= len) {
-    x.d = [digitsAt(text, from, intLen - first, 0, len) * 10 ** (i - len)];
+    x.d = [digitsAt(text, from, intLen - first, 0, len) * LIMB_SCALE[i - len]!];
     return x as unknown as Dec;
   }
   const at = intLen - first;
   // the limbs: a first one of i digits (when i > 0), whole ones of 7, and the last one padded
   const limbs = (i ? 1 : 0) + Math.ceil((len - i) / LOG_BASE);
-  const d: number[] =
-    limbs === 1 ? [0] : limbs === 2 ? [0, 0] : limbs === 3 ? [0, 0, 0] : new Array<number>(limbs).fill(0);
+  // (an array of small integers without holes, of the limbs' length, as decimal.js's own arrays are)
+  const d: number[] = limbs === 1 ? [0] : limbs === 2 ? [0, 0] : limbs === 3 ? [0, 0, 0] : [0, 0, 0, 0];
+  while (d.length < limbs) d.push(0);
   let k = 0;
   if (i) d[k++] = digitsAt(text, from, at, 0, i);
   for (; i < len - LOG_BASE; i += LOG_BASE) d[k++] = digitsAt(text, from, at, i, i + LOG_BASE);
-  d[k] = digitsAt(text, from, at, i, len) * 10 ** (LOG_BASE - (len - i));
+  d[k] = digitsAt(text, from, at, i, len) * LIMB_SCALE[LOG_BASE - (len - i)]!;
   x.d = d;
   return x as unknown as Dec;
 }
