@@ -262,13 +262,16 @@ export function loadRecord(plan: FixedPlan, record: InputRecord): boolean {
       const x = decToScaled(v as Dec, INPUT_SCALE);
       if (x === undefined) return false;
       env[slots] = x;
-    } else
-      for (const [cls, d] of v as ReadonlyMap<string, Dec>) {
+    } else {
+      // (the keys, not the entries: no [key, value] pair made per value)
+      const byClass = v as ReadonlyMap<string, Dec>;
+      for (const cls of byClass.keys()) {
         const slot = slots.get(cls);
-        const x = decToScaled(d, INPUT_SCALE);
+        const x = decToScaled(byClass.get(cls)!, INPUT_SCALE);
         if (slot === undefined || x === undefined) return false;
         env[slot] = x;
       }
+    }
   }
   if (plan.hasRoleDeduction) {
     const d = roleValue(plan.set, record, 'out_of_region_value');

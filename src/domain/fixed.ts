@@ -78,7 +78,13 @@ export function decToScaled(x: Dec, scale: number): bigint | undefined {
     const leadDigits =
       lead < 10 ? 1 : lead < 100 ? 2 : lead < 1e3 ? 3 : lead < 1e4 ? 4 : lead < 1e5 ? 5 : lead < 1e6 ? 6 : 7;
     let places = leadDigits + 7 * (d.length - 1) - 1 - e;
-    let n = BigInt(d.length === 1 ? lead : lead * 1e7 + d[1]!);
+    const m = d.length === 1 ? lead : lead * 1e7 + d[1]!;
+    if (places <= scale && scale - places <= 22) {
+      // the scaled integer as a float when that is exact (both factors exact, the product below 2⁵³): one BigInt
+      const f = m * 10 ** (scale - places);
+      if (f <= Number.MAX_SAFE_INTEGER) return BigInt(s < 0 ? -f : f);
+    }
+    let n = BigInt(m);
     // trailing zeros of the last limb do not count
     while (places > scale && n % 10n === 0n) {
       n /= 10n;
@@ -181,20 +187,109 @@ const COMPARE: Record<string, (c: number) => boolean> = {
 type Varying = { scale: number; run: FixedRun };
 const isConst = (p: Part): p is { constant: Dec } => 'constant' in p;
 
+/*
+ * The closures a compiled formula is made of, each made by one function at module level: V8 keeps the type feedback
+ * and optimised code of a closure with the place that creates it, so closures made here share theirs across every
+ * formula, class and plan (made inside compileFixed, each formula's would warm up on its own, record by record).
+ */
+const runConstant =
+  (n: bigint): FixedRun =>
+  () =>
+    n;
+const runSlot =
+  (slot: number): FixedRun =>
+  (e) => {
+    const v = e[slot];
+    if (v === undefined) throw FALLBACK;
+    return v;
+  };
+const runTimesConst =
+  (r: FixedRun, c: bigint): FixedRun =>
+  (e) =>
+    r(e) * c;
+const runPlusConst =
+  (r: FixedRun, c: bigint): FixedRun =>
+  (e) =>
+    r(e) + c;
+const runPlus =
+  (a: FixedRun, b: FixedRun): FixedRun =>
+  (e) =>
+    a(e) + b(e);
+const runMinus =
+  (a: FixedRun, b: FixedRun): FixedRun =>
+  (e) =>
+    a(e) - b(e);
+const runTimes =
+  (a: FixedRun, b: FixedRun): FixedRun =>
+  (e) =>
+    a(e) * b(e);
+const runNeg =
+  (r: FixedRun): FixedRun =>
+  (e) =>
+    -r(e);
+const runAbs =
+  (r: FixedRun): FixedRun =>
+  (e) => {
+    const v = r(e);
+    return v < 0n ? -v : v;
+  };
+/** rx × f ÷ d, d a constant (d2 = 2|d|), rounded half away from zero. */
+const runDivConst =
+  (rx: FixedRun, f: bigint, d2: bigint, neg: boolean): FixedRun =>
+  (e) => {
+    const n = rx(e) * f;
+    const q = n >= 0n ? (2n * n + d2 / 2n) / d2 : -((-2n * n + d2 / 2n) / d2);
+    return neg ? -q : q;
+  };
+const runDiv =
+  (rx: FixedRun, ry: FixedRun, f: bigint): FixedRun =>
+  (e) => {
+    const d = ry(e);
+    if (d === 0n) throw FALLBACK;
+    return divRound(rx(e) * f, d);
+  };
+const runViaDecimal =
+  (run: FixedRun, scale: number, f: (x: Dec) => Dec): FixedRun =>
+  (e) => {
+    const y = f(scaledToDec(run(e), scale));
+    if (!y.isFinite()) throw FALLBACK;
+    return decToScaledRounded(y, DIVISION_SCALE);
+  };
+const runIf =
+  (l: FixedRun, r: FixedRun, t: FixedRun, f: FixedRun, test: (c: number) => boolean): FixedRun =>
+  (e) => {
+    const a = l(e);
+    const b = r(e);
+    return test(a < b ? -1 : a > b ? 1 : 0) ? t(e) : f(e);
+  };
+const runBest =
+  (runs: readonly FixedRun[], lt: boolean): FixedRun =>
+  (e) => {
+    let best = runs[0]!(e);
+    for (let i = 1; i < runs.length; i++) {
+      const v = runs[i]!(e);
+      if (lt ? v < best : v > best) best = v;
+    }
+    return best;
+  };
+const runRounded =
+  (run: FixedRun, d: bigint, h: bigint): FixedRun =>
+  (e) => {
+    const n = run(e);
+    return n >= 0n ? (n + h) / d : -((h - n) / d);
+  };
+
 /** A part as a run at its scale (a constant becomes a closure over its integer). */
 function asRun(p: Part): Varying {
   if (!isConst(p)) return p;
   const scale = decimalsOf(p.constant);
-  const n = decToScaled(p.constant, scale)!;
-  return { scale, run: () => n };
+  return { scale, run: runConstant(decToScaled(p.constant, scale)!) };
 }
 
 /** A run re-expressed at a larger scale (exact). */
 function alignUp(p: Varying, scale: number): FixedRun {
   if (p.scale === scale) return p.run;
-  const f = pow10(scale - p.scale);
-  const r = p.run;
-  return (e) => r(e) * f;
+  return runTimesConst(p.run, pow10(scale - p.scale));
 }
 
 /**
@@ -228,11 +323,10 @@ export function compileFixed(
     const rx = alignUp(x, scale);
     if (isConst(b)) {
       const c = decToScaled(b.constant, scale)!;
-      const k = sign > 0 ? c : -c;
-      return { scale, run: (e) => rx(e) + k };
+      return { scale, run: runPlusConst(rx, sign > 0 ? c : -c) };
     }
     const ry = alignUp(y, scale);
-    return { scale, run: sign > 0 ? (e) => rx(e) + ry(e) : (e) => rx(e) - ry(e) };
+    return { scale, run: sign > 0 ? runPlus(rx, ry) : runMinus(rx, ry) };
   };
 
   const mul = (a: Part, b: Part): Part => {
@@ -245,12 +339,12 @@ export function compileFixed(
       const c = decToScaled(b.constant, cs)!;
       const rx = x.run;
       if (c === 1n) return { scale: x.scale + cs, run: rx };
-      return { scale: x.scale + cs, run: (e) => rx(e) * c };
+      return { scale: x.scale + cs, run: runTimesConst(rx, c) };
     }
     const y = b as Varying;
     const rx = x.run;
     const ry = y.run;
-    return { scale: x.scale + y.scale, run: (e) => rx(e) * ry(e) };
+    return { scale: x.scale + y.scale, run: runTimes(rx, ry) };
   };
 
   const div = (a: Part, b: Part): Part => {
@@ -264,7 +358,7 @@ export function compileFixed(
       if (abs.eq(new Dec(10).pow(k)) && k >= 0 && k <= 60) {
         const rx = x.run;
         const neg = b.constant.isNeg();
-        return { scale: x.scale + k, run: neg ? (e) => -rx(e) : rx };
+        return { scale: x.scale + k, run: neg ? runNeg(rx) : rx };
       }
     }
     const y = asRun(b);
@@ -276,36 +370,14 @@ export function compileFixed(
       const d = ry([]);
       const d2 = 2n * (d < 0n ? -d : d);
       const neg = d < 0n;
-      return {
-        scale,
-        run: (e) => {
-          const n = rx(e) * f;
-          const q = n >= 0n ? (2n * n + d2 / 2n) / d2 : -((-2n * n + d2 / 2n) / d2);
-          return neg ? -q : q;
-        },
-      };
+      return { scale, run: runDivConst(rx, f, d2, neg) };
     }
-    return {
-      scale,
-      run: (e) => {
-        const d = ry(e);
-        if (d === 0n) throw FALLBACK;
-        return divRound(rx(e) * f, d);
-      },
-    };
+    return { scale, run: runDiv(rx, ry, f) };
   };
 
   /** A function decimal.js computes (34 digits), kept to DIVISION_SCALE decimals. */
   const viaDecimal = (p: Varying, f: (x: Dec) => Dec): Part => {
-    const { run, scale } = p;
-    return {
-      scale: DIVISION_SCALE,
-      run: (e) => {
-        const y = f(scaledToDec(run(e), scale));
-        if (!y.isFinite()) throw FALLBACK;
-        return decToScaledRounded(y, DIVISION_SCALE);
-      },
-    };
+    return { scale: DIVISION_SCALE, run: runViaDecimal(p.run, p.scale, f) };
   };
 
   const unary = (
@@ -335,15 +407,7 @@ export function compileFixed(
       case 'SymbolNode': {
         const b = bind(n.name!);
         if ('constant' in b) return { constant: b.constant };
-        const { slot, scale } = b;
-        return {
-          scale,
-          run: (e) => {
-            const v = e[slot];
-            if (v === undefined) throw FALLBACK;
-            return v;
-          },
-        };
+        return { scale: b.scale, run: runSlot(b.slot) };
       }
       case 'ConditionalNode': {
         const inner = unwrap(n.condition!);
@@ -355,14 +419,7 @@ export function compileFixed(
         }
         const { scale, runs } = aligned(parts);
         const [l, r, t, f] = runs as [FixedRun, FixedRun, FixedRun, FixedRun];
-        return {
-          scale,
-          run: (e) => {
-            const a = l(e);
-            const b = r(e);
-            return test(a < b ? -1 : a > b ? 1 : 0) ? t(e) : f(e);
-          },
-        };
+        return { scale, run: runIf(l, r, t, f, test) };
       }
       case 'OperatorNode': {
         const parts = n.args!.map(build);
@@ -394,7 +451,7 @@ export function compileFixed(
             return unary(
               parts[0]!,
               (x) => x.neg(),
-              (p) => ({ scale: p.scale, run: (e) => -p.run(e) }),
+              (p) => ({ scale: p.scale, run: runNeg(p.run) }),
               '',
             );
           default:
@@ -423,31 +480,14 @@ export function compileFixed(
                 .reduce((a, b) => (better(b.cmp(a)) ? b : a)),
             );
           const { scale, runs } = aligned(parts);
-          const lt = name === 'min';
-          return {
-            scale,
-            run: (e) => {
-              let best = runs[0]!(e);
-              for (let i = 1; i < runs.length; i++) {
-                const v = runs[i]!(e);
-                if (lt ? v < best : v > best) best = v;
-              }
-              return best;
-            },
-          };
+          return { scale, run: runBest(runs, name === 'min') };
         }
         const a = parts[0]!;
         if (name === 'abs')
           return unary(
             a,
             (x) => x.abs(),
-            (p) => ({
-              scale: p.scale,
-              run: (e) => {
-                const v = p.run(e);
-                return v < 0n ? -v : v;
-              },
-            }),
+            (p) => ({ scale: p.scale, run: runAbs(p.run) }),
             'abs()',
           );
         const fDec: Record<string, (x: Dec) => Dec> = {
@@ -469,14 +509,7 @@ export function compileFixed(
 export function atScale(f: { scale: number; run: FixedRun }, target: number): FixedRun {
   const { scale, run } = f;
   if (scale === target) return run;
-  if (scale < target) {
-    const m = pow10(target - scale);
-    return (e) => run(e) * m;
-  }
+  if (scale < target) return runTimesConst(run, pow10(target - scale));
   const d = pow10(scale - target);
-  const h = d / 2n;
-  return (e) => {
-    const n = run(e);
-    return n >= 0n ? (n + h) / d : -((h - n) / d);
-  };
+  return runRounded(run, d, d / 2n);
 }

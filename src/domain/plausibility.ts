@@ -148,9 +148,6 @@ const figuresOf = (t: TownshipAccount): readonly Figure[] =>
     classes: r.quantityByClass ? [...r.quantityByClass.keys()] : undefined,
   }));
 
-const componentsOf = (account: TownshipAccount | RegionAccount): readonly Figure[] =>
-  'townships' in account ? account.townships.flatMap(figuresOf) : figuresOf(account);
-
 const townshipsOf = (account: TownshipAccount | RegionAccount): readonly TownshipAccount[] =>
   'townships' in account ? account.townships : [account];
 
@@ -239,14 +236,16 @@ export function checkPlausibility(
   const warnings: PlausibilityWarning[] = [];
   const push = (w: PlausibilityWarning | undefined) => w && warnings.push(w);
   const gep = account.gep;
-  // the name of a product the account values (read from its components only when a check names one)
-  let productLabels: Map<string, Labels> | undefined;
+  // the name of a product the account values (read from its components only when a check names one): its
+  // townships are read in order until one values the product (the labels are the set's, the same in each)
+  const productLabels = new Map<string, Labels>();
+  const scopeTownships = townshipsOf(account);
+  let read = 0;
   const productLabel = (p: string) => {
-    if (!productLabels) {
-      productLabels = new Map();
-      for (const r of componentsOf(account))
-        productLabels.set(r.component.product.id, r.component.product.labels);
-    }
+    while (!productLabels.has(p) && read < scopeTownships.length)
+      for (const r of figuresOf(scopeTownships[read++]!))
+        if (!productLabels.has(r.component.product.id))
+          productLabels.set(r.component.product.id, r.component.product.labels);
     return productLabels.get(p);
   };
 

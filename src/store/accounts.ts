@@ -8,7 +8,7 @@ import type { CompiledSet } from '../domain/model.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
 import type { Db } from './db.js';
 import { ValidationError } from './errors.js';
-import { listTownships, type Township } from './regions.js';
+import { TOWNSHIP_COLUMNS, type Township } from './regions.js';
 import { rawFromRow, type SurveyRow } from './survey.js';
 import { validateRecords } from '../domain/inputs.js';
 import { listTransitions } from './transitions.js';
@@ -52,12 +52,14 @@ export async function accountYear(
   profile: string,
   year: number,
 ): Promise<YearAccounts | undefined> {
-  const heads = await db.query<{ township_id: string; version: number }>(
-    "select township_id, version from survey_records where year = $1 and status = 'approved' order by township_id",
+  // the versions as one text ("t1:3,t2:1,…" in township id order): one value, not a row object per township
+  const [head] = await db.query<{ versions: string | null }>(
+    `select string_agg(township_id || ':' || version, ',' order by township_id) as versions
+     from survey_records where year = $1 and status = 'approved'`,
     [year],
   );
-  if (!heads.length) return undefined;
-  const key = `${set.hash}|${profile}|${year}|${heads.map((h) => `${h.township_id}:${h.version}`).join(',')}`;
+  if (!head?.versions) return undefined;
+  const key = `${set.hash}|${profile}|${year}|${head.versions}`;
   const hit = cache.get(key);
   if (hit) {
     // most recently used last
@@ -89,19 +91,20 @@ export async function accountYear(
   // township's registered area does not unmake it (the land-use sum is the record's own)
   const { records, issues } = validateRecords(set, rows.map(rawFromRow));
   if (issues.length) throw new ValidationError(issues);
-  const townships = await listTownships(db);
   const region = aggregateRegion(records.map((r) => accountTownship(set, r, profile)));
-  const present = new Set(records.map((r) => r.township));
-  const result: YearAccounts = {
-    year,
-    records,
-    region,
-    rows,
-    missing: townships.filter((t) => !present.has(t.id)),
-  };
+  const result: YearAccounts = { year, records, region, rows, missing: await townshipsWithout(db, year) };
   keep(key, result);
   return result;
 }
+
+/** Townships without approved data for the year, in the townships' order (sort, then id); most years none. */
+const townshipsWithout = (db: Db, year: number) =>
+  db.query<Township>(
+    `select ${TOWNSHIP_COLUMNS} from townships t
+     where not exists (select 1 from survey_records r where r.township_id = t.id and r.year = $1 and r.status = 'approved')
+     order by sort, id`,
+    [year],
+  );
 
 export async function transitionsBetween(db: Db, from: number, to: number): Promise<TransitionMatrix[]> {
   return (await listTransitions(db))

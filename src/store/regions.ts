@@ -37,10 +37,12 @@ export async function getRegion(db: Db): Promise<Region | undefined> {
   return r;
 }
 
+/** The columns of a Township, as read from the townships table. */
+export const TOWNSHIP_COLUMNS =
+  'id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort, admin_code';
+
 export async function listTownships(db: Db): Promise<Township[]> {
-  return db.query<Township>(
-    'select id, region_id, name_zh, name_en, kind, area_km2::text as area_km2, sort, admin_code from townships order by sort, id',
-  );
+  return db.query<Township>(`select ${TOWNSHIP_COLUMNS} from townships order by sort, id`);
 }
 
 export async function getTownship(db: Db, id: string): Promise<Township> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { plainDecimalText, readDecimal } from '../../src/domain/decimal.js';
+import { Dec, plainDecimalText, plainToDec, readDecimal } from '../../src/domain/decimal.js';
 
 /** What the import stores for a value: decimal.js's text of readDecimal's value, or the refusal. */
 const slow = (raw: unknown) => {
@@ -93,6 +93,49 @@ describe('plainDecimalText: the stored text of a plain value without a Decimal, 
           expect(Math.abs(x) < 1e-6 || Math.abs(x) >= 1e21).toBe(true);
       }),
       { numRuns: 20_000, seed: 18 },
+    );
+  });
+});
+
+/** decimal.js's representation of a value: sign, exponent of the leading digit, base-10⁷ limbs. */
+const parts = (x: Dec) => {
+  const { s, e, d } = x as unknown as { s: number; e: number; d: number[] };
+  return { s, e, d: [...d] };
+};
+
+describe("plainToDec: new Dec(text) of plain decimal text, made without decimal.js's parser", () => {
+  it('hand-worked limbs (base 10⁷, the first limb up to a multiple of 7 places from the point)', () => {
+    // 1234567.1234567 = 1234567 | 1234567 (e = 6)
+    expect(parts(plainToDec('1234567.1234567'))).toEqual({ s: 1, e: 6, d: [1234567, 1234567] });
+    // 12.5: e = 1, first limb "12" (2 digits), then "5" padded to 5000000
+    expect(parts(plainToDec('12.5'))).toEqual({ s: 1, e: 1, d: [12, 5000000] });
+    // 0.000123: e = −4, first limb the places down to 10⁻⁷ (0.0001230 → 1230)
+    expect(parts(plainToDec('0.000123'))).toEqual({ s: 1, e: -4, d: [1230] });
+    // leading and trailing zeros do not count; −0 keeps its sign as decimal.js keeps it
+    expect(parts(plainToDec('-007.50'))).toEqual({ s: -1, e: 0, d: [7, 5000000] });
+    expect(parts(plainToDec('-0.00'))).toEqual({ s: -1, e: 0, d: [0] });
+    // 10⁷: e = 7, one digit in the first limb ((7 + 1) mod 7 = 1), the zero limbs after it dropped
+    expect(parts(plainToDec('10000000'))).toEqual({ s: 1, e: 7, d: [1] });
+  });
+
+  it('equals new Dec(text) in sign, exponent and limbs, and in value and text', () => {
+    const plainText = fc
+      .tuple(
+        fc.constantFrom('', '-'),
+        fc.stringMatching(/^0{0,3}[0-9]{1,28}$/),
+        fc.option(fc.stringMatching(/^[0-9]{1,27}0{0,3}$/), { nil: undefined }),
+      )
+      .map(([sign, int, frac]) => `${sign}${int}${frac === undefined ? '' : '.' + frac}`);
+    fc.assert(
+      fc.property(plainText, (t) => {
+        const fast = plainToDec(t);
+        const slowDec = new Dec(t);
+        expect(parts(fast)).toEqual(parts(slowDec));
+        expect(fast.toString()).toBe(slowDec.toString());
+        expect(fast.plus(1).toString()).toBe(slowDec.plus(1).toString());
+        expect(fast.constructor).toBe(slowDec.constructor);
+      }),
+      { numRuns: 20_000, seed: 19 },
     );
   });
 });
