@@ -61,6 +61,9 @@ export function rescale(n: bigint, from: number, to: number): bigint {
   return n >= 0n ? (n + d / 2n) / d : -((-n + d / 2n) / d);
 }
 
+// 10⁰ … 10²² as doubles, each exact (read from their decimal text, not computed by pow)
+const EXACT_POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 /** Number of decimals of a decimal.js value (0 for an integer). */
 function decimalsOf(x: Dec): number {
   return Math.max(0, x.decimalPlaces());
@@ -81,7 +84,7 @@ export function decToScaled(x: Dec, scale: number): bigint | undefined {
     const m = d.length === 1 ? lead : lead * 1e7 + d[1]!;
     if (places <= scale && scale - places <= 22) {
       // the scaled integer as a float when that is exact (both factors exact, the product below 2⁵³): one BigInt
-      const f = m * 10 ** (scale - places);
+      const f = m * EXACT_POW10[scale - places]!;
       if (f <= Number.MAX_SAFE_INTEGER) return BigInt(s < 0 ? -f : f);
     }
     let n = BigInt(m);

@@ -107,5 +107,11 @@ describe('decimals into fixed point', () => {
     expect(decToScaled(new Dec('1.5e10'), 2)).toBe(1_500_000_000_000n);
     expect(decToScaled(new Dec('0.0012'), 3)).toBeUndefined();
     expect(decToScaled(new Dec('-12.50'), 1)).toBe(-125n);
+    // either side of 2⁵³ − 1 = 9,007,199,254,740,991 (the largest integer a double holds exactly, scaled as one)
+    expect(decToScaled(new Dec('9007199254740.991'), 3)).toBe(9_007_199_254_740_991n);
+    expect(decToScaled(new Dec('9007199254740.993'), 3)).toBe(9_007_199_254_740_993n);
+    expect(decToScaled(new Dec('-9007199254740.993'), 3)).toBe(-9_007_199_254_740_993n);
+    // 14 digits × 10²² = 99,999,999,999,999 followed by 22 zeros
+    expect(decToScaled(new Dec('99999999999999'), 22)).toBe(99_999_999_999_999n * 10n ** 22n);
   });
 });
