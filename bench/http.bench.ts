@@ -157,7 +157,8 @@ if (PG_BASE) {
     await pgDb.db.close();
     for (const workers of [1, 2]) {
       const port = 39000 + workers;
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      // as `npm start` runs it: with this bench's node flags (the heap ceiling of package.json's scripts, tsx)
+      const child = spawn(process.execPath, [...process.execArgv, 'src/server.ts'], {
         env: { ...process.env, DATABASE_URL: url.toString(), WORKERS: String(workers), PORT: String(port) },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

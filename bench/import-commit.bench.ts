@@ -95,6 +95,18 @@ if (process.argv[2] === '--generate') {
   await generate(process.argv[3]!);
   process.exit(0);
 }
+// the embedded database's folder made (initdb, migrations, the province's townships) as the app's first start
+// makes it, in a process of its own: the bench process opens it as the server does on every later start
+if (process.argv[2] === '--create') {
+  const { boot } = await import('../src/store/boot.js');
+  const { db } = await boot({
+    url: process.argv[4]!,
+    coefficientsDir: 'coefficients',
+    seedFile: join(process.argv[3]!, 'townships.json'),
+  });
+  await db.close();
+  process.exit(0);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'gep-import-'));
 const made = spawnSync(
@@ -126,6 +138,14 @@ if (pgBase) {
   const url = new URL(pgBase);
   url.pathname = `/${pgName}`;
   dbUrl = url.toString();
+}
+if (!pgBase && !dbUrl.startsWith('memory')) {
+  const created = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--create', dir, dbUrl],
+    { stdio: 'inherit' },
+  );
+  if (created.status !== 0) throw new Error('creating the database failed');
 }
 const booted = await boot({
   url: dbUrl,
@@ -167,8 +187,11 @@ const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 let peak = process.memoryUsage().rss;
 const rssBefore = peak;
 let phasePeak = peak;
+let atPeak = process.memoryUsage();
 const sampler = setInterval(() => {
-  const rss = process.memoryUsage().rss;
+  const m = process.memoryUsage();
+  const rss = m.rss;
+  if (rss > peak) atPeak = m;
   peak = Math.max(peak, rss);
   phasePeak = Math.max(phasePeak, rss);
 }, 20);
@@ -260,6 +283,7 @@ console.log(
     `  ${(TOWNSHIPS * YEARS).toLocaleString('en-US')} rows (${TOWNSHIPS} townships × ${YEARS} years), 80 value columns`,
     ...lines,
     `  stored ${n.toLocaleString('en-US')} records, ${e.toLocaleString('en-US')} audit events`,
+    `  at the peak: heap used ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)} (array buffers ${mb(atPeak.arrayBuffers)})`,
     `  rss after boot ${mb(rssBefore)}, peak sampled ${mb(peak)}, peak (kernel maxRSS) ${mb(process.resourceUsage().maxRSS * 1024)} (target < 500 MB)`,
   ].join('\n'),
 );

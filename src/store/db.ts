@@ -40,8 +40,29 @@ function wrap(kind: Db['kind'], q: Queryable, exec: (sql: string) => Promise<voi
   };
 }
 
+/**
+ * The embedded database's shared buffers, in MB: PGLITE_SHARED_BUFFERS (1 to 1024, default 32). They live in this
+ * process's memory, and PostgreSQL's default of 128 MB made the server's resident memory 70–80 MB larger after boot
+ * (bench/import-commit.bench.ts prints it) while a county's data is a few MB; pages beyond them are read back from the
+ * data folder through the operating system's file cache.
+ */
+export function pgliteSharedBuffersMb(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = (env.PGLITE_SHARED_BUFFERS ?? '').trim();
+  if (raw === '') return 32;
+  const mb = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(mb >= 1 && mb <= 1024))
+    throw new Error(
+      `PGLITE_SHARED_BUFFERS 应为 1 到 1024 之间的整数（单位 MB），收到"${raw}" ` +
+        `(PGLITE_SHARED_BUFFERS must be a whole number of MB from 1 to 1024; got "${raw}")`,
+    );
+  return mb;
+}
+
 async function openPglite(path: string, loadDataDir?: Blob): Promise<Db> {
-  const client = await PGlite.create(path, loadDataDir ? { loadDataDir } : {});
+  const client = await PGlite.create(path, {
+    postgresqlconf: `shared_buffers=${pgliteSharedBuffersMb()}MB`,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
   // the count moves when a write has completed (a transaction: when it has committed or rolled back), so a read
   // begun before it never passes for current after it
   let writes = 0;

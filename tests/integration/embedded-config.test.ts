@@ -1,0 +1,41 @@
+/**
+ * The embedded database's shared buffers: PGLITE_SHARED_BUFFERS (MB, default 32), checked before the database opens,
+ * and what the database then runs with.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb, pgliteSharedBuffersMb, type Db } from '../../src/store/db.js';
+
+describe('PGLITE_SHARED_BUFFERS', () => {
+  let db: Db | undefined;
+  afterEach(async () => {
+    delete process.env.PGLITE_SHARED_BUFFERS;
+    await db?.close();
+    db = undefined;
+  });
+
+  it('is 32 MB unless set, a whole number of MB from 1 to 1024', () => {
+    expect(pgliteSharedBuffersMb({})).toBe(32);
+    expect(pgliteSharedBuffersMb({ PGLITE_SHARED_BUFFERS: ' 128 ' })).toBe(128);
+    expect(pgliteSharedBuffersMb({ PGLITE_SHARED_BUFFERS: '1024' })).toBe(1024);
+    for (const bad of ['0', '1025', '32MB', '1e3', '-5', '12.5', 'lots'])
+      expect(() => pgliteSharedBuffersMb({ PGLITE_SHARED_BUFFERS: bad })).toThrow(
+        new RegExp(`must be a whole number of MB from 1 to 1024; got "${bad.replace('.', '\\.')}"`),
+      );
+  });
+
+  it('is what the embedded database runs with', async () => {
+    db = await openDb({ url: 'memory://' });
+    expect(await db.query('show shared_buffers')).toEqual([{ shared_buffers: '32MB' }]);
+    await db.close();
+    process.env.PGLITE_SHARED_BUFFERS = '48';
+    db = await openDb({ url: 'memory://' });
+    expect(await db.query('show shared_buffers')).toEqual([{ shared_buffers: '48MB' }]);
+  });
+
+  it('refuses a bad value before opening anything', async () => {
+    process.env.PGLITE_SHARED_BUFFERS = '4GB';
+    await expect(openDb({ url: 'memory://' })).rejects.toThrow(
+      /PGLITE_SHARED_BUFFERS 应为 1 到 1024 之间的整数/,
+    );
+  });
+});
