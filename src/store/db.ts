@@ -60,7 +60,9 @@ export function pgliteSharedBuffersMb(env: NodeJS.ProcessEnv = process.env): num
 
 async function openPglite(path: string, loadDataDir?: Blob): Promise<Db> {
   const client = await PGlite.create(path, {
-    postgresqlconf: `shared_buffers=${pgliteSharedBuffersMb()}MB`,
+    // on the command line (as `postgres -c`): PGlite's `postgresqlconf` would overwrite the folder's postgresql.conf,
+    // and with it initdb's time zone (UTC), text search configuration and locale settings
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${pgliteSharedBuffersMb()}MB`],
     ...(loadDataDir ? { loadDataDir } : {}),
   });
   // the count moves when a write has completed (a transaction: when it has committed or rolled back), so a read

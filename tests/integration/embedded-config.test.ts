@@ -23,9 +23,14 @@ describe('PGLITE_SHARED_BUFFERS', () => {
       );
   });
 
-  it('is what the embedded database runs with', async () => {
+  it("is what the embedded database runs with, the rest of initdb's configuration kept", async () => {
     db = await openDb({ url: 'memory://' });
     expect(await db.query('show shared_buffers')).toEqual([{ shared_buffers: '32MB' }]);
+    // set on the command line: postgresql.conf (written by initdb) is not replaced, and its settings hold
+    expect(await db.query('show timezone')).toEqual([{ TimeZone: 'UTC' }]);
+    expect(await db.query('show default_text_search_config')).toEqual([
+      { default_text_search_config: 'pg_catalog.english' },
+    ]);
     await db.close();
     process.env.PGLITE_SHARED_BUFFERS = '48';
     db = await openDb({ url: 'memory://' });
