@@ -32,15 +32,16 @@ describe('PGLITE_SHARED_BUFFERS', () => {
       { default_text_search_config: 'pg_catalog.english' },
     ]);
     await db.close();
+    db = undefined;
     process.env.PGLITE_SHARED_BUFFERS = '48';
     db = await openDb({ url: 'memory://' });
     expect(await db.query('show shared_buffers')).toEqual([{ shared_buffers: '48MB' }]);
   });
 
-  it('refuses a bad value before opening anything', async () => {
+  it('refuses a bad value, in Chinese and English, naming it', async () => {
     process.env.PGLITE_SHARED_BUFFERS = '4GB';
     await expect(openDb({ url: 'memory://' })).rejects.toThrow(
-      /PGLITE_SHARED_BUFFERS 应为 1 到 1024 之间的整数/,
+      /PGLITE_SHARED_BUFFERS 应为 1 到 1024 之间的整数（单位 MB），收到"4GB" \(PGLITE_SHARED_BUFFERS must be .*; got "4GB"\)/,
     );
   });
 });
