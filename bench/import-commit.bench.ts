@@ -108,13 +108,16 @@ if (process.argv[2] === '--create') {
   process.exit(0);
 }
 
+/** This file run again in a child process (same node flags) with `args`; throws, saying `what`, unless it succeeds. */
+function inChild(what: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) throw new Error(`${what} failed`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'gep-import-'));
-const made = spawnSync(
-  process.execPath,
-  [...process.execArgv, fileURLToPath(import.meta.url), '--generate', dir],
-  { stdio: 'inherit' },
-);
-if (made.status !== 0) throw new Error('generating the files failed');
+inChild('generating the files', '--generate', dir);
 
 const { boot } = await import('../src/store/boot.js');
 const { createUser } = await import('../src/store/users.js');
@@ -139,14 +142,7 @@ if (pgBase) {
   url.pathname = `/${pgName}`;
   dbUrl = url.toString();
 }
-if (!pgBase && !dbUrl.startsWith('memory')) {
-  const created = spawnSync(
-    process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), '--create', dir, dbUrl],
-    { stdio: 'inherit' },
-  );
-  if (created.status !== 0) throw new Error('creating the database failed');
-}
+if (!pgBase && !dbUrl.startsWith('memory')) inChild('creating the database', '--create', dir, dbUrl);
 const booted = await boot({
   url: dbUrl,
   coefficientsDir: 'coefficients',
@@ -190,10 +186,9 @@ let phasePeak = peak;
 let atPeak = process.memoryUsage();
 const sampler = setInterval(() => {
   const m = process.memoryUsage();
-  const rss = m.rss;
-  if (rss > peak) atPeak = m;
-  peak = Math.max(peak, rss);
-  phasePeak = Math.max(phasePeak, rss);
+  if (m.rss > peak) atPeak = m;
+  peak = Math.max(peak, m.rss);
+  phasePeak = Math.max(phasePeak, m.rss);
 }, 20);
 const lines: string[] = [];
 
