@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { benchLogin } from './session.js';
 
@@ -32,6 +31,8 @@ async function generate(dir: string) {
   const { loadCompiledSet } = await import('../src/store/sets.js');
   const { provinceTownships } = await import('../seeds/province.js');
   const { headerText, templateColumns } = await import('../src/io/template.js');
+  // here only: the measured process loads what the server loads, and no more
+  const { default: ExcelJS } = await import('exceljs');
   const { db } = await boot({ url: 'memory://', coefficientsDir: 'coefficients' });
   const settings = await getSettings(db);
   const set = await loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version);

@@ -1,10 +1,13 @@
-import { create, all, type MathJsInstance } from 'mathjs';
+import type { MathJsInstance } from 'mathjs';
+import mathjs from 'mathjs/lib/browser/math.js';
 
 /**
  * The one mathjs instance of the project: BigNumber (decimal.js) with 34 significant digits
  * (IEEE 754 decimal128). Formulas from coefficient sets are parsed by it; numbers are its BigNumber.
+ * It comes from mathjs's single-file build: the package's main entry loads ≈ 1,000 modules, which added ≈ 80 MB
+ * to the server's resident memory (≈ 30 MB of it heap) against ≈ 11 MB for this build of the same version.
  */
-export const math: MathJsInstance = create(all!, { number: 'BigNumber', precision: 34 });
+export const math: MathJsInstance = mathjs.create({ number: 'BigNumber', precision: 34 });
 
 export const Dec = (math as unknown as { BigNumber: DecimalCtor }).BigNumber;
 export type Dec = InstanceType<DecimalCtor>;
