@@ -7,6 +7,7 @@ import {
 import type { CompiledSet } from '../domain/model.js';
 import type { TransitionMatrix } from '../domain/transitions.js';
 import type { Db } from './db.js';
+import { wholeNumberFromEnv } from '../env.js';
 import { ValidationError } from './errors.js';
 import { TOWNSHIP_COLUMNS, type Township } from './regions.js';
 import { rawFromRow, type SurveyRow } from './survey.js';
@@ -32,7 +33,12 @@ const cache = new Map<string, YearAccounts>();
 const CACHE_LIMIT = 64;
 /** Bytes a township-year kept in the cache is taken to hold (≈ 300 decimals and their maps, the row, the run). */
 export const TOWNSHIP_YEAR_BYTES = 64 * 1024;
-export const ACCOUNTS_CACHE_BYTES = Number(process.env.ACCOUNTS_CACHE_BYTES ?? 512 * 2 ** 20);
+export const ACCOUNTS_CACHE_BYTES = wholeNumberFromEnv(process.env, 'ACCOUNTS_CACHE_BYTES', {
+  min: 0,
+  max: 2 ** 40,
+  fallback: 512 * 2 ** 20,
+  unit: 'bytes',
+});
 let cachedTownshipYears = 0;
 
 function keep(key: string, a: YearAccounts) {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import pg from 'pg';
+import { wholeNumberFromEnv } from '../env.js';
 import { isPostgresUrl } from './db.js';
 
 /** Where the database is: DATABASE_URL (PostgreSQL) or DATA_DIR/pgdata (embedded, default ./data). */
@@ -93,13 +94,7 @@ export async function holdAppLock(url: string): Promise<() => Promise<void>> {
  * embedded database is one process's (its folder is locked to it).
  */
 export function workerCount(env: NodeJS.ProcessEnv, url: string): number {
-  const raw = (env.WORKERS ?? '').trim();
-  if (raw === '') return 1;
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 64)
-    throw new Error(
-      `WORKERS 应为 1 到 64 之间的整数，收到"${raw}" (WORKERS must be a whole number from 1 to 64; got "${raw}")`,
-    );
+  const n = wholeNumberFromEnv(env, 'WORKERS', { min: 1, max: 64, fallback: 1 });
   if (n > 1 && !isPostgresUrl(url))
     throw new Error(
       `WORKERS=${n} 需要 PostgreSQL（设置 DATABASE_URL=postgres://…）：嵌入式数据库只能由一个进程使用 ` +

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { wholeNumberFromEnv } from '../env.js';
 
 /** One SQL interface over the embedded database (PGlite) and PostgreSQL. */
 export interface Db {
@@ -46,17 +47,8 @@ function wrap(kind: Db['kind'], q: Queryable, exec: (sql: string) => Promise<voi
  * (bench/import-commit.bench.ts prints it) while a county's data is a few MB; pages beyond them are read back from the
  * data folder through the operating system's file cache.
  */
-export function pgliteSharedBuffersMb(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = (env.PGLITE_SHARED_BUFFERS ?? '').trim();
-  if (raw === '') return 32;
-  const mb = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
-  if (!(mb >= 1 && mb <= 1024))
-    throw new Error(
-      `PGLITE_SHARED_BUFFERS 应为 1 到 1024 之间的整数（单位 MB），收到"${raw}" ` +
-        `(PGLITE_SHARED_BUFFERS must be a whole number of MB from 1 to 1024; got "${raw}")`,
-    );
-  return mb;
-}
+export const pgliteSharedBuffersMb = (env: NodeJS.ProcessEnv = process.env): number =>
+  wholeNumberFromEnv(env, 'PGLITE_SHARED_BUFFERS', { min: 1, max: 1024, fallback: 32, unit: 'MB' });
 
 async function openPglite(path: string, loadDataDir?: Blob): Promise<Db> {
   const client = await PGlite.create(path, {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
+import { wholeNumberFromEnv } from '../env.js';
 
 /** Stands in for the CSRF token in a cached body; replaced by the reader's own when served. */
 export const CSRF_PLACEHOLDER = '\u0000csrf\u0000';
@@ -215,7 +216,9 @@ export class ByteLru<V> {
   }
 }
 
-export const PAGE_CACHE_BYTES = Number(process.env.PAGE_CACHE_MB ?? 64) * 2 ** 20;
+export const PAGE_CACHE_BYTES =
+  wholeNumberFromEnv(process.env, 'PAGE_CACHE_MB', { min: 0, max: 2 ** 20, fallback: 64, unit: 'MB' }) *
+  2 ** 20;
 
 /** A page as kept: its cache key, title and body bytes. */
 export interface StoredPage {

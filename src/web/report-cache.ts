@@ -8,9 +8,15 @@
  * models at once.
  */
 import type { Db } from '../store/db.js';
+import { wholeNumberFromEnv } from '../env.js';
 
 /** Default bound of a database's kept report models (REPORT_CACHE_BYTES overrides). */
-export const REPORT_CACHE_BYTES = Number(process.env.REPORT_CACHE_BYTES ?? 128 * 2 ** 20);
+export const REPORT_CACHE_BYTES = wholeNumberFromEnv(process.env, 'REPORT_CACHE_BYTES', {
+  min: 0,
+  max: 2 ** 40,
+  fallback: 128 * 2 ** 20,
+  unit: 'bytes',
+});
 
 interface Entry {
   readonly value: Promise<unknown>;
