@@ -1,4 +1,5 @@
 /**
+ * Long text parameters sent to the embedded database as bytes (textSentAsBytes), read as the same text.
  * The embedded database's shared buffers: PGLITE_SHARED_BUFFERS (MB, default 32), checked before the database opens,
  * and what the database then runs with.
  */
@@ -43,5 +44,36 @@ describe('PGLITE_SHARED_BUFFERS', () => {
     await expect(openDb({ url: 'memory://' })).rejects.toThrow(
       /PGLITE_SHARED_BUFFERS 应为 1 到 1024 之间的整数（单位 MB），收到"4GB" \(PGLITE_SHARED_BUFFERS must be .*; got "4GB"\)/,
     );
+  });
+});
+
+describe('long text, json and jsonb parameters (sent to the embedded database as UTF-8 bytes)', () => {
+  it('are stored as the same text a short one is, Chinese, astral and escaped characters included', async () => {
+    const db = await openDb({ url: 'memory://' });
+    try {
+      // 80,000 characters: over the 65,536 from which a parameter goes as bytes; 4 bytes for 𠀀, 3 for 林
+      const unit = '林地 forest "q" \\ 𠀀 é\n';
+      const long = unit.repeat(Math.ceil(80_000 / unit.length));
+      expect(long.length).toBeGreaterThanOrEqual(80_000);
+      const json = JSON.stringify({ township: '南屿镇', notes: long, values: [1, '2.50', null] });
+      const [row] = await db.query<Record<string, unknown>>(
+        `select $1::text as t, octet_length($1::text) as bytes, $2::jsonb as b, $2::json as j,
+                $2::jsonb ->> 'notes' = $1::text as same, $3::text as short, $4::jsonb as short_b`,
+        [long, json, 'é林', '{"a":"林"}'],
+      );
+      expect(row!.t).toBe(long);
+      expect(row!.bytes).toBe(Buffer.byteLength(long, 'utf8'));
+      expect(row!.b).toEqual(JSON.parse(json));
+      expect(row!.j).toEqual(JSON.parse(json));
+      expect(row!.same).toBe(true);
+      expect(row!.short).toBe('é林');
+      expect(row!.short_b).toEqual({ a: '林' });
+      // bad JSON is refused as before, whichever way it is sent
+      await expect(db.query('select $1::jsonb', ['{' + long])).rejects.toThrow(
+        /invalid input syntax for type json/,
+      );
+    } finally {
+      await db.close();
+    }
   });
 });
