@@ -4,7 +4,7 @@
  * county GEP report and the township comparison (time-outs and errors counted); the same reports on a
  * generated province of 1,000 townships (2 years, cold first request timed); then a 15-township XLSX import
  * (upload → validation → preview → commit). With BENCH_DATABASE_URL (a PostgreSQL server, e.g.
- * postgres://gep:gep@127.0.0.1:5432/postgres) the county GEP report is also served by `src/server.ts` with WORKERS=1
+ * postgres://gep:gep@127.0.0.1:5432/postgres) the county GEP report is also served by the app's build (`dist/src/server.js`, as `npm start` runs it) with WORKERS=1
  * and WORKERS=2 on a new database there (dropped at the end). BENCH_PAGES=gep,compare,… runs only those rows.
  * Run with `npm run bench:http` (BENCH_SECONDS per row, default 10). Every request goes to 127.0.0.1 only.
  */
@@ -19,10 +19,10 @@ import { boot } from '../src/store/boot.js';
 import { SYSTEM_ACTOR } from '../src/store/audit.js';
 import { createUser } from '../src/store/users.js';
 import { createApp } from '../src/web/app.js';
+import { ROOT } from '../src/paths.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { provinceDataset } from './province-dataset.js';
 import { benchLogin } from './session.js';
 
@@ -57,7 +57,7 @@ async function session(username: string) {
 }
 
 const rows: string[] = [];
-const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+const AUTOCANNON = join(ROOT, 'node_modules/autocannon/autocannon.js');
 // what a browser sends: the page may come gzip-compressed (BENCH_ENCODING= sends none, identity bytes)
 const ACCEPT_ENCODING = process.env.BENCH_ENCODING ?? 'gzip, deflate, br';
 
@@ -157,8 +157,8 @@ if (PG_BASE) {
     await pgDb.db.close();
     for (const workers of [1, 2]) {
       const port = 39000 + workers;
-      // as `npm start` runs it: with this bench's node flags (the heap ceiling of package.json's scripts, tsx)
-      const child = spawn(process.execPath, [...process.execArgv, 'src/server.ts'], {
+      // as `npm start` runs it: its build, with this bench's node flags (the heap ceiling of package.json's scripts)
+      const child = spawn(process.execPath, [...process.execArgv, join(ROOT, 'dist/src/server.js')], {
         env: { ...process.env, DATABASE_URL: url.toString(), WORKERS: String(workers), PORT: String(port) },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

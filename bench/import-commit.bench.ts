@@ -7,7 +7,7 @@
  * per phase, the preview page's size in bytes, SQL statements per phase (a counting Db wrapper), and the
  * process's peak RSS (the kernel's maxRSS, which includes booting the database).
  *
- *   npm run bench:import        (BENCH_TOWNSHIPS=100 for a quick run; BENCH_PROFILE=dir writes a CPU profile)
+ *   npm run bench:import        (runs the build in dist/, as npm start does; BENCH_TOWNSHIPS=100 for a quick run; BENCH_PROFILE=dir writes a CPU profile)
  *   BENCH_DATABASE_URL=postgres://gep:gep@127.0.0.1:5432/postgres npm run bench:import
  *                               (on PostgreSQL: a fresh database gep_bench_… made from that connection, dropped after)
  */

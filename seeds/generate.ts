@@ -12,8 +12,9 @@
  * opening and closing areas.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../src/paths.js';
 
 export const SEED = 20211231;
 export const YEARS = [2020, 2021] as const;
@@ -802,7 +803,7 @@ export function buildDataset() {
   };
 }
 
-export const DATASET_PATH = resolve(dirname(fileURLToPath(import.meta.url)), 'minhou', 'dataset.json');
+export const DATASET_PATH = join(ROOT, 'seeds/minhou/dataset.json');
 
 export const datasetText = () => JSON.stringify(buildDataset(), null, 2) + '\n';
 

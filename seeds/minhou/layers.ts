@@ -188,7 +188,6 @@ export function* sampleDltbParcels(
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readBoundaries } from '../../src/io/geo/boundaries.js';
 import type { TownshipCode } from '../../src/io/geo/dltb.js';
 import type { OpenedLayer } from '../../src/io/geo/layer.js';
@@ -199,8 +198,9 @@ import {
   zipFiles,
 } from '../../src/io/geo/shapefile-write.js';
 import type { Boundary } from '../../src/store/geo.js';
+import { ROOT } from '../../src/paths.js';
 
-const DATASET = fileURLToPath(new URL('./dataset.json', import.meta.url));
+const DATASET = join(ROOT, 'seeds/minhou/dataset.json');
 
 interface DatasetJson {
   townships: { id: string; adminCode?: string; labels: { zh: string }; areaKm2: string }[];

@@ -7,9 +7,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BalanceSheetConfigError } from '../domain/balance-sheet-config.js';
+import { ROOT } from '../paths.js';
 
 /** The balance-sheet configurations shipped with the app. */
-export const BALANCE_SHEET_DIR = join(import.meta.dirname, '../../coefficients/balance-sheet');
+export const BALANCE_SHEET_DIR = join(ROOT, 'coefficients/balance-sheet');
 
 export interface BalanceSheetConfigSource {
   /** The parsed YAML, to be checked by parseBalanceSheetConfig. */

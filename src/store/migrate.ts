@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Db } from './db.js';
+import { ROOT } from '../paths.js';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const MIGRATIONS_DIR = join(ROOT, 'src/store/migrations');
 // any constant: several app processes starting on one PostgreSQL migrate one at a time
 const MIGRATION_LOCK = 4_711_2021;
 
@@ -13,7 +14,7 @@ export function migrationFiles(): { version: number; name: string; sql: string }
     .map((name) => ({
       version: Number(name.slice(0, 3)),
       name,
-      sql: readFileSync(MIGRATIONS_DIR + name, 'utf8'),
+      sql: readFileSync(join(MIGRATIONS_DIR, name), 'utf8'),
     }));
 }
 

@@ -5,7 +5,6 @@ import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Db } from '../store/db.js';
 import {
@@ -68,8 +67,7 @@ import {
   type Parts,
   type StoredPage,
 } from './page-cache.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { ROOT } from '../paths.js';
 
 export interface AppOptions {
   db: Db;

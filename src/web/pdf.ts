@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ConflictError } from '../store/errors.js';
+import { ROOT } from '../paths.js';
 
 /** The Chromium the PDF export drives: CHROMIUM_PATH, or Debian's package. */
 export function chromiumPath(): string | undefined {
@@ -72,7 +73,7 @@ const PAGE_FOOTER =
   '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · ' +
   'page <span class="pageNumber"></span> of <span class="totalPages"></span></div>';
 
-const STYLESHEET = fileURLToPath(new URL('./static/app.css', import.meta.url));
+const STYLESHEET = join(ROOT, 'src/web/static/app.css');
 
 async function print(html: string): Promise<Buffer> {
   const executablePath = chromiumPath();

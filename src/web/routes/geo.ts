@@ -28,11 +28,12 @@ import { readChangeTable } from '../../io/geo/change-table.js';
 import { lonLatAreaM2, readBoundaries } from '../../io/geo/boundaries.js';
 import { writeSampleDltb, writeSampleXzq } from '../../../seeds/minhou/layers.js';
 
-const SEEDS_DIR = join(import.meta.dirname, '../../../seeds/minhou');
+const SEEDS_DIR = join(ROOT, 'seeds/minhou');
 import { validateRecords, type InputIssue } from '../../domain/inputs.js';
 import { openLayer, LayerError, type OpenedLayer } from '../../io/geo/layer.js';
 import { MAX_GEOPACKAGE_BYTES } from '../../io/geo/geopackage.js';
 import { landUseRecords, readDltb, withForestShares, type DltbSummary } from '../../io/geo/dltb.js';
+import { ROOT } from '../../paths.js';
 
 const layerIssue = (e: unknown): InputIssue => {
   if (e instanceof LayerError) return { field: 'file', message: e.text };

@@ -64,8 +64,9 @@ import { APP_VERSION } from '../../app-version.js';
 import { FIXED_ENGINE } from '../../domain/fixed.js';
 import { dataVersion, memoByVersion } from '../../store/version.js';
 import { reportCache, ROW_BYTES, TOWNSHIP_BYTES } from '../report-cache.js';
+import { ROOT } from '../../paths.js';
 
-const COEFFICIENTS_DIR = join(import.meta.dirname, '../../../coefficients');
+const COEFFICIENTS_DIR = join(ROOT, 'coefficients');
 /** The plausibility document (a versioned file of the release), read once per process: when the routes are made. */
 let plausibility: { rules?: PlausibilityRules } | undefined;
 const plausibilityRules = () => (plausibility ??= { rules: loadPlausibilityIfAny(COEFFICIENTS_DIR) }).rules;
