@@ -313,11 +313,13 @@ export const sameOverrides = (a: StoredOverrides, b: StoredOverrides) => {
 
 /**
  * Records per statement of a bulk write. The rows go as one JSON text per statement; the embedded database
- * copies a statement's text whole into its own memory and parses it there, so a few MB per statement (1,000
- * records of 80 values) cost less time and far less memory than one statement of 10,000 (measured by
- * `npm run bench:import`). The statements run in one transaction: all of them land, or none.
+ * copies a statement's text whole into its own memory and parses it there, and the text passes through several
+ * buffers on its way in, so a few MB per statement cost less time and far less memory than one statement of
+ * 10,000 records. 500 records of 80 values (≈ 2.5–3.3 MB) rather than 1,000 lowered the peak of a 10,000-row
+ * import and re-import on the embedded database by 25–45 MB at the same time (`npm run bench:import`). The
+ * statements run in one transaction: all of them land, or none.
  */
-export const BULK_ROWS = 1_000;
+export const BULK_ROWS = 500;
 
 /** A list in parts of at most BULK_ROWS. */
 export function* bulkParts<T>(list: readonly T[], size = BULK_ROWS): Generator<T[]> {

@@ -264,8 +264,8 @@ describe('a refused commit says why, as saveRecords does, and writes nothing', (
     throw new Error('not refused');
   };
 
-  it(`a row in the second part of ${BULK_ROWS.toLocaleString('en-US')} changed or submitted since the upload refuses the whole file`, async () => {
-    // 15 townships × 68 years (2030 … 2097) = 1,020 new rows; the last ones are in the second part
+  it(`a row in a part after the first (of ${BULK_ROWS.toLocaleString('en-US')} rows) changed or submitted since the upload refuses the whole file`, async () => {
+    // 15 townships × 68 years (2030 … 2097) = 1,020 new rows; the last ones are in the last part (the third)
     const years = Array.from({ length: 68 }, (_, i) => 2030 + i);
     const raw = years.flatMap((year) =>
       townships.map((township, i) => ({ township, year, values: { gdp: String(10 + i) } })),

@@ -659,7 +659,7 @@ describe('import at scale: the preview summarised per township and paged; one co
       `insert into import_batch_rows (batch_id, n, township_id, year, outcome, diff) values ($1, 0, 'ganzhe', 1949, 'blank', '{}')`,
       [old!.id],
     );
-    // 10 rows: years 1950 (10 townships); 1,000 rows: 15 townships × 1951 … 2017 (none stored before)
+    // 10 rows: years 1950 (10 townships); BULK_ROWS (500) rows: 15 townships × 1951 … 1984 (none stored before)
     const few = await statements(10, 1950);
     expect(await t.db.query('select status from import_batches where id = $1', [old!.id])).toEqual([
       { status: 'discarded' },
@@ -671,10 +671,11 @@ describe('import at scale: the preview summarised per township and paged; one co
     // batch's summary (5); commit: the batch, the townships (validation), claim, then per part the staged rows,
     // lock the records, write records and audit events (one statement), then drop the rows, the import's own event (8)
     expect(few).toBe(13);
-    // one row more than a part (BULK_ROWS = 1,000): a second part staged (stored records, rows: 2) and committed
-    // (staged rows, lock, records and audit events: 3), 13 + 5; years 2030 … 2096, 15 townships each (2096: 11),
+    // one row more than a part (BULK_ROWS = 500): a second part staged (stored records, rows: 2) and committed
+    // (staged rows, lock, records and audit events: 3), 13 + 5; years 2030 … 2063, 15 townships each (2063: 6),
     // none stored before (the records earlier tests left in those years are deleted first)
-    await t.db.query('delete from survey_records where year between 2030 and 2096');
+    expect(BULK_ROWS).toBe(500);
+    await t.db.query('delete from survey_records where year between 2030 and 2063');
     expect(await statements(BULK_ROWS + 1, 2030)).toBe(few + 5);
   });
 
