@@ -612,7 +612,7 @@ describe('import at scale: the preview summarised per township and paged; one co
     expect(batch!.status).toBe('pending');
   });
 
-  it('stages and commits 10 or 1,000 rows with the same number of SQL statements; 1,001 rows take one part more', async () => {
+  it('stages and commits 10 or 500 rows (BULK_ROWS) with the same number of SQL statements; 501 rows take one part more', async () => {
     const set = await (async () => {
       const { activeSet } = await getSettings(t.db);
       return loadCompiledSet(t.db, activeSet.id, activeSet.version);
