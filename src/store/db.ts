@@ -64,10 +64,10 @@ const textSentAsBytes = (type: number, version?: number) => {
   const serialize = types.serializers[type]!;
   return (value: unknown): string => {
     if (typeof value !== 'string' || value.length < SENT_AS_BYTES_FROM) return serialize(value);
-    if (version === undefined) return Buffer.from(value, 'utf8') as unknown as string;
-    const bytes = Buffer.allocUnsafe(1 + Buffer.byteLength(value, 'utf8'));
-    bytes[0] = version;
-    bytes.write(value, 1, 'utf8');
+    const head = version === undefined ? 0 : 1;
+    const bytes = Buffer.allocUnsafe(head + Buffer.byteLength(value, 'utf8'));
+    if (version !== undefined) bytes[0] = version;
+    bytes.write(value, head, 'utf8');
     return bytes as unknown as string; // PGlite sends a Uint8Array as a binary parameter
   };
 };
