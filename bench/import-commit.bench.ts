@@ -12,7 +12,7 @@
  *                               (on PostgreSQL: a fresh database gep_bench_… made from that connection, dropped after)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -211,13 +211,28 @@ async function serverCpu(): Promise<Map<number, number>> {
   return cpu;
 }
 
+// BENCH_PROFILE=dir: a CPU profile of each phase of the two imports (not of the boot), numbered in order
+const profileDir = process.env.BENCH_PROFILE;
+const inspector = profileDir ? new (await import('node:inspector/promises')).Session() : undefined;
+let profiled = 0;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+}
+
 async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   const statements = counted.statements;
   const server = await serverCpu();
   const cpu = process.cpuUsage();
+  if (inspector) await inspector.post('Profiler.start');
   const t0 = performance.now();
   const out = await run();
   const ms = performance.now() - t0;
+  if (inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    mkdirSync(profileDir!, { recursive: true });
+    writeFileSync(join(profileDir!, `${++profiled}-${name.split(',')[0]}.cpuprofile`), JSON.stringify(profile));
+  }
   const c = process.cpuUsage(cpu);
   let serverMs = 0;
   for (const [pid, t] of await serverCpu()) serverMs += t - (server.get(pid) ?? 0);
@@ -249,20 +264,8 @@ async function importFile(name: string) {
   );
 }
 
-// BENCH_PROFILE=dir: a CPU profile of the two imports (not of the boot), for `node --cpu-prof`-style analysis
-const profileDir = process.env.BENCH_PROFILE;
-const inspector = profileDir ? new (await import('node:inspector/promises')).Session() : undefined;
-if (inspector) {
-  inspector.connect();
-  await inspector.post('Profiler.enable');
-  await inspector.post('Profiler.start');
-}
 await importFile('first.xlsx');
 await importFile('again.xlsx');
-if (inspector) {
-  const { profile } = await inspector.post('Profiler.stop');
-  writeFileSync(join(profileDir!, `import-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-}
 clearInterval(sampler);
 const [{ n }] = (await booted.db.query<{ n: number }>('select count(*)::int as n from survey_records')) as [
   { n: number },
@@ -270,6 +273,9 @@ const [{ n }] = (await booted.db.query<{ n: number }>('select count(*)::int as n
 const [{ e }] = (await booted.db.query<{ e: number }>(
   "select count(*)::int as e from audit_events where entity = 'survey_record'",
 )) as [{ e: number }];
+const [{ size }] = (await booted.db.query<{ size: string }>(
+  'select pg_database_size(current_database())::text as size',
+)) as [{ size: string }];
 if (n !== TOWNSHIPS * YEARS) throw new Error(`${n} records stored, ${TOWNSHIPS * YEARS} expected`);
 console.log(
   [
@@ -278,7 +284,7 @@ console.log(
       .join(' ')}`,
     `  ${(TOWNSHIPS * YEARS).toLocaleString('en-US')} rows (${TOWNSHIPS} townships × ${YEARS} years), 80 value columns`,
     ...lines,
-    `  stored ${n.toLocaleString('en-US')} records, ${e.toLocaleString('en-US')} audit events`,
+    `  stored ${n.toLocaleString('en-US')} records, ${e.toLocaleString('en-US')} audit events; database ${mb(Number(size))}`,
     `  at the peak: heap used ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)} (array buffers ${mb(atPeak.arrayBuffers)})`,
     `  rss after boot ${mb(rssBefore)}, peak sampled ${mb(peak)}, peak (kernel maxRSS) ${mb(process.resourceUsage().maxRSS * 1024)} (target < 500 MB)`,
   ].join('\n'),

@@ -362,3 +362,32 @@ describe('a refused commit says why, as saveRecords does, and writes nothing', (
     }
   });
 });
+
+describe('how the written values are stored (migrations 017 and 019)', () => {
+  it('a record and its audit event: lz4 on PostgreSQL; uncompressed on the embedded database, which has no lz4', async () => {
+    const year = 2098;
+    // a sample county record's values again, for another year: values and event of several kB, over the ≈ 2 kB from
+    // which the server compresses by default
+    const [sample] = await t.db.query<{ township_id: string; values: Record<string, unknown> }>(
+      'select township_id, values from survey_records where year = 2021 order by township_id limit 1',
+    );
+    const batch = await stage([{ township: sample!.township_id, year, values: sample!.values }], 'wide.csv');
+    await commitBatch(t.db, editor, set, batch);
+    const [stored] = await t.db.query<{
+      bytes: number;
+      how: string | null;
+      event_bytes: number;
+      event_how: string | null;
+    }>(
+      `select octet_length(r.values::text) as bytes, pg_column_compression(r.values) as how,
+         octet_length(e.new_value::text) as event_bytes, pg_column_compression(e.new_value) as event_how
+       from survey_records r join audit_events e on e.entity = 'survey_record' and e.entity_key = r.township_id || '/' || r.year
+       where r.township_id = $1 and r.year = $2`,
+      [sample!.township_id, year],
+    );
+    expect(stored!.bytes).toBeGreaterThan(2048);
+    expect(stored!.event_bytes).toBeGreaterThan(2048);
+    const expected = t.db.kind === 'postgres' ? 'lz4' : null;
+    expect([stored!.how, stored!.event_how]).toEqual([expected, expected]);
+  });
+});
