@@ -231,7 +231,10 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   if (inspector) {
     const { profile } = await inspector.post('Profiler.stop');
     mkdirSync(profileDir!, { recursive: true });
-    writeFileSync(join(profileDir!, `${++profiled}-${name.split(',')[0]}.cpuprofile`), JSON.stringify(profile));
+    writeFileSync(
+      join(profileDir!, `${++profiled}-${name.split(',')[0]}.cpuprofile`),
+      JSON.stringify(profile),
+    );
   }
   const c = process.cpuUsage(cpu);
   let serverMs = 0;
