@@ -211,30 +211,38 @@ async function serverCpu(): Promise<Map<number, number>> {
   return cpu;
 }
 
-// BENCH_PROFILE=dir: a CPU profile of each phase of the two imports (not of the boot), numbered in order
-const profileDir = process.env.BENCH_PROFILE;
+// BENCH_PROFILE=dir: a CPU profile of each phase of the two imports (not of the boot), numbered in order;
+// BENCH_HEAP=dir instead: a sampling profile of what each phase allocates
+const heapProfile = Boolean(process.env.BENCH_HEAP);
+const profileDir = process.env.BENCH_HEAP ?? process.env.BENCH_PROFILE;
 const inspector = profileDir ? new (await import('node:inspector/promises')).Session() : undefined;
 let profiled = 0;
 if (inspector) {
   inspector.connect();
-  await inspector.post('Profiler.enable');
+  await inspector.post(heapProfile ? 'HeapProfiler.enable' : 'Profiler.enable');
 }
 
 async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   const statements = counted.statements;
   const server = await serverCpu();
   const cpu = process.cpuUsage();
-  if (inspector) await inspector.post('Profiler.start');
+  if (inspector && heapProfile)
+    await inspector.post('HeapProfiler.startSampling', {
+      samplingInterval: 32768,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  else if (inspector) await inspector.post('Profiler.start');
   const t0 = performance.now();
   const out = await run();
   const ms = performance.now() - t0;
   if (inspector) {
-    const { profile } = await inspector.post('Profiler.stop');
+    const { profile } = heapProfile
+      ? await inspector.post('HeapProfiler.stopSampling')
+      : await inspector.post('Profiler.stop');
     mkdirSync(profileDir!, { recursive: true });
-    writeFileSync(
-      join(profileDir!, `${++profiled}-${name.split(',')[0]}.cpuprofile`),
-      JSON.stringify(profile),
-    );
+    const file = `${++profiled}-${name.split(',')[0]}.${heapProfile ? 'heapprofile' : 'cpuprofile'}`;
+    writeFileSync(join(profileDir!, file), JSON.stringify(profile));
   }
   const c = process.cpuUsage(cpu);
   let serverMs = 0;

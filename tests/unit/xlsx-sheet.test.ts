@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { openFirstSheet } from '../../src/io/xlsx-sheet.js';
+import { READ_AHEAD, XLSX_THREAD_BYTES, openFirstSheetOnThread } from '../../src/io/xlsx-thread.js';
 import { XLSX_STALL_MS, readTableRows, readXlsxTable } from '../../src/io/table-input.js';
 import { loadSet } from '../../src/methods/resolve.js';
 import { tinySet } from './tiny-set.js';
@@ -60,8 +61,8 @@ async function exceljsCells(buf: Buffer): Promise<Cells> {
   return out;
 }
 
-async function ourCells(buf: Buffer): Promise<Cells> {
-  const sheet = await openFirstSheet(buf);
+async function ourCells(buf: Buffer, open = openFirstSheet): Promise<Cells> {
+  const sheet = await open(buf);
   const out: Cells = [];
   for await (const rows of sheet!.rows)
     for (const r of rows)
@@ -612,4 +613,95 @@ describe.skipIf(!soffice)('xlsx-sheet: a workbook LibreOffice wrote', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);
+});
+
+describe('xlsx-thread: a large sheet read on a worker thread, as in this one', () => {
+  // every kind of value, dates, rich text and a t="d" cell, over 12,000 rows: far more batches than READ_AHEAD
+  const big = () =>
+    written((ws) => {
+      ws.addRow([
+        'township',
+        'year',
+        ...kinds.filter((k) => typeof k !== 'object' || k === null || 'richText' in k),
+      ]);
+      for (let i = 0; i < 12_000; i++)
+        ws.addRow([
+          `乡镇${i}`,
+          2021,
+          i + 0.25,
+          -i,
+          `a & b < ${i}`,
+          i % 2 === 0,
+          new Date(Date.UTC(2024, 4, 1 + (i % 28))),
+        ]);
+    });
+
+  it(`the same name and rows as openFirstSheet, in ${READ_AHEAD}-batch steps`, async () => {
+    const buf = await big();
+    expect(buf.length).toBeGreaterThan(XLSX_THREAD_BYTES);
+    let batches = 0;
+    const threaded = await openFirstSheetOnThread(buf);
+    expect(threaded!.name).toBe('数据');
+    for await (const rows of threaded!.rows) batches += rows.length > 0 ? 1 : 0;
+    expect(batches).toBeGreaterThan(READ_AHEAD * 2);
+    const ours = await ourCells(buf);
+    expect(ours.length).toBe(12_001);
+    expect(await ourCells(buf, openFirstSheetOnThread)).toEqual(ours);
+  });
+
+  it('damaged XML throws the same error; a workbook without a sheet is undefined; a reader may stop early', async () => {
+    const cut = handMade({
+      sheetData: '',
+      parts: {
+        'xl/worksheets/sheet1.xml': `<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1"><v>1</v></c>`,
+      },
+    });
+    await expect(ourCells(cut, openFirstSheetOnThread)).rejects.toThrow(
+      'xl/worksheets/sheet1.xml: unclosed tag: row',
+    );
+    await expect(openFirstSheetOnThread(Buffer.from('not a zip'))).rejects.toThrow(
+      await openFirstSheet(Buffer.from('not a zip')).then(
+        () => 'read',
+        (e: Error) => e.message,
+      ),
+    );
+    const noSheet = zipOf({
+      'xl/worksheets/sheet1.xml': `<worksheet xmlns="${MAIN}"><sheetData/></worksheet>`,
+    });
+    expect(await openFirstSheetOnThread(noSheet)).toBeUndefined();
+    // the reader takes one batch and stops: the thread is ended, and a read after it still works
+    const buf = await big();
+    const sheet = await openFirstSheetOnThread(buf);
+    for await (const rows of sheet!.rows) {
+      expect(rows[0]!.number).toBe(1);
+      break;
+    }
+    expect((await ourCells(buf, openFirstSheetOnThread)).length).toBe(12_001);
+  });
+
+  it('readXlsxTable: the same table from the thread as from this one', async () => {
+    const buf = await written((ws) => {
+      ws.addRow(['township', 'year', 'x', 'y']);
+      for (let i = 0; i < 10_000; i++)
+        ws.addRow([`T${i}`, 2021 + (i % 7), Math.abs(Math.sin(i)) * 1e5, `${i}.25`]);
+    });
+    expect(buf.length).toBeGreaterThan(XLSX_THREAD_BYTES);
+    const small = await written((ws) => {
+      ws.addRow(['township', 'year', 'x']);
+      for (let i = 0; i < 10; i++) ws.addRow([`T${i}`, 2021, i + 0.5]);
+    });
+    expect(small.length).toBeLessThan(XLSX_THREAD_BYTES);
+    const threaded = await readXlsxTable(set, buf);
+    // the same rows read in this thread: the table's records from the sheet's cells
+    const inThread = readTableRows(
+      set,
+      (await ourCells(buf)).map((r) => r.cells.map(([, v]) => v)),
+      '数据',
+    );
+    expect(threaded.records.length).toBe(10_000);
+    expect(threaded.records.map((r) => [r.township, r.year, r.values])).toEqual(
+      inThread.records.map((r) => [r.township, r.year, r.values]),
+    );
+    expect(messages(threaded)).toEqual(messages(inThread));
+  });
 });

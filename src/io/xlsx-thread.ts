@@ -1,0 +1,76 @@
+/**
+ * The first sheet of a large XLSX read on a worker thread (xlsx-worker.ts), as openFirstSheet reads it: the same
+ * name, rows and errors. Reading the XML is the larger part of an upload's work in this process; on a thread of
+ * its own it runs while this one checks the rows read so far and talks to the database (the embedded database
+ * runs on this thread too), and its garbage is collected there. The rows come over in batches, at most
+ * READ_AHEAD batches ahead of the reader, so memory does not grow with the file.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FirstSheet, SheetRow } from './xlsx-sheet.js';
+
+/** From this size on, an XLSX upload's sheet is read on a thread of its own (below it, starting one costs more). */
+export const XLSX_THREAD_BYTES = 256 * 1024;
+/** Batches of rows (one inflated chunk of XML each, ≈ 100–200 rows) the thread may read ahead of the reader. */
+export const READ_AHEAD = 4;
+
+export type SheetMessage =
+  | { kind: 'sheet'; name: string }
+  | { kind: 'none' }
+  | { kind: 'rows'; rows: SheetRow[] }
+  | { kind: 'end' }
+  | { kind: 'error'; message: string };
+
+/** The worker, from the build (dist/, as npm start runs) or from the sources through tsx (tests, CLI). */
+function startWorker(data: Uint8Array): Worker {
+  // no flags of this process (e.g. node -e's) carried over: the thread needs none
+  const options = { workerData: data, transferList: [data.buffer as ArrayBuffer], execArgv: [] };
+  if (import.meta.url.endsWith('.js'))
+    return new Worker(new URL('./xlsx-worker.js', import.meta.url), options);
+  const source = new URL('./xlsx-worker.ts', import.meta.url).href;
+  // tsx found from here, whatever the working folder
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`,
+    { ...options, eval: true },
+  );
+}
+
+export async function openFirstSheetOnThread(buf: Buffer): Promise<FirstSheet | undefined> {
+  // a copy of the file, handed over whole to the thread
+  const worker = startWorker(new Uint8Array(buf));
+  worker.unref();
+  const queue: SheetMessage[] = [];
+  let wake = () => {};
+  const arrive = (m: SheetMessage) => {
+    queue.push(m);
+    wake();
+  };
+  worker.on('message', arrive);
+  worker.on('error', (e) => arrive({ kind: 'error', message: e.message }));
+  worker.on('exit', () => arrive({ kind: 'error', message: 'the workbook reader stopped' }));
+  const next = async (): Promise<SheetMessage> => {
+    while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+    return queue.shift()!;
+  };
+  const first = await next();
+  if (first.kind !== 'sheet') {
+    await worker.terminate();
+    if (first.kind === 'error') throw new Error(first.message);
+    return undefined;
+  }
+  async function* rows(): AsyncGenerator<SheetRow[], void, undefined> {
+    try {
+      for (;;) {
+        const m = await next();
+        if (m.kind === 'end') return;
+        if (m.kind === 'error') throw new Error(m.message);
+        if (m.kind !== 'rows') throw new Error(`the workbook reader sent ${m.kind}`);
+        worker.postMessage('more');
+        yield m.rows;
+      }
+    } finally {
+      await worker.terminate();
+    }
+  }
+  return { name: first.name, rows: rows() };
+}

@@ -1,0 +1,33 @@
+/**
+ * The worker thread of xlsx-thread.ts: reads the first sheet of the XLSX it is given (openFirstSheet) and posts
+ * its name, then its rows a batch at a time, at most READ_AHEAD batches ahead of what the reader has taken, then
+ * the end; or the error that stopped it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openFirstSheet } from './xlsx-sheet.js';
+import { READ_AHEAD, type SheetMessage } from './xlsx-thread.js';
+
+const port = parentPort!;
+const post = (m: SheetMessage) => port.postMessage(m);
+let credit = READ_AHEAD;
+let wake = () => {};
+port.on('message', () => {
+  credit++;
+  wake();
+});
+try {
+  const sheet = await openFirstSheet(Buffer.from(workerData as Uint8Array));
+  if (!sheet) post({ kind: 'none' });
+  else {
+    post({ kind: 'sheet', name: sheet.name });
+    for await (const rows of sheet.rows) {
+      while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
+      credit--;
+      post({ kind: 'rows', rows });
+    }
+    post({ kind: 'end' });
+  }
+} catch (e) {
+  post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+}
+port.close();
