@@ -223,44 +223,33 @@ export interface BatchPayload {
 }
 
 /**
- * An import planned part by part as its validated records arrive, kept until staged: for each part (at most
- * BULK_ROWS records) its stored records are read in one query, each row planned and encoded at once into the
- * text of the statement that stages it, and the part's records let go. What is held meanwhile is that text (a
- * diff as field numbers and texts), the per-township summary and the list of fields: never the records or
- * diffs of the whole file as objects. The plan reads; only `stage` writes (in one transaction).
+ * An import planned and staged part by part as its validated records arrive: for each part (at most BULK_ROWS
+ * records) its stored records are read in one query, each row planned and encoded at once into the text of the
+ * statement that stages it, and that statement sent. The rows go to a batch in status `staging`, which no page
+ * shows and no commit takes, each part in a statement (and a transaction) of its own: on either database the rows
+ * are stored while the file is read on (on the embedded database, which runs on this thread, while the XLSX is read
+ * on its own thread), and no transaction is held open meanwhile. What is held is the per-township summary and the
+ * list of fields: never the records or diffs of the whole file. `stage` makes the batch pending in one transaction;
+ * `abort` deletes it and its rows.
  */
 export interface ImportPlan {
   add(
-    db: Db,
     records: readonly (InputRecord | StoredChange)[],
     origins?: readonly (RawRecord['origin'] | undefined)[],
   ): Promise<void>;
-  /**
-   * On PostgreSQL, opens the transaction that stages the batch now, so that each part is written as soon as it is
-   * planned (the server stores it while the file is read on); `stage` then commits, `abort` rolls back. On the
-   * embedded database (one connection: a transaction left open would hold up every other request) nothing is
-   * written before `stage`.
-   */
-  begin(
-    db: Db,
-    userId: number,
-    file: string,
-    set: Pick<CompiledSet, 'id' | 'version'>,
-    extra?: Record<string, unknown>,
-  ): void;
-  /** Gives up the plan: a staging transaction begun is rolled back (nothing is written). */
+  /** Gives up the plan: the batch staged so far and its rows are deleted. */
   abort(): Promise<void>;
-  /** Keeps the planned rows as a pending batch (as begun, if it was); returns its id. */
-  stage(
-    db: Db,
-    userId: number,
-    file: string,
-    set: Pick<CompiledSet, 'id' | 'version'>,
-    extra?: Record<string, unknown>,
-  ): Promise<number>;
+  /** Makes the staged batch pending, with its summary; returns its id. */
+  stage(): Promise<number>;
 }
 
-export function importPlan(): ImportPlan {
+export function importPlan(
+  db: Db,
+  userId: number,
+  file: string,
+  set: Pick<CompiledSet, 'id' | 'version'>,
+  extra: Record<string, unknown> = {},
+): ImportPlan {
   const fields: string[] = [];
   const numbers = new Map<string, number>();
   const fieldNumber = (f: string) => {
@@ -270,84 +259,19 @@ export function importPlan(): ImportPlan {
   };
   const byTownship = new Map<string, TownshipSummary>();
   const total = zeroSummary();
-  const parts: string[] = [];
   let planned = 0;
-  // the staging transaction begun early (PostgreSQL), fed the parts' texts as they are planned
-  let early: { push(rows: string): void; close(): void; abort(): void; done: Promise<number> } | undefined;
-  const writeBatch = (
-    db: Db,
-    userId: number,
-    file: string,
-    set: Pick<CompiledSet, 'id' | 'version'>,
-    extra: Record<string, unknown>,
-    next: () => Promise<string | undefined>,
-  ) =>
-    db.transaction(async (tx) => {
-      const [batch] = await tx.query<{ id: number }>(
-        `insert into import_batches (user_id, file_name, set_id, set_version, payload) values ($1, $2, $3, $4, '{}') returning id`,
+  // the batch, made with the first part staged
+  let batchId: Promise<number> | undefined;
+  const batch = () =>
+    (batchId ??= db
+      .query<{ id: number }>(
+        `insert into import_batches (user_id, file_name, set_id, set_version, payload, status)
+         values ($1, $2, $3, $4, '{}', 'staging') returning id`,
         [userId, file, set.id, set.version],
-      );
-      for (let rows = await next(); rows !== undefined; rows = await next())
-        await tx.query(
-          `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
-           select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
-           from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
-             outcome text, status text, diff json, given json, expected_version int)`,
-          [batch!.id, rows],
-        );
-      // a preview left pending for a week is discarded, and its rows dropped (last: its locks are held briefly)
-      await tx.query(
-        `with old as (update import_batches set status = 'discarded'
-           where status = 'pending' and created_at < now() - interval '${STALE_DAYS} days' returning id)
-         delete from import_batch_rows where batch_id in (select id from old)`,
-      );
-      const summary: ImportSummary = { townships: [...byTownship.values()], total };
-      await tx.query('update import_batches set payload = $2 where id = $1', [
-        batch!.id,
-        JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload),
-      ]);
-      return batch!.id;
-    });
+      )
+      .then(([b]) => b!.id));
   return {
-    begin(db, userId, file, set, extra = {}) {
-      if (db.kind !== 'postgres' || early) return;
-      const queue = [...parts.splice(0)];
-      let closed = false;
-      let aborted = false;
-      let wake = () => {};
-      const next = async (): Promise<string | undefined> => {
-        for (;;) {
-          if (aborted) throw new Error('import plan aborted');
-          if (queue.length) return queue.shift();
-          if (closed) return undefined;
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      };
-      const done = writeBatch(db, userId, file, set, extra, next);
-      // a failure is thrown by stage (or swallowed by abort), never left unhandled meanwhile
-      done.catch(() => {});
-      early = {
-        push: (rows) => {
-          queue.push(rows);
-          wake();
-        },
-        close: () => {
-          closed = true;
-          wake();
-        },
-        abort: () => {
-          aborted = true;
-          wake();
-        },
-        done,
-      };
-    },
-    async abort() {
-      if (!early) return;
-      early.abort();
-      await early.done.catch(() => {});
-    },
-    async add(db, records, origins) {
+    async add(records, origins) {
       for (let first = 0; first < records.length; first += BULK_ROWS) {
         const part = records.slice(first, first + BULK_ROWS);
         const stored = await storedRecords(db, part);
@@ -382,23 +306,45 @@ export function importPlan(): ImportPlan {
           };
         });
         planned += part.length;
-        if (early) early.push(JSON.stringify(rows));
-        else parts.push(JSON.stringify(rows));
+        await db.query(
+          `insert into import_batch_rows (batch_id, n, sheet, file_row, township_id, year, outcome, status, diff, given, expected_version)
+           select $1, r.n, r.sheet, r.file_row, r.township, r.year, r.outcome, r.status, r.diff, r.given, r.expected_version
+           from json_to_recordset($2::json) as r(n int, sheet text, file_row int, township text, year int,
+             outcome text, status text, diff json, given json, expected_version int)`,
+          [await batch(), JSON.stringify(rows)],
+        );
       }
     },
-    stage(db, userId, file, set, extra = {}) {
-      if (early) {
-        early.close();
-        return early.done;
-      }
-      return writeBatch(db, userId, file, set, extra, async () => parts.shift());
+    async abort() {
+      const id = await batchId?.catch(() => undefined);
+      if (id !== undefined) await db.query('delete from import_batches where id = $1', [id]);
+    },
+    async stage() {
+      const id = await batch();
+      return db.transaction(async (tx) => {
+        const summary: ImportSummary = { townships: [...byTownship.values()], total };
+        const staged = await tx.query(
+          "update import_batches set status = 'pending', payload = $2 where id = $1 and status = 'staging' returning id",
+          [id, JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload)],
+        );
+        if (!staged.length) throw new Error(`import batch ${id} is no longer being staged`);
+        // a preview left pending for a week is discarded, and its rows dropped; so is an upload that never
+        // finished staging (its server stopped meanwhile) after a day
+        await tx.query(
+          `with old as (update import_batches set status = 'discarded'
+             where (status = 'pending' and created_at < now() - interval '${STALE_DAYS} days')
+                or (status = 'staging' and created_at < now() - interval '1 day') returning id)
+           delete from import_batch_rows where batch_id in (select id from old)`,
+        );
+        return id;
+      });
     },
   };
 }
 
 /**
- * Plans an import of validated records and keeps it as a pending batch (importPlan: the stored records read a
- * part at a time, then the batch and its rows written in one transaction). Returns the batch's id.
+ * Plans an import of validated records and keeps it as a pending batch (importPlan: a part at a time, the stored
+ * records read and the rows staged; the batch made pending at the end, or deleted on a failure). Returns its id.
  */
 export async function stageImport(
   db: Db,
@@ -409,9 +355,14 @@ export async function stageImport(
   origins?: readonly (RawRecord['origin'] | undefined)[],
   extra: Record<string, unknown> = {},
 ): Promise<number> {
-  const plan = importPlan();
-  await plan.add(db, records, origins);
-  return plan.stage(db, userId, file, set, extra);
+  const plan = importPlan(db, userId, file, set, extra);
+  try {
+    await plan.add(records, origins);
+    return await plan.stage();
+  } catch (e) {
+    await plan.abort();
+    throw e;
+  }
 }
 
 export interface ImportBatch {
@@ -420,7 +371,7 @@ export interface ImportBatch {
   file_name: string;
   set_id: string;
   set_version: string;
-  status: 'pending' | 'committed' | 'discarded';
+  status: 'staging' | 'pending' | 'committed' | 'discarded';
   created_at: Date;
   payload: BatchPayload;
 }
@@ -428,7 +379,9 @@ export interface ImportBatch {
 /** A batch of the user's own; anyone else's is not found. */
 export async function getBatch(db: Db, id: number, userId: number): Promise<ImportBatch> {
   const [b] = await db.query<ImportBatch>('select * from import_batches where id = $1', [id]);
-  if (!b || b.user_id !== userId) throw new NotFoundError({ zh: '导入批次不存在', en: 'no such import' });
+  // a batch still being staged is not there yet
+  if (!b || b.user_id !== userId || b.status === 'staging')
+    throw new NotFoundError({ zh: '导入批次不存在', en: 'no such import' });
   return b;
 }
 

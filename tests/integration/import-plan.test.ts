@@ -1,13 +1,14 @@
 /**
- * The upload's plan (importPlan through readUpload): staged while the file is read on PostgreSQL, after it on the
- * embedded database; either way the batch is the one stageImport makes of the same records, a refused file
- * leaves nothing, and a database failure while reading is the server's error, not the file's.
+ * The upload's plan (importPlan through readUpload): staged while the file is read, in a batch no one sees until it
+ * is made pending; the batch is the one stageImport makes of the same records, a refused file leaves nothing, an
+ * upload that never finished is cleared after a day, and a database failure while reading is the server's error,
+ * not the file's.
  * Runs on the embedded database, and on PostgreSQL when TEST_DATABASE_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './harness.js';
 import type { Db } from '../../src/store/db.js';
-import { stageImport } from '../../src/store/import-batches.js';
+import { getBatch, importPlan, stageImport } from '../../src/store/import-batches.js';
 import { listTownships, townshipInfo } from '../../src/store/regions.js';
 import { loadCompiledSet } from '../../src/store/sets.js';
 import { getSettings } from '../../src/store/settings.js';
@@ -85,7 +86,15 @@ describe('importPlan through readUpload', () => {
       userId,
     );
     expect(up.issues).toEqual([]);
-    const viaUpload = await up.plan!.stage(t.db, userId, 'a.csv', set);
+    // staged as it was read: all 755 rows, in a batch no page shows and no commit takes yet
+    const [staging] = await t.db.query<{ id: number; rows: number }>(
+      `select b.id, (select count(*)::int from import_batch_rows r where r.batch_id = b.id) as rows
+       from import_batches b where status = 'staging'`,
+    );
+    expect(staging!.rows).toBe(755);
+    await expect(getBatch(t.db, staging!.id, userId)).rejects.toThrow('no such import');
+    const viaUpload = await up.plan!.stage();
+    expect(viaUpload).toBe(staging!.id);
     // the long way: decimals, then stageImport (the rows' origins as the CSV's rows 2 … 756)
     const raw = text
       .split('\n')
@@ -175,6 +184,43 @@ describe('importPlan through readUpload', () => {
     await expect(
       readUpload(failing, set, { originalname: 'c.csv', buffer: Buffer.from(csv(10)) }, townships, userId),
     ).rejects.toThrow('connection lost');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('an upload that never finished staging (its server stopped) is discarded after a day, its rows dropped', async () => {
+    const before = await counts();
+    // two uploads stopped mid-way: one 25 hours ago, one just now (still being read, perhaps)
+    const left = importPlan(t.db, userId, 'stopped.csv', set);
+    const recent = importPlan(t.db, userId, 'reading.csv', set);
+    const records = async (year: number) => {
+      const v = await validateSurvey(t.db, set, [{ township: 'shanggan', year, values: { gdp: '1' } }], {
+        allowMissing: true,
+      });
+      expect(v.issues).toEqual([]);
+      return v.records;
+    };
+    await left.add(await records(1949));
+    await recent.add(await records(2099));
+    await t.db.query(
+      "update import_batches set created_at = now() - interval '25 hours' where file_name = 'stopped.csv'",
+    );
+    expect((await counts()).r).toBe(before.r + 2);
+    // the next upload staged clears the old one only
+    const next = importPlan(t.db, userId, 'next.csv', set);
+    await next.add(await records(2100));
+    const id = await next.stage();
+    expect(
+      await t.db.query<{ file_name: string; status: string; rows: number }>(
+        `select file_name, status, (select count(*)::int from import_batch_rows r where r.batch_id = b.id) as rows
+         from import_batches b where file_name in ('stopped.csv', 'reading.csv', 'next.csv') order by file_name`,
+      ),
+    ).toEqual([
+      { file_name: 'next.csv', status: 'pending', rows: 1 },
+      { file_name: 'reading.csv', status: 'staging', rows: 1 },
+      { file_name: 'stopped.csv', status: 'discarded', rows: 0 },
+    ]);
+    await recent.abort();
+    await t.db.query('delete from import_batches where id = $1 or file_name = $2', [id, 'stopped.csv']);
     expect(await counts()).toEqual(before);
   });
 });

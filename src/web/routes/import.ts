@@ -23,22 +23,21 @@ import type { CompiledSet } from '../../domain/model.js';
 /**
  * Reads and checks an uploaded template: every problem by sheet, row, column. Validated in parts (of an XLSX, as
  * it is read), each part turned at once into the text it is stored as and planned against the stored records
- * (an import fills in what the file gives; blank cells keep what is stored): the plan, to be staged, only when
- * the file has no problem. Nothing is written here.
+ * (an import fills in what the file gives; blank cells keep what is stored) and staged in a batch no one sees yet:
+ * the plan, for its batch to be made pending, only when the file has no problem; otherwise the batch is deleted.
  */
 export async function readUpload(
   db: Db,
   set: CompiledSet,
   file: { originalname: string; buffer: Buffer },
   townships: Parameters<typeof tablePartValidator>[1],
-  /** The uploader: on PostgreSQL the batch is staged while the file is read (importPlan's begin). */
+  /** The uploader: the batch (theirs) is staged while the file is read (importPlan). */
   userId: number,
 ): Promise<{ issues: InputIssue[]; plan?: ImportPlan }> {
   const isCsv = file.originalname.toLowerCase().endsWith('.csv');
-  const plan = importPlan();
-  plan.begin(db, userId, file.originalname, set);
+  const plan = importPlan(db, userId, file.originalname, set);
   const validator = tablePartValidator(set, townships, { allowMissing: true }, (records, origins) =>
-    plan.add(db, records, origins),
+    plan.add(records, origins),
   );
   // a failure of the plan (the database) while the file is read is the server's, not the file's
   let planFailed: { error: unknown } | undefined;
@@ -119,7 +118,7 @@ export function importRoutes() {
         },
         422,
       );
-    const id = await plan!.stage(db, req.user!.id, req.file.originalname, set);
+    const id = await plan!.stage();
     res.redirect(303, `/import/${id}`);
   });
 
