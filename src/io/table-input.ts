@@ -19,7 +19,7 @@ import {
 } from '../domain/inputs.js';
 import { LABEL_ROW_MARK, type OverrideField } from './template.js';
 import { openFirstSheet } from './xlsx-sheet.js';
-import { XLSX_THREAD_BYTES, openFirstSheetOnThread } from './xlsx-thread.js';
+import { openFirstSheetOnThread, readsOnThread } from './xlsx-thread.js';
 
 export interface TableInput {
   readonly records: RawRecord[];
@@ -410,7 +410,7 @@ export async function readXlsxTable(
       `the workbook unpacks to more than ${TABLE_LIMITS.maxInflatedBytes / 1024 / 1024} MB; remove what is not needed or import it in parts`,
     );
   // a file that cannot be read (not a ZIP, XML not well formed) throws, for the caller to name the file
-  const sheet = await (buf.length >= XLSX_THREAD_BYTES ? openFirstSheetOnThread(buf) : openFirstSheet(buf));
+  const sheet = await (readsOnThread(buf.length) ? openFirstSheetOnThread(buf) : openFirstSheet(buf));
   if (!sheet) return refused({ message: { zh: '工作簿没有工作表', en: 'the workbook has no sheet' } });
   const name = sheet.name;
   // the header row starts a table reader; every later row is read into its raw record at once and let go

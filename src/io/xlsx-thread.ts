@@ -12,6 +12,17 @@ import type { FirstSheet, SheetRow } from './xlsx-sheet.js';
 export const XLSX_THREAD_BYTES = 256 * 1024;
 /** Batches of rows (one inflated chunk of XML each, ≈ 100–200 rows) the thread may read ahead of the reader. */
 export const READ_AHEAD = 4;
+/** Sheets read on threads at once; more uploads at the same time are read in this thread. */
+export const MAX_SHEET_THREADS = 2;
+/** A thread whose reader has not asked for more rows for this long gives up (the reader was abandoned). */
+export const SHEET_THREAD_IDLE_MS = 60_000;
+
+let threads = 0;
+/** Sheet threads running now. */
+export const sheetThreadsRunning = () => threads;
+
+/** Whether an XLSX of this size is read on a thread of its own now. */
+export const readsOnThread = (bytes: number) => bytes >= XLSX_THREAD_BYTES && threads < MAX_SHEET_THREADS;
 
 export type SheetMessage =
   | { kind: 'sheet'; name: string }
@@ -21,9 +32,9 @@ export type SheetMessage =
   | { kind: 'error'; message: string };
 
 /** The worker, from the build (dist/, as npm start runs) or from the sources through tsx (tests, CLI). */
-function startWorker(data: Uint8Array): Worker {
+function startWorker(file: Uint8Array, idleMs: number): Worker {
   // no flags of this process (e.g. node -e's) carried over: the thread needs none
-  const options = { workerData: data, transferList: [data.buffer as ArrayBuffer], execArgv: [] };
+  const options = { workerData: { file, idleMs }, transferList: [file.buffer as ArrayBuffer], execArgv: [] };
   if (import.meta.url.endsWith('.js'))
     return new Worker(new URL('./xlsx-worker.js', import.meta.url), options);
   const source = new URL('./xlsx-worker.ts', import.meta.url).href;
@@ -35,10 +46,15 @@ function startWorker(data: Uint8Array): Worker {
   );
 }
 
-export async function openFirstSheetOnThread(buf: Buffer): Promise<FirstSheet | undefined> {
+export async function openFirstSheetOnThread(
+  buf: Buffer,
+  idleMs = SHEET_THREAD_IDLE_MS,
+): Promise<FirstSheet | undefined> {
   // a copy of the file, handed over whole to the thread
-  const worker = startWorker(new Uint8Array(buf));
+  const worker = startWorker(new Uint8Array(buf), idleMs);
   worker.unref();
+  threads++;
+  worker.once('exit', () => threads--);
   const queue: SheetMessage[] = [];
   let wake = () => {};
   const arrive = (m: SheetMessage) => {

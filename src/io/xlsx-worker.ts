@@ -1,13 +1,14 @@
 /**
  * The worker thread of xlsx-thread.ts: reads the first sheet of the XLSX it is given (openFirstSheet) and posts
  * its name, then its rows a batch at a time, at most READ_AHEAD batches ahead of what the reader has taken, then
- * the end; or the error that stopped it.
+ * the end; or the error that stopped it. Left waiting idleMs for its reader, it ends itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openFirstSheet } from './xlsx-sheet.js';
 import { READ_AHEAD, type SheetMessage } from './xlsx-thread.js';
 
 const port = parentPort!;
+const { file, idleMs } = workerData as { file: Uint8Array; idleMs: number };
 const post = (m: SheetMessage) => port.postMessage(m);
 let credit = READ_AHEAD;
 let wake = () => {};
@@ -16,12 +17,16 @@ port.on('message', () => {
   wake();
 });
 try {
-  const sheet = await openFirstSheet(Buffer.from(workerData as Uint8Array));
+  const sheet = await openFirstSheet(Buffer.from(file));
   if (!sheet) post({ kind: 'none' });
   else {
     post({ kind: 'sheet', name: sheet.name });
     for await (const rows of sheet.rows) {
-      while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
+      while (credit === 0) {
+        const idle = setTimeout(() => process.exit(0), idleMs);
+        await new Promise<void>((resolve) => (wake = resolve));
+        clearTimeout(idle);
+      }
       credit--;
       post({ kind: 'rows', rows });
     }

@@ -14,7 +14,14 @@ import fc from 'fast-check';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { openFirstSheet } from '../../src/io/xlsx-sheet.js';
-import { READ_AHEAD, XLSX_THREAD_BYTES, openFirstSheetOnThread } from '../../src/io/xlsx-thread.js';
+import {
+  MAX_SHEET_THREADS,
+  READ_AHEAD,
+  XLSX_THREAD_BYTES,
+  openFirstSheetOnThread,
+  readsOnThread,
+  sheetThreadsRunning,
+} from '../../src/io/xlsx-thread.js';
 import { XLSX_STALL_MS, readTableRows, readXlsxTable } from '../../src/io/table-input.js';
 import { loadSet } from '../../src/methods/resolve.js';
 import { tinySet } from './tiny-set.js';
@@ -703,5 +710,28 @@ describe('xlsx-thread: a large sheet read on a worker thread, as in this one', (
       inThread.records.map((r) => [r.township, r.year, r.values]),
     );
     expect(messages(threaded)).toEqual(messages(inThread));
+  });
+
+  it(`at most ${MAX_SHEET_THREADS} threads at once; one whose reader went away ends itself`, async () => {
+    const buf = await big();
+    // the threads of the tests before have ended
+    await vi.waitFor(() => expect(sheetThreadsRunning()).toBe(0), { timeout: 5000, interval: 50 });
+    expect(readsOnThread(buf.length)).toBe(true);
+    expect(readsOnThread(XLSX_THREAD_BYTES - 1)).toBe(false);
+    // two readers that take nothing (yet); a third upload meanwhile is read in this thread
+    const a = await openFirstSheetOnThread(buf);
+    const b = await openFirstSheetOnThread(buf, 300);
+    expect(sheetThreadsRunning()).toBe(MAX_SHEET_THREADS);
+    expect(readsOnThread(buf.length)).toBe(false);
+    // b's reader never asks for more: after 300 ms its thread ends, and a late read says so
+    await vi.waitFor(() => expect(sheetThreadsRunning()).toBe(1), { timeout: 5000, interval: 50 });
+    const late = async () => {
+      for await (const rows of b!.rows) void rows;
+    };
+    await expect(late()).rejects.toThrow('the workbook reader stopped');
+    let rows = 0;
+    for await (const batch of a!.rows) rows += batch.length;
+    expect(rows).toBe(12_001);
+    await vi.waitFor(() => expect(sheetThreadsRunning()).toBe(0), { timeout: 5000, interval: 50 });
   });
 });
