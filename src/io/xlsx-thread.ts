@@ -54,7 +54,6 @@ export async function openFirstSheetOnThread(
   const worker = startWorker(new Uint8Array(buf), idleMs);
   worker.unref();
   threads++;
-  worker.once('exit', () => threads--);
   const queue: SheetMessage[] = [];
   let wake = () => {};
   const arrive = (m: SheetMessage) => {
@@ -63,7 +62,11 @@ export async function openFirstSheetOnThread(
   };
   worker.on('message', arrive);
   worker.on('error', (e) => arrive({ kind: 'error', message: e.message }));
-  worker.on('exit', () => arrive({ kind: 'error', message: 'the workbook reader stopped' }));
+  // an exit before the end (the reader ended it, or it gave up waiting) is an error to a reader still reading
+  worker.once('exit', () => {
+    threads--;
+    arrive({ kind: 'error', message: 'the workbook reader stopped' });
+  });
   const next = async (): Promise<SheetMessage> => {
     while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
     return queue.shift()!;
