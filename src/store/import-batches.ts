@@ -239,7 +239,7 @@ export interface ImportPlan {
   ): Promise<void>;
   /** Gives up the plan: the batch staged so far and its rows are deleted. */
   abort(): Promise<void>;
-  /** Makes the staged batch pending, with its summary; returns its id. */
+  /** Makes the staged batch pending, with its summary; returns its id. If it cannot, the batch is deleted. */
   stage(): Promise<number>;
 }
 
@@ -270,6 +270,10 @@ export function importPlan(
         [userId, file, set.id, set.version],
       )
       .then(([b]) => b!.id));
+  const abort = async () => {
+    const id = await batchId?.catch(() => undefined);
+    if (id !== undefined) await db.query('delete from import_batches where id = $1', [id]);
+  };
   return {
     async add(records, origins) {
       for (let first = 0; first < records.length; first += BULK_ROWS) {
@@ -315,29 +319,33 @@ export function importPlan(
         );
       }
     },
-    async abort() {
-      const id = await batchId?.catch(() => undefined);
-      if (id !== undefined) await db.query('delete from import_batches where id = $1', [id]);
-    },
+    abort,
     async stage() {
       const id = await batch();
-      return db.transaction(async (tx) => {
-        const summary: ImportSummary = { townships: [...byTownship.values()], total };
-        const staged = await tx.query(
-          "update import_batches set status = 'pending', payload = $2 where id = $1 and status = 'staging' returning id",
-          [id, JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload)],
-        );
-        if (!staged.length) throw new Error(`import batch ${id} is no longer being staged`);
-        // a preview left pending for a week is discarded, and its rows dropped; so is an upload that never
-        // finished staging (its server stopped meanwhile) after a day
-        await tx.query(
-          `with old as (update import_batches set status = 'discarded'
+      // a batch that cannot be made pending is not left behind
+      const failed = async (e: unknown): Promise<never> => {
+        await abort().catch(() => {});
+        throw e;
+      };
+      return db
+        .transaction(async (tx) => {
+          const summary: ImportSummary = { townships: [...byTownship.values()], total };
+          const staged = await tx.query(
+            "update import_batches set status = 'pending', payload = $2 where id = $1 and status = 'staging' returning id",
+            [id, JSON.stringify({ ...extra, summary, fields } satisfies BatchPayload)],
+          );
+          if (!staged.length) throw new Error(`import batch ${id} is no longer being staged`);
+          // a preview left pending for a week is discarded, and its rows dropped; so is an upload that never
+          // finished staging (its server stopped meanwhile) after a day
+          await tx.query(
+            `with old as (update import_batches set status = 'discarded'
              where (status = 'pending' and created_at < now() - interval '${STALE_DAYS} days')
                 or (status = 'staging' and created_at < now() - interval '1 day') returning id)
            delete from import_batch_rows where batch_id in (select id from old)`,
-        );
-        return id;
-      });
+          );
+          return id;
+        })
+        .catch(failed);
     },
   };
 }
@@ -358,11 +366,11 @@ export async function stageImport(
   const plan = importPlan(db, userId, file, set, extra);
   try {
     await plan.add(records, origins);
-    return await plan.stage();
   } catch (e) {
     await plan.abort();
     throw e;
   }
+  return plan.stage();
 }
 
 export interface ImportBatch {

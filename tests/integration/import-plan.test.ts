@@ -223,4 +223,29 @@ describe('importPlan through readUpload', () => {
     await t.db.query('delete from import_batches where id = $1 or file_name = $2', [id, 'stopped.csv']);
     expect(await counts()).toEqual(before);
   });
+
+  it('a batch that cannot be made pending (the database fails at the end) is deleted with its rows', async () => {
+    const before = await counts();
+    const failing: Db = {
+      ...t.db,
+      kind: t.db.kind,
+      query: (sql, params) => t.db.query(sql, params),
+      transaction: () => Promise.reject(new Error('disk full')),
+      exec: (sql) => t.db.exec(sql),
+      close: () => t.db.close(),
+    };
+    const townships = (await listTownships(t.db)).map(townshipInfo);
+    const up = await readUpload(
+      failing,
+      set,
+      { originalname: 'd.csv', buffer: Buffer.from(csv(600)) },
+      townships,
+      userId,
+    );
+    expect(up.issues).toEqual([]);
+    // staged while read (600 rows, in two parts), then the stage fails
+    expect((await counts()).r).toBe(before.r + 600);
+    await expect(up.plan!.stage()).rejects.toThrow('disk full');
+    expect(await counts()).toEqual(before);
+  });
 });
