@@ -272,7 +272,9 @@ export function importPlan(
       .then(([b]) => b!.id));
   const abort = async () => {
     const id = await batchId?.catch(() => undefined);
-    if (id !== undefined) await db.query('delete from import_batches where id = $1', [id]);
+    if (id === undefined) return;
+    await db.query('delete from import_batches where id = $1', [id]);
+    await reclaim(db, 'import_batch_rows');
   };
   return {
     async add(records, origins) {
@@ -687,6 +689,7 @@ export async function commitBatch(db: Db, actor: Actor, set: CompiledSet, batch:
       },
     });
   });
+  await reclaim(db, 'import_batch_rows, survey_records');
 }
 
 /** Discards a pending batch and its rows. */
@@ -698,4 +701,15 @@ export async function discardBatch(db: Db, batch: ImportBatch): Promise<void> {
     );
     if (done.length) await tx.query('delete from import_batch_rows where batch_id = $1', [batch.id]);
   });
+  await reclaim(db, 'import_batch_rows');
+}
+
+/**
+ * The embedded database has no autovacuum (it is PostgreSQL in single-user mode): the rows an import deletes (its
+ * staged rows) and replaces (the records it changes) would stay as dead space, and a table grow with every import
+ * (≈ 17 MB of staged rows per 10,000-row import, measured by `npm run bench:import`). They are vacuumed after the
+ * batch is done with (≈ 0.1–0.2 s after a 10,000-row import); PostgreSQL's autovacuum does this on its own.
+ */
+async function reclaim(db: Db, tables: string): Promise<void> {
+  if (db.kind !== 'postgres') await db.exec(`vacuum ${tables}`);
 }

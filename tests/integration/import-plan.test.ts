@@ -8,7 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './harness.js';
 import type { Db } from '../../src/store/db.js';
-import { getBatch, importPlan, stageImport } from '../../src/store/import-batches.js';
+import {
+  commitBatch,
+  discardBatch,
+  getBatch,
+  importPlan,
+  stageImport,
+} from '../../src/store/import-batches.js';
 import { listTownships, townshipInfo } from '../../src/store/regions.js';
 import { loadCompiledSet } from '../../src/store/sets.js';
 import { getSettings } from '../../src/store/settings.js';
@@ -248,4 +254,46 @@ describe('importPlan through readUpload', () => {
     await expect(up.plan!.stage()).rejects.toThrow('disk full');
     expect(await counts()).toEqual(before);
   });
+
+  it.skipIf(process.env.TEST_DATABASE_URL)(
+    'on the embedded database (no autovacuum) the rows a commit or a discard deletes or replaces are vacuumed',
+    async () => {
+      const dead = async () =>
+        Object.fromEntries(
+          (
+            await t.db.query<{ relname: string; n_dead_tup: number }>(
+              `select relname, n_dead_tup::int as n_dead_tup from pg_stat_user_tables
+               where relname in ('import_batch_rows', 'survey_records') order by relname`,
+            )
+          ).map((r) => [r.relname, r.n_dead_tup]),
+        );
+      const townships = (await listTownships(t.db)).map(townshipInfo);
+      const upload = async (name: string, text: string) => {
+        const up = await readUpload(
+          t.db,
+          set,
+          { originalname: name, buffer: Buffer.from(text) },
+          townships,
+          userId,
+        );
+        expect(up.issues).toEqual([]);
+        return getBatch(t.db, await up.plan!.stage(), userId);
+      };
+      const editor = { id: userId, username: 'editor', role: 'editor' as const };
+      // 300 new records (5 townships × years 1950 … 2009), then the same with every gdp changed: 300 replaced
+      const rows = (k: number) =>
+        csv(300, IDS, (cells) => {
+          cells[2] = String(Number(cells[2]) + k);
+        });
+      await commitBatch(t.db, editor, set, await upload('v1.csv', rows(0)));
+      await commitBatch(t.db, editor, set, await upload('v2.csv', rows(1)));
+      expect(await dead()).toEqual({ import_batch_rows: 0, survey_records: 0 });
+      await discardBatch(t.db, await upload('v3.csv', rows(2)));
+      expect(await dead()).toEqual({ import_batch_rows: 0, survey_records: 0 });
+      await t.db.query(
+        'delete from survey_records where year between 2040 and 2099 and township_id = any($1)',
+        [IDS],
+      );
+    },
+  );
 });
