@@ -74,6 +74,16 @@ const counts = async () =>
     )
   )[0]!;
 
+/** The test database with some of its methods replaced (to fail). */
+const failingDb = (replaced: Partial<Pick<Db, 'query' | 'transaction'>>): Db => ({
+  kind: t.db.kind,
+  query: (sql, params) => t.db.query(sql, params),
+  transaction: (fn) => t.db.transaction(fn),
+  exec: (sql) => t.db.exec(sql),
+  close: () => t.db.close(),
+  ...replaced,
+});
+
 describe('importPlan through readUpload', () => {
   it('stages the same rows and payload as stageImport of the same records (755 rows)', async () => {
     // 755 rows: 5 townships × 151 years (1950 … 2100); ganzhe 1950 stored first, so its row is "changed"
@@ -175,17 +185,12 @@ describe('importPlan through readUpload', () => {
 
   it('a database failure while the file is read is thrown as it is (not a file problem); nothing is left', async () => {
     const before = await counts();
-    const failing: Db = {
-      ...t.db,
-      kind: t.db.kind,
+    const failing = failingDb({
       query: (sql, params) =>
         /from survey_records/.test(sql)
           ? Promise.reject(new Error('connection lost'))
           : t.db.query(sql, params),
-      transaction: (fn) => t.db.transaction(fn),
-      exec: (sql) => t.db.exec(sql),
-      close: () => t.db.close(),
-    };
+    });
     const townships = (await listTownships(t.db)).map(townshipInfo);
     await expect(
       readUpload(failing, set, { originalname: 'c.csv', buffer: Buffer.from(csv(10)) }, townships, userId),
@@ -232,14 +237,7 @@ describe('importPlan through readUpload', () => {
 
   it('a batch that cannot be made pending (the database fails at the end) is deleted with its rows', async () => {
     const before = await counts();
-    const failing: Db = {
-      ...t.db,
-      kind: t.db.kind,
-      query: (sql, params) => t.db.query(sql, params),
-      transaction: () => Promise.reject(new Error('disk full')),
-      exec: (sql) => t.db.exec(sql),
-      close: () => t.db.close(),
-    };
+    const failing = failingDb({ transaction: () => Promise.reject(new Error('disk full')) });
     const townships = (await listTownships(t.db)).map(townshipInfo);
     const up = await readUpload(
       failing,
