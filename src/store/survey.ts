@@ -316,9 +316,9 @@ export const sameOverrides = (a: StoredOverrides, b: StoredOverrides) => {
  * copies a statement's text whole into its own memory and parses it there, and the text passes through several
  * buffers on its way in, so a few MB per statement cost less time and far less memory than one statement of
  * 10,000 records. 500 records of 80 values (≈ 2.5–3.3 MB) rather than 1,000 lowered the peak of a 10,000-row
- * import and re-import on the embedded database from 523–526 MB to 477–498 MB, in no more time, with the heap
- * growing factor of package.json's node flags (`npm run bench:import`). The
- * statements run in one transaction: all of them land, or none.
+ * import and re-import on the embedded database from 523–526 MB to 477–498 MB, in no more time (measured with a
+ * heap growing factor of 1.25, since dropped; `npm run bench:import`). The statements run in one transaction: all
+ * of them land, or none.
  */
 export const BULK_ROWS = 500;
 
