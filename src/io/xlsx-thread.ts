@@ -10,8 +10,16 @@ import type { FirstSheet, SheetRow } from './xlsx-sheet.js';
 
 /** From this size on, an XLSX upload's sheet is read on a thread of its own (below it, starting one costs more). */
 export const XLSX_THREAD_BYTES = 256 * 1024;
-/** Batches of rows (one inflated chunk of XML each, ≈ 100–200 rows) the thread may read ahead of the reader. */
-export const READ_AHEAD = 4;
+/**
+ * The cells (of rows read whole) a batch of rows holds at least: ≈ 200 rows of a template's 80 value columns. One
+ * inflated chunk of XML holds only ≈ 5 such rows, and a batch per chunk kept the thread in step with the reader.
+ */
+export const BATCH_CELLS = 16_384;
+/**
+ * Batches the thread may read ahead of the reader: ≈ 1,600 rows of 80 columns, more than the reader checks and
+ * stages at a time (BULK_ROWS, 1,000), so the thread reads on while the reader works (and memory stays bounded).
+ */
+export const READ_AHEAD = 8;
 /** Sheets read on threads at once; more uploads at the same time are read in this thread. */
 export const MAX_SHEET_THREADS = 2;
 /** A thread whose reader has not asked for more rows for this long gives up (the reader was abandoned). */
@@ -32,9 +40,13 @@ export type SheetMessage =
   | { kind: 'error'; message: string };
 
 /** The worker, from the build (dist/, as npm start runs) or from the sources through tsx (tests, CLI). */
-function startWorker(file: Uint8Array, idleMs: number): Worker {
+function startWorker(file: Uint8Array, idleMs: number, batchCells: number): Worker {
   // no flags of this process (e.g. node -e's) carried over: the thread needs none
-  const options = { workerData: { file, idleMs }, transferList: [file.buffer as ArrayBuffer], execArgv: [] };
+  const options = {
+    workerData: { file, idleMs, batchCells },
+    transferList: [file.buffer as ArrayBuffer],
+    execArgv: [],
+  };
   if (import.meta.url.endsWith('.js'))
     return new Worker(new URL('./xlsx-worker.js', import.meta.url), options);
   const source = new URL('./xlsx-worker.ts', import.meta.url).href;
@@ -49,9 +61,10 @@ function startWorker(file: Uint8Array, idleMs: number): Worker {
 export async function openFirstSheetOnThread(
   buf: Buffer,
   idleMs = SHEET_THREAD_IDLE_MS,
+  batchCells = BATCH_CELLS,
 ): Promise<FirstSheet | undefined> {
   // a copy of the file, handed over whole to the thread
-  const worker = startWorker(new Uint8Array(buf), idleMs);
+  const worker = startWorker(new Uint8Array(buf), idleMs, batchCells);
   worker.unref();
   threads++;
   const queue: SheetMessage[] = [];

@@ -1,14 +1,14 @@
 /**
  * The worker thread of xlsx-thread.ts: reads the first sheet of the XLSX it is given (openFirstSheet) and posts
- * its name, then its rows a batch at a time, at most READ_AHEAD batches ahead of what the reader has taken, then
- * the end; or the error that stopped it. Left waiting idleMs for its reader, it ends itself.
+ * its name, then its rows in batches of at least batchCells cells, at most READ_AHEAD batches ahead of what the
+ * reader has taken, then the end; or the error that stopped it. Left waiting idleMs for its reader, it ends itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openFirstSheet } from './xlsx-sheet.js';
+import { openFirstSheet, type SheetRow } from './xlsx-sheet.js';
 import { READ_AHEAD, type SheetMessage } from './xlsx-thread.js';
 
 const port = parentPort!;
-const { file, idleMs } = workerData as { file: Uint8Array; idleMs: number };
+const { file, idleMs, batchCells } = workerData as { file: Uint8Array; idleMs: number; batchCells: number };
 const post = (m: SheetMessage) => port.postMessage(m);
 let credit = READ_AHEAD;
 let wake = () => {};
@@ -21,15 +21,26 @@ try {
   if (!sheet) post({ kind: 'none' });
   else {
     post({ kind: 'sheet', name: sheet.name });
-    for await (const rows of sheet.rows) {
+    let batch: SheetRow[] = [];
+    let cells = 0;
+    const send = async () => {
       while (credit === 0) {
         const idle = setTimeout(() => process.exit(0), idleMs);
         await new Promise<void>((resolve) => (wake = resolve));
         clearTimeout(idle);
       }
       credit--;
-      post({ kind: 'rows', rows });
-    }
+      post({ kind: 'rows', rows: batch });
+      batch = [];
+      cells = 0;
+    };
+    for await (const rows of sheet.rows)
+      for (const row of rows) {
+        batch.push(row);
+        cells += row.values.length;
+        if (cells >= batchCells) await send();
+      }
+    if (batch.length) await send();
     post({ kind: 'end' });
   }
 } catch (e) {

@@ -17,6 +17,7 @@ import { openFirstSheet } from '../../src/io/xlsx-sheet.js';
 import {
   MAX_SHEET_THREADS,
   READ_AHEAD,
+  BATCH_CELLS,
   XLSX_THREAD_BYTES,
   openFirstSheetOnThread,
   readsOnThread,
@@ -643,17 +644,29 @@ describe('xlsx-thread: a large sheet read on a worker thread, as in this one', (
         ]);
     });
 
-  it(`the same name and rows as openFirstSheet, in ${READ_AHEAD}-batch steps`, async () => {
+  it(`the same name and rows as openFirstSheet, in batches of at least BATCH_CELLS cells, ${READ_AHEAD} ahead`, async () => {
     const buf = await big();
     expect(buf.length).toBeGreaterThan(XLSX_THREAD_BYTES);
-    let batches = 0;
-    const threaded = await openFirstSheetOnThread(buf);
-    expect(threaded!.name).toBe('数据');
-    for await (const rows of threaded!.rows) batches += rows.length > 0 ? 1 : 0;
-    expect(batches).toBeGreaterThan(READ_AHEAD * 2);
+    /** The cells of each batch the thread sends, read with batches of at least `cells` cells. */
+    const batchCells = async (cells?: number) => {
+      const sheet = await openFirstSheetOnThread(buf, undefined, cells);
+      expect(sheet!.name).toBe('数据');
+      const sizes: number[] = [];
+      for await (const rows of sheet!.rows) sizes.push(rows.reduce((n, r) => n + r.values.length, 0));
+      return sizes;
+    };
     const ours = await ourCells(buf);
     expect(ours.length).toBe(12_001);
+    const cells = ours.reduce((n, r) => n + r.cells.length, 0);
+    // a batch is sent when it reaches BATCH_CELLS cells (rows of 7 cells: at most 6 more); the last holds the rest
+    const sizes = await batchCells();
+    expect(sizes.reduce((a, b) => a + b)).toBe(cells);
+    expect(sizes.length).toBe(Math.ceil(cells / BATCH_CELLS));
+    for (const n of sizes.slice(0, -1)) expect(n - BATCH_CELLS).toBeOneOf([0, 1, 2, 3, 4, 5, 6]);
+    // small batches: many more than READ_AHEAD of them, so the thread waits for the reader's credit again and again
+    expect((await batchCells(500)).length).toBeGreaterThan(READ_AHEAD * 10);
     expect(await ourCells(buf, openFirstSheetOnThread)).toEqual(ours);
+    expect(await ourCells(buf, (b) => openFirstSheetOnThread(b, undefined, 500))).toEqual(ours);
   });
 
   it('damaged XML throws the same error; a workbook without a sheet is undefined; a reader may stop early', async () => {
@@ -719,8 +732,9 @@ describe('xlsx-thread: a large sheet read on a worker thread, as in this one', (
     expect(readsOnThread(buf.length)).toBe(true);
     expect(readsOnThread(XLSX_THREAD_BYTES - 1)).toBe(false);
     // two readers that take nothing (yet); a third upload meanwhile is read in this thread
-    const a = await openFirstSheetOnThread(buf);
-    const b = await openFirstSheetOnThread(buf, 300);
+    // (in small batches: the whole sheet is more than READ_AHEAD of them, so each thread waits for its reader)
+    const a = await openFirstSheetOnThread(buf, undefined, 500);
+    const b = await openFirstSheetOnThread(buf, 300, 500);
     expect(sheetThreadsRunning()).toBe(MAX_SHEET_THREADS);
     expect(readsOnThread(buf.length)).toBe(false);
     // b's reader never asks for more: after 300 ms its thread ends, and a late read says so
