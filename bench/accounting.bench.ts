@@ -22,7 +22,14 @@ import { TOTAL, type ComponentPlan, type CompiledSet } from '../src/domain/model
 import { validateRecords } from '../src/domain/inputs.js';
 import { Dec, ZERO } from '../src/domain/decimal.js';
 import { scaledToDec } from '../src/domain/fixed.js';
-import { addScratch, emptyTotals, fixedPlan, loadRecord, runFixed } from '../src/domain/fixed-account.js';
+import {
+  addScratch,
+  emptyTotals,
+  fixedPlan,
+  loadRecord,
+  runFixed,
+  settleTotals,
+} from '../src/domain/fixed-account.js';
 import { provinceRun } from '../src/domain/province.js';
 import { pricedSet } from '../src/domain/prices.js';
 import { buildProvince, provinceTownships } from '../seeds/province.js';
@@ -261,7 +268,7 @@ function main() {
       runFixed(plan);
       addScratch(plan, totals);
     }
-    return totals;
+    return settleTotals(totals);
   };
   const floatComponents = compileFloat(set);
   const floatRecords = records.map((r) => toFloatRecord(set, r));

@@ -12,6 +12,7 @@ import {
   fixedPlan,
   loadRecord,
   runFixed,
+  settleTotals,
   type FixedPlan,
   type FixedTotals,
 } from './fixed-account.js';
@@ -21,6 +22,7 @@ import { PriceIndexError, pricedSet, restatesPrices } from './prices.js';
 
 export interface ProvinceRun {
   readonly plan: FixedPlan;
+  /** The totals so far (settled when read: settleTotals). */
   readonly totals: FixedTotals;
   /** Accounts one township-year into the totals. */
   add(record: InputRecord): void;
@@ -46,7 +48,9 @@ export function provinceRun(stated: CompiledSet, profile: string, constantPriceY
   const fixed = (d: Dec) => decToScaledRounded(d, totals.scale);
   return {
     plan: first,
-    totals,
+    get totals() {
+      return settleTotals(totals);
+    },
     add(record) {
       if (!record.overrides?.size)
         try {
