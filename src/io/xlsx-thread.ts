@@ -16,8 +16,9 @@ export const XLSX_THREAD_BYTES = 256 * 1024;
  */
 export const BATCH_CELLS = 16_384;
 /**
- * Batches the thread may read ahead of the reader: ≈ 1,600 rows of 80 columns, more than the reader checks and
- * stages at a time (BULK_ROWS, 1,000), so the thread reads on while the reader works (and memory stays bounded).
+ * Batches the thread may read ahead of the reader: ≈ 1,600 rows of 80 columns, more than an upload hands on to be
+ * planned and staged at a time (HAND_ON_ROWS, 1,000), so the thread reads on while the reader works (and memory
+ * stays bounded).
  */
 export const READ_AHEAD = 8;
 /** Sheets read on threads at once; more uploads at the same time are read in this thread. */
