@@ -39,7 +39,7 @@ const load = () =>
 
 // ---- the province as a dataset file, as the http bench makes it
 const text = provinceDataset(TOWNSHIPS);
-const migrations = readdirSync('src/store')
+const migrations = readdirSync('src/store/migrations')
   .filter((f) => f.endsWith('.sql'))
   .sort()
   .join(',');
