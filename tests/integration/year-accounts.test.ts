@@ -1,11 +1,13 @@
 /**
  * A year's accounts name the townships without approved data for the year, in the townships' order (sort, then
  * id), and leave them out of the figures: a township whose record was removed and one whose record is a draft.
+ * The years with approved data are counted by township in one query, and the complete years (the reports' default)
+ * come from those counts.
  * Runs on the embedded database, and on PostgreSQL when TEST_DATABASE_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './harness.js';
-import { accountYear } from '../../src/store/accounts.js';
+import { accountYear, approvedYearCounts, approvedYears, completeYears } from '../../src/store/accounts.js';
 import { loadCompiledSet } from '../../src/store/sets.js';
 import { getSettings } from '../../src/store/settings.js';
 
@@ -33,6 +35,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("a year's accounts at 315 townships", () => {
+  it('the years with approved data, each with its approved townships counted in one query; complete where all are', async () => {
+    const counts = await approvedYearCounts(t.db);
+    // the sample approved 2020 and 2021 for its 15 townships; the 20 copies of each have 2021 only: 15 + 15 × 20
+    expect(counts).toEqual([
+      { year: 2020, townships: 15 },
+      { year: 2021, townships: 15 + 15 * COPIES },
+    ]);
+    expect(await approvedYears(t.db)).toEqual([2020, 2021]);
+    expect(completeYears(counts, 315)).toEqual([2021]);
+    expect(completeYears(counts, 15)).toEqual([2020]);
+    expect(completeYears(counts, 316)).toEqual([]);
+  });
+
   it('name the townships without approved data, in the townships’ order, and leave them out', async () => {
     const { activeSet, profile } = await getSettings(t.db);
     const set = await loadCompiledSet(t.db, activeSet.id, activeSet.version);

@@ -31,7 +31,7 @@ import type { ReportRow, ReportTable } from '../../report/table.js';
 import { METHOD_LABELS } from '../../report/price-list.js';
 import {
   accountYear,
-  approvedYears,
+  approvedYearCounts,
   comparablePrevious,
   completeYears,
   inBothYears,
@@ -93,15 +93,16 @@ async function context(req: Request): Promise<Ctx> {
   const version = await versionOf(req);
   const memo = <T>(key: string, load: () => Promise<T>) => memoByVersion(db, version, key, load);
   const settings = await memo('settings', () => getSettings(db));
-  const [set, years, complete, townships, region] = await Promise.all([
+  const [set, approved, townships, region] = await Promise.all([
     memo(`set|${settings.activeSet.id}@${settings.activeSet.version}`, () =>
       loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
     ),
-    memo('approvedYears', () => approvedYears(db)),
-    memo('completeYears', () => completeYears(db)),
+    memo('approvedYearCounts', () => approvedYearCounts(db)),
     memo('townships', () => listTownships(db)),
     memo('region', () => getRegion(db)),
   ]);
+  const years = approved.map((y) => y.year);
+  const complete = completeYears(approved, townships.length);
   const boundaries = await listBoundaries(db);
   const regionLabels = { zh: region?.name_zh ?? '全县', en: region?.name_en ?? 'County' };
   const byId = new Map(townships.map((t) => [t.id, { zh: t.name_zh, en: t.name_en }]));
