@@ -13,6 +13,7 @@ import { listTownships, type Township } from './regions.js';
 import { rawFromRow, type SurveyRow } from './survey.js';
 import { validateRecords } from '../domain/inputs.js';
 import { listTransitions } from './transitions.js';
+import { dataVersion, memoByVersion } from './version.js';
 
 /** One year accounted from the approved survey data: every figure of every township and the county. */
 export interface YearAccounts {
@@ -135,11 +136,14 @@ export interface ApprovedYear {
 /**
  * Years with approved data, oldest first, each with its number of approved townships: one scan of the records
  * (a record is a township-year), from which the years (approvedYears) and the complete years (completeYears) both
- * come. On the embedded database a record holds its values in its row, so a scan reads ≈ a page per record.
+ * come; kept behind the data version (`version`, when the caller has read it). On the embedded database a record
+ * holds its values in its row, so a scan reads ≈ a page per record.
  */
-export async function approvedYearCounts(db: Db): Promise<ApprovedYear[]> {
-  return db.query<ApprovedYear>(
-    "select year, count(*)::int as townships from survey_records where status = 'approved' group by year order by year",
+export async function approvedYearCounts(db: Db, version?: string): Promise<ApprovedYear[]> {
+  return memoByVersion(db, version ?? (await dataVersion(db)), 'approvedYearCounts', () =>
+    db.query<ApprovedYear>(
+      "select year, count(*)::int as townships from survey_records where status = 'approved' group by year order by year",
+    ),
   );
 }
 

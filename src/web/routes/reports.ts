@@ -97,7 +97,7 @@ async function context(req: Request): Promise<Ctx> {
     memo(`set|${settings.activeSet.id}@${settings.activeSet.version}`, () =>
       loadCompiledSet(db, settings.activeSet.id, settings.activeSet.version),
     ),
-    memo('approvedYearCounts', () => approvedYearCounts(db)),
+    approvedYearCounts(db, version),
     memo('townships', () => listTownships(db)),
     memo('region', () => getRegion(db)),
   ]);
