@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR } from '../../store/audit.js';
 import { sha256Hex } from '../../store/boot.js';
 import { translator } from '../i18n.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
-import { listRecords, recordYears } from '../../store/survey.js';
+import { listRecordStatuses, recordYears } from '../../store/survey.js';
 import { listTownships } from '../../store/regions.js';
 
 // a path on this site only: browsers read "/\\host" and "//host" as another site
@@ -174,7 +174,7 @@ export function authRoutes(o: AppOptions) {
   r.get('/', requireRole(...ANY_ROLE), async (_req, res) => {
     const [townships, records, years] = await Promise.all([
       listTownships(db),
-      listRecords(db),
+      listRecordStatuses(db),
       recordYears(db),
     ]);
     const status = new Map(records.map((x) => [`${x.township_id}|${x.year}`, x]));

@@ -19,7 +19,7 @@ import { activeSet, dbOf, yearParam } from '../context.js';
 import { stageImport } from '../../store/import-batches.js';
 import { listTownships, townshipInfo } from '../../store/regions.js';
 import { saveBoundaries, townshipCodes } from '../../store/geo.js';
-import { getRecord } from '../../store/survey.js';
+import { getRecord, recordYears } from '../../store/survey.js';
 import { saveTransitions } from '../../store/transitions.js';
 import { NotFoundError, ValidationError } from '../../store/errors.js';
 import { Dec } from '../../domain/decimal.js';
@@ -63,9 +63,7 @@ export function layerSummaryJson(s: DltbSummary, set: CompiledSet) {
 
 async function geoPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
   const db = dbOf(req);
-  const years = (
-    await db.query<{ year: number }>('select distinct year from survey_records order by year')
-  ).map((r) => r.year);
+  const years = await recordYears(db);
   const codes = await townshipCodes(db);
   const townships = await listTownships(db);
   page(

@@ -6,7 +6,7 @@ import { actorOf, page } from '../app.js';
 import { requireRole, ANY_ROLE } from '../auth.js';
 import { activeSet, dbOf, positiveInt, yearParam } from '../context.js';
 import { listTownships, townshipInfo, type Township } from '../../store/regions.js';
-import { listRecords } from '../../store/survey.js';
+import { listRecords, recordYears } from '../../store/survey.js';
 import {
   batchRows,
   commitBatch,
@@ -188,10 +188,7 @@ export function importRoutes() {
 }
 
 async function templateYears(req: Request): Promise<number[]> {
-  const rows = await dbOf(req).query<{ year: number }>(
-    'select distinct year from survey_records order by year',
-  );
-  const years = rows.map((x) => x.year);
+  const years = await recordYears(dbOf(req));
   const next = (years.at(-1) ?? new Date().getFullYear() - 1) + 1;
   return [...years, next];
 }
