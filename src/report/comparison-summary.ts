@@ -6,6 +6,7 @@
  */
 import type { Dec } from '../domain/decimal.js';
 import type { ComparisonReport, Ranking, RankingRow } from './comparison.js';
+import type { ReportRow, ReportTable } from './table.js';
 
 /** Above this many townships the charts summarise. */
 export const SUMMARY_ABOVE = 40;
@@ -31,6 +32,26 @@ export function pageOf<T>(rows: readonly T[], page: number, size = TABLE_PAGE_SI
   const p = Math.min(pages, Math.max(1, Number.isFinite(page) ? Math.trunc(page) : 1));
   const first = (p - 1) * size;
   return { rows: rows.slice(first, first + size), page: p, pages, total: rows.length, first };
+}
+
+/**
+ * What a page shows of tables whose rows are the townships and their total (the ESV and GEEP reports): above
+ * SUMMARY_ABOVE townships, one page of township rows in every table (the same townships in each, as the tables list
+ * them in one order) and the total row; at most that many, the tables whole (`page` undefined). The exports and
+ * printouts keep every row.
+ */
+export function townshipRowsPage(
+  tables: readonly ReportTable[],
+  page: number,
+): { tables: readonly ReportTable[]; page?: Page<ReportRow> } {
+  const townships = (t: ReportTable) => t.rows.filter((r) => !r.isTotal);
+  const count = tables.length ? townships(tables[0]!).length : 0;
+  if (count <= SUMMARY_ABOVE) return { tables };
+  const paged = tables.map((t) => {
+    const p = pageOf(townships(t), page);
+    return { p, table: { ...t, rows: [...p.rows, ...t.rows.filter((r) => r.isTotal)], rowsBefore: p.first } };
+  });
+  return { tables: paged.map((x) => x.table), page: paged[0]!.p };
 }
 
 /** The n first and n last ranked rows (in rank order), or every ranked row when there are at most 2n. */

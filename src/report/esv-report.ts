@@ -52,8 +52,9 @@ export function esvReport(args: {
   const accounts = township ? region.townships.filter((t) => t.township === township) : region.townships;
   if (township && !accounts.length)
     throw new Error(`${township} has no account for ${region.year}: no ESV report of it`);
+  const records = new Map(args.records.filter((r) => r.year === region.year).map((r) => [r.township, r]));
   const scopes: EsvScope[] = accounts.map((t) => {
-    const record = args.records.find((r) => r.township === t.township && r.year === region.year);
+    const record = records.get(t.township);
     if (!record) throw new Error(`${t.township} ${region.year}: no record for the ESV report`);
     const area = landAreaFromRecord(set, record, args.landAreaInput);
     for (const [cls, a] of area) countyArea.set(cls, (countyArea.get(cls) ?? ZERO).plus(a));

@@ -39,6 +39,8 @@ export interface ReportTable {
   readonly columns: readonly ReportColumn[];
   readonly rows: readonly ReportRow[];
   readonly note?: Labels;
+  /** Of one page of a paged table: how many top-level rows come before it (its row numbers go on from there). */
+  readonly rowsBefore?: number;
 }
 
 /** Totals in the reports are computed from unrounded values: every table says so once. */
@@ -64,7 +66,7 @@ export function rowNumbers(
   const firstNumeric = table.columns.find((c) => c.unit);
   // the top level is the shallowest level of the table's items (a list of land classes may start at 1)
   const topLevel = Math.min(...table.rows.filter((r) => !r.isTotal).map((r) => r.level));
-  let top = 0;
+  let top = table.rowsBefore ?? 0;
   let sub = 0;
   return table.rows.map((r, i) => {
     if (r.isTotal)

@@ -237,6 +237,10 @@ const MESSAGES = {
     '第 {page} / {pages} 页，第 {from}–{to} 行，共 {total} 行',
     'page {page} of {pages}, rows {from}–{to} of {total}',
   ],
+  page_township_rows: [
+    '乡镇较多，各表每页列出 {size} 个乡镇；{region}一行为全部 {total} 个乡镇之和。导出文件含全部乡镇。',
+    'Many townships: each table lists {size} a page; the {region} row is the total of all {total}. The exports hold every township.',
+  ],
   page_previous: ['上一页', 'Previous page'],
   page_next: ['下一页', 'Next page'],
   // import at scale (import17): the preview summarised per township and paged

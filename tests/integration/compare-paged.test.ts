@@ -103,4 +103,53 @@ describe('a township picked on a paged ranking', () => {
     expect(total(first)).toBeDefined();
     expect(total(second)).toBe(total(first));
   });
+
+  it('shows the ESV and GEEP tables 50 townships a page with the county total, numbered on; the exports keep all 60', async () => {
+    /** A table's rows on a page: each row's number and key (the township's id, or total). */
+    const tableRows = (html: string, id: string) => {
+      const start = html.indexOf(`id="table-${id}"`);
+      expect(start).toBeGreaterThan(0);
+      const table = html.slice(start, html.indexOf('</table>', start));
+      return [...table.matchAll(/data-key="([^"]+)">\s*<td class="seq">([^<]*)<\/td>/g)].map((m) => ({
+        key: m[1]!,
+        n: m[2]!,
+      }));
+    };
+    const townships = await t.db.query<{ id: string }>('select id from townships');
+    expect(townships).toHaveLength(60);
+    for (const [path, ids] of [
+      ['/reports/esv', ['esv_by_group', 'esv_by_service', 'esv_by_type', 'gep_vs_esv']],
+      ['/reports/geep', ['geep']],
+    ] as const) {
+      const first = (await viewer.agent.get(`${path}?year=2021`)).text;
+      const second = (await viewer.agent.get(`${path}?year=2021&page=2`)).text;
+      expect(first).toContain('第 1 / 2 页，第 1–50 行，共 60 行');
+      expect(second).toContain('第 2 / 2 页，第 51–60 行，共 60 行');
+      expect(second).toContain(
+        '各表每页列出 50 个乡镇；闽侯县一行为全部 60 个乡镇之和。导出文件含全部乡镇。',
+      );
+      const keys = new Set<string>();
+      for (const id of ids) {
+        const one = tableRows(first, id);
+        const two = tableRows(second, id);
+        // 50 townships and the total on page 1; 60 − 50 = 10 and the total on page 2; numbered 1–50, then 51–60
+        expect(one).toHaveLength(51);
+        expect(two).toHaveLength(11);
+        expect(one.at(-1)!.key).toBe('total');
+        expect(two.at(-1)!.key).toBe('total');
+        expect(one.slice(0, 50).map((r) => r.n)).toEqual(Array.from({ length: 50 }, (_, k) => String(k + 1)));
+        expect(two.slice(0, 10).map((r) => r.n)).toEqual(
+          Array.from({ length: 10 }, (_, k) => String(51 + k)),
+        );
+        // every table of the page lists the same townships
+        expect(one.map((r) => r.key)).toEqual(tableRows(first, ids[0]).map((r) => r.key));
+        for (const r of [...one, ...two]) keys.add(r.key);
+      }
+      expect(keys).toEqual(new Set([...townships.map((x) => x.id), 'total']));
+      // the CSV export keeps every township: each of the 60 in every table
+      const csv = (await viewer.agent.get(`${path}?year=2021&format=csv`)).text;
+      expect(csv.split('（副本3）').length - 1).toBe(15 * ids.length);
+      expect(csv).not.toContain('第 1 / 2 页');
+    }
+  });
 });

@@ -11,7 +11,9 @@ import {
   firstAndLast,
   pageOf,
   SUMMARY_ABOVE,
+  townshipRowsPage,
 } from '../../src/report/comparison-summary.js';
+import { rowNumbers, type ReportTable } from '../../src/report/table.js';
 
 const id = (i: number) => `t${String(i).padStart(2, '0')}`;
 const labels = (i: number) => ({ zh: `乡镇${i}`, en: `Township ${i}` });
@@ -110,5 +112,55 @@ describe('paged tables', () => {
     expect(pageOf(rows, 0, 50).page).toBe(1);
     expect(pageOf(rows, Number.NaN, 50).page).toBe(1);
     expect(pageOf([], 1, 50)).toEqual({ rows: [], page: 1, pages: 1, total: 0, first: 0 });
+  });
+});
+
+describe('tables of townships and their total (ESV, GEEP) on a page', () => {
+  /** n township rows t01…tn (figure i 万元) and their total n(n + 1)/2 万元, as the ESV and GEEP tables list them. */
+  const table = (name: string, n: number): ReportTable => ({
+    id: name,
+    title: labels(0),
+    columns: [
+      { id: 'township', labels: labels(0) },
+      { id: 'v', labels: labels(0), unit: 'wan_yuan' },
+    ],
+    rows: [
+      ...Array.from({ length: n }, (_, k) => ({
+        key: `${name}|${id(k + 1)}`,
+        labels: labels(k + 1),
+        level: 1,
+        isTotal: false,
+        cells: { v: new Dec(k + 1) },
+      })),
+      { key: 'total', labels: labels(0), level: 0, isTotal: true, cells: { v: new Dec((n * (n + 1)) / 2) } },
+    ],
+  });
+  const keys = (t: ReportTable) => t.rows.map((r) => r.key);
+  const sumLike = (rows: readonly { cells: Record<string, unknown> }[], i: number) =>
+    (rows[i]!.cells.v as Dec).eq(rows.slice(0, i).reduce((s, r) => s.plus(r.cells.v as Dec), new Dec(0)));
+
+  it('show 50 townships of each table, the same in each, and the total; the row numbers go on', () => {
+    // 120 townships: pages of 50, 50 and 20; the total row 1 + … + 120 = 120 × 121 / 2 = 7,260 万元 on every page
+    const tables = [table('a', 120), table('b', 120)];
+    const third = townshipRowsPage(tables, 3);
+    expect(third.page).toMatchObject({ page: 3, pages: 3, first: 100, total: 120 });
+    expect(third.tables.map((t) => t.rows.length)).toEqual([21, 21]);
+    expect(keys(third.tables[0]!).slice(0, 20)).toEqual(keys(tables[0]!).slice(100, 120));
+    expect(keys(third.tables[1]!).slice(0, 20)).toEqual(keys(tables[1]!).slice(100, 120));
+    expect(third.tables[0]!.rows.at(-1)!.cells.v).toEqual(new Dec(7260));
+    // numbered 101–120 on page 3; the total is not the sum of the rows shown (2,210 万元), so not called 合计
+    const numbers = rowNumbers(third.tables[0]!, sumLike, 'zh');
+    expect(numbers.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, k) => String(101 + k)));
+    expect(numbers.at(-1)).toBe('');
+    expect(rowNumbers(tables[0]!, sumLike, 'zh').at(-1)).toBe('合计');
+    // out of range: the nearest page
+    expect(townshipRowsPage(tables, 9).page!.page).toBe(3);
+  });
+
+  it('are whole up to 40 townships', () => {
+    const tables = [table('a', SUMMARY_ABOVE)];
+    const shown = townshipRowsPage(tables, 2);
+    expect(shown.page).toBeUndefined();
+    expect(shown.tables).toBe(tables);
   });
 });

@@ -19,6 +19,7 @@ import {
   pageOf,
   SUMMARY_N,
   TABLE_PAGE_SIZE,
+  townshipRowsPage,
 } from '../../report/comparison-summary.js';
 import { esvReport } from '../../report/esv-report.js';
 import { geepReport } from '../../report/geep-report.js';
@@ -370,6 +371,24 @@ function geepView(ctx: Ctx, set: CompiledSet, now: YearView, latest?: YearView, 
   return { report, tables: [report.table] };
 }
 
+/** The GEEP report and, for the page, what it shows of it (shownPage). */
+function geepPage(req: Request, view: ReturnType<typeof geepView>) {
+  const { tables, pager } = shownPage(req, view.tables);
+  return { ...view, shown: { ...view.report, table: tables[0]! }, pager };
+}
+
+/** The ESV report and, for the page, what it shows of it (shownPage). */
+function esvPage(req: Request, view: ReturnType<typeof esvView>) {
+  const { tables, pager } = shownPage(req, view.tables);
+  const [byGroup, byService, byType, gepVsEsv] = tables as [
+    ReportTable,
+    ReportTable,
+    ReportTable,
+    ReportTable,
+  ];
+  return { ...view, shown: { ...view.report, byGroup, byService, byType, gepVsEsv }, pager };
+}
+
 /** The county GEP report's map: each township's net GEP on its boundary. */
 const netGepMap = (ctx: Ctx, region: RegionAccount, lang: Lang) =>
   choropleth(
@@ -480,6 +499,22 @@ function esvView(ctx: Ctx, set: CompiledSet, now: YearView, scope = TOTAL_SCOPE)
     totalLabels: ctx.regionLabels,
   });
   return { report, tables: [report.byGroup, report.byService, report.byType, report.gepVsEsv] };
+}
+
+/** The link to page n of what the request shows, its other parameters kept. */
+const pageHref = (req: Request) => (n: number) => {
+  const q = new URLSearchParams(req.query as Record<string, string>);
+  q.set('page', String(n));
+  return `?${q.toString()}`;
+};
+
+/** The tables' township rows a page at a time on a large region's page (townshipRowsPage), with its pager. */
+function shownPage(req: Request, tables: readonly ReportTable[]) {
+  const shown = townshipRowsPage(tables, Number(req.query.page ?? 1));
+  return {
+    tables: shown.tables,
+    pager: shown.page && { page: shown.page, href: pageHref(req), size: TABLE_PAGE_SIZE },
+  };
 }
 
 export function reportRoutes() {
@@ -669,7 +704,16 @@ export function reportRoutes() {
       scope,
       previousYear: before?.year,
       missing: scope === TOTAL_SCOPE ? now.missing : [],
-      ...geepView(ctx, ctx.set, now, before, scope),
+      ...geepPage(
+        req,
+        await (
+          await modelsOf(req)
+        ).memo(
+          `geep|${ctx.set.hash}|${ctx.profile}|${year}|${before?.year ?? ''}|${scope}`,
+          (v) => v.report.rows.length * TOWNSHIP_BYTES,
+          () => geepView(ctx, ctx.set, now, before, scope),
+        ),
+      ),
       intro: introLines(ctx, title, req.lang),
       fileName: scope === TOTAL_SCOPE ? `geep-${year}` : `geep-${scope}-${year}`,
     });
@@ -722,11 +766,7 @@ export function reportRoutes() {
         req.query.page === undefined ? undefined : Number(req.query.page),
         made,
       ),
-      pageHref: (n: number) => {
-        const q = new URLSearchParams(req.query as Record<string, string>);
-        q.set('page', String(n));
-        return `?${q.toString()}`;
-      },
+      pageHref: pageHref(req),
       intro: introLines(ctx, title, req.lang),
       fileName: `comparison-${year}`,
     });
@@ -759,7 +799,16 @@ export function reportRoutes() {
       year,
       scope,
       missing: scope === TOTAL_SCOPE ? now.missing : [],
-      ...esvView(ctx, ctx.set, now, scope),
+      ...esvPage(
+        req,
+        await (
+          await modelsOf(req)
+        ).memo(
+          `esv|${ctx.set.hash}|${ctx.profile}|${year}|${scope}`,
+          (v) => v.report.scopes.length * TOWNSHIP_BYTES,
+          () => esvView(ctx, ctx.set, now, scope),
+        ),
+      ),
       intro: introLines(ctx, title, req.lang),
       fileName: scope === TOTAL_SCOPE ? `esv-${year}` : `esv-${scope}-${year}`,
     });
