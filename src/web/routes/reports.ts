@@ -288,10 +288,23 @@ const balanceSheetTables = (report: ReturnType<typeof balanceSheetReport>) => [
 /** The report-model cache of the request's database at its data version. */
 const modelsOf = async (req: Request) => reportCache(dbOf(req), await versionOf(req));
 
+/** A report model kept in the report cache by `key` (its kind and parameters) and the set and profile in use. */
+async function keptModel<T>(
+  req: Request,
+  ctx: Ctx,
+  key: string,
+  bytes: (model: T) => number,
+  make: () => T | Promise<T>,
+): Promise<T> {
+  return (await modelsOf(req)).memo(`${key}|${ctx.set.hash}|${ctx.profile}`, bytes, make);
+}
+
 /** The GEP report of a year and scope with its summary, kept by content (report-cache.ts). */
 async function gepFor(req: Request, ctx: Ctx, year: number, scope: string) {
-  return (await modelsOf(req)).memo(
-    `gep|${ctx.set.hash}|${ctx.profile}|${year}|${scope}`,
+  return keptModel(
+    req,
+    ctx,
+    `gep|${year}|${scope}`,
     (m) => (m.report.value.rows.length + m.report.physical.rows.length) * ROW_BYTES + 50 * ROW_BYTES,
     () => makeGep(req, ctx, year, scope),
   );
@@ -646,10 +659,10 @@ export function reportRoutes() {
     const scope = pickScope(ctx, req.query.township);
     const db = dbOf(req);
     const [opening, closing] = [await mustAccount(req, ctx, from), await mustAccount(req, ctx, to)];
-    const { config, both, sheets } = await (
-      await modelsOf(req)
-    ).memo(
-      `balance|${ctx.set.hash}|${ctx.profile}|${from}|${to}`,
+    const { config, both, sheets } = await keptModel(
+      req,
+      ctx,
+      `balance|${from}|${to}`,
       (m) => (m.sheets.townships.length + 1) * TOWNSHIP_BYTES * 4,
       async () => {
         const { raw, source } = balanceSheetConfigFor(ctx.set);
@@ -706,10 +719,10 @@ export function reportRoutes() {
       missing: scope === TOTAL_SCOPE ? now.missing : [],
       ...geepPage(
         req,
-        await (
-          await modelsOf(req)
-        ).memo(
-          `geep|${ctx.set.hash}|${ctx.profile}|${year}|${before?.year ?? ''}|${scope}`,
+        await keptModel(
+          req,
+          ctx,
+          `geep|${year}|${before?.year ?? ''}|${scope}`,
           (v) => v.report.rows.length * TOWNSHIP_BYTES,
           () => geepView(ctx, ctx.set, now, before, scope),
         ),
@@ -737,10 +750,10 @@ export function reportRoutes() {
       ]);
     const now = await mustAccount(req, ctx, year);
     const before = previousYear ? await mustAccount(req, ctx, previousYear) : undefined;
-    const made = await (
-      await modelsOf(req)
-    ).memo(
-      `compare|${ctx.set.hash}|${ctx.profile}|${year}|${previousYear ?? ''}`,
+    const made = await keptModel(
+      req,
+      ctx,
+      `compare|${year}|${previousYear ?? ''}`,
       (m) => m.report.composition.length * TOWNSHIP_BYTES,
       () => comparisonOf(ctx, ctx.set, now, before),
     );
@@ -801,10 +814,10 @@ export function reportRoutes() {
       missing: scope === TOTAL_SCOPE ? now.missing : [],
       ...esvPage(
         req,
-        await (
-          await modelsOf(req)
-        ).memo(
-          `esv|${ctx.set.hash}|${ctx.profile}|${year}|${scope}`,
+        await keptModel(
+          req,
+          ctx,
+          `esv|${year}|${scope}`,
           (v) => v.report.scopes.length * TOWNSHIP_BYTES,
           () => esvView(ctx, ctx.set, now, scope),
         ),
